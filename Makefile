@@ -1,0 +1,76 @@
+# Newsreader: `make run` serves the app with demo data, `make test` runs every check.
+# Both set everything up first; running them again reuses what exists.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: setup venv db stop run test lint format migrations-check deploy-check compose-check demo bench clean
+
+setup: $(STAMP) .env db
+	$(PY) manage.py migrate --noinput -v 0
+
+$(STAMP): pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[dev]'
+	@rm -f $(VENV)/.installed-* && touch $@
+
+venv: $(STAMP)
+
+# Local mode only: DEBUG on and a random secret key; real deployments set the environment.
+.env:
+	@printf 'DEBUG=true\nSECRET_KEY=%s\n' "$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))')" > .env
+	@echo "Wrote .env for local development (DEBUG=true)."
+
+db:
+ifndef DATABASE_URL
+	@$(PYTHON) -m newsreader.embedded_db start
+else
+	@echo "Using DATABASE_URL"
+endif
+
+stop:
+ifndef DATABASE_URL
+	@$(PYTHON) -m newsreader.embedded_db stop
+endif
+
+demo: setup
+	$(PY) manage.py load_demo
+
+run: demo
+	@echo "Serving Newsreader on http://$(HOST):$(PORT)/  (Ctrl-C stops the server; data is kept)"
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(STAMP)
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+migrations-check: setup
+	$(PY) manage.py makemigrations --check --dry-run
+
+deploy-check: $(STAMP)
+	DEBUG=false SECRET_KEY="$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))')" \
+	  ALLOWED_HOSTS=news.example.org $(PY) manage.py check --deploy --fail-level WARNING
+
+compose-check: $(STAMP)
+	$(VENV)/bin/check-jsonschema --builtin-schema vendor.compose-spec docker-compose.yml
+
+test: setup lint migrations-check deploy-check compose-check
+	$(VENV)/bin/pytest
+
+bench: setup
+	$(PY) bench/import.py
+	$(PY) bench/reading.py
+	$(PY) bench/annotate.py
+	$(PY) bench/quotes.py
+
+clean: stop
+	rm -rf .pg staticfiles

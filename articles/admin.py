@@ -1,0 +1,142 @@
+from django.contrib import admin
+from django.db.models import Count
+
+from articles.models import (
+    Annotation,
+    AnnotationRevision,
+    Article,
+    Outlet,
+    SourceFile,
+    Speaker,
+    Tag,
+)
+
+
+@admin.register(Outlet)
+class OutletAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "article_count"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(article_count=Count("articles"))
+
+    @admin.display(ordering="article_count", description="Articles")
+    def article_count(self, obj: Outlet) -> int:
+        return obj.article_count
+
+
+@admin.register(Speaker)
+class SpeakerAdmin(admin.ModelAdmin):
+    list_display = ["name", "description", "alias_list", "quote_count"]
+    search_fields = ["name", "description", "aliases"]
+    prepopulated_fields = {"slug": ["name"]}
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(quote_count=Count("annotations"))
+
+    @admin.display(description="Aliases")
+    def alias_list(self, obj: Speaker) -> str:
+        return ", ".join(obj.aliases)
+
+    @admin.display(ordering="quote_count", description="Quotes")
+    def quote_count(self, obj: Speaker) -> int:
+        return obj.quote_count
+
+
+@admin.register(Tag)
+class TagAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "annotation_count"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(annotation_count=Count("annotations"))
+
+    @admin.display(ordering="annotation_count", description="Annotations")
+    def annotation_count(self, obj: Tag) -> int:
+        return obj.annotation_count
+
+
+class AnnotationInline(admin.TabularInline):
+    model = Annotation
+    extra = 0
+    fields = ["kind", "status", "start", "end", "exact", "speaker", "verdict", "author"]
+    readonly_fields = ["exact", "author"]
+    raw_id_fields = ["speaker"]
+    show_change_link = True
+
+
+@admin.register(Article)
+class ArticleAdmin(admin.ModelAdmin):
+    list_display = ["title", "outlet", "published_on", "agency", "language", "created_at"]
+    list_filter = ["outlet", "language", ("published_on", admin.DateFieldListFilter)]
+    search_fields = ["title", "summary", "original_url"]
+    date_hierarchy = "published_on"
+    list_select_related = ["outlet"]
+    readonly_fields = ["content_hash", "structure", "source_file", "created_at", "updated_at"]
+    prepopulated_fields = {"slug": ["title"]}
+    inlines = [AnnotationInline]
+
+
+@admin.register(SourceFile)
+class SourceFileAdmin(admin.ModelAdmin):
+    list_display = ["name", "status", "encoding", "size", "imported_by", "imported_at", "article"]
+    list_filter = ["status", "encoding", ("imported_at", admin.DateFieldListFilter)]
+    search_fields = ["name", "sha256", "error"]
+    list_select_related = ["imported_by", "article"]
+    readonly_fields = [
+        "name",
+        "size",
+        "sha256",
+        "encoding",
+        "status",
+        "error",
+        "article",
+        "imported_by",
+        "imported_at",
+    ]
+    exclude = ["content"]
+
+
+@admin.register(Annotation)
+class AnnotationAdmin(admin.ModelAdmin):
+    list_display = [
+        "__str__",
+        "kind",
+        "status",
+        "article",
+        "speaker",
+        "verdict",
+        "author",
+        "updated_at",
+    ]
+    list_filter = ["kind", "status", "verdict", "tags"]
+    search_fields = ["exact", "note", "speaker__name", "article__title"]
+    list_select_related = ["article", "speaker", "author"]
+    raw_id_fields = ["article", "speaker"]
+    filter_horizontal = ["tags"]
+    readonly_fields = ["exact", "prefix", "suffix", "author", "created_at", "updated_at"]
+
+
+@admin.register(AnnotationRevision)
+class AnnotationRevisionAdmin(admin.ModelAdmin):
+    list_display = ["annotation_id", "action", "article", "user", "created_at"]
+    list_filter = ["action", ("created_at", admin.DateFieldListFilter)]
+    search_fields = ["annotation_id", "article__title", "user__username"]
+    list_select_related = ["article", "user"]
+    readonly_fields = [
+        "annotation_id",
+        "article",
+        "action",
+        "before",
+        "after",
+        "user",
+        "created_at",
+    ]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False

@@ -1,0 +1,15 @@
+"""Settings for the test suite: the real settings with fast hashing and plain static files."""
+
+import os
+
+os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-production-use-0123456789")
+os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
+
+from newsreader.settings import *  # noqa: E402, F403
+
+# The manifest storage 404s under live_server; tests don't run collectstatic.
+STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
+# No collectstatic in tests; silence whitenoise's warning about the missing folder.
+WHITENOISE_AUTOREFRESH = True
