@@ -242,6 +242,12 @@ class Annotation(models.Model):
     speaker = models.ForeignKey(
         Speaker, null=True, blank=True, on_delete=models.PROTECT, related_name="annotations"
     )
+    proposed_speaker = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="Speaker name the quote finder proposed where no existing speaker matched; "
+        "accepting the suggestion creates that speaker.",
+    )
     verdict = models.CharField(max_length=16, choices=Verdict.choices, blank=True)
     tags = models.ManyToManyField(Tag, blank=True, related_name="annotations")
     note = models.TextField(blank=True)
