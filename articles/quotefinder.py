@@ -546,6 +546,20 @@ def _build_people(doc: _Doc, quote_spans: list[tuple[int, int]]) -> None:
         j = bisect.bisect_left(verb_starts, pos_start) - 1
         return j >= 0 and text[verb_spans[j][1] : pos_start].strip() == ""
 
+    # Subject position: right before a reporting verb ("Milley said"), right after one
+    # ("said Milley."), after a title ("Mr Price"), or opening a Turkish clause that leads
+    # into a quotation ("Yıldız, «...» diye konuştu").
+    def subject_single(tok: _Tok, titled: bool) -> bool:
+        after = text[tok.end : tok.end + 3]
+        if titled or near_verb(tok.end, len(text) + 1):
+            return True
+        j = bisect.bisect_left(verb_starts, tok.start) - 1
+        if j >= 0 and text[verb_spans[j][1] : tok.start].strip() == "":
+            return after[:1] in ("", ".", ",", ";", "\n")
+        return after[:2] == ", " and after[2:3] in ALL_MARKS
+
+    strong: dict[tuple[str, ...], set[str]] = {}
+    weak: dict[tuple[str, ...], set[str]] = {}
     singles: set[str] = set()
     for run in runs:
         titles, name = doc.split_run(run)
@@ -554,24 +568,31 @@ def _build_people(doc: _Doc, quote_spans: list[tuple[int, int]]) -> None:
         if any(s <= name[0].start < e for s, e in quote_spans):
             continue
         tokens = tuple(t.text for t in name)
+        if len(tokens) == 1:
+            prev_word = text[max(0, name[0].start - 30) : name[0].start].split()[-1:]
+            # "of Staff", "the Pentagon": a lone capitalised word after a lower-case word
+            # is rarely a person, except after a Turkish participle ("belirten Şahin").
+            after_lower = (
+                bool(prev_word) and prev_word[0].islower() and prev_word[0][-1] not in ".!?:"
+            )
+            participle = after_lower and prev_word[0].endswith(("an", "en"))
+            if subject_single(name[0], bool(titles)) and (not after_lower or participle):
+                singles.add(tokens[0])
+            continue
+        if len(tokens) > 4:
+            continue
         lower_before = text[max(0, run[0].start - 40) : run[0].start].split()[-2:]
+        role = {w.casefold().strip(",") for w in lower_before if w.islower()}
         evidence = bool(titles) or near_verb(name[-1].end, name[0].start)
         evidence = evidence or text[name[-1].end : name[-1].end + 2] == ", "
-        if len(tokens) == 1:
-            if near_verb(name[-1].end, name[0].start) or titles:
-                singles.add(tokens[0])
-            if not titles:
-                continue
-        if not evidence and len(tokens) < 2:
-            continue
+        bucket = strong if evidence else weak
+        bucket.setdefault(tokens, set()).update(titles, role)
+    for tokens, titles in weak.items():
+        if tokens[-1] in singles and tokens not in strong:
+            strong[tokens] = titles
+    for tokens, titles in strong.items():
         full = " ".join(tokens)
-        p = doc.persons.get(full)
-        if p is None:
-            if not evidence:
-                continue
-            p = doc.persons[full] = _Person(full, tokens)
-        p.titles.update(titles)
-        p.titles.update(w.casefold().strip(",") for w in lower_before if w.islower())
+        doc.persons[full] = _Person(full, tokens, set(titles))
     # A surname used alone as a speaker, never given in full: still a person.
     surnames = {p.tokens[-1] for p in doc.persons.values()}
     for s in singles - surnames:
@@ -702,7 +723,9 @@ def _coordinated(doc: _Doc, tok: _Tok) -> bool:
     return i < len(doc.mentions) and doc.mentions[i][0] == tok.start and doc.mentions[i][2]
 
 
-def _speaker_from_verb(doc: _Doc, m: re.Match, lo: int, hi: int, sent_lo: int) -> object:
+def _speaker_from_verb(
+    doc: _Doc, m: re.Match, lo: int, hi: int, sent_lo: int, sent_hi: int | None = None
+) -> object:
     verb = m.group().casefold()
     if verb == "according to":
         return _resolve_phrase(doc, m.end(), hi, near_end=False)
@@ -716,8 +739,11 @@ def _speaker_from_verb(doc: _Doc, m: re.Match, lo: int, hi: int, sent_lo: int) -
     post = _resolve_phrase(doc, m.end(), post_end, near_end=False)
     if post is not _NOT_FOUND:
         return post
-    if sent_lo < lo:
-        return _resolve_phrase(doc, sent_lo, lo, near_end=False)
+    # Turkish puts the subject first and the verb after the quotation:
+    # 'Karaağaç, basın toplantısında, "..." dedi.'
+    sent_hi = lo if sent_hi is None else sent_hi
+    if sent_lo < sent_hi:
+        return _resolve_phrase(doc, sent_lo, sent_hi, near_end=False)
     return _NOT_FOUND
 
 
@@ -745,7 +771,7 @@ def _attribute(doc: _Doc, cands: list[_Cand]) -> None:
         speaker: object = _NOT_FOUND
         m = VERB_RE.search(text, tail, hi)
         if m and m.group().casefold() != "göre":
-            speaker = _speaker_from_verb(doc, m, tail, hi, lo)
+            speaker = _speaker_from_verb(doc, m, tail, hi, lo, lead)
             if speaker is _NOT_FOUND:
                 speaker = _zero_subject(doc, pi, c, last_speaker_by_para)
         if speaker is _NOT_FOUND:
