@@ -18,6 +18,7 @@ the tail (URL, footer) and the agency line are optional because real exports omi
 from __future__ import annotations
 
 import datetime
+import json
 import re
 
 from .base import BLOCK_SEPARATOR, Block, ParsedArticle, ParseError, excerpt
@@ -56,7 +57,7 @@ _FOREIGN = (
     (re.compile(r"<!doctype\s+html|<html[\s>]", re.IGNORECASE), "an HTML document"),
     (re.compile(r"<\?xml\s"), "an XML document"),
     (re.compile(r"\{\\rtf"), "an RTF document"),
-    (re.compile(r"[{\[]\s*(?:\"|\{|\[|\]|\}|$)"), "JSON"),
+    (re.compile(r"[{\[]\s*[\"{\[]"), "JSON"),
 )
 
 
@@ -127,6 +128,15 @@ def describe_foreign(text: str) -> str | None:
     for pattern, name in _FOREIGN:
         if pattern.match(head):
             return name
+    # Any other JSON value; a title such as "[VIDEO] Storm" is not valid JSON.
+    if head[:1] in ("{", "["):
+        try:
+            json.loads(text)
+        except RecursionError:
+            return "JSON"  # nested too deep to finish checking, but nothing else nests so
+        except ValueError:
+            return None
+        return "JSON"
     return None
 
 
