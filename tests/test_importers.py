@@ -5,6 +5,7 @@ from __future__ import annotations
 import codecs
 import datetime
 import json
+import os
 import random
 from pathlib import Path
 
@@ -352,6 +353,38 @@ def test_dash_title():
 
 def test_outlet_missing_after_date():
     assert error(b"Title\n\n-\n\n07.01.2020\n").message == "no outlet line after the date"
+
+
+@pytest.mark.parametrize(
+    ("header", "summary"),
+    [
+        (b"Title\n-\n7.1.2020\nEuronews (7 January 2020)\nAP", None),
+        (b"Title\nThe standfirst.\n7.1.2020\nEuronews (7 January 2020)\n\nAP", "The standfirst."),
+        (b"Title\n\n-\n7.1.2020\n\nEuronews (7 January 2020)\n\nAP", None),
+        (b"Title\n7.1.2020\n\nEuronews (7 January 2020)\n\nAP", None),
+    ],
+    ids=["all-glued", "title-summary-date-glued", "summary-date-glued", "title-date-glued"],
+)
+def test_header_without_blank_lines(header, summary):
+    article = parse_source(header + b"\n\nBody text.\n\n<https://x.org/a>\n\nKaynak/Source:")
+    assert (article.title, article.summary) == ("Title", summary)
+    assert (article.published, article.outlet, article.agency) == (
+        datetime.date(2020, 1, 7),
+        "Euronews",
+        "AP",
+    )
+    assert article.paragraphs == ["Body text."]
+
+
+def test_date_with_trailing_text_is_reported_as_malformed():
+    err = error(source(date="07.01.2020 14:30"))
+    assert err.message == "date '07.01.2020 14:30' is not in DD.MM.YYYY form"
+    assert err.line == 5
+
+
+def test_summary_starting_with_a_date_is_still_a_summary():
+    article = parse_source(source(summary="7.1.2020 was the day it changed."))
+    assert article.summary == "7.1.2020 was the day it changed."
 
 
 def test_outlet_with_parentheses_in_name():
@@ -739,7 +772,8 @@ VALID_SOURCES = [SAMPLE.read_bytes()] + [
     p.read_bytes() for p in sorted(FIXTURES.glob("*.txt")) if not p.name.startswith("bad_")
 ]
 FUZZ = settings(
-    max_examples=300,
+    # Raise for a deep run, e.g. FUZZ_EXAMPLES=20000 (CI keeps the suite quick).
+    max_examples=int(os.environ.get("FUZZ_EXAMPLES", "300")),
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
