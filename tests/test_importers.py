@@ -666,6 +666,13 @@ def test_decode_text_errors(data, message):
     assert error(data).message == message
 
 
+def test_decode_errors_point_at_the_line():
+    data = "Başlık\n\nşoför\n".encode() + "şoför".encode("cp1254")
+    with pytest.raises(ParseError) as info:
+        decode_text(data)
+    assert info.value.line == 4
+
+
 def test_sniff_binary_leaves_text_alone():
     for text in (b"BM is a title", b"MZ title", b"ID3 tags explained", b"RIFF"):
         assert sniff_binary(text) is None

@@ -40,11 +40,11 @@ _DATE = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})")
 _DATE_LIKE = re.compile(r"\d{1,4}\s?[./-]\s?\d{1,2}\s?[./-]\s?\d{1,4}")
 _DATE_PREFIX = re.compile(r"\d{1,4}\s?[./-]\s?\d{1,2}\s?[./-]\s?\d{1,4}(?![\d./-])")
 # "Outlet (date in words)": the last parenthesised group is the date, so outlets that
-# contain parentheses themselves still work.
-# Greedy on purpose: a lazy ".*?\s*" would go quadratic on long runs of spaces.
+# contain parentheses themselves still work. Greedy on purpose: a lazy ".*?\s*" would go
+# quadratic on long runs of spaces.
 _OUTLET = re.compile(r"(?P<outlet>.*)\((?P<when>[^()]*)\)")
 _URL = re.compile(r"<\s*(?P<url>https?://[^\s<>]+)\s*>", re.IGNORECASE)
-_FOOTER = re.compile(r"kaynak\s*/\s*source\s*:(?P<note>.*)", re.IGNORECASE | re.DOTALL)
+_FOOTER = re.compile(r"kaynak\s*/\s*source\s*:(?P<note>.*)", re.IGNORECASE)
 
 # A block ending in one of these has finished its sentence, so a following lower-case
 # block is a new paragraph, not the rest of this one. Quotation marks count because in
@@ -134,7 +134,7 @@ def describe_foreign(text: str) -> str | None:
         try:
             json.loads(text)
         except RecursionError:
-            return "JSON"  # nested too deep to finish checking, but nothing else nests so
+            return "JSON"  # too deeply nested to finish checking; only JSON nests like that
         except ValueError:
             return None
         return "JSON"
