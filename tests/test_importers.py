@@ -7,6 +7,7 @@ import datetime
 import json
 import os
 import random
+import time
 from pathlib import Path
 
 import pytest
@@ -548,6 +549,15 @@ def test_offsets_are_code_points():
     article = parse_body("İstanbul’da 😀 şoför.\n\nSonra ğ ı.", agency="AA")
     assert article.body == "İstanbul’da 😀 şoför.\n\nSonra ğ ı."
     assert article.blocks == (Block("paragraph", 0, 20), Block("paragraph", 22, 32))
+
+
+def test_many_broken_fragments_stay_linear():
+    # Re-joining by string concatenation used to be quadratic: minutes for this file.
+    fragments = "x\n\n" * 200_000
+    started = time.perf_counter()
+    article = parse_body(f"Intro.\n\n{fragments}End.")
+    assert time.perf_counter() - started < 5
+    assert len(article.paragraphs) == 2
 
 
 # --- tail rules -----------------------------------------------------------------------

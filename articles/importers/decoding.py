@@ -16,7 +16,7 @@ from .base import ParseError
 
 # Far above any real article (they are a few KB); stops a stray disk image from being read
 # into several copies in memory.
-MAX_BYTES = 16 * 1024 * 1024
+MAX_BYTES = 2 * 1024 * 1024
 
 # Signatures checked before anything else, so a renamed image gets a precise message.
 # (prefix, offset, description); longest/most specific first where prefixes overlap.

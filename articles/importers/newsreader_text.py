@@ -349,16 +349,19 @@ def _is_heading(text: str) -> bool:
 def _build_body(blocks: list[_Block]) -> tuple[str, tuple[Block, ...]]:
     # Re-join paragraphs broken across a blank line: the first part stops mid-sentence
     # and the next part carries on in lower case.
-    texts: list[str] = []
+    # Parts are collected and joined once: appending to a growing string would go
+    # quadratic on a file of thousands of lower-case fragments.
+    groups: list[list[str]] = []
     single_line: list[bool] = []
     for block in blocks:
         text = block.text
-        if texts and not _ends_sentence(texts[-1]) and _starts_lower(text):
-            texts[-1] = f"{texts[-1]} {text}"
+        if groups and not _ends_sentence(groups[-1][-1]) and _starts_lower(text):
+            groups[-1].append(text)
             single_line[-1] = False
         else:
-            texts.append(text)
+            groups.append([text])
             single_line.append(len(block.lines) == 1)
+    texts = [parts[0] if len(parts) == 1 else " ".join(parts) for parts in groups]
 
     spans: list[Block] = []
     offset = 0
