@@ -557,7 +557,8 @@ def test_many_broken_fragments_stay_linear():
     started = time.perf_counter()
     article = parse_body(f"Intro.\n\n{fragments}End.")
     assert time.perf_counter() - started < 5
-    assert len(article.paragraphs) == 2
+    assert article.paragraphs[1] == " ".join(["x"] * 200_000)
+    assert len(article.paragraphs) == 3
 
 
 # --- tail rules -----------------------------------------------------------------------
