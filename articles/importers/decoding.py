@@ -16,7 +16,7 @@ from .base import ParseError
 
 # Far above any real article (they are a few KB); stops a stray disk image from being read
 # into several copies in memory.
-MAX_BYTES = 16 * 1024 * 1024
+MAX_BYTES = 2 * 1024 * 1024
 
 # Signatures checked before anything else, so a renamed image gets a precise message.
 # (prefix, offset, description); longest/most specific first where prefixes overlap.
@@ -105,6 +105,11 @@ def _control_ratio(data: bytes, extra: bytes = b"") -> float:
     return deleted / len(data)
 
 
+def _line_of(data: bytes, offset: int) -> int:
+    # Counts LF only; close enough for CR-only files, which are rare in legacy encodings.
+    return data.count(b"\n", 0, offset) + 1
+
+
 def decode_text(data: bytes) -> tuple[str, str]:
     """Decode a source file; return (text, encoding name).
 
@@ -131,9 +136,11 @@ def decode_text(data: bytes) -> tuple[str, str]:
         try:
             return data[len(codecs.BOM_UTF8) :].decode("utf-8"), "utf-8-sig"
         except UnicodeDecodeError as exc:
+            offset = exc.start + len(codecs.BOM_UTF8)
             raise ParseError(
                 "file starts with a UTF-8 byte-order mark but is not valid UTF-8 "
-                f"(byte 0x{data[exc.start + 3]:02X} at offset {exc.start + 3})"
+                f"(byte 0x{data[offset]:02X} at offset {offset})",
+                line=_line_of(data, offset),
             ) from None
     try:
         return data.decode("utf-8"), "utf-8"
@@ -144,7 +151,8 @@ def decode_text(data: bytes) -> tuple[str, str]:
         raise ParseError(
             "mixed encodings: the file has UTF-8 Turkish letters but also bytes that are not "
             f"UTF-8 (byte 0x{data[first_bad]:02X} at offset {first_bad}); "
-            "re-save it in a single encoding"
+            "re-save it in a single encoding",
+            line=_line_of(data, first_bad),
         )
     c1 = set(data.translate(None, data.translate(None, _C1_RANGE)))
     if c1 and not (c1 & _CP1254_UNDEFINED):

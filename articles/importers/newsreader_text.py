@@ -18,6 +18,7 @@ the tail (URL, footer) and the agency line are optional because real exports omi
 from __future__ import annotations
 
 import datetime
+import json
 import re
 
 from .base import BLOCK_SEPARATOR, Block, ParsedArticle, ParseError, excerpt
@@ -37,12 +38,13 @@ _DATE = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})")
 # Anything that is clearly meant to be a date, so we can say "wrong form" rather than
 # "missing". Bounded repetitions only: nothing here can backtrack badly on a huge line.
 _DATE_LIKE = re.compile(r"\d{1,4}\s?[./-]\s?\d{1,2}\s?[./-]\s?\d{1,4}")
+_DATE_PREFIX = re.compile(r"\d{1,4}\s?[./-]\s?\d{1,2}\s?[./-]\s?\d{1,4}(?![\d./-])")
 # "Outlet (date in words)": the last parenthesised group is the date, so outlets that
-# contain parentheses themselves still work.
-# Greedy on purpose: a lazy ".*?\s*" would go quadratic on long runs of spaces.
+# contain parentheses themselves still work. Greedy on purpose: a lazy ".*?\s*" would go
+# quadratic on long runs of spaces.
 _OUTLET = re.compile(r"(?P<outlet>.*)\((?P<when>[^()]*)\)")
 _URL = re.compile(r"<\s*(?P<url>https?://[^\s<>]+)\s*>", re.IGNORECASE)
-_FOOTER = re.compile(r"kaynak\s*/\s*source\s*:(?P<note>.*)", re.IGNORECASE | re.DOTALL)
+_FOOTER = re.compile(r"kaynak\s*/\s*source\s*:(?P<note>.*)", re.IGNORECASE)
 
 # A block ending in one of these has finished its sentence, so a following lower-case
 # block is a new paragraph, not the rest of this one. Quotation marks count because in
@@ -56,7 +58,7 @@ _FOREIGN = (
     (re.compile(r"<!doctype\s+html|<html[\s>]", re.IGNORECASE), "an HTML document"),
     (re.compile(r"<\?xml\s"), "an XML document"),
     (re.compile(r"\{\\rtf"), "an RTF document"),
-    (re.compile(r"[{\[]\s*(?:\"|\{|\[|\]|\}|$)"), "JSON"),
+    (re.compile(r"[{\[]\s*[\"{\[]"), "JSON"),
 )
 
 
@@ -127,6 +129,15 @@ def describe_foreign(text: str) -> str | None:
     for pattern, name in _FOREIGN:
         if pattern.match(head):
             return name
+    # Any other JSON value; a title such as "[VIDEO] Storm" is not valid JSON.
+    if head[:1] in ("{", "["):
+        try:
+            json.loads(text)
+        except RecursionError:
+            return "JSON"  # too deeply nested to finish checking; only JSON nests like that
+        except ValueError:
+            return None
+        return "JSON"
     return None
 
 
@@ -160,6 +171,10 @@ def parse(text: str, encoding: str) -> ParsedArticle:
 def _parse_header(
     blocks: list[_Block],
 ) -> tuple[str, str | None, datetime.date, str, list[_Block]]:
+    date_index = _date_index(blocks)
+    if date_index is None:
+        blocks = _unglue_header(blocks)
+        date_index = _date_index(blocks)
     first = blocks[0]
     if _DATE_LIKE.fullmatch(first.first()):
         raise ParseError("no title before the date line", line=first.lineno)
@@ -172,16 +187,12 @@ def _parse_header(
             "is the file laid out as title, summary, date, outlet?",
             line=first.lineno,
         )
-
-    # The summary line is required by the layout, but a file that goes straight from the
-    # title to the date is unambiguous, so we accept it as "no summary".
-    if len(blocks) > 1 and _DATE_LIKE.fullmatch(blocks[1].first()):
-        summary_block, date_index = None, 1
-    elif len(blocks) > 2 and _DATE_LIKE.fullmatch(blocks[2].first()):
-        summary_block, date_index = blocks[1], 2
-    else:
+    if date_index is None:
         line = blocks[1].lineno if len(blocks) > 1 else first.lineno
         raise ParseError("no date line after the title", line=line)
+    # The summary line is required by the layout, but a file that goes straight from the
+    # title to the date is unambiguous, so we accept it as "no summary".
+    summary_block = blocks[1] if date_index == 2 else None
 
     summary = None
     if summary_block is not None:
@@ -223,6 +234,38 @@ def _parse_header(
     glued = outlet_block.rest()
     rest = rest[1:] if glued is None else [glued, *rest[1:]]
     return title, summary, published, outlet, rest
+
+
+def _date_index(blocks: list[_Block]) -> int | None:
+    """Index of the date block: 1 without a summary block, 2 with one; None if absent."""
+    candidates = [i for i in (1, 2) if i < len(blocks)]
+    for i in candidates:
+        if _DATE_LIKE.fullmatch(blocks[i].first()):
+            return i
+    # A date followed by more text ("07.01.2020 14:30") is still the date line, just a
+    # malformed one; say so rather than "no date line".
+    for i in candidates:
+        if _DATE_PREFIX.match(blocks[i].first()):
+            return i
+    return None
+
+
+def _unglue_header(blocks: list[_Block]) -> list[_Block]:
+    """Split a header written without blank lines ("Title\\n-\\n7.1.2020\\nOutlet (…)")."""
+    for i, block in enumerate(blocks[:2]):
+        for j in range(1, len(block.lines)):
+            if not _DATE_LIKE.fullmatch(block.lines[j].strip()):
+                continue
+            head = [_Block(block.lines[:j], block.lineno)]
+            if i == 0 and j > 1:
+                # Titles are one line in these exports; the next line is the summary or "-".
+                head = [
+                    _Block(block.lines[:1], block.lineno),
+                    _Block(block.lines[1:j], block.lineno + 1),
+                ]
+            tail = _Block(block.lines[j:], block.lineno + j)
+            return [*blocks[:i], *head, tail, *blocks[i + 1 :]]
+    return blocks
 
 
 def _parse_date(line: str, lineno: int) -> datetime.date:
@@ -306,16 +349,19 @@ def _is_heading(text: str) -> bool:
 def _build_body(blocks: list[_Block]) -> tuple[str, tuple[Block, ...]]:
     # Re-join paragraphs broken across a blank line: the first part stops mid-sentence
     # and the next part carries on in lower case.
-    texts: list[str] = []
+    # Parts are collected and joined once: appending to a growing string would go
+    # quadratic on a file of thousands of lower-case fragments.
+    groups: list[list[str]] = []
     single_line: list[bool] = []
     for block in blocks:
         text = block.text
-        if texts and not _ends_sentence(texts[-1]) and _starts_lower(text):
-            texts[-1] = f"{texts[-1]} {text}"
+        if groups and not _ends_sentence(groups[-1][-1]) and _starts_lower(text):
+            groups[-1].append(text)
             single_line[-1] = False
         else:
-            texts.append(text)
+            groups.append([text])
             single_line.append(len(block.lines) == 1)
+    texts = [parts[0] if len(parts) == 1 else " ".join(parts) for parts in groups]
 
     spans: list[Block] = []
     offset = 0
