@@ -1,9 +1,14 @@
+import io
+import json
+
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from articles.models import Annotation, AnnotationRevision, Speaker
+from articles.services.imports import source_files_import
 from articles.services.suggestions import (
     speaker_get_or_create,
     suggestion_accept,
@@ -224,3 +229,47 @@ def test_a_deleted_suggestion_gets_a_clear_message():
     Annotation.objects.filter(pk=suggestion.pk).delete()
     with pytest.raises(ValidationError, match="no longer exists"):
         suggestion_reject(annotation=suggestion, user=make_user(editor=True))
+
+
+SOURCE = """Port strike talks collapse
+
+07.01.2020
+
+Felixstowe Gazette (7 January 2020)
+
+"We are not going anywhere," said union leader Mick Walsh.
+
+Managers said the offer was "final".
+"""
+
+
+def test_importing_proposes_quotes_for_each_new_article():
+    yellen = make_speaker("Janet Yellen", aliases=["Yellen"])
+    other = SOURCE.replace("Mick Walsh", "Janet Yellen").replace("collapse", "resume")
+    results = source_files_import(
+        files=[("a.txt", SOURCE.encode()), ("b.txt", other.encode())], batch_size=10
+    )
+    assert [r.status for r in results] == ["imported", "imported"]
+    first, second = (Annotation.objects.suggested().get(article=r.article) for r in results)
+    assert first.exact == "We are not going anywhere," and first.proposed_speaker == "Mick Walsh"
+    assert second.speaker == yellen and second.proposed_speaker == ""
+
+
+def test_the_dry_run_json_lists_each_files_quotes(tmp_path):
+    make_speaker("Michael Walsh", aliases=["Mick Walsh"])
+    (tmp_path / "a.txt").write_text(SOURCE, encoding="utf-8")
+    out = io.StringIO()
+    call_command(
+        "import_articles", str(tmp_path), dry_run=True, json=True, stdout=out, stderr=io.StringIO()
+    )
+    record = json.loads(out.getvalue().splitlines()[0])
+    [parsed] = source_files_import(files=[("a.txt", SOURCE.encode())], dry_run=True)
+    body = parsed.parsed.body
+    [quote] = record["quotes"]
+    assert quote == {
+        "text": "We are not going anywhere,",
+        "start": body.index("We are"),
+        "end": body.index("We are") + len("We are not going anywhere,"),
+        "speaker": "Michael Walsh",
+    }
+    assert not Annotation.objects.exists()

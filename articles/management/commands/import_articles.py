@@ -6,13 +6,14 @@ import json
 import time
 import zipfile
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, OutputWrapper
 
 from articles.importers.archives import SourceEntry, is_zip_name, upload_size_error
+from articles.quotefinder import find_quotes
 from articles.services.imports import (
     DUPLICATE,
     FAILED,
@@ -20,10 +21,17 @@ from articles.services.imports import (
     import_limits,
     source_files_import,
 )
+from articles.services.suggestions import SpeakerBook
 
 
-def import_result_json(result: ImportResult) -> dict:
-    """The --json record for one file; null for whatever the file did not yield."""
+def import_result_json(
+    result: ImportResult, *, known_speakers: Mapping[str, Sequence[str]] | None = None
+) -> dict:
+    """The --json record for one file; null for whatever the file did not yield.
+
+    ``quotes`` are the quote finder's proposals for the body, speakers mapped onto
+    ``known_speakers`` (canonical name -> aliases) where they match.
+    """
     parsed = result.parsed
     return {
         "file": result.name,
@@ -39,6 +47,12 @@ def import_result_json(result: ImportResult) -> dict:
         "headings": parsed.headings if parsed else None,
         "paragraphs": len(parsed.paragraphs) if parsed else None,
         "encoding": parsed.encoding if parsed else None,
+        "quotes": [
+            {"text": q.text, "start": q.start, "end": q.end, "speaker": q.speaker}
+            for q in find_quotes(parsed.body, known_speakers=known_speakers)
+        ]
+        if parsed
+        else None,
     }
 
 
@@ -66,11 +80,17 @@ class Command(BaseCommand):
             raise CommandError("--batch-size must be at least 1")
         sources = _collect(options["paths"])
         progress = Progress(self.stderr, total=sum(_entry_count(p) for p in sources))
+        known_speakers = SpeakerBook.load().known if as_json else None
 
         def on_chunk(chunk: list[ImportResult]) -> None:
             if as_json:
                 for result in chunk:
-                    self.stdout.write(json.dumps(import_result_json(result), ensure_ascii=False))
+                    self.stdout.write(
+                        json.dumps(
+                            import_result_json(result, known_speakers=known_speakers),
+                            ensure_ascii=False,
+                        )
+                    )
             progress.advance(len(chunk))
 
         # The command is not an upload: it takes any number of files.
