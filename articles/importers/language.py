@@ -13,12 +13,10 @@ SAMPLE_CHARS = 3000
 _WORD = re.compile(r"[^\W\d_]+")
 _TURKISH_ONLY_LETTERS = re.compile("[ıİğĞşŞ]")
 _TURKISH_WORDS = frozenset(
-    "ve bir bu için ile da de olarak çok daha gibi olan ancak ise değil kadar sonra "
-    "ama her şu ne mi en göre açıklama dedi yılında".split()
+    ["ve", "bir", "bu", "için", "ile", "da", "de", "olarak", "çok", "daha", "gibi", "olan", "ancak", "ise", "değil", "kadar", "sonra", "ama", "her", "şu", "ne", "mi", "en", "göre", "açıklama", "dedi", "yılında"]
 )
 _ENGLISH_WORDS = frozenset(
-    "the and of to in is that for on was with as by it said at from his be has are "
-    "have this an were not".split()
+    ["the", "and", "of", "to", "in", "is", "that", "for", "on", "was", "with", "as", "by", "it", "said", "at", "from", "his", "be", "has", "are", "have", "this", "an", "were", "not"]
 )
 
 

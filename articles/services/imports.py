@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from itertools import islice
 
 from django.conf import settings
-from django.db import DatabaseError, IntegrityError, connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import Q
 from django.utils.text import slugify
 
@@ -174,7 +174,7 @@ def _store_one(item: _Pending, user) -> ImportResult:
 
 def _store_chunk(pending: list[_Pending], user) -> list[ImportResult]:
     """Store one chunk in a fixed number of queries; the caller provides the transaction."""
-    valid = [p for p in pending if p.parsed is not None]
+    valid = [p for p in pending if p.error is None]
     existing_by_hash, existing_by_url = _existing_articles(valid)
 
     # Decide every file's fate before writing anything.
@@ -185,7 +185,7 @@ def _store_chunk(pending: list[_Pending], user) -> list[ImportResult]:
     new_indexes: list[int] = []
     for index, item in enumerate(pending):
         parsed = item.parsed
-        if parsed is None:
+        if item.error is not None:
             continue
         digest, url = parsed.content_hash, parsed.url
         existing = existing_by_hash.get(digest) or (url and existing_by_url.get(url))
