@@ -106,7 +106,8 @@ def test_it_reports_duplicates_with_what_exists(tmp_path):
     run(str(path))
     out, _ = run(str(path))
     article = Article.objects.get()
-    assert f"duplicate: {path}: already stored as 'Story number 1' ({article.get_absolute_url()})" in out
+    link = article.get_absolute_url()
+    assert f"duplicate: {path}: already stored as 'Story number 1' ({link})" in out
     assert "0 imported, 1 duplicates, 0 failed." in out
 
 

@@ -357,9 +357,7 @@ def test_a_file_that_cannot_be_stored_is_recorded_as_failed(monkeypatch):
 
 def test_a_dry_run_parses_and_touches_no_database(django_assert_num_queries):
     with django_assert_num_queries(0):
-        results = source_files_import(
-            files=[source(1), fixture("bad_empty.txt")], dry_run=True
-        )
+        results = source_files_import(files=[source(1), fixture("bad_empty.txt")], dry_run=True)
     assert [r.status for r in results] == ["parsed", "failed"]
     assert results[0].parsed.title == "Story number 1"
     assert results[1].error == "file is empty"

@@ -122,7 +122,7 @@ def test_a_zip_with_dot_dot_entries_shows_the_reason_and_imports_the_rest(import
     [
         ("empty.txt", b"", "file is empty"),
         ("fake.zip", b"not a zip at all", "not a valid zip archive"),
-        ("image.txt", (FIXTURES / "bad_png_renamed.txt").read_bytes(), "binary content (PNG image)"),
+        ("image.txt", (FIXTURES / "bad_png_renamed.txt").read_bytes(), "(PNG image)"),
         ("bomb.zip", make_zip({"bomb.txt": b"\0" * 30_000_000}), "(a zip bomb?)"),
     ],
 )

@@ -75,9 +75,11 @@ def expand_uploads(
             entries: Iterable[SourceEntry] = [upload]
         else:
             name, data = upload
-            entries = _expand_zip(name, data, limits) if is_zip_name(name) else [
-                _plain(name, data, limits)
-            ]
+            entries = (
+                _expand_zip(name, data, limits)
+                if is_zip_name(name)
+                else [_plain(name, data, limits)]
+            )
         for entry in entries:
             count += 1
             if limits.max_files is not None and count > limits.max_files:

@@ -317,7 +317,9 @@ def _unique_slugs(parsed: list[ParsedArticle]) -> list[str]:
         slugify(p.title.translate(_SLUG_FOLD))[:_SLUG_TITLE_CHARS].strip("-") or "article"
         for p in parsed
     ]
-    short = [f"{base}-{p.content_hash[:_SLUG_HASH_CHARS]}" for base, p in zip(bases, parsed)]
+    short = [
+        f"{base}-{p.content_hash[:_SLUG_HASH_CHARS]}" for base, p in zip(bases, parsed, strict=True)
+    ]
     taken = set(Article.objects.filter(slug__in=short).values_list("slug", flat=True))
     slugs = []
     for base, slug, p in zip(bases, short, parsed, strict=True):
