@@ -182,6 +182,13 @@ ABBREVIATIONS = _wordset(
     "Mr Mrs Ms Dr Prof Gen Brig Maj Lt Col Capt Sgt Adm Sen Rep Gov Rev St Jr Sr No vs "
     "etc Doç Av Öğr Gör Uzm Op Inc Ltd Co Corp Mt Ft approx"
 )
+ROLE_WORDS = _wordset(
+    "climber forecaster seismologist economist analyst historian campaigner farmer lawyer "
+    "researcher scientist activist resident owner driver worker teacher student pensioner "
+    "survivor witness volunteer manager founder author writer chef player singer actor "
+    "actress photographer engineer architect designer surgeon lecturer expert official "
+    "mother father grandmother grandfather neighbour neighbor shopkeeper"
+)
 PRONOUNS = {"he", "she", "o"}
 PLURAL_PRONOUNS = {"they", "we", "onlar"}
 COORDINATORS = {"and", "ve", "ile", "&"}
@@ -355,6 +362,10 @@ class _Doc:
         titles = [_bare(t.text) for t in run[: last_title + 1]]
         name = list(run[last_title + 1 :])
         while name and _bare(name[0].text) in NON_NAME_WORDS:
+            name.pop(0)
+        # "Climber Nina Patel", "Forecaster Tom Birch": a job noun capitalised only because
+        # it starts the sentence.
+        if len(name) >= 3 and name[0].text.casefold() in ROLE_WORDS:
             name.pop(0)
         while name and _bare(name[-1].text) in TITLES:
             name.pop()
@@ -637,9 +648,7 @@ def _build_people(doc: _Doc, quote_spans: list[tuple[int, int]]) -> None:
             prev_word = text[max(0, name[0].start - 30) : name[0].start].split()[-1:]
             # "of Staff", "the Pentagon": a lone capitalised word after a lower-case word
             # is rarely a person, except after a Turkish participle ("belirten Şahin").
-            after_lower = (
-                bool(prev_word) and prev_word[0].islower() and prev_word[0][-1] not in ".!?:"
-            )
+            after_lower = bool(prev_word) and prev_word[0].islower() and prev_word[0][-1].isalpha()
             participle = after_lower and prev_word[0].endswith(("an", "en"))
             if subject_single(name[0], bool(titles)) and (not after_lower or participle):
                 singles.add(tokens[0])
@@ -798,9 +807,11 @@ def _speaker_from_verb(
     if pre is not _NOT_FOUND:
         return pre
     post_end = hi
-    stop = re.search(r"[,.;:!?]", doc.text[m.end() : hi])
-    if stop:
+    for stop in re.finditer(r"[,.;:!?]", doc.text[m.end() : hi]):
+        if stop.group() == "." and _is_abbrev_boundary(doc.text, m.end() + stop.start()):
+            continue  # "said Marine Brig. Gen. William Seely"
         post_end = m.end() + stop.start()
+        break
     post = _resolve_phrase(doc, m.end(), post_end, near_end=False)
     if post is not _NOT_FOUND:
         return post
