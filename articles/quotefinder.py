@@ -196,7 +196,7 @@ ANON_DETERMINERS = {"a", "an", "the", "one", "another", "bir"}
 FIRST_PERSON_RE = re.compile(r"\b(?:I|we|We|our|Our|my|My|us)\b")
 
 WORD_RE = re.compile(r"(?:[^\W\d_]\.){2,}|[^\W\d_]+(?:[’'\-][^\W\d_]+)*|\d+(?:[.,]\d+)*")
-PARA_SPLIT_RE = re.compile(r"\n[ \t]*\n\s*")
+PARA_SPLIT_RE = re.compile(r"\r?\n[ \t\r]*\n\s*")
 SENT_BOUNDARY_RE = re.compile(r"[.!?…]+[\"”’»']*\s+(?=[\"“‘«'(]?[^\W\d_a-zçğıöşü])")
 
 
@@ -519,7 +519,10 @@ def _infer_opening(doc: _Doc, a: int, b: int, boundary: int, close: int, pi: int
         start = ends[0]
     else:
         prev_ends_colon = pi > 0 and text[doc.paras[pi - 1][1] - 1] == ":"
-        if not (_has_verb(after) or prev_ends_colon):
+        # A whole paragraph in the first person ending in a closing mark is somebody
+        # speaking even without a verb; narration in news copy is not in the first person.
+        spoken = close + 1 >= b and FIRST_PERSON_RE.search(text, a, close) is not None
+        if not (_has_verb(after) or prev_ends_colon or spoken):
             return None
         start = a
     s, e = _trim(text, start, close)
@@ -787,6 +790,16 @@ def _resolve_phrase(doc: _Doc, a: int, b: int, near_end: bool = True) -> object:
             ref = _title_ref(doc, t.text, a)
             if ref:
                 return ref
+    # 'Obama, speaking in Chicago, said': a lone capitalised subject set off by a comma.
+    first = toks[0]
+    if (
+        first.cap
+        and doc.text[first.end : first.end + 1] == ","
+        and words[0] not in NON_NAME_WORDS | TITLES | ROLE_WORDS
+        and not words[0].endswith("s")  # 'Critics, however, said': a plural, not a name
+        and not doc.is_orgish([first])
+    ):
+        return first.text
     if words[0] in ANON_DETERMINERS or any(w in ANON_DETERMINERS for w in words[:3]):
         return None
     return _NOT_FOUND
