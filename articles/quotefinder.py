@@ -182,6 +182,13 @@ ABBREVIATIONS = _wordset(
     "Mr Mrs Ms Dr Prof Gen Brig Maj Lt Col Capt Sgt Adm Sen Rep Gov Rev St Jr Sr No vs "
     "etc Doç Av Öğr Gör Uzm Op Inc Ltd Co Corp Mt Ft approx"
 )
+ROLE_WORDS = _wordset(
+    "climber forecaster seismologist economist analyst historian campaigner farmer lawyer "
+    "researcher scientist activist resident owner driver worker teacher student pensioner "
+    "survivor witness volunteer manager founder author writer chef player singer actor "
+    "actress photographer engineer architect designer surgeon lecturer expert official "
+    "mother father grandmother grandfather neighbour neighbor shopkeeper"
+)
 PRONOUNS = {"he", "she", "o"}
 PLURAL_PRONOUNS = {"they", "we", "onlar"}
 COORDINATORS = {"and", "ve", "ile", "&"}
@@ -189,7 +196,7 @@ ANON_DETERMINERS = {"a", "an", "the", "one", "another", "bir"}
 FIRST_PERSON_RE = re.compile(r"\b(?:I|we|We|our|Our|my|My|us)\b")
 
 WORD_RE = re.compile(r"(?:[^\W\d_]\.){2,}|[^\W\d_]+(?:[’'\-][^\W\d_]+)*|\d+(?:[.,]\d+)*")
-PARA_SPLIT_RE = re.compile(r"\n[ \t]*\n\s*")
+PARA_SPLIT_RE = re.compile(r"\r?\n[ \t\r]*\n\s*")
 SENT_BOUNDARY_RE = re.compile(r"[.!?…]+[\"”’»']*\s+(?=[\"“‘«'(]?[^\W\d_a-zçğıöşü])")
 
 
@@ -356,6 +363,10 @@ class _Doc:
         name = list(run[last_title + 1 :])
         while name and _bare(name[0].text) in NON_NAME_WORDS:
             name.pop(0)
+        # "Climber Nina Patel", "Forecaster Tom Birch": a job noun capitalised only because
+        # it starts the sentence.
+        if len(name) >= 3 and name[0].text.casefold() in ROLE_WORDS:
+            name.pop(0)
         while name and _bare(name[-1].text) in TITLES:
             name.pop()
         return titles, name
@@ -508,7 +519,10 @@ def _infer_opening(doc: _Doc, a: int, b: int, boundary: int, close: int, pi: int
         start = ends[0]
     else:
         prev_ends_colon = pi > 0 and text[doc.paras[pi - 1][1] - 1] == ":"
-        if not (_has_verb(after) or prev_ends_colon):
+        # A whole paragraph in the first person ending in a closing mark is somebody
+        # speaking even without a verb; narration in news copy is not in the first person.
+        spoken = close + 1 >= b and FIRST_PERSON_RE.search(text, a, close) is not None
+        if not (_has_verb(after) or prev_ends_colon or spoken):
             return None
         start = a
     s, e = _trim(text, start, close)
@@ -637,9 +651,7 @@ def _build_people(doc: _Doc, quote_spans: list[tuple[int, int]]) -> None:
             prev_word = text[max(0, name[0].start - 30) : name[0].start].split()[-1:]
             # "of Staff", "the Pentagon": a lone capitalised word after a lower-case word
             # is rarely a person, except after a Turkish participle ("belirten Şahin").
-            after_lower = (
-                bool(prev_word) and prev_word[0].islower() and prev_word[0][-1] not in ".!?:"
-            )
+            after_lower = bool(prev_word) and prev_word[0].islower() and prev_word[0][-1].isalpha()
             participle = after_lower and prev_word[0].endswith(("an", "en"))
             if subject_single(name[0], bool(titles)) and (not after_lower or participle):
                 singles.add(tokens[0])
@@ -778,6 +790,16 @@ def _resolve_phrase(doc: _Doc, a: int, b: int, near_end: bool = True) -> object:
             ref = _title_ref(doc, t.text, a)
             if ref:
                 return ref
+    # 'Obama, speaking in Chicago, said': a lone capitalised subject set off by a comma.
+    first = toks[0]
+    if (
+        first.cap
+        and doc.text[first.end : first.end + 1] == ","
+        and words[0] not in NON_NAME_WORDS | TITLES | ROLE_WORDS
+        and not words[0].endswith("s")  # 'Critics, however, said': a plural, not a name
+        and not doc.is_orgish([first])
+    ):
+        return first.text
     if words[0] in ANON_DETERMINERS or any(w in ANON_DETERMINERS for w in words[:3]):
         return None
     return _NOT_FOUND
@@ -798,9 +820,11 @@ def _speaker_from_verb(
     if pre is not _NOT_FOUND:
         return pre
     post_end = hi
-    stop = re.search(r"[,.;:!?]", doc.text[m.end() : hi])
-    if stop:
+    for stop in re.finditer(r"[,.;:!?]", doc.text[m.end() : hi]):
+        if stop.group() == "." and _is_abbrev_boundary(doc.text, m.end() + stop.start()):
+            continue  # "said Marine Brig. Gen. William Seely"
         post_end = m.end() + stop.start()
+        break
     post = _resolve_phrase(doc, m.end(), post_end, near_end=False)
     if post is not _NOT_FOUND:
         return post

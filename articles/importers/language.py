@@ -12,14 +12,18 @@ import re
 SAMPLE_CHARS = 3000
 _WORD = re.compile(r"[^\W\d_]+")
 _TURKISH_ONLY_LETTERS = re.compile("[ıİğĞşŞ]")
-_TURKISH_WORDS = frozenset(
-    "ve bir bu için ile da de olarak çok daha gibi olan ancak ise değil kadar sonra "
-    "ama her şu ne mi en göre açıklama dedi yılında".split()
-)
-_ENGLISH_WORDS = frozenset(
-    "the and of to in is that for on was with as by it said at from his be has are "
-    "have this an were not".split()
-)
+# Frequent function words; a few dozen suffice to outvote stray foreign names.
+# fmt: off
+_TURKISH_WORDS = frozenset({
+    "ve", "bir", "bu", "için", "ile", "da", "de", "olarak", "çok", "daha", "gibi", "olan",
+    "ancak", "ise", "değil", "kadar", "sonra", "ama", "her", "şu", "ne", "mi", "en", "göre",
+    "açıklama", "dedi", "yılında",
+})
+_ENGLISH_WORDS = frozenset({
+    "the", "and", "of", "to", "in", "is", "that", "for", "on", "was", "with", "as", "by", "it",
+    "said", "at", "from", "his", "be", "has", "are", "have", "this", "an", "were", "not",
+})
+# fmt: on
 
 
 def detect_language(text: str) -> str:

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from itertools import islice
 
 from django.conf import settings
-from django.db import DatabaseError, IntegrityError, connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import Q
 from django.utils.text import slugify
 
@@ -176,7 +176,7 @@ def _store_one(item: _Pending, user) -> ImportResult:
 
 def _store_chunk(pending: list[_Pending], user) -> list[ImportResult]:
     """Store one chunk in a fixed number of queries; the caller provides the transaction."""
-    valid = [p for p in pending if p.parsed is not None]
+    valid = [p for p in pending if p.error is None]
     existing_by_hash, existing_by_url = _existing_articles(valid)
 
     # Decide every file's fate before writing anything.
@@ -187,7 +187,7 @@ def _store_chunk(pending: list[_Pending], user) -> list[ImportResult]:
     new_indexes: list[int] = []
     for index, item in enumerate(pending):
         parsed = item.parsed
-        if parsed is None:
+        if item.error is not None:
             continue
         digest, url = parsed.content_hash, parsed.url
         existing = existing_by_hash.get(digest) or (url and existing_by_url.get(url))
@@ -321,7 +321,9 @@ def _unique_slugs(parsed: list[ParsedArticle]) -> list[str]:
         slugify(p.title.translate(_SLUG_FOLD))[:_SLUG_TITLE_CHARS].strip("-") or "article"
         for p in parsed
     ]
-    short = [f"{base}-{p.content_hash[:_SLUG_HASH_CHARS]}" for base, p in zip(bases, parsed)]
+    short = [
+        f"{base}-{p.content_hash[:_SLUG_HASH_CHARS]}" for base, p in zip(bases, parsed, strict=True)
+    ]
     taken = set(Article.objects.filter(slug__in=short).values_list("slug", flat=True))
     slugs = []
     for base, slug, p in zip(bases, short, parsed, strict=True):
