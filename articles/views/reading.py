@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
 from articles.models import Annotation, Article
+from articles.permissions import is_editor
 from articles.rendering import Mark, render_body
 from articles.structured_data import article_json_ld
 
@@ -98,10 +99,12 @@ def article_page_context(
     published = [a for a in everything if a.status == Annotation.Status.PUBLISHED]
     return {
         "article": article,
-        "annotations": shown,
-        "annotation_total": len(everything),
+        # Suggestions are marked in the text but listed apart, in the editors' panel.
+        "annotations": [a for a in shown if a.status == Annotation.Status.PUBLISHED],
+        "annotation_total": len(published),
+        "suggestions": [a for a in everything if a.status == Annotation.Status.SUGGESTED],
         "filters": filters,
-        "filter_options": _filter_options(everything),
+        "filter_options": _filter_options(published),
         "body_html": render_body(article.body, article.structure, marks),
         "structured_data": article_json_ld(
             article, published, request.build_absolute_uri(article.get_absolute_url())
@@ -124,8 +127,10 @@ def home(request: HttpRequest) -> HttpResponse:
 @require_GET
 @vary_on_headers("HX-Request")
 def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    article = get_object_or_404(Article.objects.for_reading(), slug=slug)
+    editor = is_editor(request.user)
+    article = get_object_or_404(Article.objects.for_reading(include_suggestions=editor), slug=slug)
     template = "articles/article_detail.html"
     if request.htmx:
         template += "#reading"
-    return render(request, template, article_page_context(request, article))
+    context = article_page_context(request, article, include_suggestions=editor)
+    return render(request, template, context)
