@@ -590,12 +590,15 @@ def _single_candidates(doc: _Doc, taken: list[tuple[int, int]]) -> list[_Cand]:
     return cands
 
 
+_APPOSITIVE_RE = re.compile(r", (?:who|whose|a|an|the|\d+)\b")
+_MINOR_WORDS = _wordset("a an the of and or nor in on at for to by with from as de ve ile")
+
+
 def _is_title_case(s: str) -> bool:
+    """'Keeping Track', 'Living with the Teme', 'Yüzyılın Ticaret Stratejisi'."""
     words = [w for w in WORD_RE.findall(s) if not w[0].isdigit()]
-    content = [w for w in words if w.casefold() not in NON_NAME_WORDS and len(w) > 3]
-    if not content:
-        return False
-    return all(w[0].isupper() for w in content) and (words[0][0].isupper())
+    content = [w for w in words if not (w.islower() and w in _MINOR_WORDS)]
+    return len(content) >= 2 and all(w[0].isupper() for w in content)
 
 
 def _accept(doc: _Doc, c: _Cand) -> bool:
@@ -621,6 +624,10 @@ def _accept(doc: _Doc, c: _Cand) -> bool:
     attributed = _has_verb(before) or _has_verb(after[:120])
     if c.damaged:
         return True  # the inference rules already required a quote-like context
+    if len(words) == 1:
+        # '"Yes," he said' is a quote; 'the film "Oppenheimer," which won' is a title.
+        lead_in = after.split()[:4]
+        return _has_verb(" ".join(lead_in))
     if punct_end:
         if attributed or len(words) >= 4:
             return True
@@ -644,7 +651,13 @@ def _build_people(doc: _Doc, quote_spans: list[tuple[int, int]]) -> None:
         if i < len(verb_starts) and text[pos_end : verb_starts[i]].strip(" ,") == "":
             return True
         j = bisect.bisect_left(verb_starts, pos_start) - 1
-        return j >= 0 and text[verb_spans[j][1] : pos_start].strip() == ""
+        # After the verb only a name closing the clause is the subject: 'said Milley.'
+        # but not 'said Goldman Sachs analyst Peter Oppenheimer'.
+        return (
+            j >= 0
+            and text[verb_spans[j][1] : pos_start].strip() == ""
+            and text[pos_end : pos_end + 1] in ("", ".", ",", ";", ":", "\n")
+        )
 
     # Subject position: right before a reporting verb ("Milley said"), right after one
     # ("said Milley."), after a title ("Mr Price"), or opening a Turkish clause that leads
@@ -656,7 +669,10 @@ def _build_people(doc: _Doc, quote_spans: list[tuple[int, int]]) -> None:
         j = bisect.bisect_left(verb_starts, tok.start) - 1
         if j >= 0 and text[verb_spans[j][1] : tok.start].strip() == "":
             return after[:1] in ("", ".", ",", ";", "\n")
-        return after[:2] == ", " and after[2:3] in ALL_MARKS
+        if after[:2] == ", " and after[2:3] in ALL_MARKS:
+            return True
+        # 'Smith, who chairs the committee, said': an appositive after a lone name.
+        return _APPOSITIVE_RE.match(text, tok.end) is not None
 
     strong: dict[tuple[str, ...], set[str]] = {}
     weak: dict[tuple[str, ...], set[str]] = {}
@@ -785,8 +801,13 @@ def _title_ref(doc: _Doc, word: str, pos: int) -> str | None:
 _NOT_FOUND = object()
 
 
-def _resolve_phrase(doc: _Doc, a: int, b: int, near_end: bool = True) -> object:
-    """Speaker named in text[a:b]: a name, None (not a named person) or _NOT_FOUND."""
+def _resolve_phrase(doc: _Doc, a: int, b: int, near_end: bool = True, last: bool = False) -> object:
+    """Speaker named in text[a:b]: a name, None (not a named person) or _NOT_FOUND.
+
+    near_end: the phrase ends at the verb ('..., Esper told'), so the word next to the verb
+    is the likeliest subject. last: the phrase follows the verb ('said Unite general
+    secretary Sharon Gallagher'), where the head name comes last.
+    """
     toks = _tokenize(doc.text, a, b)
     if not toks:
         return _NOT_FOUND
@@ -804,11 +825,12 @@ def _resolve_phrase(doc: _Doc, a: int, b: int, near_end: bool = True) -> object:
             return name
         if name:
             return None  # 'Esper and Milley said': several speakers
-    for t in toks:
+    for t in reversed(toks) if last else toks:
         name = _person_at(doc, t)
         if name:
             return name
-    for run in doc.runs(a, b):
+    runs = doc.runs(a, b)
+    for run in reversed(runs) if last else runs:
         _, name = doc.split_run(run)
         if len(name) >= 2 and not doc.is_orgish(name):
             return " ".join(x.text for x in name)
@@ -841,18 +863,18 @@ def _speaker_from_verb(
     doc: _Doc, m: _Verb, lo: int, hi: int, sent_lo: int, sent_hi: int | None = None
 ) -> object:
     verb = m.group().casefold()
-    if verb == "according to":
-        return _resolve_phrase(doc, m.end(), hi, near_end=False)
-    pre = _resolve_phrase(doc, lo, m.start())
-    if pre is not _NOT_FOUND:
-        return pre
     post_end = hi
     for stop in re.finditer(r"[,.;:!?]", doc.text[m.end() : hi]):
         if stop.group() == "." and _is_abbrev_boundary(doc.text, m.end() + stop.start()):
             continue  # "said Marine Brig. Gen. William Seely"
         post_end = m.end() + stop.start()
         break
-    post = _resolve_phrase(doc, m.end(), post_end, near_end=False)
+    if verb == "according to":
+        return _resolve_phrase(doc, m.end(), post_end, near_end=False, last=True)
+    pre = _resolve_phrase(doc, lo, m.start())
+    if pre is not _NOT_FOUND:
+        return pre
+    post = _resolve_phrase(doc, m.end(), post_end, near_end=False, last=True)
     if post is not _NOT_FOUND:
         return post
     # Turkish puts the subject first and the verb after the quotation:
