@@ -297,6 +297,7 @@ class _Doc:
             self._add_para(pos, m.start())
             pos = m.end()
         self._add_para(pos, len(text))
+        self.para_starts = [p[0] for p in self.paras]
         # Only capitalised words are kept document-wide (names, titles); phrases that need
         # every word are re-tokenised on the spot, which is cheaper for a 5 KB article.
         self.toks = _tokenize(text, caps_only=True)
@@ -319,7 +320,7 @@ class _Doc:
             self.paras.append((a, b))
 
     def para_of(self, pos: int) -> int:
-        i = bisect.bisect_right([p[0] for p in self.paras], pos) - 1
+        i = bisect.bisect_right(self.para_starts, pos) - 1
         return max(i, 0)
 
     def sentence_start(self, pos: int, lo: int) -> int:
