@@ -69,7 +69,8 @@ _EN_VERBS = (
     "recounted|mentioned|reiterated|countered|maintained|accused|accuses|agreed|"
     "commented|went on|according to|insisted|boasted|conceded|demanded|wondered"
 )
-# Turkish reporting expressions; multi-word ones first so the alternation prefers them.
+# Turkish reporting expressions. Several are multi-word; the scanner tries longer phrases
+# first so "diye konuştu" is one attribution, not "konuştu" alone.
 _TR_VERBS = (
     "diye konuştu|diye sordu|diye yazdı|şeklinde konuştu|ifadelerini kullandı|"
     "ifadesini kullandı|ifadeleri kullandı|ifade etti|ifade ederek|ifade eden|"
@@ -456,13 +457,15 @@ def _has_verb(s: str) -> bool:
     return bool(_scan_verbs(s))
 
 
+_ATTRIBUTION_INSIDE_RE = re.compile(
+    r"([,.!?])\s+(?:he|she|they|[^\W\d_][\w’'.\-]*(?:\s[^\W\d_][\w’'.\-]*){0,3})\s+"
+    rf"(?:{_EN_VERBS})\b"
+)
+
+
 def _attribution_cut(doc: _Doc, a: int, b: int) -> int | None:
     """Inside an unclosed quote, the end of the quoted words before ", she said"."""
-    pat = re.compile(
-        r"([,.!?])\s+(?:he|she|they|[^\W\d_][\w’'.\-]*(?:\s[^\W\d_][\w’'.\-]*){0,3})\s+"
-        rf"(?:{_EN_VERBS})\b"
-    )
-    m = pat.search(doc.text, a, b)
+    m = _ATTRIBUTION_INSIDE_RE.search(doc.text, a, b)
     if m and m.start() > a:
         return m.start() + 1
     return None
@@ -927,7 +930,15 @@ def _attribute(doc: _Doc, cands: list[_Cand]) -> None:
 
 
 def _zero_subject(doc: _Doc, pi: int, c: _Cand, seen: dict[int, object]) -> object:
-    """A quote with no subject of its own: the speaker of the previous paragraph."""
+    """A quote with no subject of its own ('"...," dedi.'): the person the paragraph has
+    just been about, else the speaker of the previous paragraph."""
+    lead = c.open_mark if c.open_mark is not None else c.start
+    pa = doc.paras[pi][0]
+    i = bisect.bisect_left(doc.mention_pos, lead) - 1
+    while i >= 0 and doc.mentions[i][0] >= pa:
+        if not doc.mentions[i][2]:
+            return doc.mentions[i][1]
+        i -= 1
     if pi == 0:
         return _NOT_FOUND
     a, b = doc.paras[pi - 1]
