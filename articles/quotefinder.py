@@ -54,6 +54,9 @@ SINGLE_CLOSERS = "’›"
 DOUBLE_MARKS = DOUBLE_OPENERS + DOUBLE_CLOSERS + '"'
 ALL_MARKS = DOUBLE_MARKS + SINGLE_OPENERS + SINGLE_CLOSERS + "'"
 CLAUSE_END = ",.!?…;:"
+# How far around a quotation attribution cues are looked for; real attributions sit well
+# within it, and the bound keeps run-on text without sentence breaks linear.
+_WINDOW = 250
 _DOUBLE_RE = re.compile(f"[{DOUBLE_MARKS}]")
 _SINGLE_RE = re.compile("['‘’‹›‚]")
 SENTENCE_END = ".!?…"
@@ -525,7 +528,7 @@ def _double_candidates(doc: _Doc) -> list[_Cand]:
 def _infer_opening(doc: _Doc, a: int, b: int, boundary: int, close: int, pi: int) -> _Cand | None:
     """A closing mark without an opening one: find where the quotation began."""
     text = doc.text
-    after = text[close + 1 : doc.sentence_end(close + 1, b)]
+    after = text[close + 1 : min(doc.sentence_end(close + 1, b), close + 1 + _WINDOW)]
     first = _scan_verbs(after)[:1]
     verb_follows = bool(first) and not after[: first[0].start()].strip()
     verb_follows = verb_follows and first[0].group() in _TR_VERB_SET
@@ -533,15 +536,16 @@ def _infer_opening(doc: _Doc, a: int, b: int, boundary: int, close: int, pi: int
         return None  # 'The order" Seely mentioned': a stray mark, not the end of a quote
     region = text[boundary:close]
     colon = region.rfind(": ")
-    if colon >= 0 and _has_verb(region[:colon].split(". ")[-1]):
+    if colon >= 0 and _has_verb(region[max(0, colon - _WINDOW) : colon].split(". ")[-1]):
         start = boundary + colon + 2
     elif boundary > a:
         # '," Milley said. There's no onward movement. Honest mistake."': the quote resumes
         # after the attribution sentence that followed the previous quote.
-        ends = [s for s in doc.sent_starts if boundary < s < close]
-        if not ends or not _has_verb(text[boundary : ends[0]]):
+        k = bisect.bisect_right(doc.sent_starts, boundary)
+        nxt = doc.sent_starts[k] if k < len(doc.sent_starts) else close
+        if nxt >= close or not _has_verb(text[boundary : min(nxt, boundary + _WINDOW)]):
             return None
-        start = ends[0]
+        start = nxt
     else:
         prev_ends_colon = pi > 0 and text[doc.paras[pi - 1][1] - 1] == ":"
         # A whole paragraph in the first person ending in a closing mark is somebody
@@ -581,7 +585,8 @@ def _single_candidates(doc: _Doc, taken: list[tuple[int, int]]) -> list[_Cand]:
         for m in _SINGLE_RE.finditer(text, a, b):
             i = m.start()
             ch = text[i]
-            if any(s - 1 <= i <= e for s, e in taken):
+            # The marks around a double-quoted span belong to it, as do marks inside it.
+            if _inside(taken, i - 1) or _inside(taken, i) or _inside(taken, i + 1):
                 continue
             role = _classify(text, i, a, b)
             if role == "open" and open_mark is None and ch != "’":
@@ -615,9 +620,9 @@ def _accept(doc: _Doc, c: _Cand) -> bool:
     a, b = doc.paras[pi]
     lead = c.open_mark if c.open_mark is not None else c.start
     tail = c.close_mark + 1 if c.close_mark is not None else c.end
-    sent_a = doc.sentence_start(lead, a)
+    sent_a = max(doc.sentence_start(lead, a), lead - _WINDOW)
     before = text[sent_a:lead]
-    after = text[tail : doc.sentence_end(tail, b)]
+    after = text[tail : min(doc.sentence_end(tail, b), tail + _WINDOW)]
     if NAMING_BEFORE_RE.search(before) or NAMING_AFTER_RE.match(after):
         return len(words) >= 8 and content.rstrip()[-1] in SENTENCE_END
     punct_end = content.rstrip()[-1] in CLAUSE_END
@@ -893,6 +898,7 @@ def _attribute(doc: _Doc, cands: list[_Cand]) -> None:
     text = doc.text
     last_speaker_by_para: dict[int, object] = {}
     prev: _Cand | None = None
+    opens = [x.open_mark for x in cands if x.open_mark is not None]
     for c in cands:
         pi = doc.para_of(c.start)
         pj = doc.para_of(max(c.start, c.end - 1))
@@ -900,9 +906,8 @@ def _attribute(doc: _Doc, cands: list[_Cand]) -> None:
         _, b = doc.paras[pj]
         lead = c.open_mark if c.open_mark is not None else c.start
         tail = c.close_mark + 1 if c.close_mark is not None else c.end
-        next_open = next(
-            (x.open_mark for x in cands if x.open_mark is not None and x.start > c.end), None
-        )
+        k = bisect.bisect_right(opens, c.end)
+        next_open = opens[k] if k < len(opens) else None
         hi = doc.sentence_end(tail, b)
         if next_open is not None and next_open < hi:
             hi = next_open
@@ -1007,7 +1012,7 @@ def _find(text: str, known: Mapping[str, Sequence[str]] | None) -> list[QuotePro
         return []
     cands = _double_candidates(doc)
     cands = [c for c in cands if c.end > c.start]
-    singles = _single_candidates(doc, [(c.start, c.end) for c in cands])
+    singles = _single_candidates(doc, sorted((c.start, c.end) for c in cands))
     cands = sorted(cands + singles, key=lambda c: (c.start, -c.end))
     kept: list[_Cand] = []
     for c in cands:

@@ -290,9 +290,9 @@ def test_metric_targets_on_gold_set():
     assert result["recall"] >= 0.95
     assert result["precision"] >= 0.95
     assert result["speaker"] >= 0.9
+    # No single article may hide behind the average.
     for name, s in result["files"].items():
-        p, r, sp = bench.ratios(s)
-        assert (p, r, sp) >= (0.0, 0.0, 0.0), name
+        p, r, _ = bench.ratios(s)
         assert r >= 0.8 and p >= 0.8, (name, p, r)
 
 
