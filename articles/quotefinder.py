@@ -200,6 +200,10 @@ ROLE_WORDS = _wordset(
     "üreticisi mühendisi öğretmen öğretmeni emekli sakini esnafı çiftçi akademisyen avukat "
     "doktor hemşire öğrenci işçi sürücü muhtarı uzmanı yazar gazeteci"
 )
+COLLECTIVE_WORDS = _wordset(
+    "police government opposition army military staff management family press public "
+    "polis hükümet ordu ekip aile halk"
+)
 PRONOUNS = {"he", "she", "o"}
 PLURAL_PRONOUNS = {"they", "we", "onlar"}
 COORDINATORS = {"and", "ve", "ile", "&"}
@@ -721,8 +725,11 @@ def _build_people(doc: _Doc, quote_spans: list[tuple[int, int]]) -> None:
     # A surname used alone as a speaker, never given in full: still a person.
     surnames = {p.tokens[-1] for p in doc.persons.values()}
     for s in singles - surnames:
-        if s.casefold() not in NON_NAME_WORDS:
-            doc.persons[s] = _Person(s, (s,))
+        w = s.casefold()
+        # 'Police said', 'Officials said', 'Uzmanlar belirtti': groups, not people.
+        if w in NON_NAME_WORDS or w in COLLECTIVE_WORDS or w.endswith(("s", "ler", "lar")):
+            continue
+        doc.persons[s] = _Person(s, (s,))
     _collect_mentions(doc, quote_spans)
 
 
@@ -852,7 +859,7 @@ def _resolve_phrase(doc: _Doc, a: int, b: int, near_end: bool = True, last: bool
     first = toks[0]
     if (
         first.cap
-        and doc.text[first.end : first.end + 1] == ","
+        and doc.text[first.end : first.end + 2] in (", ", " (")
         and words[0] not in NON_NAME_WORDS | TITLES | ROLE_WORDS
         and not words[0].endswith("s")  # 'Critics, however, said': a plural, not a name
         and not doc.is_orgish([first])
@@ -927,6 +934,15 @@ def _attribute(doc: _Doc, cands: list[_Cand]) -> None:
                 speaker = _speaker_from_verb(doc, verbs[-1], lo, lead, lo)
         if speaker is _NOT_FOUND and prev is not None and doc.para_of(prev.start) == pi:
             speaker = prev.speaker
+        if speaker is _NOT_FOUND:
+            # 'Jan Holm, the minister, said the talks had failed. "It is over."': a quote
+            # standing alone after its speaker's reported words in the same paragraph.
+            for v in reversed(doc.verbs_in(a, lead)):
+                v_lo = doc.sentence_start(v.start(), a)
+                found = _speaker_from_verb(doc, v, v_lo, doc.sentence_end(v.start(), lead), v_lo)
+                if found is not _NOT_FOUND:
+                    speaker = found
+                    break
         if speaker is _NOT_FOUND and not text[a:lead].strip(" \"“«'‘"):
             speaker = _zero_subject(doc, pi, c, last_speaker_by_para)
         c.speaker = speaker if isinstance(speaker, str) else None
