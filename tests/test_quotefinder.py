@@ -35,10 +35,6 @@ def quotes(text: str, **kw) -> list[tuple[str, str | None]]:
     return [(p.text, p.speaker) for p in find_quotes(text, **kw)]
 
 
-def texts(text: str) -> list[str]:
-    return [p.text for p in find_quotes(text)]
-
-
 # --- quotation marks ----------------------------------------------------------------------
 
 
