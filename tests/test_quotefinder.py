@@ -4,6 +4,7 @@ the sample's required quotes, the metric targets on the whole gold set, and prop
 from __future__ import annotations
 
 import importlib.util
+import json
 import time
 from pathlib import Path
 
@@ -11,6 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from articles import quotefinder
 from articles.quotefinder import QuoteProposal, find_quotes
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -31,10 +33,6 @@ bench = _load_bench()
 
 def quotes(text: str, **kw) -> list[tuple[str, str | None]]:
     return [(p.text, p.speaker) for p in find_quotes(text, **kw)]
-
-
-def texts(text: str) -> list[str]:
-    return [p.text for p in find_quotes(text)]
 
 
 # --- quotation marks ----------------------------------------------------------------------
@@ -258,12 +256,20 @@ def test_known_speakers_ambiguous_surname_is_a_new_speaker():
     assert quotes(body, known_speakers=known) == [("We respect the decision,", "Seely")]
 
 
+_PATTERNS = json.loads(
+    (ROOT / "tests" / "fixtures" / "quotes" / "patterns.json").read_text(encoding="utf-8")
+)
+
+
+@pytest.mark.parametrize("case", _PATTERNS, ids=[c["about"] for c in _PATTERNS])
+def test_pattern_fixtures(case):
+    assert [list(q) for q in quotes(case["text"])] == case["quotes"]
+
+
 # --- the sample and the gold set ----------------------------------------------------------
 
 
 def test_sample_required_quotes_found_with_speakers():
-    import json
-
     body = bench.sample_body(SAMPLE)
     gold = json.loads(SAMPLE.with_name(SAMPLE.name[:-4] + ".expected.json").read_text("utf-8"))
     proposals = find_quotes(body)
@@ -280,9 +286,9 @@ def test_metric_targets_on_gold_set():
     assert result["recall"] >= 0.95
     assert result["precision"] >= 0.95
     assert result["speaker"] >= 0.9
+    # No single article may hide behind the average.
     for name, s in result["files"].items():
-        p, r, sp = bench.ratios(s)
-        assert (p, r, sp) >= (0.0, 0.0, 0.0), name
+        p, r, _ = bench.ratios(s)
         assert r >= 0.8 and p >= 0.8, (name, p, r)
 
 
@@ -327,9 +333,13 @@ def _check(body: str, proposals: list[QuoteProposal]) -> None:
 @given(st.lists(_ALPHABET, max_size=80).map("".join))
 def test_never_raises_on_quote_heavy_text(body):
     _check(body, find_quotes(body))
+    # find_quotes swallows internal errors as a last resort; the engine itself must not
+    # need that, so exercise it directly.
+    _check(body, quotefinder._find(body, None))
 
 
 @settings(max_examples=200, deadline=None)
 @given(st.text(max_size=300), st.dictionaries(st.text(max_size=12), st.lists(st.text(max_size=8))))
 def test_never_raises_on_any_text(body, known):
     _check(body, find_quotes(body, known_speakers=known))
+    _check(body, quotefinder._find(body, known))
