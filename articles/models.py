@@ -20,7 +20,7 @@ from django.contrib.postgres.search import (
     SearchVectorField,
 )
 from django.db import models
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Subquery, Value
+from django.db.models import Count, Exists, F, Max, OuterRef, Prefetch, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, ExtractYear, JSONObject, Left, Lower
 from django.urls import reverse
 from django.utils.html import escape
@@ -340,13 +340,9 @@ class ArticleQuerySet(models.QuerySet):
             Exists(Annotation.objects.published().filter(article=OuterRef("pk"), tags=tag))
         )
 
-    def for_reading(self, *, include_suggestions: bool = False) -> ArticleQuerySet:
-        """The article page's data: outlet, annotations with speaker, author and tags.
-
-        Three queries whatever the number of annotations (article, annotations, tags).
-        `reading_annotations` holds them in text order: published ones, plus the quote
-        finder's suggestions when `include_suggestions` (editors only).
-        """
+    def reading_annotations_prefetch(self, include_suggestions: bool = False) -> Prefetch:
+        """`reading_annotations`: published annotations (and suggestions when asked) in
+        text order, with speaker, author and tags: two queries whatever their number."""
         statuses = [Annotation.Status.PUBLISHED]
         if include_suggestions:
             statuses.append(Annotation.Status.SUGGESTED)
@@ -356,11 +352,47 @@ class ArticleQuerySet(models.QuerySet):
             .prefetch_related("tags")
             .order_by("start", "-end", "id")
         )
+        return Prefetch("annotations", queryset=annotations, to_attr="reading_annotations")
+
+    def for_reading(self, *, include_suggestions: bool = False) -> ArticleQuerySet:
+        """The article page's data: outlet, annotations with speaker, author and tags.
+
+        Three queries whatever the number of annotations (article, annotations, tags).
+        `reading_annotations` holds them in text order: published ones, plus the quote
+        finder's suggestions when `include_suggestions` (editors only).
+        """
         return (
             self.select_related("outlet")
             .defer("search_vector")
-            .prefetch_related(
-                Prefetch("annotations", queryset=annotations, to_attr="reading_annotations")
+            .prefetch_related(self.reading_annotations_prefetch(include_suggestions))
+        )
+
+    def for_reading_page(self) -> ArticleQuerySet:
+        """The article with outlet and its annotations' version, in one query.
+
+        `annotation_count` and `annotations_updated_at` (all statuses) change whenever an
+        annotation is added, edited, accepted or deleted, so rendered fragments can be
+        cached under them; the annotations themselves are loaded only on a miss.
+        """
+        annotations = Annotation.objects.filter(article=OuterRef("pk")).order_by().values("article")
+        return (
+            self.select_related("outlet")
+            .defer("search_vector")
+            .annotate(
+                annotation_count=Coalesce(
+                    Subquery(annotations.annotate(n=Count("id")).values("n")), 0
+                ),
+                annotations_updated_at=Subquery(
+                    annotations.annotate(latest=Max("updated_at")).values("latest")
+                ),
+                # Tags can change without the annotation being saved: count and sum the links.
+                annotation_tags_checksum=Subquery(
+                    Annotation.tags.through.objects.filter(annotation__article=OuterRef("pk"))
+                    .order_by()
+                    .values("annotation__article")
+                    .annotate(sum=Count("id") * 1_000_003 + Sum("tag_id"))
+                    .values("sum")
+                ),
             )
         )
 

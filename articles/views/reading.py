@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
+
 from django import forms
+from django.core.cache import cache
 from django.core.paginator import Paginator
+from django.db.models import prefetch_related_objects
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
@@ -11,10 +15,13 @@ from django.views.decorators.vary import vary_on_headers
 
 from articles.models import Annotation, Article
 from articles.permissions import is_editor
-from articles.rendering import Mark, render_body
+from articles.rendering import Mark, render_annotation_items, render_body
 from articles.structured_data import article_json_ld
 
 PAGE_SIZE = 20
+# Rendered fragments are keyed by the annotations' version; the expiry only bounds how
+# long a renamed tag or speaker can show its old name.
+FRAGMENT_CACHE_SECONDS = 600
 
 
 class AnnotationFilter(forms.Form):
@@ -40,51 +47,40 @@ def _matches(annotation: Annotation, filters: dict[str, str]) -> bool:
 
 
 def _filter_options(annotations: list[Annotation]) -> dict[str, list]:
-    """Kinds, tags and speakers present on the page, with how many marks each would show."""
+    """Kinds, speakers and tags present: (value, label, how many marks each would show)."""
     kinds: dict[str, int] = {}
-    tags: dict[int, list] = {}
-    speakers: dict[int, list] = {}
+    tags: dict[str, list] = {}
+    speakers: dict[str, list] = {}
     for a in annotations:
         kinds[a.kind] = kinds.get(a.kind, 0) + 1
         for tag in a.tags.all():
-            tags.setdefault(tag.id, [tag, 0])[1] += 1
+            tags.setdefault(tag.slug, [tag.slug, tag.name, 0])[2] += 1
         if a.speaker is not None:
-            speakers.setdefault(a.speaker.id, [a.speaker, 0])[1] += 1
+            speakers.setdefault(a.speaker.slug, [a.speaker.slug, a.speaker.name, 0])[2] += 1
     return {
         "kinds": [
             (value, label, kinds[value])
             for value, label in Annotation.Kind.choices
             if value in kinds
         ],
-        "tags": sorted(tags.values(), key=lambda item: item[0].name.lower()),
-        "speakers": sorted(speakers.values(), key=lambda item: item[0].name.lower()),
+        "tags": sorted(map(tuple, tags.values()), key=lambda item: item[1].lower()),
+        "speakers": sorted(map(tuple, speakers.values()), key=lambda item: item[1].lower()),
     }
 
 
-def article_page_context(
-    request: HttpRequest,
-    article: Article,
-    *,
-    filters: dict[str, str] | None = None,
-    include_suggestions: bool = False,
+def _annotated_fragments(
+    request: HttpRequest, article: Article, filters: dict[str, str], include_suggestions: bool
 ) -> dict:
-    """Everything article_detail.html and its fragments need, in no further queries.
-
-    `article` should come from `Article.objects.for_reading()`; it is reloaded (3 queries)
-    otherwise. `filters` ({kind, tag, speaker}) defaults to the request's query string.
-    Suggestions are included only when asked (editors), marked `is-suggested`.
-    """
+    """The costly part of the page: marks, the annotation list, filter counts, JSON-LD."""
     if not hasattr(article, "reading_annotations"):
-        article = Article.objects.for_reading(include_suggestions=include_suggestions).get(
-            pk=article.pk
+        prefetch_related_objects(
+            [article], Article.objects.reading_annotations_prefetch(include_suggestions)
         )
     everything = [
         a
         for a in article.reading_annotations
         if include_suggestions or a.status == Annotation.Status.PUBLISHED
     ]
-    if filters is None:
-        filters = AnnotationFilter(request.GET).values()
     shown = [a for a in everything if _matches(a, filters)]
     marks = [
         Mark(
@@ -97,20 +93,72 @@ def article_page_context(
         for a in shown
     ]
     published = [a for a in everything if a.status == Annotation.Status.PUBLISHED]
+    # Suggestions are marked in the text but listed apart, in the editors' panel.
+    listed = [a for a in shown if a.status == Annotation.Status.PUBLISHED]
+    page_url = request.build_absolute_uri(article.get_absolute_url())
     return {
-        "article": article,
-        # Suggestions are marked in the text but listed apart, in the editors' panel.
-        "annotations": [a for a in shown if a.status == Annotation.Status.PUBLISHED],
-        "annotation_total": len(published),
-        "suggestions": [a for a in everything if a.status == Annotation.Status.SUGGESTED],
-        "filters": filters,
-        "filter_options": _filter_options(published),
         "body_html": render_body(article.body, article.structure, marks),
-        "structured_data": article_json_ld(
-            article, published, request.build_absolute_uri(article.get_absolute_url())
-        ),
-        "include_suggestions": include_suggestions,
+        "annotation_items": render_annotation_items(listed),
+        "annotation_shown": len(listed),
+        "annotation_total": len(published),
+        "filter_options": _filter_options(published),
+        "structured_data": article_json_ld(article, published, page_url),
     }
+
+
+def _cache_key(request: HttpRequest, article: Article, filters: dict, suggestions: bool) -> str:
+    parts = [
+        article.pk,
+        article.updated_at.isoformat(),
+        article.annotation_count,
+        article.annotations_updated_at.isoformat() if article.annotations_updated_at else "",
+        article.annotation_tags_checksum,
+        suggestions,
+        sorted(filters.items()),
+        request.get_host(),
+    ]
+    return "article-page:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
+def article_page_context(
+    request: HttpRequest,
+    article: Article,
+    *,
+    filters: dict[str, str] | None = None,
+    include_suggestions: bool = False,
+) -> dict:
+    """Everything article_detail.html and its fragments (article-body, annotation-list) need.
+
+    `article` comes from `Article.objects.for_reading()` (annotations already loaded: no
+    further query) or `.for_reading_page()` (carries an annotation version: the rendered
+    fragments come from the cache while nothing changed, else 2 queries load the
+    annotations). `filters` ({kind, tag, speaker}) defaults to the query string.
+    Suggestions are included only when asked (editors), marked `is-suggested`.
+    """
+    if filters is None:
+        filters = AnnotationFilter(request.GET).values()
+    versioned = hasattr(article, "annotation_count") and not hasattr(article, "reading_annotations")
+    key = _cache_key(request, article, filters, include_suggestions) if versioned else None
+    fragments = cache.get(key) if key else None
+    if fragments is None:
+        fragments = _annotated_fragments(request, article, filters, include_suggestions)
+        if key:
+            cache.set(key, fragments, FRAGMENT_CACHE_SECONDS)
+    context = {
+        "article": article,
+        "filters": filters,
+        "include_suggestions": include_suggestions,
+        **fragments,
+    }
+    if include_suggestions:
+        # The editors' panel needs the suggestions themselves, cached fragments or not.
+        context["suggestions"] = list(
+            Annotation.objects.suggested()
+            .filter(article=article)
+            .select_related("speaker")
+            .order_by("start", "-end", "id")
+        )
+    return context
 
 
 @require_GET
@@ -127,10 +175,9 @@ def home(request: HttpRequest) -> HttpResponse:
 @require_GET
 @vary_on_headers("HX-Request")
 def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    editor = is_editor(request.user)
-    article = get_object_or_404(Article.objects.for_reading(include_suggestions=editor), slug=slug)
+    article = get_object_or_404(Article.objects.for_reading_page(), slug=slug)
     template = "articles/article_detail.html"
     if request.htmx:
         template += "#reading"
-    context = article_page_context(request, article, include_suggestions=editor)
+    context = article_page_context(request, article, include_suggestions=is_editor(request.user))
     return render(request, template, context)
