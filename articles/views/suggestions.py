@@ -23,7 +23,7 @@ from articles.services.suggestions import (
 )
 from articles.views.reading import article_page_context
 
-UPDATE_TEMPLATE = "articles/_suggestions.html#suggestions-update"
+UPDATE_TEMPLATE = "articles/_quote_suggestions.html#suggestions-update"
 
 
 class SuggestionEditForm(forms.Form):
