@@ -96,11 +96,11 @@ def test_an_editors_overlapping_quote_suppresses_the_proposal():
 def test_bulk_takes_three_queries_whatever_the_number_of_articles():
     make_speaker("Janet Yellen", aliases=["Yellen"])
     articles = [quote_article() for _ in range(12)]
-    # Speakers, existing annotations, one insert; the atomic block adds a savepoint pair.
+    # Speakers, existing annotations, one COPY; the atomic block adds a savepoint pair.
     with CaptureQueriesContext(connection) as captured:
         assert suggestions_propose_bulk(articles=articles) == 24
     statements = [q["sql"] for q in captured.captured_queries if "SAVEPOINT" not in q["sql"]]
-    assert [s.split()[0] for s in statements] == ["SELECT", "SELECT", "INSERT"]
+    assert [s.split()[0] for s in statements] == ["SELECT", "SELECT", "COPY"]
 
 
 def test_bulk_with_no_articles_touches_nothing(django_assert_num_queries):
@@ -273,3 +273,40 @@ def test_the_dry_run_json_lists_each_files_quotes(tmp_path):
         "speaker": "Michael Walsh",
     }
     assert not Annotation.objects.exists()
+
+
+def test_the_finder_gets_only_the_speakers_a_body_could_mean_with_the_same_answers():
+    from pathlib import Path
+
+    from articles.importers import parse_source
+    from articles.quotefinder import find_quotes
+    from articles.services.suggestions import SpeakerBook
+
+    samples = sorted((Path(__file__).resolve().parent.parent / "samples").glob("*.txt"))
+    bodies = [parse_source(p.read_bytes(), filename=p.name).body for p in samples]
+    for body in bodies:
+        for proposal in find_quotes(body):
+            if (
+                proposal.speaker
+                and not Speaker.objects.filter(name__iexact=proposal.speaker).exists()
+            ):
+                parts = proposal.speaker.split()
+                # Known by full name, by surname alias only, or by a decoy sharing the surname.
+                make_speaker(proposal.speaker.upper(), aliases=[parts[-1]])
+    for n in range(300):
+        make_speaker(f"Decoy {n} Person{n}", aliases=[f"D{n}", "O'Brien"])
+    book = SpeakerBook.load()
+    for body in bodies:
+        subset = book.known_for(body)
+        assert len(subset) < len(book.known) / 2
+        assert find_quotes(body, known_speakers=subset) == find_quotes(
+            body, known_speakers=book.known
+        )
+
+
+def test_the_json_of_a_real_import_leaves_quotes_to_the_suggestions(tmp_path):
+    (tmp_path / "a.txt").write_text(SOURCE, encoding="utf-8")
+    out = io.StringIO()
+    call_command("import_articles", str(tmp_path), json=True, stdout=out, stderr=io.StringIO())
+    assert json.loads(out.getvalue().splitlines()[0])["quotes"] is None
+    assert Annotation.objects.suggested().get().exact == "We are not going anywhere,"

@@ -84,7 +84,7 @@ def test_accept_answers_htmx_with_body_list_and_panel(
     editor_client, article, walsh, django_assert_num_queries
 ):
     # session, user, groups, suggestion; lock, speaker lookup, free slugs, speaker insert
-    # (savepoint pair), update, revision (savepoint pair); article, annotations, tags.
+    # (savepoint pair), update, revision (savepoint pair); annotations, tags, suggestions.
     with django_assert_num_queries(17):
         response = editor_client.post(reverse("suggestion-accept", args=[walsh.pk]), headers=HX)
     html = response.content.decode()
@@ -128,7 +128,7 @@ def test_reject_answers_htmx_and_records_it(
     editor_client, article, walsh, django_assert_num_queries
 ):
     # session, user, groups, suggestion; lock, update, revision (savepoint pair);
-    # article, annotations, tags.
+    # annotations, tags, suggestions.
     with django_assert_num_queries(12):
         response = editor_client.post(reverse("suggestion-reject", args=[walsh.pk]), headers=HX)
     html = response.content.decode()
@@ -183,7 +183,7 @@ def test_edit_then_accept_publishes_the_corrected_quote(
     data = {"text": "a disaster for the port", "speaker": "Janet Yellen", "note": "Checked"}
     make_speaker("Janet Yellen")
     # session, user, groups, suggestion; lock, speaker lookup, update, revision
-    # (savepoint pair); article, annotations, tags.
+    # (savepoint pair); annotations, tags, suggestions.
     with django_assert_num_queries(13):
         response = editor_client.post(reverse("suggestion-edit", args=[walsh.pk]), data, headers=HX)
     assert "Quote accepted with your changes." in response.content.decode()
@@ -238,8 +238,8 @@ def test_editing_a_handled_suggestion_says_so(editor_client, walsh):
 def test_find_quotes_on_demand(editor_client, django_assert_num_queries):
     article = make_article(body=BODY, structure=[])
     url = reverse("suggestions-find", args=[article.slug])
-    # session, user, groups, article; speakers, annotations, insert (savepoint pair);
-    # article, annotations, tags.
+    # session, user, groups, article; speakers, annotations, COPY (savepoint pair);
+    # annotations, tags, suggestions.
     with django_assert_num_queries(12):
         response = editor_client.post(url, headers=HX)
     assert "Found 2 new quotes to review." in response.content.decode()
@@ -259,8 +259,9 @@ def test_find_quotes_on_an_unknown_article_is_404(editor_client):
 def test_editors_see_suggestions_on_the_article_page(
     editor_client, article, walsh, django_assert_num_queries
 ):
-    # session, user, groups; article, annotations, tags.
-    with django_assert_num_queries(6):
+    # session, user, groups; article with its annotations' version, annotations, tags
+    # (the first view misses the fragment cache), suggestions.
+    with django_assert_num_queries(7):
         response = editor_client.get(article.get_absolute_url())
     html = response.content.decode()
     assert "Suggested quotes (2)" in html

@@ -9,12 +9,14 @@ never proposed again for that article.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.text import slugify
 
 from articles.models import Annotation, AnnotationRevision, Article, Speaker
@@ -27,22 +29,48 @@ class SpeakerBook:
 
     known: dict[str, list[str]]
     by_name: dict[str, Speaker]
+    # Folded last word of any name or alias -> canonical names, so each article hands the
+    # finder only the speakers it could mean (the finder scans all it is given per quote).
+    by_last_word: dict[str, set[str]]
+    # Speakers with a form whose last word has no letter or digit at all: always offered.
+    always: frozenset[str]
 
     @classmethod
     def load(cls) -> SpeakerBook:
         known: dict[str, list[str]] = {}
         by_name: dict[str, Speaker] = {}
+        by_last_word: dict[str, set[str]] = {}
+        always: set[str] = set()
         speakers = list(Speaker.objects.only("id", "name", "slug", "aliases"))
         for speaker in speakers:
             known[speaker.name] = list(speaker.aliases)
             for alias in speaker.aliases:
                 by_name.setdefault(_fold(alias), speaker)
+            for form in (speaker.name, *speaker.aliases):
+                words = _fold(form).split()
+                runs = _WORD_RUN.findall(words[-1]) if words else []
+                if runs:
+                    # "o'brien" is found by its last run, "brien", as the body's runs split it.
+                    by_last_word.setdefault(runs[-1], set()).add(speaker.name)
+                elif words:
+                    always.add(speaker.name)
         # A speaker's own name wins over someone else's alias.
         by_name.update({_fold(s.name): s for s in speakers})
-        return cls(known=known, by_name=by_name)
+        return cls(known, by_name, by_last_word, frozenset(always))
+
+    def known_for(self, body: str) -> dict[str, list[str]]:
+        """The speakers whose name or alias ends with a word of `body`: all the finder could
+        map a name found in `body` onto, so its answer is the same as with every speaker."""
+        names = set(self.always)
+        for word in set(_WORD_RUN.findall(body.replace("’", "'").casefold())):
+            names.update(self.by_last_word.get(word, ()))
+        return {name: self.known[name] for name in names}
 
     def match(self, name: str | None) -> Speaker | None:
         return self.by_name.get(_fold(name)) if name else None
+
+
+_WORD_RUN = re.compile(r"\w+")
 
 
 def _fold(name: str) -> str:
@@ -61,7 +89,7 @@ def suggestions_propose(*, article: Article) -> int:
 def suggestions_propose_bulk(*, articles: Sequence[Article]) -> int:
     """`suggestions_propose` for many articles at once, as the importer calls it per chunk.
 
-    Three queries whatever the number of articles: speakers, existing annotations, insert.
+    Three queries whatever the number of articles: speakers, existing annotations, one COPY.
     """
     articles = [a for a in articles if a.body]
     if not articles:
@@ -71,7 +99,8 @@ def suggestions_propose_bulk(*, articles: Sequence[Article]) -> int:
     suggestions: list[Annotation] = []
     for article in articles:
         spans, texts, quote_spans = taken.get(article.id, (set(), set(), []))
-        for proposal in find_quotes(article.body, known_speakers=book.known):
+        known = book.known_for(article.body)
+        for proposal in find_quotes(article.body, known_speakers=known):
             if proposal.end <= proposal.start:
                 continue
             if (proposal.start, proposal.end) in spans or proposal.text in texts:
@@ -79,9 +108,27 @@ def suggestions_propose_bulk(*, articles: Sequence[Article]) -> int:
             if any(proposal.start < end and start < proposal.end for start, end in quote_spans):
                 continue
             suggestions.append(_suggestion(article, proposal.start, proposal.end, proposal, book))
-    with transaction.atomic():
-        Annotation.objects.bulk_create(suggestions, batch_size=1000)
+    _store(suggestions)
     return len(suggestions)
+
+
+def _store(suggestions: list[Annotation]) -> None:
+    """One COPY for all of them: an import chunk can carry thousands of suggestions, and
+    COPY takes a tenth of the time of the multi-row INSERTs bulk_create would build."""
+    if not suggestions:
+        return
+    quote = connection.ops.quote_name
+    fields = [f for f in Annotation._meta.concrete_fields if not f.primary_key]
+    sql = (
+        f"COPY {quote(Annotation._meta.db_table)} "
+        f"({', '.join(quote(f.column) for f in fields)}) FROM STDIN"
+    )
+    now = timezone.now()
+    # Django logs COPY like any statement, so query-count tests see it.
+    with transaction.atomic(), connection.cursor() as cursor, cursor.copy(sql) as copy:
+        for suggestion in suggestions:
+            suggestion.created_at = suggestion.updated_at = now
+            copy.write_row([getattr(suggestion, f.attname) for f in fields])
 
 
 def _taken_by_article(

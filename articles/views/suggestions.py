@@ -79,7 +79,9 @@ class SuggestionEditForm(forms.Form):
 
 def _suggestion(pk: int) -> Annotation:
     return get_object_or_404(
-        Annotation.objects.select_related("article", "speaker"), pk=pk, kind=Annotation.Kind.QUOTE
+        Annotation.objects.select_related("article__outlet", "speaker"),
+        pk=pk,
+        kind=Annotation.Kind.QUOTE,
     )
 
 
@@ -170,7 +172,9 @@ def suggestion_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @editor_required
 def suggestions_find(request: HttpRequest, slug: str) -> HttpResponse:
-    article = get_object_or_404(Article.objects.defer("search_vector"), slug=slug)
+    article = get_object_or_404(
+        Article.objects.select_related("outlet").defer("search_vector"), slug=slug
+    )
     found = suggestions_propose(article=article)
     message = (
         f"Found {found} new quote{'s' if found != 1 else ''} to review."

@@ -6,7 +6,7 @@ import json
 import time
 import zipfile
 from collections import Counter
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
@@ -17,6 +17,7 @@ from articles.quotefinder import find_quotes
 from articles.services.imports import (
     DUPLICATE,
     FAILED,
+    PARSED,
     ImportResult,
     import_limits,
     source_files_import,
@@ -24,13 +25,11 @@ from articles.services.imports import (
 from articles.services.suggestions import SpeakerBook
 
 
-def import_result_json(
-    result: ImportResult, *, known_speakers: Mapping[str, Sequence[str]] | None = None
-) -> dict:
+def import_result_json(result: ImportResult, *, speakers: SpeakerBook | None = None) -> dict:
     """The --json record for one file; null for whatever the file did not yield.
 
-    ``quotes`` are the quote finder's proposals for the body, speakers mapped onto
-    ``known_speakers`` (canonical name -> aliases) where they match.
+    ``quotes`` (dry runs only: an import stores them as suggestions) are the quote finder's
+    proposals for the body, speakers mapped onto the existing ``speakers`` where they match.
     """
     parsed = result.parsed
     return {
@@ -49,9 +48,11 @@ def import_result_json(
         "encoding": parsed.encoding if parsed else None,
         "quotes": [
             {"text": q.text, "start": q.start, "end": q.end, "speaker": q.speaker}
-            for q in find_quotes(parsed.body, known_speakers=known_speakers)
+            for q in find_quotes(
+                parsed.body, known_speakers=speakers.known_for(parsed.body) if speakers else None
+            )
         ]
-        if parsed
+        if parsed and result.status == PARSED
         else None,
     }
 
@@ -80,14 +81,14 @@ class Command(BaseCommand):
             raise CommandError("--batch-size must be at least 1")
         sources = _collect(options["paths"])
         progress = Progress(self.stderr, total=sum(_entry_count(p) for p in sources))
-        known_speakers = SpeakerBook.load().known if as_json else None
+        speakers = SpeakerBook.load() if as_json and dry_run else None
 
         def on_chunk(chunk: list[ImportResult]) -> None:
             if as_json:
                 for result in chunk:
                     self.stdout.write(
                         json.dumps(
-                            import_result_json(result, known_speakers=known_speakers),
+                            import_result_json(result, speakers=speakers),
                             ensure_ascii=False,
                         )
                     )
