@@ -41,10 +41,16 @@ def write_sources(folder: Path, numbers) -> list[Path]:
 
 
 def test_dry_run_json_on_the_sample_reproduces_the_expected_fields(django_assert_num_queries):
-    with django_assert_num_queries(0):
+    # One query: the known speakers the quote finder maps names onto.
+    with django_assert_num_queries(1):
         out, err = run("--dry-run", "--json", str(SAMPLE))
     [line] = out.splitlines()
     record = json.loads(line)
+    quotes = record.pop("quotes")
+    assert {(q["text"], q["speaker"]) for q in quotes} >= {
+        (q["text"], q["speaker"]) for q in EXPECTED["quotes"]["required"]
+    }
+    assert all(q["end"] - q["start"] == len(q["text"]) for q in quotes)
     assert record == {
         "file": str(SAMPLE),
         "status": "parsed",

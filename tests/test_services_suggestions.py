@@ -96,10 +96,10 @@ def test_an_editors_overlapping_quote_suppresses_the_proposal():
 def test_bulk_takes_three_queries_whatever_the_number_of_articles():
     make_speaker("Janet Yellen", aliases=["Yellen"])
     articles = [quote_article() for _ in range(12)]
-    # Speakers, existing annotations, one COPY; the atomic block adds a savepoint pair.
+    # Speakers, existing annotations, one COPY.
     with CaptureQueriesContext(connection) as captured:
         assert suggestions_propose_bulk(articles=articles) == 24
-    statements = [q["sql"] for q in captured.captured_queries if "SAVEPOINT" not in q["sql"]]
+    statements = [q["sql"] for q in captured.captured_queries]
     assert [s.split()[0] for s in statements] == ["SELECT", "SELECT", "COPY"]
 
 
@@ -310,3 +310,16 @@ def test_the_json_of_a_real_import_leaves_quotes_to_the_suggestions(tmp_path):
     call_command("import_articles", str(tmp_path), json=True, stdout=out, stderr=io.StringIO())
     assert json.loads(out.getvalue().splitlines()[0])["quotes"] is None
     assert Annotation.objects.suggested().get().exact == "We are not going anywhere,"
+
+
+@pytest.mark.parametrize("count", [2, 40])
+def test_an_import_chunk_with_quotes_costs_the_same_queries_whatever_its_size(
+    count, django_assert_num_queries
+):
+    files = [
+        (f"{n}.txt", SOURCE.replace("collapse", f"collapse {n}").encode()) for n in range(count)
+    ]
+    # The import's ten (savepoint pair included), then speakers and one COPY.
+    with django_assert_num_queries(12):
+        source_files_import(files=files, batch_size=100)
+    assert Annotation.objects.suggested().count() == count

@@ -2,8 +2,8 @@
 
 Files are handled in chunks. A chunk costs a fixed handful of queries whatever its size
 (one duplicate lookup, one outlet lookup, one slug check, one insert each for source
-files and articles, one update linking files to articles, three for the quote finder's
-suggestions), and is stored in one
+files and articles, one update linking files to articles, and for the quote finder's suggestions one speaker
+lookup and one COPY), and is stored in one
 transaction. If that transaction fails (another import stored the same article a moment
 earlier, say), the chunk is stored again file by file, each in its own savepoint, so one
 bad file never costs the others and never leaves half an article behind.
@@ -236,7 +236,7 @@ def _store_chunk(pending: list[_Pending], user) -> list[ImportResult]:
             article.source_file = source_files[index]
         Article.objects.bulk_create(articles, batch_size=_INSERT_BATCH)
         # The quote finder's proposals wait for an editor on each new article's page.
-        suggestions_propose_bulk(articles=articles)
+        suggestions_propose_bulk(articles=articles, fresh=True)
         for index, article in zip(new_indexes, articles, strict=True):
             results[index].article = article
         for index, earlier in duplicate_of_new.items():
