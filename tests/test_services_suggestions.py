@@ -323,3 +323,51 @@ def test_an_import_chunk_with_quotes_costs_the_same_queries_whatever_its_size(
     with django_assert_num_queries(12):
         source_files_import(files=files, batch_size=100)
     assert Annotation.objects.suggested().count() == count
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_editors_deciding_at_once_one_wins_and_the_other_is_told():
+    import threading
+
+    from django.contrib.auth.models import Group
+    from django.db import connection as main_connection
+
+    from articles.permissions import EDITORS_GROUP
+
+    Group.objects.get_or_create(name=EDITORS_GROUP)
+    article = quote_article()
+    suggestions_propose(article=article)
+    pk = Annotation.objects.get(article=article, exact=WALSH_WORDS).pk
+    editors = [make_user(editor=True), make_user(editor=True)]
+    barrier = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def decide(action, user):
+        from django.db import connection
+
+        try:
+            suggestion = Annotation.objects.get(pk=pk)  # both read it while still suggested
+            barrier.wait()
+            action(annotation=suggestion, user=user)
+            outcomes.append("done")
+        except ValidationError as exc:
+            outcomes.append(exc.messages[0])
+        finally:
+            connection.close()
+
+    threads = [
+        threading.Thread(target=decide, args=(suggestion_accept, editors[0])),
+        threading.Thread(target=decide, args=(suggestion_reject, editors[1])),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    main_connection.close()
+    assert (
+        sorted(outcomes)[0] == "This suggestion has already been accepted."
+        or sorted(outcomes)[0] == "This suggestion has already been rejected."
+    )
+    assert "done" in outcomes and len(outcomes) == 2
+    assert AnnotationRevision.objects.filter(annotation_id=pk).count() == 1
+    assert Annotation.objects.get(pk=pk).status in {"published", "rejected"}
