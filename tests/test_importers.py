@@ -884,3 +884,77 @@ def test_encoding_flips_keep_the_text(data, encoding):
         original.body,
         original.blocks,
     )
+
+
+LOWER = "abcçdefgğhıijklmnoöprsştuüvyz"
+UPPER = "ABCÇDEFGĞHIİJKLMNOÖPRSŞTUÜVYZ"
+word = st.text(alphabet=LOWER + UPPER + "'", min_size=1, max_size=9)
+capitalised = st.tuples(st.sampled_from(UPPER), st.text(alphabet=LOWER, max_size=8)).map("".join)
+words = st.lists(word, min_size=1, max_size=7).map(" ".join)
+paragraph = st.tuples(capitalised, words, st.sampled_from(".!?")).map(
+    lambda t: f"{t[0]} {t[1]}{t[2]}"
+)
+# Heading words never end in a quote mark: a closing quote makes a block a paragraph.
+heading_word = st.text(alphabet=LOWER + UPPER, min_size=1, max_size=9)
+heading = st.tuples(capitalised, st.lists(heading_word, max_size=5).map(" ".join)).map(
+    lambda t: f"{t[0]} {t[1]}".strip()
+)
+
+
+@st.composite
+def articles(draw):
+    blocks = [("paragraph", draw(paragraph))]
+    for _ in range(draw(st.integers(0, 6))):
+        if draw(st.booleans()):
+            blocks.append(("heading", draw(heading)))
+        blocks.append(("paragraph", draw(paragraph)))
+    fields = {
+        "title": draw(words),
+        "summary": draw(st.none() | paragraph),
+        "published": draw(st.dates(min_value=datetime.date(1900, 1, 1))),
+        "outlet": draw(words),
+        "agency": draw(st.sampled_from([None, "AP", "AFP", "Reuters", "Anadolu Ajansı"])),
+        "url": draw(
+            st.none() | st.from_regex(r"https://[a-z]{1,8}\.com/[a-z0-9/_-]{0,20}", fullmatch=True)
+        ),
+        "source_note": draw(st.none() | words),
+    }
+    return fields, blocks
+
+
+@FUZZ
+@given(
+    articles(),
+    st.booleans(),
+    st.sampled_from(["\n", "\r\n", "\r"]),
+    st.sampled_from(["", " ", "\t", " \t "]),
+    st.sampled_from(["utf-8", "utf-8-sig", "cp1254"]),
+)
+def test_round_trip_generated_articles(generated, padded_date, newline, trailing, encoding):
+    fields, blocks = generated
+    date = fields["published"]
+    day_month = f"{date.day:02}.{date.month:02}" if padded_date else f"{date.day}.{date.month}"
+    parts = [
+        fields["title"],
+        fields["summary"] or "-",
+        f"{day_month}.{date.year:04}",
+        f"{fields['outlet']} ({date.day} {date:%B} {date.year})",
+        *([fields["agency"]] if fields["agency"] else []),
+        *(text for _, text in blocks),
+        *([f"<{fields['url']}>"] if fields["url"] else []),
+        f"Kaynak/Source: {fields['source_note'] or ''}",
+    ]
+    text = "\n\n".join(parts)
+    text = "\n".join(line + trailing for line in text.split("\n"))
+    article = parse_source(text.replace("\n", newline).encode(encoding))
+    if encoding == "utf-8-sig":
+        assert article.encoding == "utf-8-sig"
+    elif encoding == "utf-8" or text.isascii():
+        assert article.encoding == "utf-8"
+    else:
+        # No typographic quotes here, so nothing in 0x80-0x9F tells cp1254 apart.
+        assert article.encoding == "iso-8859-9"
+    for name, value in fields.items():
+        assert getattr(article, name) == value, name
+    assert [(b.kind, article.body[b.start : b.end]) for b in article.blocks] == blocks
+    assert_well_formed(article)
