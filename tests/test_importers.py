@@ -422,7 +422,16 @@ def test_huge_outlet_line():
 
 
 @pytest.mark.parametrize(
-    "agency", ["AP", "AFP", "Reuters", "Anadolu Ajansı", "By Jane Doe Smith Jr"]
+    "agency",
+    [
+        "AP",
+        "AFP",
+        "Reuters",
+        "Anadolu Ajansı",
+        "By Jane Doe Smith Jr",
+        "Associated Press / Reuters / AFP",
+        "Ahmet Yılmaz | İstanbul",
+    ],
 )
 def test_agency_lines(agency):
     article = parse_source(source(agency=agency))
@@ -440,6 +449,12 @@ def test_broken_first_paragraph_is_not_agency():
     article = parse_source(source("The minister said that\n\nthe plan works.", agency=None))
     assert article.agency is None
     assert article.paragraphs == ["The minister said that the plan works."]
+
+
+def test_punctuation_only_line_is_not_agency():
+    article = parse_source(source("Body text.\n\nMore.", agency="* * *"))
+    assert article.agency is None
+    assert article.paragraphs[0] == "* * *"
 
 
 def test_lone_short_body_block_is_body_not_agency():
@@ -489,6 +504,8 @@ def test_headings(line):
         "And then…",
         "this starts in lower case",
         "A" * 101,
+        "Nobody's leaving,\" Milley said",
+        "Now it’s a kerfuffle,” Milley lamented",
     ],
 )
 def test_not_headings(line):
@@ -562,6 +579,12 @@ def test_many_broken_fragments_stay_linear():
 
 
 # --- tail rules -----------------------------------------------------------------------
+
+
+def test_dos_end_of_file_marker_is_dropped():
+    article = parse_source(source(footer="Kaynak/Source: AA") + b"\r\n\x1a")
+    assert article.source_note == "AA"
+    assert "\x1a" not in article.body
 
 
 def test_footer_with_name_on_next_line():
