@@ -92,21 +92,17 @@ def split_blocks(text: str) -> list[_Block]:
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     blocks: list[_Block] = []
-    current: list[str] = []
-    start = 0
+    current: list[str] | None = None
     # Only "\n" separates lines: str.splitlines would also split on \f, \x1c, \u2028 etc.,
     # which belong to the text as written.
-    for number, raw in enumerate(text.split("\n"), 1):
-        line = raw.rstrip()
-        if line:
-            if not current:
-                start = number
+    for number, line in enumerate(map(str.rstrip, text.split("\n")), 1):
+        if not line:
+            current = None
+        elif current is None:
+            current = [line]
+            blocks.append(_Block(current, number))
+        else:
             current.append(line)
-        elif current:
-            blocks.append(_Block(current, start))
-            current = []
-    if current:
-        blocks.append(_Block(current, start))
     return blocks
 
 
