@@ -670,6 +670,11 @@ def test_decode_text_utf8(data, expected):
             "binary content (legacy Microsoft Office document)",
         ),
         (b"\x7fELF\x02\x01\x01", "binary content (ELF executable)"),
+        (b"RIFF\x24\x08\x00\x00WAVEfmt ", "binary content (WAV audio)"),
+        (b"RIFF\x24\x08\x00\x00WEBPVP8 ", "binary content (WebP image)"),
+        (b"\x00\x00\x00\x18ftypmp42", "binary content (MP4/QuickTime video)"),
+        (b"ID3\x03\x00\x00\x00", "binary content (MP3 audio)"),
+        (b"MZ\x90\x00\x03", "binary content (Windows executable)"),
         (b"Title\x00with a NUL", "binary content (NUL bytes)"),
         (
             "Title line here\n".encode("utf-16-le"),
@@ -708,7 +713,8 @@ def test_decode_errors_point_at_the_line():
 
 
 def test_sniff_binary_leaves_text_alone():
-    for text in (b"BM is a title", b"MZ title", b"ID3 tags explained", b"RIFF"):
+    titles = (b"BM is a title", b"MZ title", b"ID3 tags", b"RIFF", b"RIFF raff", b"Why the WEBP")
+    for text in titles:
         assert sniff_binary(text) is None
 
 
