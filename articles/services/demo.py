@@ -79,9 +79,9 @@ def _annotate(article: Article, spec: dict, speakers: dict, author: User) -> tup
     kind = spec["kind"]
     if Annotation.objects.filter(article=article, kind=kind, start=start, end=end).exists():
         return 0, ""
-    speaker = (
-        _speaker(spec["speaker"], speakers.get(spec["speaker"], {})) if "speaker" in spec else None
-    )
+    speaker = None
+    if spec.get("speaker"):
+        speaker = _speaker(spec["speaker"], speakers.get(spec["speaker"], {}))
     annotation = Annotation.objects.create(
         article=article,
         kind=kind,
