@@ -363,8 +363,15 @@ def test_outlet_missing_after_date():
         (b"Title\nThe standfirst.\n7.1.2020\nEuronews (7 January 2020)\n\nAP", "The standfirst."),
         (b"Title\n\n-\n7.1.2020\n\nEuronews (7 January 2020)\n\nAP", None),
         (b"Title\n7.1.2020\n\nEuronews (7 January 2020)\n\nAP", None),
+        (b"Title\n-\n\n7.1.2020\n\nEuronews (7 January 2020)\n\nAP", None),
     ],
-    ids=["all-glued", "title-summary-date-glued", "summary-date-glued", "title-date-glued"],
+    ids=[
+        "all-glued",
+        "title-summary-date-glued",
+        "summary-date-glued",
+        "title-date-glued",
+        "title-dash-glued",
+    ],
 )
 def test_header_without_blank_lines(header, summary):
     article = parse_source(header + b"\n\nBody text.\n\n<https://x.org/a>\n\nKaynak/Source:")
