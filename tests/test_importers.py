@@ -6,6 +6,7 @@ import codecs
 import datetime
 import json
 import os
+import pickle
 import random
 import time
 from pathlib import Path
@@ -789,6 +790,18 @@ def test_parsed_article_is_frozen(sample):
         sample.title = "x"  # type: ignore[misc]
     with pytest.raises(AttributeError):
         sample.blocks[0].start = 3  # type: ignore[misc]
+
+
+def test_bom_only_is_empty():
+    assert error(codecs.BOM_UTF8).message == "file is empty"
+
+
+def test_results_and_errors_pickle_for_worker_processes(sample):
+    assert pickle.loads(pickle.dumps(sample)) == sample
+    with pytest.raises(ParseError) as info:
+        parse_source(source(date="31.02.2020"), filename="x.txt")
+    copy = pickle.loads(pickle.dumps(info.value))
+    assert (copy.message, copy.line, copy.filename) == (info.value.message, 5, "x.txt")
 
 
 def test_parse_error_is_value_error_with_line():
