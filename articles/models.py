@@ -12,6 +12,7 @@ from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import models
 from django.db.models import Count, Prefetch, Q
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Lower
 from django.urls import reverse
 
@@ -38,12 +39,43 @@ class Outlet(models.Model):
         return self.name
 
 
+class SpeakerQuerySet(models.QuerySet):
+    def named(self, name: str) -> SpeakerQuerySet:
+        """Speakers whose name or one of whose aliases is `name`, ignoring case."""
+        return self.filter(
+            Q(name__iexact=name)
+            | Q(
+                pk__in=RawSQL(
+                    "SELECT id FROM articles_speaker, unnest(aliases) AS alias"
+                    " WHERE lower(alias) = lower(%s)",
+                    [name],
+                )
+            )
+        )
+
+    def matching(self, term: str) -> SpeakerQuerySet:
+        """Autocomplete: name or an alias contains `term` (case-insensitive), names first."""
+        pattern = "%" + term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        return self.filter(
+            Q(name__icontains=term)
+            | Q(
+                pk__in=RawSQL(
+                    "SELECT id FROM articles_speaker, unnest(aliases) AS alias"
+                    " WHERE alias ILIKE %s",
+                    [pattern],
+                )
+            )
+        ).order_by(Lower("name"))
+
+
 class Speaker(models.Model):
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=220, unique=True)
     description = models.CharField(max_length=300, blank=True)
     aliases = ArrayField(models.CharField(max_length=200), default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = SpeakerQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]

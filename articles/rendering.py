@@ -57,7 +57,7 @@ def render_body(body: str, structure: Sequence[dict], marks: Iterable[Mark]) -> 
     opened: set[int] = set()
     for kind, block_start, block_end in _blocks(body, structure):
         tag = "h2" if kind == "heading" else "p"
-        out.append(f"<{tag}>")
+        out.append(f'<{tag} data-start="{block_start}">')
         pos = block_start
         while pos < block_end:
             while active and active[0][0] <= pos:

@@ -25,14 +25,19 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, template, {"page": page})
 
 
-@require_GET
-def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    article = get_object_or_404(Article.objects.for_reading(), slug=slug)
+def article_page_context(request: HttpRequest, article: Article, *, filters=None) -> dict:
+    """Everything the article page and its fragments need; `article` comes from for_reading()."""
     annotations = article.published_annotations
     marks = [Mark(a.id, a.start, a.end, a.kind, label=a.get_kind_display()) for a in annotations]
-    context = {
+    return {
         "article": article,
         "annotations": annotations,
         "body_html": render_body(article.body, article.structure, marks),
     }
+
+
+@require_GET
+def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    article = get_object_or_404(Article.objects.for_reading(), slug=slug)
+    context = article_page_context(request, article)
     return render(request, "articles/article_detail.html", context)
