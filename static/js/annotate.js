@@ -223,6 +223,45 @@ function maybeOfferForm() {
   if (span) openCreate(span, null, false);
 }
 
+// Keyboard selection: the article text is not editable, so browsers give it no caret. Editors
+// can Tab into the text (or click in it) and move or extend a caret with the arrow keys.
+const ARROWS = { ArrowLeft: "backward", ArrowRight: "forward", ArrowUp: "backward", ArrowDown: "forward" };
+
+function caretIntoText() {
+  const root = articleBody();
+  if (!root) return;
+  root.tabIndex = 0;
+  root.setAttribute("role", "region");
+  root.setAttribute("aria-label", "Article text: Shift and the arrow keys select, q c h annotate");
+}
+
+function keyboardSelect(event) {
+  const root = articleBody();
+  const direction = ARROWS[event.key];
+  if (!root || !direction || event.altKey || event.metaKey) return false;
+  const selection = window.getSelection();
+  const inText = selection.rangeCount && root.contains(selection.anchorNode);
+  const focused = root.contains(document.activeElement);
+  if (!(event.shiftKey ? inText || focused : focused && document.activeElement === root)) return false;
+  if (!inText) {
+    const start = document.activeElement !== root ? document.activeElement : root;
+    selection.collapse(...domPointIn(start));
+  }
+  const vertical = event.key === "ArrowUp" || event.key === "ArrowDown";
+  const granularity = vertical ? "line" : event.ctrlKey ? "word" : "character";
+  selection.modify(event.shiftKey ? "extend" : "move", direction, granularity);
+  return true;
+}
+
+function domPointIn(element) {
+  const walker = document.createTreeWalker(element, NodeFilter.SHOW_TEXT);
+  const first = walker.nextNode();
+  return first ? [first, 0] : [element, 0];
+}
+
+caretIntoText();
+document.body.addEventListener("htmx:afterSettle", caretIntoText);
+
 let selectionTimer = null;
 document.addEventListener("selectionchange", () => {
   clearTimeout(selectionTimer);
@@ -257,6 +296,10 @@ document.addEventListener("keydown", (event) => {
       event.preventDefault();
       closePanels();
     }
+    return;
+  }
+  if (!typingIn(event.target) && !help.open && keyboardSelect(event)) {
+    event.preventDefault();
     return;
   }
   if ((event.ctrlKey || event.metaKey) && event.key === "Enter" && event.target.form) {
