@@ -1,10 +1,18 @@
 from django.urls import path
 
-from articles.views import annotate, reading, speakers
+from articles import feeds
+from articles.views import annotate, browse, reading, search, speakers
 
 urlpatterns = [
     path("", reading.home, name="home"),
     path("articles/<slug:slug>/", reading.article_detail, name="article"),
+    path("tags/<slug:slug>/", browse.tag, name="tag"),
+    path("tags/<slug:slug>/feed/", feeds.TagFeed(), name="tag-feed"),
+    path("speakers/<slug:slug>/", browse.speaker, name="speaker"),
+    path("outlets/<slug:slug>/", browse.outlet, name="outlet"),
+    path("claims/", browse.claims, name="claims"),
+    path("search/", search.search, name="search"),
+    path("feeds/latest/", feeds.LatestArticlesFeed(), name="latest-feed"),
     path("articles/<slug:slug>/annotations/", annotate.annotation_create, name="annotation_create"),
     path("articles/<slug:slug>/history/", annotate.article_history, name="article_history"),
     path("annotations/<int:pk>/", annotate.annotation_detail, name="annotation_detail"),

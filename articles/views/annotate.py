@@ -9,9 +9,10 @@ messages (422) or a conflict message (409); nothing is stored then.
 from __future__ import annotations
 
 import json
+from urllib.parse import urlsplit
 
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
@@ -20,7 +21,7 @@ from articles.forms import AnnotationCreateForm, AnnotationFieldsForm
 from articles.models import Annotation, AnnotationRevision, Article, Speaker, Tag
 from articles.permissions import editor_required
 from articles.services import annotations as service
-from articles.views.reading import article_page_context
+from articles.views.reading import AnnotationFilter, article_page_context
 
 SUGGESTION_LIMIT = 10
 CHANGE_FIELDS = ["kind", "status", "speaker", "verdict", "tags", "note"]
@@ -35,9 +36,14 @@ def _changed(
     extra: dict | None = None,
     undo_id: int | None = None,
 ) -> HttpResponse:
-    """The article's new body and list, a status message, and what goes in the panel."""
+    """The article's new body and list, a status message, and what goes in the panel.
+
+    The list keeps the filters of the page the editor is on (htmx sends its URL).
+    """
     article = Article.objects.for_reading().get(pk=article_id)
-    context = article_page_context(request, article)
+    page_query = QueryDict(urlsplit(request.htmx.current_url or "").query)
+    filters = AnnotationFilter(page_query).values()
+    context = article_page_context(request, article, filters=filters)
     context.update(extra or {}, panel=panel, message=message, undo_id=undo_id)
     return render(request, "articles/annotation_changed.html", context)
 

@@ -259,8 +259,31 @@ function domPointIn(element) {
   return first ? [first, 0] : [element, 0];
 }
 
-caretIntoText();
-document.body.addEventListener("htmx:afterSettle", caretIntoText);
+// Details, Edit and Delete under each entry of the annotation list (rendered for readers).
+function addListActions() {
+  const list = $("annotation-list");
+  const template = $("annotation-actions-template");
+  if (!list || !template) return;
+  for (const item of list.querySelectorAll("li[data-annotation]")) {
+    if (item.querySelector(".annotation-actions")) continue;
+    const actions = template.content.firstElementChild.cloneNode(true);
+    for (const el of [actions, ...actions.querySelectorAll("*")]) {
+      for (const attr of el.attributes) {
+        if (attr.value.includes("/0/")) attr.value = attr.value.replace("/0/", `/${item.dataset.annotation}/`);
+      }
+    }
+    item.append(actions);
+    htmx.process(actions);
+  }
+}
+
+function refresh() {
+  caretIntoText();
+  addListActions();
+}
+refresh();
+document.body.addEventListener("htmx:afterSettle", refresh);
+document.body.addEventListener("htmx:oobAfterSwap", refresh);
 
 let selectionTimer = null;
 document.addEventListener("selectionchange", () => {
@@ -276,6 +299,29 @@ document.addEventListener("pointerup", () => {
   setTimeout(maybeOfferForm, 0);
 });
 
+// Editors get the details panel for a mark instead of the readers' card (capture phase, so
+// the reading script's own listener never sees these).
+document.addEventListener(
+  "click",
+  (event) => {
+    const mark = event.target.closest("#article-body mark[data-annotation]");
+    if (!mark || !window.getSelection().isCollapsed) return;
+    event.stopPropagation();
+    openDetails(mark);
+  },
+  true,
+);
+document.addEventListener(
+  "keydown",
+  (event) => {
+    if (event.key !== "Enter" || !event.target.matches("#article-body mark[data-annotation]")) return;
+    event.stopPropagation();
+    event.preventDefault();
+    openDetails(event.target);
+  },
+  true,
+);
+
 document.addEventListener("click", (event) => {
   if (event.target.closest("[data-annotate-cancel]")) {
     closePanels();
@@ -285,8 +331,6 @@ document.addEventListener("click", (event) => {
     help.showModal();
     return;
   }
-  const mark = event.target.closest("#article-body mark[data-annotation]");
-  if (mark && window.getSelection().isCollapsed) openDetails(mark);
 });
 
 document.addEventListener("keydown", (event) => {
@@ -326,10 +370,6 @@ document.addEventListener("keydown", (event) => {
       break;
     case "p":
       moveAmongMarks(-1);
-      break;
-    case "Enter":
-      if (event.target.matches("#article-body mark[data-annotation]")) openDetails(event.target);
-      else return;
       break;
     case "e":
       if (details) details.querySelector("[data-action=edit]").click();

@@ -138,7 +138,9 @@ def test_highlight_with_tags_across_two_paragraphs_and_overlapping(editor_page, 
     drag_select(page, "percent", "officials")
     page.keyboard.press("c")
     form(page).get_by_role("button", name="Save").click()
-    expect(page.locator("#article-body mark.ann-claim")).to_have_text("percent last year, officials")
+    expect(page.locator("#article-body mark.ann-claim")).to_have_text(
+        "percent last year, officials"
+    )
     assert Annotation.objects.count() == 2
     page.reload()
     expect(page.locator("#annotation-list li")).to_have_count(2)
