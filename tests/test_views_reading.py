@@ -1,3 +1,5 @@
+import re
+
 import pytest
 
 from articles.models import Annotation
@@ -43,13 +45,15 @@ def test_article_page_renders_marks_in_a_fixed_number_of_queries(client, django_
         make_annotation(article, i, i + 10)
     with django_assert_num_queries(3):
         response = client.get(article.get_absolute_url())
-    assert response.content.decode().count('id="annotation-') == 20
+    assert len(re.findall(r'id="annotation-\d', response.content.decode())) == 20
 
 
 def test_suggestions_are_not_shown_to_readers(client):
     article = make_article()
     make_annotation(article, 0, 5, status=Annotation.Status.SUGGESTED)
-    assert 'id="annotation-' not in client.get(article.get_absolute_url()).content.decode()
+    assert not re.search(
+        r'id="annotation-\d', client.get(article.get_absolute_url()).content.decode()
+    )
 
 
 def test_unknown_article_is_404(client):
