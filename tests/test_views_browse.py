@@ -107,7 +107,13 @@ def test_pages_take_a_fixed_number_of_queries(client, django_assert_num_queries)
 
     for _ in range(2):
         grow()
-        for url in ["/tags/t/", "/speakers/s/", "/outlets/o/", "/claims/", "/claims/?verdict=false"]:
+        for url in [
+            "/tags/t/",
+            "/speakers/s/",
+            "/outlets/o/",
+            "/claims/",
+            "/claims/?verdict=false",
+        ]:
             # The page's subject (or verdict counts), the total, the page of rows.
             with django_assert_num_queries(3):
                 assert client.get(url).status_code == 200

@@ -52,7 +52,9 @@ def test_facets_count_and_narrow(client):
     euronews, bbc = make_outlet("Euronews"), make_outlet("BBC")
     iraq = make_tag("Iraq")
     esper = make_speaker("Mark Esper")
-    first = make_article(title="Troops one", outlet=euronews, published_on=datetime.date(2020, 1, 7))
+    first = make_article(
+        title="Troops one", outlet=euronews, published_on=datetime.date(2020, 1, 7)
+    )
     make_annotation(first, 0, 5, Annotation.Kind.QUOTE, speaker=esper, tags=[iraq])
     second = make_article(title="Troops two", outlet=bbc, published_on=datetime.date(2021, 3, 1))
     make_annotation(second, 0, 5, Annotation.Kind.CLAIM, verdict="false")
