@@ -21,6 +21,7 @@ from django.contrib.postgres.search import (
 )
 from django.db import models
 from django.db.models import Count, Exists, F, Max, OuterRef, Prefetch, Q, Subquery, Sum, Value
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, ExtractYear, JSONObject, Left, Lower
 from django.urls import reverse
 from django.utils.html import escape
@@ -68,12 +69,43 @@ class Outlet(models.Model):
         return reverse("outlet", args=[self.slug])
 
 
+class SpeakerQuerySet(models.QuerySet):
+    def named(self, name: str) -> SpeakerQuerySet:
+        """Speakers whose name or one of whose aliases is `name`, ignoring case."""
+        return self.filter(
+            Q(name__iexact=name)
+            | Q(
+                pk__in=RawSQL(
+                    "SELECT id FROM articles_speaker, unnest(aliases) AS alias"
+                    " WHERE lower(alias) = lower(%s)",
+                    [name],
+                )
+            )
+        )
+
+    def matching(self, term: str) -> SpeakerQuerySet:
+        """Autocomplete: name or an alias contains `term` (case-insensitive), names first."""
+        pattern = "%" + term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        return self.filter(
+            Q(name__icontains=term)
+            | Q(
+                pk__in=RawSQL(
+                    "SELECT id FROM articles_speaker, unnest(aliases) AS alias"
+                    " WHERE alias ILIKE %s",
+                    [pattern],
+                )
+            )
+        ).order_by(Lower("name"))
+
+
 class Speaker(models.Model):
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=220, unique=True)
     description = models.CharField(max_length=300, blank=True)
     aliases = ArrayField(models.CharField(max_length=200), default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = SpeakerQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]

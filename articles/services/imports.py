@@ -2,11 +2,11 @@
 
 Files are handled in chunks. A chunk costs a fixed handful of queries whatever its size
 (one duplicate lookup, one outlet lookup, one slug check, one insert each for source
-files and articles, one update linking files to articles, and for the quote finder's suggestions one speaker
-lookup and one COPY), and is stored in one
-transaction. If that transaction fails (another import stored the same article a moment
-earlier, say), the chunk is stored again file by file, each in its own savepoint, so one
-bad file never costs the others and never leaves half an article behind.
+files and articles, one update linking files to articles, and for the quote finder's
+suggestions one speaker lookup and one COPY), and is stored in one transaction. If that
+transaction fails (another import stored the same article a moment earlier, say), the
+chunk is stored again file by file, each in its own savepoint, so one bad file never costs
+the others and never leaves half an article behind.
 
 Every file gets a SourceFile record, whatever became of it; a dry run parses only and
 touches the database not at all.
