@@ -83,9 +83,10 @@ def test_an_unknown_suggestion_is_404(editor_client):
 def test_accept_answers_htmx_with_body_list_and_panel(
     editor_client, article, walsh, django_assert_num_queries
 ):
-    # session, user, groups, suggestion; lock, speaker lookup, free slugs, speaker insert
-    # (savepoint pair), update, revision (savepoint pair); annotations, tags, suggestions.
-    with django_assert_num_queries(17):
+    # session, user, groups, suggestion; lock; speaker lookup; creating the speaker
+    # (savepoint pair, name check, free slug, insert); update, revision (savepoint pair);
+    # annotations, tags, suggestions.
+    with django_assert_num_queries(18):
         response = editor_client.post(reverse("suggestion-accept", args=[walsh.pk]), headers=HX)
     html = response.content.decode()
     assert response.status_code == 200 and "<html" not in html

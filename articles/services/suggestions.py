@@ -15,12 +15,13 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Q
 from django.utils import timezone
-from django.utils.text import slugify
 
 from articles.models import Annotation, AnnotationRevision, Article, Speaker
 from articles.quotefinder import find_quotes
+from articles.services.annotations import _record as record_revision
+from articles.services.annotations import snapshot
+from articles.services.speakers import speaker_create, speaker_find
 
 
 @dataclass(frozen=True)
@@ -260,62 +261,34 @@ def _move(annotation: Annotation, start: int, end: int) -> None:
 def speaker_get_or_create(*, name: str) -> Speaker:
     """The speaker called `name` (case-insensitively, or by an alias), created if missing.
 
-    A new speaker gets a unique slug and their surname as an alias, so the finder matches
-    "Yellen" to "Janet Yellen" next time.
+    A new speaker gets their surname as an alias, so the finder matches "Yellen" to
+    "Janet Yellen" next time.
     """
-    name = " ".join(name.split())[:200]
-    if not name:
-        raise ValidationError("A speaker needs a name.")
-    existing = _find_speaker(name)
-    if existing:
+    name = " ".join(name.split())
+    existing = speaker_find(name)
+    if existing is not None:
         return existing
     parts = name.split()
-    aliases = [parts[-1]] if len(parts) > 1 else []
-    base = slugify(name)[:200] or "speaker"
-    slugs = set(Speaker.objects.filter(slug__startswith=base).values_list("slug", flat=True))
-    slug, n = base, 2
-    while slug in slugs:
-        slug, n = f"{base}-{n}", n + 1
     try:
         # Another editor may create the same speaker at the same moment: the name is unique
-        # case-insensitively, so one insert fails and that one picks up the other's row.
-        with transaction.atomic():
-            return Speaker.objects.create(name=name, slug=slug, aliases=aliases)
-    except IntegrityError:
-        existing = _find_speaker(name)
+        # case-insensitively, so one insert fails (rolled back to speaker_create's own
+        # savepoint) and that one picks up the other's row.
+        return speaker_create(name=name, aliases=parts[-1:] if len(parts) > 1 else [])
+    except (IntegrityError, ValidationError):
+        existing = speaker_find(name)
         if existing is None:
             raise
         return existing
 
 
-def _find_speaker(name: str) -> Speaker | None:
-    return (
-        Speaker.objects.filter(Q(name__iexact=name) | Q(aliases__contains=[name]))
-        .order_by("id")
-        .first()
-    )
-
-
 def _snapshot(annotation: Annotation) -> dict:
-    return {
-        "kind": annotation.kind,
-        "status": annotation.status,
-        "start": annotation.start,
-        "end": annotation.end,
-        "exact": annotation.exact,
-        "speaker": annotation.speaker_id,
-        "proposed_speaker": annotation.proposed_speaker,
-        "verdict": annotation.verdict,
-        "note": annotation.note,
-    }
+    # Suggestions carry no tags: spare the query the annotating snapshot would make.
+    values = snapshot(annotation, tags=())
+    values["proposed_speaker"] = annotation.proposed_speaker
+    return values
 
 
 def _record(annotation: Annotation, action: str, before: dict, user) -> None:
-    AnnotationRevision.objects.create(
-        annotation_id=annotation.pk,
-        article_id=annotation.article_id,
-        action=action,
-        before=before,
-        after=_snapshot(annotation),
-        user=user if getattr(user, "is_authenticated", False) else None,
+    record_revision(
+        annotation.pk, annotation.article_id, action, user, before, _snapshot(annotation)
     )
