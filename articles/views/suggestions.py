@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
@@ -57,6 +58,16 @@ class SuggestionEditForm(forms.Form):
         # Several suggestions can be edited on one page: keep their field ids apart.
         kwargs.setdefault("auto_id", f"id_%s_{suggestion.pk}")
         super().__init__(*args, **kwargs)
+        # The annotating feature's speaker autocomplete fills the datalist as one types.
+        self.fields["speaker"].widget.attrs |= {
+            "list": f"speaker-options-{suggestion.pk}",
+            "autocomplete": "off",
+            "hx-get": reverse("speaker_suggestions"),
+            "hx-trigger": "input changed delay:200ms",
+            "hx-target": f"#speaker-options-{suggestion.pk}",
+            "hx-swap": "innerHTML",
+            "hx-sync": "this:replace",
+        }
 
     def clean_text(self) -> str:
         text = self.cleaned_data["text"].replace("\r\n", "\n")

@@ -99,6 +99,13 @@ def test_edit_then_accept(editor_page, article, artifacts):
     page.screenshot(path=str(artifacts / "suggestions-edit-error.png"), full_page=True)
 
     form.locator("textarea[name=text]").fill("a disaster for the port")
+    # The annotating feature's speaker autocomplete offers existing speakers.
+    Speaker.objects.create(name="Michelle Walsh", slug="michelle-walsh")
+    form.locator("input[name=speaker]").fill("")
+    form.locator("input[name=speaker]").press_sequentially("Mich")
+    page.wait_for_selector(
+        f"#speaker-options-{walsh.pk} option[value='Michelle Walsh']", state="attached"
+    )
     form.locator("input[name=speaker]").fill("Michael Walsh")
     form.locator("button[type=submit]").click()
     page.wait_for_selector("#suggestions h2:text('Suggested quotes (1)')")
