@@ -72,6 +72,16 @@ def test_a_rejected_proposal_is_not_proposed_again():
     assert Annotation.objects.filter(article=article, exact=WALSH_WORDS).count() == 1
 
 
+def test_a_suggestion_deleted_by_an_editor_is_not_proposed_again():
+    from articles.services.annotations import annotation_delete
+
+    article = quote_article()
+    suggestions_propose(article=article)
+    suggestion = Annotation.objects.get(article=article, exact=WALSH_WORDS)
+    annotation_delete(annotation_id=suggestion.pk, user=make_user(editor=True))
+    assert suggestions_propose(article=article) == 0
+
+
 def test_the_same_words_rejected_elsewhere_are_not_proposed_again():
     article = quote_article()
     start = BODY.index(WALSH_WORDS)
@@ -93,14 +103,14 @@ def test_an_editors_overlapping_quote_suppresses_the_proposal():
     assert Annotation.objects.suggested().get(article=article).exact == YELLEN_WORDS
 
 
-def test_bulk_takes_three_queries_whatever_the_number_of_articles():
+def test_bulk_takes_four_queries_whatever_the_number_of_articles():
     make_speaker("Janet Yellen", aliases=["Yellen"])
     articles = [quote_article() for _ in range(12)]
-    # Speakers, existing annotations, one COPY.
+    # Speakers, existing annotations, deleted suggestions, one COPY.
     with CaptureQueriesContext(connection) as captured:
         assert suggestions_propose_bulk(articles=articles) == 24
     statements = [q["sql"] for q in captured.captured_queries]
-    assert [s.split()[0] for s in statements] == ["SELECT", "SELECT", "COPY"]
+    assert [s.split()[0] for s in statements] == ["SELECT", "SELECT", "SELECT", "COPY"]
 
 
 def test_bulk_with_no_articles_touches_nothing(django_assert_num_queries):

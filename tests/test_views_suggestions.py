@@ -239,9 +239,9 @@ def test_editing_a_handled_suggestion_says_so(editor_client, walsh):
 def test_find_quotes_on_demand(editor_client, django_assert_num_queries):
     article = make_article(body=BODY, structure=[])
     url = reverse("suggestions-find", args=[article.slug])
-    # session, user, groups, article; speakers, annotations, COPY; annotations, tags,
-    # suggestions.
-    with django_assert_num_queries(10):
+    # session, user, groups, article; speakers, annotations, deleted suggestions, COPY;
+    # annotations, tags, suggestions.
+    with django_assert_num_queries(11):
         response = editor_client.post(url, headers=HX)
     assert "Found 2 new quotes to review." in response.content.decode()
     assert "Suggested quotes (2)" in response.content.decode()

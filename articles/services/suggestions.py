@@ -90,9 +90,9 @@ def suggestions_propose(*, article: Article) -> int:
 def suggestions_propose_bulk(*, articles: Sequence[Article], fresh: bool = False) -> int:
     """`suggestions_propose` for many articles at once, as the importer calls it per chunk.
 
-    Three queries whatever the number of articles: speakers, existing annotations, one COPY
-    (none when nothing was found). `fresh` says the articles were created just now, in
-    this transaction, so they have no annotations to look up.
+    Four queries whatever the number of articles: speakers, existing annotations, deleted
+    suggestions, one COPY (none when nothing was found). `fresh` says the articles were
+    created just now, in this transaction, so they have no annotations to look up.
     """
     articles = [a for a in articles if a.body]
     if not articles:
@@ -137,11 +137,32 @@ def _store(suggestions: list[Annotation]) -> None:
 def _taken_by_article(
     articles: Iterable[Article],
 ) -> dict[int, tuple[set[tuple[int, int]], set[str], list[tuple[int, int]]]]:
-    """Per article: spans and words already annotated (any status), and live quote spans."""
+    """Per article: spans and words already annotated (any status) or deleted while still a
+    suggestion (an editor's "no" too), and the spans of live quotes."""
     taken: dict[int, tuple[set[tuple[int, int]], set[str], list[tuple[int, int]]]] = {}
-    rows = Annotation.objects.filter(article__in=[a.id for a in articles]).values_list(
-        "article_id", "kind", "status", "start", "end", "exact"
+    ids = [a.id for a in articles]
+    rows = list(
+        Annotation.objects.filter(article__in=ids).values_list(
+            "article_id", "kind", "status", "start", "end", "exact"
+        )
     )
+    deleted = AnnotationRevision.objects.filter(
+        article__in=ids,
+        action=AnnotationRevision.Action.DELETED,
+        before__status=Annotation.Status.SUGGESTED,
+    ).values_list("article_id", "before")
+    for article_id, before in deleted:
+        # Rejected-like: counts for spans and words, never for overlapping quotes.
+        rows.append(
+            (
+                article_id,
+                "",
+                Annotation.Status.REJECTED,
+                before["start"],
+                before["end"],
+                before["exact"],
+            )
+        )
     for article_id, kind, status, start, end, exact in rows:
         spans, texts, quote_spans = taken.setdefault(article_id, (set(), set(), []))
         spans.add((start, end))

@@ -163,3 +163,16 @@ def test_readers_see_no_suggestions(page, live_server, article):
     assert page.locator("#suggestions, mark.is-suggested").count() == 0
     page.keyboard.press("a")
     assert not Annotation.objects.published().exists()
+
+
+def test_clicking_a_suggestion_offers_accept_in_its_details(editor_page, article, artifacts):
+    page = editor_page
+    yellen = suggestion(article, YELLEN_WORDS)
+    page.click(f"#annotation-{yellen.pk}", position={"x": 8, "y": 8})  # first word: it wraps
+    button = page.locator("#annotation-panel button", has_text="Accept suggestion")
+    button.wait_for()
+    page.screenshot(path=str(artifacts / "suggestions-details-panel.png"), full_page=True)
+    button.click()
+    page.wait_for_selector("#suggestions h2:text('Suggested quotes (1)')")
+    assert page.locator("#annotation-panel").is_hidden()
+    assert Annotation.objects.get(pk=yellen.pk).status == Annotation.Status.PUBLISHED
