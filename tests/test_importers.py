@@ -6,6 +6,7 @@ import codecs
 import datetime
 import json
 import os
+import pickle
 import random
 import time
 from pathlib import Path
@@ -363,8 +364,15 @@ def test_outlet_missing_after_date():
         (b"Title\nThe standfirst.\n7.1.2020\nEuronews (7 January 2020)\n\nAP", "The standfirst."),
         (b"Title\n\n-\n7.1.2020\n\nEuronews (7 January 2020)\n\nAP", None),
         (b"Title\n7.1.2020\n\nEuronews (7 January 2020)\n\nAP", None),
+        (b"Title\n-\n\n7.1.2020\n\nEuronews (7 January 2020)\n\nAP", None),
     ],
-    ids=["all-glued", "title-summary-date-glued", "summary-date-glued", "title-date-glued"],
+    ids=[
+        "all-glued",
+        "title-summary-date-glued",
+        "summary-date-glued",
+        "title-date-glued",
+        "title-dash-glued",
+    ],
 )
 def test_header_without_blank_lines(header, summary):
     article = parse_source(header + b"\n\nBody text.\n\n<https://x.org/a>\n\nKaynak/Source:")
@@ -422,7 +430,16 @@ def test_huge_outlet_line():
 
 
 @pytest.mark.parametrize(
-    "agency", ["AP", "AFP", "Reuters", "Anadolu Ajansı", "By Jane Doe Smith Jr"]
+    "agency",
+    [
+        "AP",
+        "AFP",
+        "Reuters",
+        "Anadolu Ajansı",
+        "By Jane Doe Smith Jr",
+        "Associated Press / Reuters / AFP",
+        "Ahmet Yılmaz | İstanbul",
+    ],
 )
 def test_agency_lines(agency):
     article = parse_source(source(agency=agency))
@@ -440,6 +457,12 @@ def test_broken_first_paragraph_is_not_agency():
     article = parse_source(source("The minister said that\n\nthe plan works.", agency=None))
     assert article.agency is None
     assert article.paragraphs == ["The minister said that the plan works."]
+
+
+def test_punctuation_only_line_is_not_agency():
+    article = parse_source(source("Body text.\n\nMore.", agency="* * *"))
+    assert article.agency is None
+    assert article.paragraphs[0] == "* * *"
 
 
 def test_lone_short_body_block_is_body_not_agency():
@@ -489,6 +512,8 @@ def test_headings(line):
         "And then…",
         "this starts in lower case",
         "A" * 101,
+        "Nobody's leaving,\" Milley said",
+        "Now it’s a kerfuffle,” Milley lamented",
     ],
 )
 def test_not_headings(line):
@@ -562,6 +587,12 @@ def test_many_broken_fragments_stay_linear():
 
 
 # --- tail rules -----------------------------------------------------------------------
+
+
+def test_dos_end_of_file_marker_is_dropped():
+    article = parse_source(source(footer="Kaynak/Source: AA") + b"\r\n\x1a")
+    assert article.source_note == "AA"
+    assert "\x1a" not in article.body
 
 
 def test_footer_with_name_on_next_line():
@@ -647,6 +678,11 @@ def test_decode_text_utf8(data, expected):
             "binary content (legacy Microsoft Office document)",
         ),
         (b"\x7fELF\x02\x01\x01", "binary content (ELF executable)"),
+        (b"RIFF\x24\x08\x00\x00WAVEfmt ", "binary content (WAV audio)"),
+        (b"RIFF\x24\x08\x00\x00WEBPVP8 ", "binary content (WebP image)"),
+        (b"\x00\x00\x00\x18ftypmp42", "binary content (MP4/QuickTime video)"),
+        (b"ID3\x03\x00\x00\x00", "binary content (MP3 audio)"),
+        (b"MZ\x90\x00\x03", "binary content (Windows executable)"),
         (b"Title\x00with a NUL", "binary content (NUL bytes)"),
         (
             "Title line here\n".encode("utf-16-le"),
@@ -685,7 +721,8 @@ def test_decode_errors_point_at_the_line():
 
 
 def test_sniff_binary_leaves_text_alone():
-    for text in (b"BM is a title", b"MZ title", b"ID3 tags explained", b"RIFF"):
+    titles = (b"BM is a title", b"MZ title", b"ID3 tags", b"RIFF", b"RIFF raff", b"Why the WEBP")
+    for text in titles:
         assert sniff_binary(text) is None
 
 
@@ -753,6 +790,18 @@ def test_parsed_article_is_frozen(sample):
         sample.title = "x"  # type: ignore[misc]
     with pytest.raises(AttributeError):
         sample.blocks[0].start = 3  # type: ignore[misc]
+
+
+def test_bom_only_is_empty():
+    assert error(codecs.BOM_UTF8).message == "file is empty"
+
+
+def test_results_and_errors_pickle_for_worker_processes(sample):
+    assert pickle.loads(pickle.dumps(sample)) == sample
+    with pytest.raises(ParseError) as info:
+        parse_source(source(date="31.02.2020"), filename="x.txt")
+    copy = pickle.loads(pickle.dumps(info.value))
+    assert (copy.message, copy.line, copy.filename) == (info.value.message, 5, "x.txt")
 
 
 def test_parse_error_is_value_error_with_line():
@@ -884,3 +933,77 @@ def test_encoding_flips_keep_the_text(data, encoding):
         original.body,
         original.blocks,
     )
+
+
+LOWER = "abcçdefgğhıijklmnoöprsştuüvyz"
+UPPER = "ABCÇDEFGĞHIİJKLMNOÖPRSŞTUÜVYZ"
+word = st.text(alphabet=LOWER + UPPER + "'", min_size=1, max_size=9)
+capitalised = st.tuples(st.sampled_from(UPPER), st.text(alphabet=LOWER, max_size=8)).map("".join)
+words = st.lists(word, min_size=1, max_size=7).map(" ".join)
+paragraph = st.tuples(capitalised, words, st.sampled_from(".!?")).map(
+    lambda t: f"{t[0]} {t[1]}{t[2]}"
+)
+# Heading words never end in a quote mark: a closing quote makes a block a paragraph.
+heading_word = st.text(alphabet=LOWER + UPPER, min_size=1, max_size=9)
+heading = st.tuples(capitalised, st.lists(heading_word, max_size=5).map(" ".join)).map(
+    lambda t: f"{t[0]} {t[1]}".strip()
+)
+
+
+@st.composite
+def articles(draw):
+    blocks = [("paragraph", draw(paragraph))]
+    for _ in range(draw(st.integers(0, 6))):
+        if draw(st.booleans()):
+            blocks.append(("heading", draw(heading)))
+        blocks.append(("paragraph", draw(paragraph)))
+    fields = {
+        "title": draw(words),
+        "summary": draw(st.none() | paragraph),
+        "published": draw(st.dates(min_value=datetime.date(1900, 1, 1))),
+        "outlet": draw(words),
+        "agency": draw(st.sampled_from([None, "AP", "AFP", "Reuters", "Anadolu Ajansı"])),
+        "url": draw(
+            st.none() | st.from_regex(r"https://[a-z]{1,8}\.com/[a-z0-9/_-]{0,20}", fullmatch=True)
+        ),
+        "source_note": draw(st.none() | words),
+    }
+    return fields, blocks
+
+
+@FUZZ
+@given(
+    articles(),
+    st.booleans(),
+    st.sampled_from(["\n", "\r\n", "\r"]),
+    st.sampled_from(["", " ", "\t", " \t "]),
+    st.sampled_from(["utf-8", "utf-8-sig", "cp1254"]),
+)
+def test_round_trip_generated_articles(generated, padded_date, newline, trailing, encoding):
+    fields, blocks = generated
+    date = fields["published"]
+    day_month = f"{date.day:02}.{date.month:02}" if padded_date else f"{date.day}.{date.month}"
+    parts = [
+        fields["title"],
+        fields["summary"] or "-",
+        f"{day_month}.{date.year:04}",
+        f"{fields['outlet']} ({date.day} {date:%B} {date.year})",
+        *([fields["agency"]] if fields["agency"] else []),
+        *(text for _, text in blocks),
+        *([f"<{fields['url']}>"] if fields["url"] else []),
+        f"Kaynak/Source: {fields['source_note'] or ''}",
+    ]
+    text = "\n\n".join(parts)
+    text = "\n".join(line + trailing for line in text.split("\n"))
+    article = parse_source(text.replace("\n", newline).encode(encoding))
+    if encoding == "utf-8-sig":
+        assert article.encoding == "utf-8-sig"
+    elif encoding == "utf-8" or text.isascii():
+        assert article.encoding == "utf-8"
+    else:
+        # No typographic quotes here, so nothing in 0x80-0x9F tells cp1254 apart.
+        assert article.encoding == "iso-8859-9"
+    for name, value in fields.items():
+        assert getattr(article, name) == value, name
+    assert [(b.kind, article.body[b.start : b.end]) for b in article.blocks] == blocks
+    assert_well_formed(article)

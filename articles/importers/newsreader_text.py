@@ -53,6 +53,8 @@ _SENTENCE_END = frozenset(".!?…\"”“'’»")
 # Headings never end in these (the spec's list plus the quote marks above).
 _CLOSING_PUNCT = _SENTENCE_END | frozenset(":;")
 _OPENING_QUOTES = "\"'“”‘’«»„‚"
+# A quotation closed by punctuation and followed by more words marks reported speech.
+_REPORTED_SPEECH = re.compile(r"[,.!?][\"”]\s")
 # Sniffing: markup and data formats that must not be read as an article.
 _FOREIGN = (
     (re.compile(r"<!doctype\s+html|<html[\s>]", re.IGNORECASE), "an HTML document"),
@@ -90,21 +92,17 @@ def split_blocks(text: str) -> list[_Block]:
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     blocks: list[_Block] = []
-    current: list[str] = []
-    start = 0
+    current: list[str] | None = None
     # Only "\n" separates lines: str.splitlines would also split on \f, \x1c, \u2028 etc.,
     # which belong to the text as written.
-    for number, raw in enumerate(text.split("\n"), 1):
-        line = raw.rstrip()
-        if line:
-            if not current:
-                start = number
+    for number, line in enumerate(map(str.rstrip, text.split("\n")), 1):
+        if not line:
+            current = None
+        elif current is None:
+            current = [line]
+            blocks.append(_Block(current, number))
+        else:
             current.append(line)
-        elif current:
-            blocks.append(_Block(current, start))
-            current = []
-    if current:
-        blocks.append(_Block(current, start))
     return blocks
 
 
@@ -142,7 +140,8 @@ def describe_foreign(text: str) -> str | None:
 
 
 def parse(text: str, encoding: str) -> ParsedArticle:
-    blocks = split_blocks(text.lstrip("\ufeff"))
+    # Legacy DOS/Windows tools end files with Ctrl-Z; it is not part of the article.
+    blocks = split_blocks(text.lstrip("\ufeff").rstrip().rstrip("\x1a"))
     if not blocks:
         raise ParseError("file contains only whitespace")
 
@@ -178,6 +177,9 @@ def _parse_header(
     first = blocks[0]
     if _DATE_LIKE.fullmatch(first.first()):
         raise ParseError("no title before the date line", line=first.lineno)
+    if date_index == 1 and len(first.lines) > 1 and first.lines[-1].strip() == "-":
+        # "Title\n-" with no blank line: the dash is the summary marker, not the title's.
+        first = _Block(first.lines[:-1], first.lineno)
     title = first.text.strip()
     if title == "-":
         raise ParseError("the title is missing ('-' in its place)", line=first.lineno)
@@ -317,10 +319,12 @@ def _split_agency(blocks: list[_Block]) -> tuple[str | None, list[_Block]]:
     if len(blocks) < 2 or len(blocks[0].lines) != 1:
         return None, blocks
     line = blocks[0].first()
-    words = line.split()
+    if len(line) > MAX_AGENCY_CHARS or line[-1] in _CLOSING_PUNCT:
+        return None, blocks
+    # Separators such as "/" or "|" in "AP / Reuters" are not words.
+    words = [w for w in line.split() if any(c.isalpha() for c in w)]
     if (
-        len(line) > MAX_AGENCY_CHARS
-        or line[-1] in _CLOSING_PUNCT
+        not words
         or (len(words) > MAX_AGENCY_WORDS and words[0].lower() not in ("by", "from"))
         or _starts_lower(blocks[1].text)
     ):
@@ -343,6 +347,8 @@ def _is_heading(text: str) -> bool:
         0 < len(stripped) <= MAX_HEADING_CHARS
         and stripped[-1] not in _CLOSING_PUNCT
         and (stripped[0].isupper() or stripped[0].isdigit())
+        # `leaving," Milley said` is a paragraph whose final full stop got lost.
+        and _REPORTED_SPEECH.search(stripped) is None
     )
 
 
