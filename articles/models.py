@@ -6,14 +6,26 @@ so emoji and other astral characters shift nothing.
 
 from __future__ import annotations
 
+import datetime
+
 from django.conf import settings
+from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
-from django.contrib.postgres.search import SearchVector, SearchVectorField
+from django.contrib.postgres.search import (
+    SearchHeadline,
+    SearchQuery,
+    SearchRank,
+    SearchVector,
+    SearchVectorField,
+)
 from django.db import models
-from django.db.models import Count, Prefetch, Q
-from django.db.models.functions import Lower
+from django.db.models import Count, Exists, F, Max, OuterRef, Prefetch, Q, Subquery, Sum, Value
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Coalesce, ExtractYear, JSONObject, Left, Lower
 from django.urls import reverse
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 
 # The database keeps the search vector in sync: title weighs most, then summary, then body.
 ARTICLE_SEARCH_VECTOR = (
@@ -21,6 +33,22 @@ ARTICLE_SEARCH_VECTOR = (
     + SearchVector("summary", weight="B", config="english")
     + SearchVector("body", weight="C", config="english")
 )
+
+
+# Notes and speaker names are searched too, each through an expression index of its own.
+NOTE_SEARCH_VECTOR = SearchVector("note", config="english")
+SPEAKER_SEARCH_VECTOR = SearchVector("name", config="english")
+
+
+FACET_SIZE = 10
+# ts_headline re-parses what it is given; the start of the body is enough for a snippet.
+SNIPPET_SOURCE_CHARS = 4000
+# Control characters mark the matched words until the snippet is escaped.
+SNIPPET_START, SNIPPET_STOP = "\x02", "\x03"
+
+
+def search_query(text: str) -> SearchQuery:
+    return SearchQuery(text, search_type="websearch", config="english")
 
 
 class Outlet(models.Model):
@@ -37,6 +65,38 @@ class Outlet(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def get_absolute_url(self) -> str:
+        return reverse("outlet", args=[self.slug])
+
+
+class SpeakerQuerySet(models.QuerySet):
+    def named(self, name: str) -> SpeakerQuerySet:
+        """Speakers whose name or one of whose aliases is `name`, ignoring case."""
+        return self.filter(
+            Q(name__iexact=name)
+            | Q(
+                pk__in=RawSQL(
+                    "SELECT id FROM articles_speaker, unnest(aliases) AS alias"
+                    " WHERE lower(alias) = lower(%s)",
+                    [name],
+                )
+            )
+        )
+
+    def matching(self, term: str) -> SpeakerQuerySet:
+        """Autocomplete: name or an alias contains `term` (case-insensitive), names first."""
+        pattern = "%" + term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        return self.filter(
+            Q(name__icontains=term)
+            | Q(
+                pk__in=RawSQL(
+                    "SELECT id FROM articles_speaker, unnest(aliases) AS alias"
+                    " WHERE alias ILIKE %s",
+                    [pattern],
+                )
+            )
+        ).order_by(Lower("name"))
+
 
 class Speaker(models.Model):
     name = models.CharField(max_length=200)
@@ -44,6 +104,8 @@ class Speaker(models.Model):
     description = models.CharField(max_length=300, blank=True)
     aliases = ArrayField(models.CharField(max_length=200), default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = SpeakerQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -53,15 +115,33 @@ class Speaker(models.Model):
         indexes = [
             # Autocomplete and the quote finder look speakers up by alias.
             GinIndex(fields=["aliases"], name="speaker_aliases_gin"),
+            # Search matches speakers by name.
+            GinIndex(SPEAKER_SEARCH_VECTOR, name="speaker_name_search"),
         ]
 
     def __str__(self) -> str:
         return self.name
 
+    def get_absolute_url(self) -> str:
+        return reverse("speaker", args=[self.slug])
+
+
+class TagQuerySet(models.QuerySet):
+    def most_used(self) -> TagQuerySet:
+        """Tags by how many published annotations carry them, most first."""
+        published = Q(annotations__status="published")
+        return (
+            self.annotate(annotation_count=Count("annotations", filter=published))
+            .filter(annotation_count__gt=0)
+            .order_by("-annotation_count", "name")
+        )
+
 
 class Tag(models.Model):
     name = models.CharField(max_length=100)
     slug = models.SlugField(max_length=120, unique=True)
+
+    objects = TagQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -71,6 +151,9 @@ class Tag(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("tag", args=[self.slug])
 
 
 class SourceFile(models.Model):
@@ -110,35 +193,239 @@ class SourceFile(models.Model):
         return self.name
 
 
+# Big columns list pages never show: the body, its structure and the search vector.
+LISTING_DEFERRED = ("body", "structure", "search_vector")
+
+
+def _published_count(kind: str) -> Coalesce:
+    """Count of an article's published annotations of one kind, as a correlated subquery.
+
+    A subquery (not a JOIN + GROUP BY) so a paginated list only counts its own page's rows.
+    """
+    counts = (
+        Annotation.objects.published()
+        .filter(article=OuterRef("pk"), kind=kind)
+        .order_by()
+        .values("article")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counts), 0)
+
+
+def _tags_of_article() -> ArraySubquery:
+    """[{"name", "slug"}] of the tags on an article's published annotations, by name."""
+    used = Annotation.tags.through.objects.filter(
+        annotation__article=OuterRef(OuterRef("pk")),
+        annotation__status=Annotation.Status.PUBLISHED,
+    ).values("tag_id")
+    return ArraySubquery(
+        Tag.objects.filter(id__in=used)
+        .order_by("name")
+        .values(json=JSONObject(name="name", slug="slug"))
+    )
+
+
 class ArticleQuerySet(models.QuerySet):
     def latest_first(self) -> ArticleQuerySet:
         return self.order_by("-published_on", "-id")
 
     def with_listing_data(self) -> ArticleQuerySet:
-        """Outlet, quote/claim counts and tags for article lists, in a fixed number of queries."""
-        published = Q(annotations__status=Annotation.Status.PUBLISHED)
-        return self.select_related("outlet").annotate(
-            quote_count=Count(
-                "annotations", filter=published & Q(annotations__kind=Annotation.Kind.QUOTE)
-            ),
-            claim_count=Count(
-                "annotations", filter=published & Q(annotations__kind=Annotation.Kind.CLAIM)
-            ),
+        """Article lists: outlet, quote/claim counts and tags used, in one query.
+
+        Adds `quote_count`, `claim_count` and `tag_list` ([{"name", "slug"}]); leaves the
+        body unloaded. Counts are subqueries, computed only for the rows fetched.
+        """
+        return (
+            self.select_related("outlet")
+            .defer(*LISTING_DEFERRED)
+            .annotate(
+                quote_count=_published_count(Annotation.Kind.QUOTE),
+                claim_count=_published_count(Annotation.Kind.CLAIM),
+                tag_list=_tags_of_article(),
+            )
         )
 
-    def for_reading(self) -> ArticleQuerySet:
-        """The article page's data: outlet, published annotations with speaker, author and tags.
+    def matching(self, text: str) -> ArticleQuerySet:
+        """Articles whose title, summary, body, annotation notes or quoted speakers match.
 
-        Three queries whatever the number of annotations (article, annotations, tags).
+        `text` takes web-search syntax ("exact phrase", or, -word). Adds `rank`: ts_rank over
+        the article's vector (title A, summary B, body C). Each source is matched through
+        its own GIN index and the ids are unioned, so no row is scanned without a match.
         """
+        query = search_query(text)
+        published = Annotation.objects.published()
+        speakers = Speaker.objects.annotate(v=SPEAKER_SEARCH_VECTOR).filter(v=query)
+        matched = (
+            Article.objects.filter(search_vector=query)
+            .values("id")
+            .union(
+                published.annotate(v=NOTE_SEARCH_VECTOR).filter(v=query).values("article_id"),
+                published.filter(speaker__in=speakers.values("id")).values("article_id"),
+            )
+        )
+        return self.filter(id__in=matched).annotate(
+            rank=SearchRank(F("search_vector"), query, normalization=Value(1))
+        )
+
+    def narrowed(
+        self,
+        *,
+        outlet: str = "",
+        tag: str = "",
+        speaker: str = "",
+        kind: str = "",
+        since: datetime.date | None = None,
+        until: datetime.date | None = None,
+    ) -> ArticleQuerySet:
+        """Search facets: outlet, tag, speaker and kind (slugs / values), date range."""
+        published = Annotation.objects.published().filter(article=OuterRef("pk"))
+        articles = self
+        if outlet:
+            articles = articles.filter(outlet__slug=outlet)
+        if tag:
+            articles = articles.filter(Exists(published.filter(tags__slug=tag)))
+        if speaker:
+            articles = articles.filter(Exists(published.filter(speaker__slug=speaker)))
+        if kind:
+            articles = articles.filter(Exists(published.filter(kind=kind)))
+        if since:
+            articles = articles.filter(published_on__gte=since)
+        if until:
+            articles = articles.filter(published_on__lte=until)
+        return articles
+
+    def ranked(self) -> ArticleQuerySet:
+        """After `matching()`: best match first, with the listing data of each result."""
+        return self.with_listing_data().order_by("-rank", "-published_on", "-id")
+
+    def snippets(self, text: str, ids: list[int]) -> dict[int, SafeString]:
+        """{article id: an escaped excerpt with the matched words in <mark>}, one query.
+
+        Only for a page of results: ts_headline re-parses the text, so it reads just the
+        first SNIPPET_SOURCE_CHARS of each body.
+        """
+        rows = (
+            self.filter(id__in=ids)
+            .annotate(
+                snippet=SearchHeadline(
+                    Left("body", SNIPPET_SOURCE_CHARS),
+                    search_query(text),
+                    config="english",
+                    start_sel=SNIPPET_START,
+                    stop_sel=SNIPPET_STOP,
+                    max_words=30,
+                    min_words=15,
+                    max_fragments=2,
+                    fragment_delimiter=" … ",
+                )
+            )
+            .values_list("id", "snippet")
+        )
+        return {
+            pk: mark_safe(  # noqa: S308 - escaped before the sentinels become tags
+                escape(snippet).replace(SNIPPET_START, "<mark>").replace(SNIPPET_STOP, "</mark>")
+            )
+            for pk, snippet in rows
+        }
+
+    def facets(self) -> dict[str, list]:
+        """Counts of results by outlet, year, tag, speaker and kind; one grouped query each."""
+        ids = self.order_by().values("id")
+        articles = Article.objects.filter(id__in=ids).order_by()
+        annotations = Annotation.objects.published().filter(article_id__in=ids).order_by()
+        by_count = ["-n"]
+        return {
+            "outlets": list(
+                articles.values("outlet__slug", "outlet__name")
+                .annotate(n=Count("id"))
+                .order_by(*by_count, "outlet__name")[:FACET_SIZE]
+            ),
+            "years": list(
+                articles.annotate(year=ExtractYear("published_on"))
+                .values("year")
+                .annotate(n=Count("id"))
+                .order_by("-year")[:FACET_SIZE]
+            ),
+            "tags": list(
+                annotations.filter(tags__isnull=False)
+                .values("tags__slug", "tags__name")
+                .annotate(n=Count("article_id", distinct=True))
+                .order_by(*by_count, "tags__name")[:FACET_SIZE]
+            ),
+            "speakers": list(
+                annotations.filter(speaker__isnull=False)
+                .values("speaker__slug", "speaker__name")
+                .annotate(n=Count("article_id", distinct=True))
+                .order_by(*by_count, "speaker__name")[:FACET_SIZE]
+            ),
+            "kinds": list(
+                annotations.values("kind")
+                .annotate(n=Count("article_id", distinct=True))
+                .order_by("kind")
+            ),
+        }
+
+    def tagged(self, tag: Tag) -> ArticleQuerySet:
+        """Articles with a published annotation carrying `tag`."""
+        return self.filter(
+            Exists(Annotation.objects.published().filter(article=OuterRef("pk"), tags=tag))
+        )
+
+    def reading_annotations_prefetch(self, include_suggestions: bool = False) -> Prefetch:
+        """`reading_annotations`: published annotations (and suggestions when asked) in
+        text order, with speaker, author and tags: two queries whatever their number."""
+        statuses = [Annotation.Status.PUBLISHED]
+        if include_suggestions:
+            statuses.append(Annotation.Status.SUGGESTED)
         annotations = (
-            Annotation.objects.published()
+            Annotation.objects.filter(status__in=statuses)
             .select_related("speaker", "author")
             .prefetch_related("tags")
             .order_by("start", "-end", "id")
         )
-        return self.select_related("outlet").prefetch_related(
-            Prefetch("annotations", queryset=annotations, to_attr="published_annotations")
+        return Prefetch("annotations", queryset=annotations, to_attr="reading_annotations")
+
+    def for_reading(self, *, include_suggestions: bool = False) -> ArticleQuerySet:
+        """The article page's data: outlet, annotations with speaker, author and tags.
+
+        Three queries whatever the number of annotations (article, annotations, tags).
+        `reading_annotations` holds them in text order: published ones, plus the quote
+        finder's suggestions when `include_suggestions` (editors only).
+        """
+        return (
+            self.select_related("outlet")
+            .defer("search_vector")
+            .prefetch_related(self.reading_annotations_prefetch(include_suggestions))
+        )
+
+    def for_reading_page(self) -> ArticleQuerySet:
+        """The article with outlet and its annotations' version, in one query.
+
+        `annotation_count` and `annotations_updated_at` (all statuses) change whenever an
+        annotation is added, edited, accepted or deleted, so rendered fragments can be
+        cached under them; the annotations themselves are loaded only on a miss.
+        """
+        annotations = Annotation.objects.filter(article=OuterRef("pk")).order_by().values("article")
+        return (
+            self.select_related("outlet")
+            .defer("search_vector")
+            .annotate(
+                annotation_count=Coalesce(
+                    Subquery(annotations.annotate(n=Count("id")).values("n")), 0
+                ),
+                annotations_updated_at=Subquery(
+                    annotations.annotate(latest=Max("updated_at")).values("latest")
+                ),
+                # Tags can change without the annotation being saved: count and sum the links.
+                annotation_tags_checksum=Subquery(
+                    Annotation.tags.through.objects.filter(annotation__article=OuterRef("pk"))
+                    .order_by()
+                    .values("annotation__article")
+                    .annotate(sum=Count("id") * 1_000_003 + Sum("tag_id"))
+                    .values("sum")
+                ),
+            )
         )
 
 
@@ -189,6 +476,11 @@ class Article(models.Model):
         return reverse("article", args=[self.slug])
 
     @property
+    def published_annotations(self) -> list[Annotation]:
+        """After `for_reading()`: the published annotations in text order."""
+        return [a for a in self.reading_annotations if a.status == Annotation.Status.PUBLISHED]
+
+    @property
     def headings(self) -> list[str]:
         return [self.body[b["start"] : b["end"]] for b in self.structure if b["kind"] == "heading"]
 
@@ -200,6 +492,47 @@ class AnnotationQuerySet(models.QuerySet):
 
     def suggested(self) -> AnnotationQuerySet:
         return self.filter(status=Annotation.Status.SUGGESTED)
+
+    def for_listing(self) -> AnnotationQuerySet:
+        """Annotation lists (speaker, tag, claims pages) in one query.
+
+        Article with outlet, speaker, and `tag_list` ([{"name", "slug"}]); article bodies
+        stay unloaded.
+        """
+        tags = Tag.objects.filter(annotations=OuterRef("pk")).order_by("name")
+        return (
+            self.select_related("article__outlet", "speaker")
+            .defer(*(f"article__{field}" for field in LISTING_DEFERRED))
+            .annotate(
+                tag_list=ArraySubquery(tags.values(json=JSONObject(name="name", slug="slug")))
+            )
+        )
+
+    def quotes_by(self, speaker: Speaker) -> AnnotationQuerySet:
+        """A speaker's published quotes, newest article first, in text order within one."""
+        return (
+            self.published()
+            .filter(kind=Annotation.Kind.QUOTE, speaker=speaker)
+            .order_by("-article__published_on", "article_id", "start")
+        )
+
+    def claims(self, verdict: str = "") -> AnnotationQuerySet:
+        """Published claims, newest first; only those with `verdict` when given."""
+        claims = self.published().filter(kind=Annotation.Kind.CLAIM)
+        if verdict:
+            claims = claims.filter(verdict=verdict)
+        return claims.order_by("-created_at", "-id")
+
+    def verdict_counts(self) -> dict[str, int]:
+        """{verdict: number of published claims}, one grouped query ("" = no verdict yet)."""
+        rows = (
+            self.published()
+            .filter(kind=Annotation.Kind.CLAIM)
+            .order_by()
+            .values_list("verdict")
+            .annotate(n=Count("id"))
+        )
+        return dict(rows)
 
 
 class Annotation(models.Model):
@@ -242,6 +575,12 @@ class Annotation(models.Model):
     speaker = models.ForeignKey(
         Speaker, null=True, blank=True, on_delete=models.PROTECT, related_name="annotations"
     )
+    proposed_speaker = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="Speaker name the quote finder proposed where no existing speaker matched; "
+        "accepting the suggestion creates that speaker.",
+    )
     verdict = models.CharField(max_length=16, choices=Verdict.choices, blank=True)
     tags = models.ManyToManyField(Tag, blank=True, related_name="annotations")
     note = models.TextField(blank=True)
@@ -279,6 +618,12 @@ class Annotation(models.Model):
             models.Index(fields=["speaker", "-created_at"], name="annotation_speaker_idx"),
             # The claims page filters by verdict.
             models.Index(fields=["kind", "verdict", "-created_at"], name="annotation_verdict_idx"),
+            # Search matches published annotations' notes.
+            GinIndex(
+                NOTE_SEARCH_VECTOR,
+                name="annotation_note_search",
+                condition=Q(status="published"),
+            ),
         ]
 
     def __str__(self) -> str:

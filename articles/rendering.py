@@ -2,13 +2,20 @@
 
 Guarantees: the text content of the output equals the body's blocks exactly (nothing lost or
 doubled), whatever the annotations: overlapping, nested, adjacent, spanning blocks, or
-around astral characters (offsets are code points, i.e. Python string indices). A sweep over
-sorted boundaries keeps it O((n + b) log n) for n annotations and b blocks.
+around astral characters (offsets are code points, i.e. Python string indices).
+
+Each block (`<p>`, `<h2>`) carries `data-start`, the offset of its first character, so the
+editor's script can turn a DOM selection back into code-point offsets.
+
+Marks nest like a stack: longer marks wrap shorter ones that start with them. When a mark
+ends while marks opened after it are still running, those are closed and reopened around
+the end (only those, not every open mark), so the HTML stays well formed. Sorting the
+boundaries makes it O((n + b) log n) for n annotations and b blocks, plus the size of the
+output.
 """
 
 from __future__ import annotations
 
-import heapq
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -23,7 +30,7 @@ class Mark:
     end: int
     kind: str
     css: str = ""  # extra classes, e.g. "is-suggested"
-    label: str = ""  # shown on hover/focus; screen readers get it via the list
+    label: str = ""  # optional native tooltip; details live in the annotation list
 
 
 def _blocks(body: str, structure: Sequence[dict]) -> list[tuple[str, int, int]]:
@@ -41,45 +48,145 @@ def _open_tag(mark: Mark, first: bool) -> str:
     classes = f"ann ann-{mark.kind}{' ' + mark.css if mark.css else ''}"
     attrs = f' class="{classes}" data-annotation="{mark.id}"'
     if first:
-        attrs += f' id="annotation-{mark.id}" tabindex="0"'
+        # Only the first piece of a split mark is the permalink target and a tab stop;
+        # screen readers hear the annotation's details from the list entry.
+        attrs += (
+            f' id="annotation-{mark.id}" tabindex="0" aria-describedby="note-{mark.id}"'
+            if mark.id
+            else ""
+        )
     if mark.label:
         attrs += f' title="{escape(mark.label)}"'
     return f"<mark{attrs}>"
 
 
 def render_body(body: str, structure: Sequence[dict], marks: Iterable[Mark]) -> SafeString:
+    length = len(body)
+    # Outer marks first: earlier start, then longer.
     ordered = sorted(
-        (m for m in marks if 0 <= m.start < m.end <= len(body)), key=lambda m: (m.start, -m.end)
+        (m for m in marks if 0 <= m.start < m.end <= length), key=lambda m: (m.start, -m.end)
     )
+    ends = sorted(range(len(ordered)), key=lambda i: ordered[i].end)
     out: list[str] = []
-    next_mark = 0  # index into ordered of the first mark not yet opened
-    active: list[tuple[int, int, Mark]] = []  # heap of (end, order, mark)
+    stack: list[int] = []  # indexes into `ordered` of the open marks, outermost first
+    depth: dict[int, int] = {}  # mark index -> its position in `stack`
     opened: set[int] = set()
+    next_start = 0  # first mark in `ordered` not yet started
+    next_end = 0  # first mark in `ends` not yet finished
+
+    def open_mark(i: int) -> None:
+        mark = ordered[i]
+        depth[i] = len(stack)
+        stack.append(i)
+        out.append(_open_tag(mark, mark.id not in opened))
+        opened.add(mark.id)
+
+    def close_down_to(level: int) -> list[int]:
+        closed = stack[level:]
+        del stack[level:]
+        out.append("</mark>" * len(closed))
+        return closed
+
     for kind, block_start, block_end in _blocks(body, structure):
         tag = "h2" if kind == "heading" else "p"
-        out.append(f"<{tag}>")
+        out.append(f'<{tag} data-start="{block_start}">')
+        # Marks still running from the previous block (they spanned the gap) reopen here.
+        running = [i for i in stack if ordered[i].end > block_start]
+        stack.clear()
+        depth.clear()
+        for i in running:
+            open_mark(i)
         pos = block_start
-        while pos < block_end:
-            while active and active[0][0] <= pos:
-                heapq.heappop(active)
-            while next_mark < len(ordered) and ordered[next_mark].start <= pos:
-                mark = ordered[next_mark]
-                if mark.end > pos:
-                    heapq.heappush(active, (mark.end, next_mark, mark))
-                next_mark += 1
+        while True:
+            # Finish marks that end here (or ended in the gap between blocks).
+            finishing = []
+            while next_end < len(ends) and ordered[ends[next_end]].end <= pos:
+                i = ends[next_end]
+                next_end += 1
+                if i in depth and depth[i] < len(stack) and stack[depth[i]] == i:
+                    finishing.append(i)
+            if finishing:
+                done = set(finishing)
+                reopen = close_down_to(min(depth[i] for i in finishing))
+                for i in done:
+                    del depth[i]
+                for i in reopen:
+                    if i not in done:
+                        open_mark(i)
+            # Start marks that begin here (or began in the gap, still running).
+            while next_start < len(ordered) and ordered[next_start].start <= pos:
+                if ordered[next_start].end > pos:
+                    open_mark(next_start)
+                next_start += 1
+            if pos >= block_end:
+                break
             stop = block_end
-            if active:
-                stop = min(stop, active[0][0])
-            if next_mark < len(ordered):
-                stop = min(stop, max(ordered[next_mark].start, pos + 1))
-            text = escape(body[pos:stop])
-            # Outer (earlier, longer) marks wrap inner ones.
-            covering = [m for _, _, m in sorted(active, key=lambda item: item[1])]
-            for mark in covering:
-                out.append(_open_tag(mark, mark.id not in opened))
-                opened.add(mark.id)
-            out.append(text)
-            out.append("</mark>" * len(covering))
+            if next_start < len(ordered):
+                stop = min(stop, ordered[next_start].start)
+            if next_end < len(ends):
+                stop = min(stop, ordered[ends[next_end]].end)
+            stop = max(stop, pos + 1)
+            out.append(escape(body[pos:stop]))
             pos = stop
+        running = close_down_to(0)
+        stack.extend(running)  # remembered, reopened at the next block's start
         out.append(f"</{tag}>\n")
     return mark_safe("".join(out))  # noqa: S308 - every text piece is escaped above
+
+
+def _url_maker(name: str):
+    """reverse() once with a placeholder; the per-item URL is then a cheap string join."""
+    from django.urls import reverse
+
+    head, _, tail = reverse(name, args=["__slug__"]).partition("__slug__")
+    return lambda slug: f"{head}{slug}{tail}"
+
+
+def render_annotation_items(annotations: Iterable) -> SafeString:
+    """The article page's annotation list entries, in the order given.
+
+    Built with string joins rather than the template engine: an article can carry a
+    thousand annotations and this runs for each page view that misses the cache.
+    Each entry's details sit in `#note-ID`, which the mark's aria-describedby names.
+    """
+    from django.utils import timezone
+
+    speaker_url, tag_url = _url_maker("speaker"), _url_maker("tag")
+    out: list[str] = []
+    for a in annotations:
+        suggested = a.status == "suggested"
+        kind_label = a.get_kind_display()
+        head = [f'<span class="kind-label">{kind_label}</span>']
+        if suggested:
+            head.append(" <em>(suggestion)</em>")
+        if a.speaker is not None:
+            head.append(f' by <a href="{speaker_url(a.speaker.slug)}">{escape(a.speaker.name)}</a>')
+        if a.verdict:
+            head.append(
+                f' · <span class="verdict verdict-{a.verdict}">'
+                f"Verdict: {a.get_verdict_display()}</span>"
+            )
+        details = [f'<p class="annotation-head">{"".join(head)}</p>']
+        tags = a.tags.all()
+        if tags:
+            links = " ".join(f'<a href="{tag_url(t.slug)}">#{escape(t.name)}</a>' for t in tags)
+            details.append(f'<p class="tag-list">{links}</p>')
+        if a.note:
+            note = escape(a.note).replace("\n", "<br>")
+            details.append(f'<p class="annotation-note">{note}</p>')
+        when = timezone.localtime(a.created_at)
+        who = ""
+        if a.author is not None:
+            who = escape(a.author.get_full_name() or a.author.get_username()) + ", "
+        details.append(
+            f'<p class="annotation-meta">{who}<time datetime="{when.isoformat()}">'
+            f"{when.day} {when:%b %Y}</time></p>"
+        )
+        exact = a.exact if len(a.exact) <= 140 else a.exact[:139] + "…"
+        out.append(
+            f'<li class="annotation-item kind-{a.kind}{" is-suggested" if suggested else ""}"'
+            f' id="item-{a.id}" data-annotation="{a.id}">'
+            f'<a class="annotation-exact" href="#annotation-{a.id}">“{escape(exact)}”</a>'
+            f'<div class="annotation-details" id="note-{a.id}">{"".join(details)}</div></li>\n'
+        )
+    return mark_safe("".join(out))  # noqa: S308 - every value is escaped above

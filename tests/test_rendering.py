@@ -1,5 +1,6 @@
 import re
-from html import unescape
+from collections import defaultdict
+from html.parser import HTMLParser
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -7,21 +8,75 @@ from hypothesis import strategies as st
 from articles.rendering import Mark, render_body
 
 
+class BodyReader(HTMLParser):
+    """Reads rendered body HTML back: block texts, each mark's text, and nesting errors."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.stack: list[tuple[str, dict]] = []
+        self.blocks: list[tuple[str, int, str]] = []
+        self.mark_text: dict[int, str] = defaultdict(str)
+        self.ids: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag in ("p", "h2"):
+            assert not self.stack, "blocks never nest"
+            self.blocks.append((tag, int(attrs["data-start"]), ""))
+        else:
+            assert tag == "mark" and self.stack, "marks only inside blocks"
+        if "id" in attrs:
+            self.ids.append(attrs["id"])
+        self.stack.append((tag, attrs))
+
+    def handle_endtag(self, tag):
+        assert self.stack and self.stack[-1][0] == tag, f"</{tag}> closes the wrong element"
+        self.stack.pop()
+
+    def handle_data(self, data):
+        if not self.stack:
+            assert not data.strip()
+            return
+        tag, start, text = self.blocks[-1]
+        self.blocks[-1] = (tag, start, text + data)
+        for name, attrs in self.stack:
+            if name == "mark":
+                self.mark_text[int(attrs["data-annotation"])] += data
+
+
+def read(html: str) -> BodyReader:
+    reader = BodyReader()
+    reader.feed(html)
+    reader.close()
+    assert not reader.stack
+    return reader
+
+
 def visible_text(html: str) -> str:
-    blocks = re.findall(r"<(p|h2)>(.*?)</\1>", html, flags=re.S)
-    return "\n\n".join(unescape(re.sub(r"<[^>]+>", "", inner)) for _, inner in blocks)
+    return "\n\n".join(text for _, _, text in read(html).blocks)
 
 
 def test_it_wraps_a_span_in_a_mark():
     html = render_body("Hello world", [], [Mark(1, 6, 11, "quote")])
     assert '<mark class="ann ann-quote" data-annotation="1" id="annotation-1"' in html
+    assert 'aria-describedby="note-1"' in html
     assert visible_text(html) == "Hello world"
+
+
+def test_blocks_carry_the_offset_of_their_first_character():
+    body = "First block\n\nSecond block"
+    reader = read(render_body(body, [], []))
+    assert [(tag, start) for tag, start, _ in reader.blocks] == [("p", 0), ("p", 13)]
+    for _, start, text in reader.blocks:
+        assert body[start : start + len(text)] == text
 
 
 def test_overlapping_marks_lose_and_double_nothing():
     body = "one two three four"
     html = render_body(body, [], [Mark(1, 0, 7, "claim"), Mark(2, 4, 13, "claim")])
+    reader = read(html)
     assert visible_text(html) == body
+    assert reader.mark_text == {1: "one two", 2: "two three"}
     assert html.count('id="annotation-1"') == 1 and html.count('id="annotation-2"') == 1
 
 
@@ -31,20 +86,54 @@ def test_nested_and_adjacent_marks():
         body, [], [Mark(1, 0, 22, "claim"), Mark(2, 2, 7, "quote"), Mark(3, 7, 14, "highlight")]
     )
     assert visible_text(html) == body
-    assert 'data-annotation="1"><mark class="ann ann-quote"' in html
+    assert 'data-annotation="1" id="annotation-1"' in html
+    # The quote nests inside the claim without splitting it.
+    assert html.count('data-annotation="1"') == 1
+    assert read(html).mark_text == {1: body, 2: "quote", 3: " inside"}
+
+
+def test_only_the_marks_opened_after_an_ending_one_are_reopened():
+    body = "abcdefghij"
+    html = render_body(
+        body, [], [Mark(1, 0, 10, "claim"), Mark(2, 2, 6, "quote"), Mark(3, 4, 8, "highlight")]
+    )
+    # 2 ends inside 3: 3 is closed and reopened, 1 (outermost) stays open throughout.
+    assert html.count('data-annotation="1"') == 1
+    assert html.count('data-annotation="3"') == 2
+    assert read(html).mark_text == {1: body, 2: "cdef", 3: "efgh"}
+
+
+def test_identical_spans_both_render():
+    html = render_body("same span", [], [Mark(1, 0, 4, "quote"), Mark(2, 0, 4, "claim")])
+    assert read(html).mark_text == {1: "same", 2: "same"}
 
 
 def test_astral_characters_shift_nothing():
-    body = "😀 emoji then text"
-    html = render_body(body, [], [Mark(1, 2, 7, "quote")])
+    body = "😀 emoji then text 👩‍👩‍👧 family"
+    start = body.index("family")
+    html = render_body(body, [], [Mark(1, 2, 7, "quote"), Mark(2, start, start + 6, "claim")])
     assert re.search(r'id="annotation-1"[^>]*>emoji</mark>', html)
+    assert read(html).mark_text == {1: "emoji", 2: "family"}
 
 
 def test_a_mark_spanning_blocks_is_split_per_block():
     body = "First block\n\nSecond block"
     html = render_body(body, [], [Mark(1, 6, 19, "quote")])
     assert html.count('data-annotation="1"') == 2
+    assert html.count('id="annotation-1"') == 1
     assert visible_text(html) == body
+    assert read(html).mark_text[1] == "blockSecond"
+
+
+def test_a_mark_inside_the_gap_between_blocks_renders_nothing_empty():
+    body = "First\n\n\n\nSecond"
+    structure = [
+        {"kind": "paragraph", "start": 0, "end": 5},
+        {"kind": "paragraph", "start": 9, "end": 15},
+    ]
+    html = render_body(body, structure, [Mark(1, 6, 8, "quote"), Mark(2, 3, 7, "claim")])
+    assert "<mark" in html and "></mark>" not in html.replace("</mark></mark>", "")
+    assert read(html).mark_text == {2: "st"}
 
 
 def test_headings_render_as_h2():
@@ -54,31 +143,55 @@ def test_headings_render_as_h2():
         [{"kind": "heading", "start": 0, "end": 7}, {"kind": "paragraph", "start": 9, "end": 14}],
         [],
     )
-    assert html.startswith("<h2>Heading</h2>")
+    assert html.startswith('<h2 data-start="0">Heading</h2>')
 
 
 def test_html_in_the_text_is_escaped():
     html = render_body("<script>x</script>", [], [Mark(1, 0, 8, "quote")])
     assert "<script>" not in html
+    assert visible_text(html) == "<script>x</script>"
 
 
-spans = st.lists(st.tuples(st.integers(0, 60), st.integers(1, 30)), max_size=25)
+def test_suggested_marks_carry_their_class():
+    html = render_body("maybe a quote", [], [Mark(7, 0, 5, "quote", css="is-suggested")])
+    assert 'class="ann ann-quote is-suggested"' in html
 
 
-@settings(max_examples=300, deadline=None)
-@given(
-    paragraphs=st.lists(
-        st.text(min_size=1, max_size=30).filter(lambda t: "\n\n" not in t), min_size=1, max_size=4
-    ),
-    raw=spans,
+def test_out_of_range_marks_are_ignored():
+    html = render_body("short", [], [Mark(1, 2, 50, "quote"), Mark(2, 3, 3, "quote")])
+    assert "<mark" not in html
+
+
+texts = st.text(
+    alphabet=st.one_of(st.characters(codec="utf-8"), st.sampled_from("😀👩‍👧<>&\"'")),
+    min_size=1,
+    max_size=30,
 )
+spans = st.lists(
+    st.tuples(st.integers(0, 80), st.integers(1, 40), st.sampled_from(["quote", "claim"])),
+    max_size=30,
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(paragraphs=st.lists(texts, min_size=1, max_size=4), raw=spans)
 def test_visible_text_always_equals_the_stored_text(paragraphs, raw):
     paragraphs = [p.replace("\n", " ") for p in paragraphs]
     body = "\n\n".join(paragraphs)
     marks = [
-        Mark(i, s, min(s + length, len(body)), "quote")
-        for i, (s, length) in enumerate(raw)
+        Mark(i + 1, s, min(s + length, len(body)), kind)
+        for i, (s, length, kind) in enumerate(raw)
         if s < len(body)
     ]
-    html = render_body(body, [], [m for m in marks if m.start < m.end])
+    html = render_body(body, [], marks)
+    reader = read(html)
     assert visible_text(html) == body
+    # Every mark covers exactly its span (minus the gaps between blocks), once.
+    for mark in marks:
+        expected = "".join(
+            body[max(mark.start, start) : min(mark.end, start + len(text))]
+            for _, start, text in reader.blocks
+        )
+        assert reader.mark_text.get(mark.id, "") == expected
+        if expected:
+            assert reader.ids.count(f"annotation-{mark.id}") == 1

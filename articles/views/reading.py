@@ -2,16 +2,205 @@
 
 from __future__ import annotations
 
+import hashlib
+from urllib.parse import urlencode
+
+from django import forms
+from django.core.cache import cache
 from django.core.paginator import Paginator
+from django.db.models import prefetch_related_objects
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
-from articles.models import Article
-from articles.rendering import Mark, render_body
+from articles.models import Annotation, Article
+from articles.rendering import Mark, render_annotation_items, render_body
+from articles.structured_data import article_json_ld
 
 PAGE_SIZE = 20
+# Rendered fragments are keyed by the annotations' version; the expiry only bounds how
+# long a renamed tag or speaker can show its old name.
+FRAGMENT_CACHE_SECONDS = 600
+
+
+class AnnotationFilter(forms.Form):
+    """Which marks the reader wants to see; anything invalid is simply not applied."""
+
+    kind = forms.ChoiceField(choices=Annotation.Kind.choices, required=False)
+    tag = forms.SlugField(required=False)
+    speaker = forms.SlugField(required=False)
+
+    def values(self) -> dict[str, str]:
+        self.is_valid()
+        return {name: value for name, value in self.cleaned_data.items() if value}
+
+
+def _matches(annotation: Annotation, filters: dict[str, str]) -> bool:
+    if "kind" in filters and annotation.kind != filters["kind"]:
+        return False
+    if "speaker" in filters and (
+        annotation.speaker is None or annotation.speaker.slug != filters["speaker"]
+    ):
+        return False
+    return "tag" not in filters or any(t.slug == filters["tag"] for t in annotation.tags.all())
+
+
+def _filter_options(
+    annotations: list[Annotation], filters: dict[str, str], base_url: str
+) -> dict[str, list[dict]]:
+    """The filter links: kinds, speakers and tags present, with how many marks each shows.
+
+    Each link toggles its value on top of the other filters; hrefs are built here once
+    (the page is cached per filter) instead of per link in the template.
+    """
+    kinds: dict[str, int] = {}
+    tags: dict[str, list] = {}
+    speakers: dict[str, list] = {}
+    for a in annotations:
+        kinds[a.kind] = kinds.get(a.kind, 0) + 1
+        for tag in a.tags.all():
+            tags.setdefault(tag.slug, [tag.name, 0])[1] += 1
+        if a.speaker is not None:
+            speakers.setdefault(a.speaker.slug, [a.speaker.name, 0])[1] += 1
+
+    def link(field: str, value: str, label: str, count: int) -> dict:
+        current = filters.get(field, "") == value
+        wanted = {**filters, field: "" if current and value else value}
+        query = urlencode({k: v for k, v in sorted(wanted.items()) if v})
+        return {
+            "id": f"filter-{field}-{value or 'all'}",
+            "href": f"{base_url}?{query}" if query else base_url,
+            "label": label,
+            "count": count,
+            "current": current,
+        }
+
+    kind_links = [link("kind", "", "All", len(annotations))] + [
+        link("kind", value, f"{label}s", kinds[value])
+        for value, label in Annotation.Kind.choices
+        if value in kinds
+    ]
+    by_name = lambda item: item[1][0].lower()  # noqa: E731
+    return {
+        "kinds": kind_links,
+        "speakers": [
+            link("speaker", slug, name, n)
+            for slug, (name, n) in sorted(speakers.items(), key=by_name)
+        ],
+        "tags": [
+            link("tag", slug, f"#{name}", n)
+            for slug, (name, n) in sorted(tags.items(), key=by_name)
+        ],
+    }
+
+
+CURRENT = ' aria-current="true"'
+FILTER_GROUPS = {"kinds": "Kind", "speakers": "Speaker", "tags": "Tag"}
+
+
+def _filter_links_html(options: dict[str, list[dict]]) -> SafeString:
+    """The filter groups as HTML lists (string joins: an article can name hundreds)."""
+    groups = []
+    for group, links in options.items():
+        if not links:
+            continue
+        items = "".join(
+            f'<li><a id="{escape(f["id"])}" href="{escape(f["href"])}" hx-get="{escape(f["href"])}"'
+            f"{CURRENT if f['current'] else ''}>{escape(f['label'])} "
+            f'<span class="count">{f["count"]}</span></a></li>'
+            for f in links
+        )
+        groups.append(
+            f'<ul class="filter-group" aria-label="{FILTER_GROUPS[group]}">{items}</ul>\n'
+        )
+    return mark_safe("".join(groups))  # noqa: S308 - every value is escaped above
+
+
+def _annotated_fragments(
+    request: HttpRequest, article: Article, filters: dict[str, str], include_suggestions: bool
+) -> dict:
+    """The costly part of the page: marks, the annotation list, filter counts, JSON-LD."""
+    if not hasattr(article, "reading_annotations"):
+        prefetch_related_objects(
+            [article], Article.objects.reading_annotations_prefetch(include_suggestions)
+        )
+    everything = [
+        a
+        for a in article.reading_annotations
+        if include_suggestions or a.status == Annotation.Status.PUBLISHED
+    ]
+    shown = [a for a in everything if _matches(a, filters)]
+    marks = [
+        Mark(
+            a.id,
+            a.start,
+            a.end,
+            a.kind,
+            css="is-suggested" if a.status == Annotation.Status.SUGGESTED else "",
+        )
+        for a in shown
+    ]
+    published = [a for a in everything if a.status == Annotation.Status.PUBLISHED]
+    page_url = request.build_absolute_uri(article.get_absolute_url())
+    return {
+        "body_html": render_body(article.body, article.structure, marks),
+        "annotation_items": render_annotation_items(shown),
+        "annotation_shown": len(shown),
+        "annotation_total": len(everything),
+        "filter_links": _filter_links_html(
+            _filter_options(everything, filters, article.get_absolute_url())
+        ),
+        "structured_data": article_json_ld(article, published, page_url),
+    }
+
+
+def _cache_key(request: HttpRequest, article: Article, filters: dict, suggestions: bool) -> str:
+    parts = [
+        article.pk,
+        article.updated_at.isoformat(),
+        article.annotation_count,
+        article.annotations_updated_at.isoformat() if article.annotations_updated_at else "",
+        article.annotation_tags_checksum,
+        suggestions,
+        sorted(filters.items()),
+        request.get_host(),
+    ]
+    return "article-page:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
+def article_page_context(
+    request: HttpRequest,
+    article: Article,
+    *,
+    filters: dict[str, str] | None = None,
+    include_suggestions: bool = False,
+) -> dict:
+    """Everything article_detail.html and its fragments (article-body, annotation-list) need.
+
+    `article` comes from `Article.objects.for_reading()` (annotations already loaded: no
+    further query) or `.for_reading_page()` (carries an annotation version: the rendered
+    fragments come from the cache while nothing changed, else 2 queries load the
+    annotations). `filters` ({kind, tag, speaker}) defaults to the query string.
+    Suggestions are included only when asked (editors), marked `is-suggested`.
+    """
+    if filters is None:
+        filters = AnnotationFilter(request.GET).values()
+    versioned = hasattr(article, "annotation_count") and not hasattr(article, "reading_annotations")
+    key = _cache_key(request, article, filters, include_suggestions) if versioned else None
+    fragments = cache.get(key) if key else None
+    if fragments is None:
+        fragments = _annotated_fragments(request, article, filters, include_suggestions)
+        if key:
+            cache.set(key, fragments, FRAGMENT_CACHE_SECONDS)
+    return {
+        "article": article,
+        "filters": filters,
+        "include_suggestions": include_suggestions,
+        **fragments,
+    }
 
 
 @require_GET
@@ -26,13 +215,10 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@vary_on_headers("HX-Request")
 def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    article = get_object_or_404(Article.objects.for_reading(), slug=slug)
-    annotations = article.published_annotations
-    marks = [Mark(a.id, a.start, a.end, a.kind, label=a.get_kind_display()) for a in annotations]
-    context = {
-        "article": article,
-        "annotations": annotations,
-        "body_html": render_body(article.body, article.structure, marks),
-    }
-    return render(request, "articles/article_detail.html", context)
+    article = get_object_or_404(Article.objects.for_reading_page(), slug=slug)
+    template = "articles/article_detail.html"
+    if request.htmx:
+        template += "#reading"
+    return render(request, template, article_page_context(request, article))

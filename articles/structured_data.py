@@ -1,0 +1,109 @@
+"""schema.org JSON-LD for the article page: the NewsArticle and a ClaimReview per judged claim."""
+
+from __future__ import annotations
+
+import heapq
+import json
+from collections.abc import Sequence
+
+from django.utils.safestring import SafeString, mark_safe
+
+from articles.models import Annotation, Article
+
+PUBLISHER = {"@type": "Organization", "name": "Newsreader"}
+
+# As django.utils.html.json_script: nothing in the data can end the <script> element.
+_JSON_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
+
+
+def claim_speakers(annotations: Sequence[Annotation]) -> dict[int, Annotation]:
+    """{claim id: the quote (with a speaker) whose span contains the claim}.
+
+    A claim has no speaker of its own; when it sits inside a quote, the quote's speaker
+    made it. A sweep over spans sorted by start keeps it O(n log n).
+    """
+    quotes = sorted(
+        (a for a in annotations if a.kind == Annotation.Kind.QUOTE and a.speaker_id),
+        key=lambda a: a.start,
+    )
+    claims = sorted(
+        (a for a in annotations if a.kind == Annotation.Kind.CLAIM), key=lambda a: a.start
+    )
+    found: dict[int, Annotation] = {}
+    running: list[tuple[int, int, Annotation]] = []  # max-heap on end: (-end, order, quote)
+    next_quote = 0
+    for claim in claims:
+        while next_quote < len(quotes) and quotes[next_quote].start <= claim.start:
+            quote = quotes[next_quote]
+            heapq.heappush(running, (-quote.end, next_quote, quote))
+            next_quote += 1
+        # Quotes ending before this claim starts can't contain any later claim either.
+        while running and -running[0][0] <= claim.start:
+            heapq.heappop(running)
+        if running and -running[0][0] >= claim.end:
+            found[claim.id] = running[0][2]
+    return found
+
+
+def article_json_ld(
+    article: Article, annotations: Sequence[Annotation], page_url: str
+) -> SafeString:
+    """One <script type="application/ld+json"> holding a @graph of the article and reviews."""
+    news_article = {
+        "@type": "NewsArticle",
+        "headline": article.title[:110],
+        "name": article.title,
+        "datePublished": article.published_on.isoformat(),
+        "dateModified": article.updated_at.isoformat() if article.updated_at else None,
+        "publisher": {"@type": "Organization", "name": article.outlet.name},
+        "inLanguage": article.language or "en",
+        "mainEntityOfPage": page_url,
+        "url": page_url,
+    }
+    if article.summary:
+        news_article["description"] = article.summary
+    if article.agency:
+        news_article["sourceOrganization"] = {"@type": "Organization", "name": article.agency}
+    if article.original_url:
+        news_article["isBasedOn"] = article.original_url
+    speakers = claim_speakers(annotations)
+    graph = [{k: v for k, v in news_article.items() if v is not None}]
+    for claim in annotations:
+        if claim.kind != Annotation.Kind.CLAIM or not claim.verdict:
+            continue
+        graph.append(_claim_review(article, claim, speakers.get(claim.id), page_url))
+    data = {"@context": "https://schema.org", "@graph": graph}
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":")).translate(_JSON_ESCAPES)
+    return mark_safe(f'<script type="application/ld+json">{text}</script>')  # noqa: S308
+
+
+def _claim_review(
+    article: Article, claim: Annotation, quote: Annotation | None, page_url: str
+) -> dict:
+    rating = {
+        "@type": "Rating",
+        "alternateName": claim.get_verdict_display(),
+        "bestRating": 5,
+        "worstRating": 1,
+    }
+    if claim.rating is not None:
+        rating["ratingValue"] = claim.rating
+    item = {"@type": "Claim", "datePublished": article.published_on.isoformat()}
+    if quote is not None:
+        item["author"] = {"@type": "Person", "name": quote.speaker.name}
+    if article.original_url:
+        item["appearance"] = {"@type": "CreativeWork", "url": article.original_url}
+    else:
+        item["appearance"] = {"@type": "CreativeWork", "url": page_url}
+    review = {
+        "@type": "ClaimReview",
+        "url": f"{page_url}#annotation-{claim.id}",
+        "claimReviewed": claim.exact,
+        "datePublished": claim.created_at.date().isoformat(),
+        "author": PUBLISHER,
+        "reviewRating": rating,
+        "itemReviewed": item,
+    }
+    if claim.note:
+        review["reviewBody"] = claim.note
+    return review

@@ -1,0 +1,52 @@
+"""Search: full text over stories, annotation notes and speakers, with facets that narrow."""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+from django.views.decorators.vary import vary_on_headers
+
+from articles.models import Annotation, Article, Tag
+
+PAGE_SIZE = 20
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(label="Search stories", max_length=200, required=False, strip=True)
+    outlet = forms.SlugField(required=False)
+    tag = forms.SlugField(required=False)
+    speaker = forms.SlugField(required=False)
+    kind = forms.ChoiceField(choices=Annotation.Kind.choices, required=False)
+    since = forms.DateField(label="From", required=False)
+    until = forms.DateField(label="To", required=False)
+
+    def narrowing(self) -> dict:
+        """The valid facet choices; an invalid one is reported and left out, never a 500."""
+        self.is_valid()
+        return {name: value for name, value in self.cleaned_data.items() if value and name != "q"}
+
+
+@require_GET
+@vary_on_headers("HX-Request")
+def search(request: HttpRequest) -> HttpResponse:
+    form = SearchForm(request.GET)
+    narrowing = form.narrowing()
+    text = form.cleaned_data.get("q", "")
+    context = {"form": form, "q": text, "narrowing": narrowing}
+    if text:
+        results = Article.objects.matching(text).narrowed(**narrowing)
+        page = Paginator(results.ranked(), PAGE_SIZE).get_page(request.GET.get("page"))
+        context["page"] = page
+        snippets = Article.objects.snippets(text, [a.id for a in page.object_list])
+        for article in page.object_list:
+            article.snippet = snippets.get(article.id)
+        context["facets"] = results.facets() if page.paginator.count else {}
+    if not text or not context["page"].paginator.count:
+        context["suggested_tags"] = Tag.objects.most_used()[:8]
+    template = "articles/search.html"
+    if request.htmx and request.htmx.target == "search-results":
+        template += "#search-results"
+    return render(request, template, context)
