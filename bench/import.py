@@ -97,6 +97,31 @@ def rate(count: int, seconds: float) -> str:
     return f"{count:,} files in {seconds:.2f} s = {count / seconds:,.0f} files/s"
 
 
+def database_floor(connection, article_model, count: int) -> None:
+    """What PostgreSQL alone needs to store the same article rows, with no Python at all.
+
+    Copies the imported rows into an empty twin of the article table (same generated
+    search vector, same indexes), then into one without the search vector.
+    """
+    columns = [f.column for f in article_model._meta.concrete_fields if not f.generated]
+    listed = ", ".join(connection.ops.quote_name(c) for c in columns)
+    with connection.cursor() as cursor:
+        for label, drop in [("as stored", False), ("without the search vector", True)]:
+            cursor.execute("DROP TABLE IF EXISTS bench_twin")
+            cursor.execute("CREATE TABLE bench_twin (LIKE articles_article INCLUDING ALL)")
+            if drop:
+                cursor.execute("ALTER TABLE bench_twin DROP COLUMN search_vector")
+            started = time.perf_counter()
+            cursor.execute(
+                f"INSERT INTO bench_twin ({listed}) SELECT {listed} FROM articles_article "
+                f"ORDER BY id LIMIT %s",
+                [count],
+            )
+            seconds = time.perf_counter() - started
+            print(f"  database alone, article rows {label}: {rate(count, seconds)}")
+        cursor.execute("DROP TABLE bench_twin")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--files", type=int, default=10_000)
@@ -175,6 +200,7 @@ def main() -> int:
             f"admin upload of one zip ({len(archive.getvalue()):,} bytes): "
             f"{rate(args.upload, seconds)}"
         )
+        database_floor(connection, Article, args.files)
         print(f"load average {os.getloadavg()[0]:.1f} at the end")
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
