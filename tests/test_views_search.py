@@ -114,13 +114,13 @@ def test_search_takes_a_fixed_number_of_queries(client, django_assert_num_querie
 
     for _ in range(2):
         grow()
-        # Count, page, snippets, then one grouped query per facet (outlet, year, tag,
-        # speaker, kind).
-        with django_assert_num_queries(8):
+        # Ranked ids, the page with its snippets, then the facets (outlet, year, tag,
+        # speaker, kind: one UNION ALL of grouped selects).
+        with django_assert_num_queries(3):
             client.get("/search/?q=troops")
-        with django_assert_num_queries(8):
+        with django_assert_num_queries(3):
             client.get("/search/?q=troops&tag=t&kind=quote", headers={"HX-Request": "true"})
-    # No match: the count, then the suggested tags.
+    # No match: the ranked ids (none), then the suggested tags.
     with django_assert_num_queries(2):
         client.get("/search/?q=zebras")
 
