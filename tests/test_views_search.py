@@ -28,6 +28,7 @@ def test_titles_rank_above_bodies(client):
     html = client.get("/search/?q=schools").content.decode()
     assert titles(html) == ["Schools reopen", "Budget talks"]
     assert "2 stories match “schools”" in html
+    assert "1 story matches “reopen”" in client.get("/search/?q=reopen").content.decode()
 
 
 def test_it_finds_annotation_notes_and_speaker_names(client):
@@ -70,7 +71,10 @@ def test_facets_count_and_narrow(client):
         "Troops two",
         "Troops three",
     }
-    assert titles(client.get("/search/?q=troops&tag=iraq").content.decode()) == ["Troops one"]
+    narrowed = client.get("/search/?q=troops&tag=iraq").content.decode()
+    assert titles(narrowed) == ["Troops one"]
+    # The chosen value links back to the results without it.
+    assert 'href="?q=troops" hx-get="?q=troops" aria-current="true">#Iraq</a>' in narrowed
     assert titles(client.get("/search/?q=troops&speaker=mark-esper").content.decode()) == [
         "Troops one"
     ]
