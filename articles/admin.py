@@ -1,5 +1,8 @@
+from functools import partial
+
 from django.contrib import admin
 from django.db.models import Count
+from django.urls import path
 
 from articles.models import (
     Annotation,
@@ -10,6 +13,10 @@ from articles.models import (
     Speaker,
     Tag,
 )
+from articles.views.imports import import_source_files
+
+# Article and SourceFile lists link to the import page from their object tools.
+CHANGE_LIST_WITH_IMPORT = "admin/articles/change_list_with_import.html"
 
 
 @admin.register(Outlet)
@@ -77,6 +84,7 @@ class ArticleAdmin(admin.ModelAdmin):
     readonly_fields = ["content_hash", "structure", "source_file", "created_at", "updated_at"]
     prepopulated_fields = {"slug": ["title"]}
     inlines = [AnnotationInline]
+    change_list_template = CHANGE_LIST_WITH_IMPORT
 
 
 @admin.register(SourceFile)
@@ -97,6 +105,16 @@ class SourceFileAdmin(admin.ModelAdmin):
         "imported_at",
     ]
     exclude = ["content"]
+    change_list_template = CHANGE_LIST_WITH_IMPORT
+
+    def get_urls(self):
+        # Before the defaults: "<path:object_id>/" would swallow "import/".
+        view = self.admin_site.admin_view(partial(import_source_files, admin_site=self.admin_site))
+        return [path("import/", view, name="articles_sourcefile_import"), *super().get_urls()]
+
+    def has_add_permission(self, request) -> bool:
+        # Source files arrive through the import page, never typed in by hand.
+        return False
 
 
 @admin.register(Annotation)

@@ -21,6 +21,7 @@ from django.contrib.postgres.search import (
 )
 from django.db import connection, models
 from django.db.models import Count, Exists, F, Max, OuterRef, Prefetch, Q, Subquery, Sum, Value
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, JSONObject, Left, Lower
 from django.urls import reverse
 from django.utils.html import escape
@@ -100,12 +101,43 @@ class Outlet(models.Model):
         return reverse("outlet", args=[self.slug])
 
 
+class SpeakerQuerySet(models.QuerySet):
+    def named(self, name: str) -> SpeakerQuerySet:
+        """Speakers whose name or one of whose aliases is `name`, ignoring case."""
+        return self.filter(
+            Q(name__iexact=name)
+            | Q(
+                pk__in=RawSQL(
+                    "SELECT id FROM articles_speaker, unnest(aliases) AS alias"
+                    " WHERE lower(alias) = lower(%s)",
+                    [name],
+                )
+            )
+        )
+
+    def matching(self, term: str) -> SpeakerQuerySet:
+        """Autocomplete: name or an alias contains `term` (case-insensitive), names first."""
+        pattern = "%" + term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        return self.filter(
+            Q(name__icontains=term)
+            | Q(
+                pk__in=RawSQL(
+                    "SELECT id FROM articles_speaker, unnest(aliases) AS alias"
+                    " WHERE alias ILIKE %s",
+                    [pattern],
+                )
+            )
+        ).order_by(Lower("name"))
+
+
 class Speaker(models.Model):
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=220, unique=True)
     description = models.CharField(max_length=300, blank=True)
     aliases = ArrayField(models.CharField(max_length=200), default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = SpeakerQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -585,6 +617,12 @@ class Annotation(models.Model):
     suffix = models.CharField(max_length=CONTEXT_LENGTH, blank=True)
     speaker = models.ForeignKey(
         Speaker, null=True, blank=True, on_delete=models.PROTECT, related_name="annotations"
+    )
+    proposed_speaker = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="Speaker name the quote finder proposed where no existing speaker matched; "
+        "accepting the suggestion creates that speaker.",
     )
     verdict = models.CharField(max_length=16, choices=Verdict.choices, blank=True)
     tags = models.ManyToManyField(Tag, blank=True, related_name="annotations")

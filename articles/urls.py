@@ -1,7 +1,7 @@
 from django.urls import path
 
 from articles import feeds
-from articles.views import browse, reading, search
+from articles.views import annotate, browse, reading, search, speakers
 
 urlpatterns = [
     path("", reading.home, name="home"),
@@ -13,4 +13,15 @@ urlpatterns = [
     path("claims/", browse.claims, name="claims"),
     path("search/", search.search, name="search"),
     path("feeds/latest/", feeds.LatestArticlesFeed(), name="latest-feed"),
+    path("articles/<slug:slug>/annotations/", annotate.annotation_create, name="annotation_create"),
+    path("articles/<slug:slug>/history/", annotate.article_history, name="article_history"),
+    path("annotations/<int:pk>/", annotate.annotation_detail, name="annotation_detail"),
+    path("annotations/<int:pk>/edit/", annotate.annotation_edit, name="annotation_edit"),
+    path("annotations/<int:pk>/delete/", annotate.annotation_delete, name="annotation_delete"),
+    path("annotations/<int:pk>/restore/", annotate.annotation_restore, name="annotation_restore"),
+    path("editor/suggest/speakers/", annotate.speaker_suggestions, name="speaker_suggestions"),
+    path("editor/suggest/tags/", annotate.tag_suggestions, name="tag_suggestions"),
+    path("editor/speakers/", speakers.speakers_manage, name="speakers_manage"),
+    path("editor/speakers/<int:pk>/", speakers.speaker_edit, name="speaker_edit"),
+    path("editor/speakers/<int:pk>/merge/", speakers.speaker_merge_into, name="speaker_merge"),
 ]

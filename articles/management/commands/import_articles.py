@@ -1,0 +1,184 @@
+"""`manage.py import_articles PATH…`: import source files, folders and .zip archives."""
+
+from __future__ import annotations
+
+import json
+import time
+import zipfile
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError, OutputWrapper
+
+from articles.importers.archives import SourceEntry, is_zip_name, upload_size_error
+from articles.services.imports import (
+    DUPLICATE,
+    FAILED,
+    ImportResult,
+    import_limits,
+    source_files_import,
+)
+
+
+def import_result_json(result: ImportResult) -> dict:
+    """The --json record for one file; null for whatever the file did not yield."""
+    parsed = result.parsed
+    return {
+        "file": result.name,
+        "status": result.status,
+        "error": result.error,
+        "title": parsed.title if parsed else None,
+        "summary": parsed.summary if parsed else None,
+        "published": parsed.published.isoformat() if parsed else None,
+        "outlet": parsed.outlet if parsed else None,
+        "agency": parsed.agency if parsed else None,
+        "url": parsed.url if parsed else None,
+        "source_note": parsed.source_note if parsed else None,
+        "headings": parsed.headings if parsed else None,
+        "paragraphs": len(parsed.paragraphs) if parsed else None,
+        "encoding": parsed.encoding if parsed else None,
+    }
+
+
+class Command(BaseCommand):
+    help = (
+        "Import source files: plain files, folders (recursively) and .zip archives. "
+        "Exits with status 1 when any file failed."
+    )
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("paths", nargs="+", metavar="PATH", help="file, folder or .zip")
+        parser.add_argument(
+            "--dry-run", action="store_true", help="parse only; store nothing in the database"
+        )
+        parser.add_argument(
+            "--json", action="store_true", help="print one JSON object per file on stdout"
+        )
+        parser.add_argument(
+            "--batch-size", type=int, default=500, help="files stored per transaction"
+        )
+
+    def handle(self, *args, **options) -> None:
+        dry_run, as_json, batch_size = options["dry_run"], options["json"], options["batch_size"]
+        if batch_size < 1:
+            raise CommandError("--batch-size must be at least 1")
+        sources = _collect(options["paths"])
+        progress = Progress(self.stderr, total=sum(_entry_count(p) for p in sources))
+
+        def on_chunk(chunk: list[ImportResult]) -> None:
+            if as_json:
+                for result in chunk:
+                    self.stdout.write(json.dumps(import_result_json(result), ensure_ascii=False))
+            progress.advance(len(chunk))
+
+        # The command is not an upload: it takes any number of files.
+        limits = replace(import_limits(), max_files=None)
+        results = source_files_import(
+            files=_read(sources, limits),
+            dry_run=dry_run,
+            batch_size=batch_size,
+            limits=limits,
+            on_chunk=on_chunk,
+        )
+        progress.finish()
+        self._summarise(results, dry_run=dry_run, out=self.stderr if as_json else self.stdout)
+        failed = sum(r.status == FAILED for r in results)
+        if failed:
+            raise CommandError(f"{failed:,} of {len(results):,} files failed", returncode=1)
+
+    def _summarise(self, results: list[ImportResult], *, dry_run: bool, out) -> None:
+        counts = Counter(r.status for r in results)
+        for result in results:
+            if result.status == FAILED:
+                out.write(f"failed: {result.name}: {result.error}")
+            elif result.status == DUPLICATE and result.article is not None:
+                out.write(
+                    f"duplicate: {result.name}: already stored as {result.article.title!r} "
+                    f"({result.article.get_absolute_url()})"
+                )
+        if dry_run:
+            out.write(
+                f"Dry run, nothing stored: {counts['parsed']:,} parsed, "
+                f"{counts['failed']:,} failed."
+            )
+        else:
+            out.write(
+                f"{counts['imported']:,} imported, {counts['duplicate']:,} duplicates, "
+                f"{counts['failed']:,} failed."
+            )
+
+
+def _collect(paths: list[str]) -> list[Path]:
+    """Files in argument order; folders expand to their files, sorted, hidden ones skipped."""
+    files: list[Path] = []
+    for argument in paths:
+        path = Path(argument)
+        if path.is_dir():
+            files.extend(
+                p
+                for p in sorted(path.rglob("*"))
+                if p.is_file()
+                and not any(part.startswith(".") for part in p.relative_to(path).parts)
+            )
+        elif path.is_file():
+            files.append(path)
+        else:
+            raise CommandError(f"no such file or folder: {argument}")
+    return files
+
+
+def _entry_count(path: Path) -> int:
+    if not is_zip_name(path.name):
+        return 1
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return max(1, sum(not m.is_dir() for m in archive.infolist()))
+    except (OSError, zipfile.BadZipFile, ValueError):
+        return 1
+
+
+def _read(paths: list[Path], limits) -> Iterator[tuple[str, bytes] | SourceEntry]:
+    """Read lazily, one file at a time; never read a file past the size limit."""
+    for path in paths:
+        name = str(path)
+        try:
+            error = upload_size_error(name, path.stat().st_size, limits)
+            yield SourceEntry(name, b"", error) if error else (name, path.read_bytes())
+        except OSError as exc:
+            yield SourceEntry(name, b"", f"cannot read the file ({exc.strerror or exc})")
+
+
+class Progress:
+    """A one-line progress bar on stderr, drawn only when stderr is a terminal."""
+
+    WIDTH = 30
+
+    def __init__(self, out: OutputWrapper, total: int) -> None:
+        self.out = out
+        self.total = max(total, 1)
+        self.done = 0
+        self.started = time.perf_counter()
+        self.enabled = out.isatty()
+
+    def advance(self, count: int) -> None:
+        self.done += count
+        if self.enabled:
+            self._draw()
+
+    def finish(self) -> None:
+        if self.enabled:
+            self.out.write("\r\033[K", ending="")
+            self.out.flush()
+
+    def _draw(self) -> None:
+        share = min(self.done / self.total, 1.0)
+        filled = round(share * self.WIDTH)
+        rate = self.done / max(time.perf_counter() - self.started, 1e-6)
+        bar = "#" * filled + "-" * (self.WIDTH - filled)
+        self.out.write(
+            f"\r[{bar}] {share:4.0%} {self.done:,}/{self.total:,} files, {rate:,.0f}/s",
+            ending="",
+        )
+        self.out.flush()

@@ -1,0 +1,136 @@
+"""Demo data for `make run`: the sample articles, their quotes annotated, and demo accounts."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.contrib.auth.models import Group, User
+from django.db import transaction
+from django.utils.text import slugify
+
+from articles.models import Annotation, Article, Speaker, Tag
+from articles.permissions import EDITORS_GROUP
+from articles.services.imports import source_files_import
+
+# Local mode only: printed by `make run` and listed in the README.
+DEMO_ACCOUNTS = [
+    # username, password, staff, superuser, editor
+    ("admin", "newsreader-admin", True, True, False),
+    ("editor", "newsreader-editor", False, False, True),
+    ("reader", "newsreader-reader", False, False, False),
+]
+
+
+@dataclass
+class DemoSummary:
+    imported: int = 0
+    already_there: int = 0
+    annotations_created: int = 0
+    problems: list[str] = field(default_factory=list)
+
+
+def demo_load(*, samples_dir: Path) -> DemoSummary:
+    """Import every sample, annotate it as the demo files describe, create the demo accounts.
+
+    Idempotent: running it again creates nothing new.
+    """
+    summary = DemoSummary()
+    sources = sorted(samples_dir.glob("*.txt"))
+    results = source_files_import(files=[(p.name, p.read_bytes()) for p in sources])
+    demo = json.loads((samples_dir / "demo.json").read_text(encoding="utf-8"))
+    editor = _demo_accounts()
+    for path, result in zip(sources, results, strict=True):
+        if result.status == "imported":
+            summary.imported += 1
+        elif result.status == "duplicate":
+            summary.already_there += 1
+        else:
+            summary.problems.append(f"{path.name}: {result.error}")
+            continue
+        specs = _quote_specs(path, demo) + demo["annotations"].get(path.name, [])
+        with transaction.atomic():
+            for spec in specs:
+                created, problem = _annotate(result.article, spec, demo["speakers"], editor)
+                summary.annotations_created += created
+                if problem:
+                    summary.problems.append(f"{path.name}: {problem}")
+    return summary
+
+
+def _quote_specs(path: Path, demo: dict) -> list[dict]:
+    expected = path.with_suffix(".expected.json")
+    if not expected.exists():
+        return []
+    quotes = json.loads(expected.read_text(encoding="utf-8")).get("quotes", {})
+    tags = demo.get("quote_tags", {}).get(path.name, [])
+    return [
+        {"kind": "quote", "text": q["text"], "speaker": q["speaker"], "tags": tags}
+        for q in quotes.get("required", [])
+    ]
+
+
+def _annotate(article: Article, spec: dict, speakers: dict, author: User) -> tuple[int, str]:
+    start = article.body.find(spec["text"])
+    if start < 0:
+        return 0, f"text not found: {spec['text'][:40]!r}"
+    end = start + len(spec["text"])
+    kind = spec["kind"]
+    if Annotation.objects.filter(article=article, kind=kind, start=start, end=end).exists():
+        return 0, ""
+    speaker = None
+    if spec.get("speaker"):
+        speaker = _speaker(spec["speaker"], speakers.get(spec["speaker"], {}))
+    annotation = Annotation.objects.create(
+        article=article,
+        kind=kind,
+        start=start,
+        end=end,
+        exact=article.body[start:end],
+        prefix=article.body[max(0, start - Annotation.CONTEXT_LENGTH) : start],
+        suffix=article.body[end : end + Annotation.CONTEXT_LENGTH],
+        speaker=speaker,
+        verdict=spec.get("verdict", ""),
+        note=spec.get("note", ""),
+        author=author,
+    )
+    annotation.tags.set([_tag(name) for name in spec.get("tags", [])])
+    return 1, ""
+
+
+def _speaker(name: str, details: dict) -> Speaker:
+    surname = name.split()[-1]
+    speaker, _ = Speaker.objects.get_or_create(
+        name__iexact=name,
+        defaults={
+            "name": name,
+            "slug": slugify(name),
+            "description": details.get("description", ""),
+            "aliases": details.get("aliases", [surname]),
+        },
+    )
+    return speaker
+
+
+def _tag(name: str) -> Tag:
+    tag, _ = Tag.objects.get_or_create(
+        name__iexact=name, defaults={"name": name, "slug": slugify(name)}
+    )
+    return tag
+
+
+def _demo_accounts() -> User:
+    editors = Group.objects.get(name=EDITORS_GROUP)
+    users = {}
+    for username, password, staff, superuser, editor in DEMO_ACCOUNTS:
+        user, created = User.objects.get_or_create(
+            username=username, defaults={"is_staff": staff, "is_superuser": superuser}
+        )
+        if created:
+            user.set_password(password)
+            user.save()
+        if editor:
+            user.groups.add(editors)
+        users[username] = user
+    return users["editor"]

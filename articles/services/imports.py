@@ -1,0 +1,363 @@
+"""Importing source files: parse, find duplicates, store articles with their outlet and file.
+
+Files are handled in chunks. A chunk costs a fixed handful of queries whatever its size
+(one duplicate lookup, one outlet lookup, one slug check, one insert each for source
+files and articles, one update linking files to articles), and is stored in one
+transaction. If that transaction fails (another import stored the same article a moment
+earlier, say), the chunk is stored again file by file, each in its own savepoint, so one
+bad file never costs the others and never leaves half an article behind.
+
+Every file gets a SourceFile record, whatever became of it; a dry run parses only and
+touches the database not at all.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from itertools import islice
+
+from django.conf import settings
+from django.db import DatabaseError, connection, transaction
+from django.db.models import Q
+from django.utils.text import slugify
+
+from articles.importers import ParsedArticle, ParseError, parse_source
+from articles.importers.archives import ImportLimits, SourceEntry, expand_uploads
+from articles.importers.language import detect_language
+from articles.models import Article, Outlet, SourceFile
+
+IMPORTED = "imported"
+DUPLICATE = "duplicate"
+FAILED = "failed"
+PARSED = "parsed"
+
+# psycopg sends parameters separately and PostgreSQL takes at most 65,535 per statement;
+# an article row has about fifteen.
+_INSERT_BATCH = 2000
+# Slug = title words + "-" + content-hash prefix; the prefix makes collisions rare enough
+# that one bulk check per chunk settles them.
+_SLUG_HASH_CHARS = 8
+_SLUG_TITLE_CHARS = 255 - 1 - 64
+# Turkish dotless i has no ASCII decomposition; slugify would drop it ("Kılıç" -> "klc").
+_SLUG_FOLD = str.maketrans({"ı": "i", "İ": "I"})
+
+
+@dataclass
+class ImportResult:
+    name: str  # file name, or "archive.zip/path/inside.txt"
+    status: str  # "imported" | "duplicate" | "failed" | "parsed" (dry run)
+    error: str | None = None
+    # The imported article, or the existing one a duplicate matches. Existing articles
+    # are loaded with only id, slug, title, content_hash and original_url.
+    article: Article | None = None
+    parsed: ParsedArticle | None = None
+    source_file: SourceFile | None = None
+
+
+def import_limits() -> ImportLimits:
+    """The limits from settings, for uploads through the admin."""
+    return ImportLimits(
+        max_file_bytes=settings.IMPORT_MAX_FILE_BYTES,
+        max_files=settings.IMPORT_MAX_FILES,
+        max_uncompressed_bytes=settings.IMPORT_MAX_UNCOMPRESSED_BYTES,
+        max_compression_ratio=settings.IMPORT_MAX_COMPRESSION_RATIO,
+    )
+
+
+def source_files_import(
+    *,
+    files: Iterable[tuple[str, bytes] | SourceEntry],
+    user=None,
+    dry_run: bool = False,
+    batch_size: int = 500,
+    limits: ImportLimits | None = None,
+    on_chunk: Callable[[list[ImportResult]], None] | None = None,
+) -> list[ImportResult]:
+    """Import source files and .zip archives (expanded member by member); never raises for
+    bad content: each file's fate is in its ImportResult, in input order.
+
+    ``limits`` defaults to the settings; ``on_chunk`` is called with each chunk's results
+    as soon as they are stored (progress bars). ``dry_run`` parses only, with no queries.
+    """
+    if batch_size < 1:
+        raise ValueError("batch_size must be at least 1")
+    entries = expand_uploads(files, limits or import_limits())
+    results: list[ImportResult] = []
+    for chunk in _chunks(entries, batch_size):
+        pending = [_parse(entry) for entry in chunk]
+        if dry_run:
+            chunk_results = [
+                ImportResult(p.name, FAILED if p.error else PARSED, p.error, parsed=p.parsed)
+                for p in pending
+            ]
+        else:
+            chunk_results = _store(pending, user)
+        results.extend(chunk_results)
+        if on_chunk is not None:
+            on_chunk(chunk_results)
+    return results
+
+
+@dataclass
+class _Pending:
+    """A file between parsing and storing."""
+
+    name: str
+    data: bytes
+    parsed: ParsedArticle | None
+    error: str | None
+
+
+def _chunks(entries: Iterator[SourceEntry], size: int) -> Iterator[list[SourceEntry]]:
+    while chunk := list(islice(entries, size)):
+        yield chunk
+
+
+def _parse(entry: SourceEntry) -> _Pending:
+    if entry.error is not None:
+        return _Pending(entry.name, entry.data, None, entry.error)
+    try:
+        parsed = parse_source(entry.data, filename=entry.name)
+    except ParseError as exc:
+        return _Pending(entry.name, entry.data, None, exc.message)
+    return _Pending(entry.name, entry.data, parsed, _too_long_for_storage(parsed))
+
+
+# Parsed field -> Article field whose max_length it must respect.
+_LENGTH_CHECKED = {
+    "title": "title",
+    "agency": "agency",
+    "url": "original_url",
+    "source_note": "source_note",
+}
+
+
+def _too_long_for_storage(parsed: ParsedArticle) -> str | None:
+    for attr, field_name in _LENGTH_CHECKED.items():
+        value = getattr(parsed, attr) or ""
+        limit = Article._meta.get_field(field_name).max_length
+        if len(value) > limit:
+            label = Article._meta.get_field(field_name).verbose_name
+            return f"the {label} is {len(value):,} characters long (limit {limit:,})"
+    limit = Outlet._meta.get_field("name").max_length
+    if len(parsed.outlet) > limit:
+        return f"the outlet name is {len(parsed.outlet):,} characters long (limit {limit:,})"
+    return None
+
+
+def _store(pending: list[_Pending], user) -> list[ImportResult]:
+    try:
+        with transaction.atomic():
+            return _store_chunk(pending, user)
+    except DatabaseError:
+        # Typically a race: an article or outlet appeared since we looked. File by file,
+        # each file either stores completely or not at all.
+        return [_store_one(item, user) for item in pending]
+
+
+def _store_one(item: _Pending, user) -> ImportResult:
+    error: DatabaseError | None = None
+    # A second attempt sees what the first collided with and reports a duplicate.
+    for _attempt in range(2):
+        try:
+            with transaction.atomic():
+                return _store_chunk([item], user)[0]
+        except DatabaseError as exc:
+            error = exc
+    reason = str(error).splitlines()[0] if str(error) else type(error).__name__
+    failed = _Pending(item.name, item.data, None, f"could not store the article ({reason})")
+    with transaction.atomic():
+        return _store_chunk([failed], user)[0]
+
+
+def _store_chunk(pending: list[_Pending], user) -> list[ImportResult]:
+    """Store one chunk in a fixed number of queries; the caller provides the transaction."""
+    valid = [p for p in pending if p.error is None]
+    existing_by_hash, existing_by_url = _existing_articles(valid)
+
+    # Decide every file's fate before writing anything.
+    results = [ImportResult(p.name, FAILED, p.error, parsed=p.parsed) for p in pending]
+    new_by_hash: dict[str, int] = {}
+    new_by_url: dict[str, int] = {}
+    duplicate_of_new: dict[int, int] = {}  # result index -> index of the new article's file
+    new_indexes: list[int] = []
+    for index, item in enumerate(pending):
+        parsed = item.parsed
+        if item.error is not None:
+            continue
+        digest, url = parsed.content_hash, parsed.url
+        existing = existing_by_hash.get(digest) or (url and existing_by_url.get(url))
+        earlier = new_by_hash.get(digest)
+        if earlier is None and url:
+            earlier = new_by_url.get(url)
+        if existing:
+            results[index].status, results[index].article = DUPLICATE, existing
+        elif earlier is not None:
+            results[index].status = DUPLICATE
+            duplicate_of_new[index] = earlier
+        else:
+            results[index].status = IMPORTED
+            new_indexes.append(index)
+            new_by_hash[digest] = index
+            if url:
+                new_by_url[url] = index
+
+    source_files = [
+        SourceFile(
+            name=_fit_name(item.name),
+            content=item.data,
+            size=len(item.data),
+            sha256=hashlib.sha256(item.data).hexdigest(),
+            encoding=item.parsed.encoding if item.parsed else "",
+            status=result.status,
+            error=result.error or "",
+            article=result.article,
+            imported_by=user,
+        )
+        for item, result in zip(pending, results, strict=True)
+    ]
+    SourceFile.objects.bulk_create(source_files, batch_size=_INSERT_BATCH)
+    for result, source_file in zip(results, source_files, strict=True):
+        result.source_file = source_file
+
+    if new_indexes:
+        new_parsed = [pending[i].parsed for i in new_indexes]
+        outlets = _outlets_for([p.outlet for p in new_parsed])
+        slugs = _unique_slugs(new_parsed)
+        articles = [
+            _article(parsed, outlet=outlets[parsed.outlet.lower()], slug=slug)
+            for parsed, slug in zip(new_parsed, slugs, strict=True)
+        ]
+        for index, article in zip(new_indexes, articles, strict=True):
+            article.source_file = source_files[index]
+        Article.objects.bulk_create(articles, batch_size=_INSERT_BATCH)
+        for index, article in zip(new_indexes, articles, strict=True):
+            results[index].article = article
+        for index, earlier in duplicate_of_new.items():
+            results[index].article = results[earlier].article
+        _link_source_files(
+            [(results[i].source_file, results[i].article) for i in new_indexes]
+            + [(results[i].source_file, results[i].article) for i in duplicate_of_new]
+        )
+    return results
+
+
+def _fit_name(name: str) -> str:
+    limit = SourceFile._meta.get_field("name").max_length
+    # The end of a long path (the file name) says more than its start.
+    return name if len(name) <= limit else "…" + name[-(limit - 1) :]
+
+
+def _existing_articles(
+    valid: list[_Pending],
+) -> tuple[dict[str, Article], dict[str, Article]]:
+    """Stored articles with the same content or the same original URL, in one query."""
+    hashes = {p.parsed.content_hash for p in valid}
+    urls = {p.parsed.url for p in valid if p.parsed.url}
+    if not hashes:
+        return {}, {}
+    match = Q(content_hash__in=hashes)
+    if urls:
+        match |= Q(original_url__in=urls)
+    found = Article.objects.filter(match).only(
+        "id", "slug", "title", "content_hash", "original_url"
+    )
+    by_hash: dict[str, Article] = {}
+    by_url: dict[str, Article] = {}
+    for article in found:
+        by_hash[article.content_hash] = article
+        if article.original_url:
+            by_url.setdefault(article.original_url, article)
+    return by_hash, by_url
+
+
+def _outlets_for(names: list[str]) -> dict[str, Outlet]:
+    """Outlets by lower-cased name, matched case-insensitively, created when missing.
+
+    The database's lower() does the matching, so it agrees with the unique index.
+    """
+    wanted = list(dict.fromkeys(names))
+    found = Outlet.objects.raw(
+        f"""
+        SELECT o.id, o.name, o.slug, v.wanted
+        FROM unnest(%s::text[]) AS v(wanted)
+        JOIN {Outlet._meta.db_table} AS o ON lower(o.name) = lower(v.wanted)
+        """,
+        [wanted],
+    )
+    outlets = {outlet.wanted.lower(): outlet for outlet in found}
+    missing: dict[str, str] = {}
+    for name in wanted:
+        if name.lower() not in outlets:
+            missing.setdefault(name.lower(), name)  # first spelling seen wins
+    if missing:
+        created = _new_outlets(list(missing.values()))
+        outlets.update((outlet.name.lower(), outlet) for outlet in created)
+    return outlets
+
+
+def _new_outlets(names: list[str]) -> list[Outlet]:
+    slugs = {name: slugify(name.translate(_SLUG_FOLD))[:200] or "outlet" for name in names}
+    taken = set(Outlet.objects.filter(slug__in=slugs.values()).values_list("slug", flat=True))
+    outlets = []
+    for name in names:
+        slug = slugs[name]
+        if slug in taken:
+            slug = f"{slug}-{hashlib.sha256(name.lower().encode()).hexdigest()[:6]}"
+        taken.add(slug)
+        outlets.append(Outlet(name=name, slug=slug))
+    return Outlet.objects.bulk_create(outlets)
+
+
+def _unique_slugs(parsed: list[ParsedArticle]) -> list[str]:
+    """Title slug plus a hash prefix; the full hash (unique like content_hash) on collision."""
+    bases = [
+        slugify(p.title.translate(_SLUG_FOLD))[:_SLUG_TITLE_CHARS].strip("-") or "article"
+        for p in parsed
+    ]
+    short = [
+        f"{base}-{p.content_hash[:_SLUG_HASH_CHARS]}" for base, p in zip(bases, parsed, strict=True)
+    ]
+    taken = set(Article.objects.filter(slug__in=short).values_list("slug", flat=True))
+    slugs = []
+    for base, slug, p in zip(bases, short, parsed, strict=True):
+        if slug in taken:
+            slug = f"{base}-{p.content_hash}"
+        taken.add(slug)
+        slugs.append(slug)
+    return slugs
+
+
+def _article(parsed: ParsedArticle, *, outlet: Outlet, slug: str) -> Article:
+    return Article(
+        title=parsed.title,
+        slug=slug,
+        summary=parsed.summary or "",
+        published_on=parsed.published,
+        outlet=outlet,
+        agency=parsed.agency or "",
+        original_url=parsed.url or "",
+        source_note=parsed.source_note or "",
+        language=detect_language(f"{parsed.title}\n{parsed.body}"),
+        body=parsed.body,
+        structure=[{"kind": b.kind, "start": b.start, "end": b.end} for b in parsed.blocks],
+        content_hash=parsed.content_hash,
+    )
+
+
+def _link_source_files(pairs: list[tuple[SourceFile, Article]]) -> None:
+    """Point source files at the articles created after them, in one UPDATE."""
+    for source_file, article in pairs:
+        source_file.article = article
+    table = SourceFile._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            UPDATE {table} AS s SET article_id = v.article_id
+            FROM unnest(%s::bigint[], %s::bigint[]) AS v(id, article_id)
+            WHERE s.id = v.id
+            """,
+            [[sf.pk for sf, _ in pairs], [a.pk for _, a in pairs]],
+        )

@@ -1,0 +1,151 @@
+"""Writing speakers: create, rename and edit aliases, merge duplicates."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.text import slugify
+
+from articles.models import Annotation, AnnotationRevision, Speaker
+
+NAME_MAX_LENGTH = 200
+
+
+def unique_slug(base: str, taken: Iterable[str]) -> str:
+    """`base`, or `base-2`, `base-3`… whichever is not in `taken`."""
+    taken = set(taken)
+    base = base or "item"
+    slug, n = base, 2
+    while slug in taken:
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+def speaker_find(name: str) -> Speaker | None:
+    """The speaker called `name` or known by it as an alias (case-insensitive); names win."""
+    name = " ".join(name.split())
+    if not name:
+        return None
+    matches = sorted(
+        Speaker.objects.named(name), key=lambda s: (s.name.lower() != name.lower(), s.pk)
+    )
+    return matches[0] if matches else None
+
+
+def parse_aliases(text: str) -> list[str]:
+    """Comma- or newline-separated aliases, trimmed, without case-insensitive duplicates."""
+    aliases, seen = [], set()
+    for raw in text.replace("\n", ",").split(","):
+        alias = " ".join(raw.split())
+        if alias and alias.lower() not in seen:
+            seen.add(alias.lower())
+            aliases.append(alias)
+    return aliases
+
+
+def _check_name(name: str, *, exclude_pk: int | None = None) -> str:
+    name = " ".join(name.split())
+    if not name:
+        raise ValidationError({"name": "A speaker needs a name."})
+    if len(name) > NAME_MAX_LENGTH:
+        raise ValidationError({"name": f"Names are at most {NAME_MAX_LENGTH} characters."})
+    clash = Speaker.objects.filter(name__iexact=name).exclude(pk=exclude_pk).first()
+    if clash is not None:
+        raise ValidationError(
+            {"name": f"“{clash.name}” already exists: merge the two instead of renaming."}
+        )
+    return name
+
+
+def _free_slug(name: str, *, exclude_pk: int | None = None) -> str:
+    base = slugify(name)[:200] or "speaker"
+    taken = Speaker.objects.filter(slug__startswith=base).exclude(pk=exclude_pk)
+    return unique_slug(base, taken.values_list("slug", flat=True))
+
+
+def speaker_create(*, name: str, aliases: Sequence[str] = (), description: str = "") -> Speaker:
+    with transaction.atomic():
+        name = _check_name(name)
+        return Speaker.objects.create(
+            name=name, slug=_free_slug(name), aliases=list(aliases), description=description
+        )
+
+
+def speaker_update(
+    *, speaker_id: int, name: str, aliases: Sequence[str], description: str | None = None
+) -> Speaker:
+    """Rename a speaker and replace its aliases; the old name becomes an alias."""
+    with transaction.atomic():
+        speaker = Speaker.objects.select_for_update().filter(pk=speaker_id).first()
+        if speaker is None:
+            raise ValidationError("This speaker no longer exists (merged or deleted meanwhile).")
+        name = _check_name(name, exclude_pk=speaker.pk)
+        aliases = [a for a in aliases if a.lower() != name.lower()]
+        old = speaker.name
+        if old.lower() != name.lower() and old.lower() not in {a.lower() for a in aliases}:
+            # Articles still say the old name: keep it findable.
+            aliases.append(old)
+        for alias in aliases:
+            if len(alias) > NAME_MAX_LENGTH:
+                raise ValidationError({"aliases": f"“{alias[:40]}…” is too long for an alias."})
+        if name != old:
+            speaker.name = name
+            speaker.slug = _free_slug(name, exclude_pk=speaker.pk)
+        speaker.aliases = aliases
+        if description is not None:
+            speaker.description = description
+        speaker.save()
+        return speaker
+
+
+def speaker_merge(*, keep_id: int, duplicate_ids: Sequence[int], user) -> Speaker:
+    """Fold duplicates into the kept speaker: their quotes move, their names become aliases.
+
+    Each moved quote gets an `updated` revision, so its history tells who merged it.
+    """
+    from articles.services.annotations import snapshot  # the two services depend on each other
+
+    duplicate_ids = [pk for pk in dict.fromkeys(duplicate_ids) if pk != keep_id]
+    if not duplicate_ids:
+        raise ValidationError("Choose a different speaker to merge with.")
+    with transaction.atomic():
+        speakers = {
+            s.pk: s
+            for s in Speaker.objects.select_for_update().filter(pk__in=[keep_id, *duplicate_ids])
+        }
+        keep = speakers.get(keep_id)
+        if keep is None or any(pk not in speakers for pk in duplicate_ids):
+            raise ValidationError("A speaker to merge no longer exists; reload the page.")
+        known = {keep.name.lower(), *(a.lower() for a in keep.aliases)}
+        for pk in duplicate_ids:
+            for alias in [speakers[pk].name, *speakers[pk].aliases]:
+                if alias.lower() not in known:
+                    known.add(alias.lower())
+                    keep.aliases.append(alias)
+        quotes = list(
+            Annotation.objects.select_for_update(of=("self",))
+            .filter(speaker_id__in=duplicate_ids)
+            .select_related("speaker")
+            .prefetch_related("tags")
+        )
+        revisions = []
+        for quote in quotes:
+            before = snapshot(quote)
+            quote.speaker = keep
+            revisions.append(
+                AnnotationRevision(
+                    annotation_id=quote.pk,
+                    article_id=quote.article_id,
+                    action=AnnotationRevision.Action.UPDATED,
+                    before=before,
+                    after=snapshot(quote),
+                    user=user if user is not None and user.is_authenticated else None,
+                )
+            )
+        Annotation.objects.filter(pk__in=[q.pk for q in quotes]).update(speaker=keep)
+        AnnotationRevision.objects.bulk_create(revisions)
+        Speaker.objects.filter(pk__in=duplicate_ids).delete()
+        keep.save(update_fields=["aliases"])
+        return keep

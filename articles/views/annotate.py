@@ -1,0 +1,257 @@
+"""Editors annotating in the browser: create, look at, edit, delete and restore annotations.
+
+Every write answers htmx with the fragments that changed (the article body and the
+annotation list, selected out of band by the caller's `hx-select-oob`, plus the status line);
+everyone else gets a redirect back to the article. Errors come back as the form with its
+messages (422) or a conflict message (409); nothing is stored then.
+"""
+
+from __future__ import annotations
+
+import json
+from urllib.parse import urlsplit
+
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.vary import vary_on_headers
+
+from articles.forms import AnnotationCreateForm, AnnotationFieldsForm
+from articles.models import Annotation, AnnotationRevision, Article, Speaker, Tag
+from articles.permissions import editor_required
+from articles.services import annotations as service
+from articles.views.reading import AnnotationFilter, article_page_context
+
+SUGGESTION_LIMIT = 10
+CHANGE_FIELDS = ["kind", "status", "speaker", "verdict", "tags", "note"]
+
+
+def _changed(
+    request: HttpRequest,
+    article_id: int,
+    message: str,
+    *,
+    panel: str = "",
+    extra: dict | None = None,
+    undo_id: int | None = None,
+) -> HttpResponse:
+    """The article's new body and list, a status message, and what goes in the panel.
+
+    The list keeps the filters of the page the editor is on (htmx sends its URL).
+    """
+    article = Article.objects.for_reading().get(pk=article_id)
+    page_query = QueryDict(urlsplit(request.htmx.current_url or "").query)
+    filters = AnnotationFilter(page_query).values()
+    context = article_page_context(request, article, filters=filters)
+    context.update(extra or {}, panel=panel, message=message, undo_id=undo_id)
+    return render(request, "articles/annotation_changed.html", context)
+
+
+@require_POST
+@editor_required
+def annotation_create(request: HttpRequest, slug: str) -> HttpResponse:
+    article = get_object_or_404(Article.objects.only("id", "slug", "body"), slug=slug)
+    form = AnnotationCreateForm(request.POST)
+    if form.is_valid():
+        try:
+            annotation = service.annotation_create(
+                article=article,
+                start=form.cleaned_data["start"],
+                end=form.cleaned_data["end"],
+                exact=form.cleaned_data["exact"],
+                user=request.user,
+                **form.service_arguments(),
+            )
+        except ValidationError as error:
+            form.add_service_error(error)
+        else:
+            if not request.htmx:
+                return redirect(f"{article.get_absolute_url()}#annotation-{annotation.pk}")
+            message = f"{annotation.get_kind_display()} saved."
+            response = _changed(
+                request, article.pk, message, panel="form", extra={"form": AnnotationCreateForm()}
+            )
+            response["HX-Trigger-After-Settle"] = _saved_event(annotation.pk)
+            return response
+    template = "articles/annotation_form.html"
+    if request.htmx:
+        template += "#annotate-form"
+    context = {"form": form, "article": article, "creating": True}
+    return render(request, template, context, status=422)
+
+
+def _saved_event(pk: int) -> str:
+    # On <body>: the element that sent the request may have been swapped out by then.
+    return json.dumps({"annotation-saved": {"id": pk, "target": "body"}})
+
+
+def _revision_changes(revision: AnnotationRevision) -> list[tuple[str, object, object]]:
+    before, after = revision.before or {}, revision.after or {}
+    if not before or not after:
+        return []
+    return [
+        (f, before.get(f), after.get(f)) for f in CHANGE_FIELDS if before.get(f) != after.get(f)
+    ]
+
+
+@require_GET
+@vary_on_headers("HX-Request")
+@editor_required
+def annotation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    annotation = get_object_or_404(
+        Annotation.objects.select_related("article", "speaker", "author").prefetch_related("tags"),
+        pk=pk,
+    )
+    revisions = list(
+        AnnotationRevision.objects.filter(annotation_id=pk).select_related("user")[:50]
+    )
+    for revision in revisions:
+        revision.changes = _revision_changes(revision)
+    template = "articles/annotation_detail.html"
+    if request.htmx:
+        template += "#annotation-details"
+    return render(request, template, {"annotation": annotation, "revisions": revisions})
+
+
+def _refused(request: HttpRequest, message: str, status: int = 409) -> HttpResponse:
+    """A write that could not happen: htmx shows the message in the status line."""
+    if not request.headers.get("HX-Request"):
+        context = {"message": message}
+        return render(request, "articles/annotation_gone.html", context, status=status)
+    template = "articles/annotation_gone.html#annotation-gone"
+    response = render(request, template, {"message": message}, status=status)
+    response["HX-Retarget"] = "#annotate-status"
+    response["HX-Reswap"] = "innerHTML"
+    return response
+
+
+def _gone(request: HttpRequest, error: service.AnnotationGone) -> HttpResponse:
+    return _refused(request, str(error))
+
+
+def _initial(annotation: Annotation) -> dict:
+    return {
+        "kind": annotation.kind,
+        "speaker": annotation.speaker.name if annotation.speaker else "",
+        "verdict": annotation.verdict,
+        "tags": ", ".join(tag.name for tag in annotation.tags.all()),
+        "note": annotation.note,
+    }
+
+
+@vary_on_headers("HX-Request")
+@editor_required
+def annotation_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    if request.method == "POST":
+        return _annotation_update(request, pk)
+    annotation = Annotation.objects.select_related("article", "speaker").filter(pk=pk).first()
+    if annotation is None:
+        return _gone(request, service.AnnotationGone(pk))
+    form = AnnotationFieldsForm(initial=_initial(annotation), auto_id=f"edit-{pk}-%s")
+    template = "articles/annotation_form.html"
+    if request.htmx:
+        template += "#annotate-form"
+    return render(request, template, {"form": form, "annotation": annotation})
+
+
+def _annotation_update(request: HttpRequest, pk: int) -> HttpResponse:
+    form = AnnotationFieldsForm(request.POST, auto_id=f"edit-{pk}-%s")
+    if form.is_valid():
+        try:
+            annotation = service.annotation_update(
+                annotation_id=pk, user=request.user, **form.service_arguments()
+            )
+        except service.AnnotationGone as gone:
+            return _gone(request, gone)
+        except ValidationError as error:
+            form.add_service_error(error)
+        else:
+            if not request.htmx:
+                return redirect(annotation.get_absolute_url())
+            message = f"{annotation.get_kind_display()} updated."
+            return _changed(request, annotation.article_id, message)
+    annotation = Annotation.objects.select_related("article").filter(pk=pk).first()
+    if annotation is None:
+        return _gone(request, service.AnnotationGone(pk))
+    template = "articles/annotation_form.html"
+    if request.htmx:
+        template += "#annotate-form"
+    return render(request, template, {"form": form, "annotation": annotation}, status=422)
+
+
+@require_POST
+@editor_required
+def annotation_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        revision = service.annotation_delete(annotation_id=pk, user=request.user)
+    except service.AnnotationGone as gone:
+        return _gone(request, gone)
+    if not request.htmx:
+        return redirect(revision.article.get_absolute_url())
+    kind = Annotation.Kind(revision.before["kind"]).label
+    return _changed(request, revision.article_id, f"{kind} deleted.", undo_id=pk)
+
+
+@require_POST
+@editor_required
+def annotation_restore(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        annotation = service.annotation_restore(annotation_id=pk, user=request.user)
+    except ValidationError as error:
+        return _refused(request, " ".join(error.messages))
+    if not request.htmx:
+        return redirect(annotation.get_absolute_url())
+    message = f"{annotation.get_kind_display()} restored."
+    response = _changed(request, annotation.article_id, message)
+    response["HX-Trigger-After-Settle"] = _saved_event(annotation.pk)
+    return response
+
+
+@require_GET
+@editor_required
+def article_history(request: HttpRequest, slug: str) -> HttpResponse:
+    article = get_object_or_404(Article.objects.only("id", "slug", "title"), slug=slug)
+    revisions = list(article.revisions.select_related("user")[:500])
+    ids = {r.annotation_id for r in revisions}
+    alive = set(Annotation.objects.filter(pk__in=ids).values_list("pk", flat=True))
+    restorable, seen = set(), set()
+    for revision in revisions:  # newest first: the first row per annotation is its last change
+        revision.changes = _revision_changes(revision)
+        if revision.annotation_id not in seen:
+            seen.add(revision.annotation_id)
+            if (
+                revision.action == AnnotationRevision.Action.DELETED
+                and revision.annotation_id not in alive
+            ):
+                restorable.add(revision.pk)
+    context = {"article": article, "revisions": revisions, "restorable": restorable}
+    return render(request, "articles/article_history.html", context)
+
+
+@require_GET
+@editor_required
+def speaker_suggestions(request: HttpRequest) -> HttpResponse:
+    term = " ".join(request.GET.get("speaker", "").split())
+    speakers = Speaker.objects.matching(term)[:SUGGESTION_LIMIT] if term else []
+    return render(request, "articles/_suggestions.html", {"speakers": speakers, "term": term})
+
+
+@require_GET
+@editor_required
+def tag_suggestions(request: HttpRequest) -> HttpResponse:
+    typed = request.GET.get("tags", "")
+    done, _, term = typed.rpartition(",")
+    term = term.strip()
+    prefix = f"{done}, " if done else ""
+    tags = Tag.objects.filter(name__icontains=term)[:SUGGESTION_LIMIT] if term else []
+    return render(request, "articles/_suggestions.html", {"tags": tags, "prefix": prefix})
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A stale page or expired session: say so plainly (htmx shows it in the status line)."""
+    message = (
+        "Your change was not saved: the page's security token is missing or out of date "
+        "(CSRF check failed). Reload the page and try again."
+    )
+    return _refused(request, message, status=403)

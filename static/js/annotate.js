@@ -1,0 +1,441 @@
+// Annotating for editors: what HTMX cannot do on its own.
+//
+// - Turn the reader's text selection into code-point offsets into the article body, snapped to
+//   whole words with surrounding spaces trimmed. Each block inside #article-body carries
+//   data-start (its code-point offset); JS strings are UTF-16, so lengths are counted in code
+//   points ([...text].length), never with .length.
+// - Show the form beside the selection, the details panel beside a mark, and keyboard shortcuts.
+// Saving, editing and deleting are plain HTMX requests; the server answers with fragments.
+
+const WORD = /[\p{L}\p{N}\p{M}_]/u;
+const JOINERS = new Set(["'", "\u2019", "-", "\u2010"]); // inside a word: don't, well-known
+const SPACE = /\s/u;
+const UNDO_SECONDS = 10;
+
+const $ = (id) => document.getElementById(id);
+const tools = $("editor-tools");
+const createPanel = $("annotate-create");
+const panel = $("annotation-panel");
+const help = $("shortcut-help");
+let pending = null; // the span the create form is about: {start, end, exact}
+let pointerDown = false;
+let undoTimer = null;
+
+function articleBody() {
+  return $("article-body");
+}
+
+function blocks(root) {
+  return [...root.querySelectorAll("[data-start]")].map((el) => {
+    const chars = [...el.textContent];
+    const start = Number(el.dataset.start);
+    return { el, start, end: start + chars.length, chars };
+  });
+}
+
+// The body text as code points, rebuilt from the blocks; the separators between blocks are not
+// in the DOM, so they read as "\n" (the server compares whitespace loosely for that reason).
+function bodyChars(list) {
+  const chars = [];
+  for (const block of list) {
+    while (chars.length < block.start) chars.push("\n");
+    chars.splice(block.start, block.chars.length, ...block.chars);
+  }
+  return chars;
+}
+
+// Code-point offset of a DOM boundary point; points between or around blocks count as the
+// start of the next block (or the end of the last one).
+function pointOffset(node, offset, root, list) {
+  const element = node.nodeType === Node.ELEMENT_NODE ? node : node.parentElement;
+  const block = element && element.closest("[data-start]");
+  if (block && root.contains(block)) {
+    const range = document.createRange();
+    range.setStart(block, 0);
+    range.setEnd(node, offset);
+    return Number(block.dataset.start) + [...range.toString()].length;
+  }
+  for (const b of list) {
+    const range = document.createRange();
+    range.selectNodeContents(b.el);
+    if (range.comparePoint(node, offset) < 0) return b.start;
+  }
+  return list.length ? list[list.length - 1].end : 0;
+}
+
+function isWordAt(chars, i) {
+  const c = chars[i];
+  if (c === undefined) return false;
+  if (WORD.test(c)) return true;
+  return JOINERS.has(c) && WORD.test(chars[i - 1] || "") && WORD.test(chars[i + 1] || "");
+}
+
+// Whole words, no surrounding spaces: the way people mean a selection.
+export function snap(chars, start, end) {
+  while (start < end && SPACE.test(chars[start])) start++;
+  while (end > start && SPACE.test(chars[end - 1])) end--;
+  if (start >= end) return null;
+  while (start > 0 && isWordAt(chars, start) && isWordAt(chars, start - 1)) start--;
+  while (end < chars.length && isWordAt(chars, end - 1) && isWordAt(chars, end)) end++;
+  return { start, end, exact: chars.slice(start, end).join("") };
+}
+
+// The current selection as a snapped span of the article body, or null.
+function selectedSpan() {
+  const root = articleBody();
+  const selection = window.getSelection();
+  if (!root || !selection || selection.rangeCount === 0 || selection.isCollapsed) return null;
+  const range = selection.getRangeAt(0);
+  if (!range.intersectsNode(root)) return null;
+  const whole = document.createRange();
+  whole.selectNodeContents(root);
+  const list = blocks(root);
+  const starts = range.compareBoundaryPoints(Range.START_TO_START, whole) < 0;
+  const ends = range.compareBoundaryPoints(Range.END_TO_END, whole) > 0;
+  const start = starts ? 0 : pointOffset(range.startContainer, range.startOffset, root, list);
+  const end = ends
+    ? list.length
+      ? list[list.length - 1].end
+      : 0
+    : pointOffset(range.endContainer, range.endOffset, root, list);
+  const span = snap(bodyChars(list), start, end);
+  if (span) span.rect = range.getBoundingClientRect();
+  return span;
+}
+
+// The DOM point at a code-point offset (for showing the snapped span).
+function domPoint(offset, root) {
+  const list = blocks(root);
+  const block = list.find((b) => offset <= b.end) || list[list.length - 1];
+  if (!block) return [root, 0];
+  let remaining = Math.max(0, offset - block.start);
+  const walker = document.createTreeWalker(block.el, NodeFilter.SHOW_TEXT);
+  let last = null;
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const points = [...node.data];
+    if (remaining <= points.length) return [node, points.slice(0, remaining).join("").length];
+    remaining -= points.length;
+    last = node;
+  }
+  return last ? [last, last.data.length] : [block.el, 0];
+}
+
+function spanRange(span) {
+  const root = articleBody();
+  const range = document.createRange();
+  range.setStart(...domPoint(span.start, root));
+  range.setEnd(...domPoint(span.end, root));
+  return range;
+}
+
+function showPending(span) {
+  if (!window.CSS || !CSS.highlights || typeof Highlight === "undefined") return;
+  if (span) CSS.highlights.set("annotate-pending", new Highlight(spanRange(span)));
+  else CSS.highlights.delete("annotate-pending");
+}
+
+function place(element, rect) {
+  if (!rect) return;
+  const width = Math.min(element.offsetWidth || 416, window.innerWidth - 32);
+  const left = Math.max(16, Math.min(rect.left, window.innerWidth - width - 16));
+  element.style.setProperty("--panel-left", `${left + window.scrollX}px`);
+  element.style.setProperty("--panel-top", `${rect.bottom + window.scrollY + 8}px`);
+}
+
+function createForm() {
+  return $("annotate-form");
+}
+
+const FIRST_FIELD = { quote: "speaker", claim: "verdict", highlight: "tags" };
+
+function focusField(form, kind) {
+  const field = form.elements[FIRST_FIELD[kind]] || form.querySelector("input[name=kind]:checked");
+  if (field) field.focus({ preventScroll: true });
+}
+
+function openCreate(span, kind, moveFocus) {
+  const form = createForm();
+  if (!form) return;
+  const same = pending && pending.start === span.start && pending.end === span.end;
+  if (!same) form.querySelectorAll(".form-error").forEach((e) => e.remove());
+  pending = span;
+  form.elements.start.value = span.start;
+  form.elements.end.value = span.end;
+  form.elements.exact.value = span.exact;
+  const preview = form.querySelector("[data-exact-preview]");
+  if (preview) preview.textContent = span.exact.length > 300 ? `${span.exact.slice(0, 299)}…` : span.exact;
+  if (kind) {
+    const radio = form.querySelector(`input[name=kind][value=${kind}]`);
+    if (radio) radio.checked = true;
+  }
+  panel.hidden = true;
+  createPanel.hidden = false;
+  place(createPanel, span.rect);
+  showPending(span);
+  if (moveFocus) focusField(form, kind || form.querySelector("input[name=kind]:checked")?.value);
+}
+
+function closePanels() {
+  const hadFocus = createPanel.contains(document.activeElement) || panel.contains(document.activeElement);
+  createPanel.hidden = true;
+  panel.hidden = true;
+  pending = null;
+  showPending(null);
+  if (hadFocus) $("main")?.focus({ preventScroll: true });
+}
+
+function say(message) {
+  const status = $("annotate-status");
+  if (status) status.textContent = message;
+}
+
+function detailUrl(id) {
+  return tools.dataset.detailUrl.replace("/0/", `/${id}/`);
+}
+
+let panelAnchor = null;
+
+function openDetails(mark) {
+  panelAnchor = mark.getBoundingClientRect();
+  htmx.ajax("GET", detailUrl(mark.dataset.annotation), { target: "#annotation-panel", swap: "innerHTML" });
+}
+
+function marks() {
+  const root = articleBody();
+  return root ? [...root.querySelectorAll("mark[id^='annotation-']")] : [];
+}
+
+function moveAmongMarks(step) {
+  const all = marks();
+  if (!all.length) return;
+  const current = all.indexOf(document.activeElement);
+  const next = current < 0 ? (step > 0 ? 0 : all.length - 1) : (current + step + all.length) % all.length;
+  all[next].focus();
+}
+
+function typingIn(target) {
+  return target.closest && target.closest("input, textarea, select, [contenteditable]");
+}
+
+function maybeOfferForm() {
+  if (pointerDown) return;
+  const span = selectedSpan();
+  if (span) openCreate(span, null, false);
+}
+
+// Keyboard selection: the article text is not editable, so browsers give it no caret. Editors
+// can Tab into the text (or click in it) and move or extend a caret with the arrow keys.
+const ARROWS = { ArrowLeft: "backward", ArrowRight: "forward", ArrowUp: "backward", ArrowDown: "forward" };
+
+function caretIntoText() {
+  const root = articleBody();
+  if (!root) return;
+  root.tabIndex = 0;
+  root.setAttribute("role", "region");
+  root.setAttribute("aria-label", "Article text: Shift and the arrow keys select, q c h annotate");
+}
+
+function keyboardSelect(event) {
+  const root = articleBody();
+  const direction = ARROWS[event.key];
+  if (!root || !direction || event.altKey || event.metaKey) return false;
+  const selection = window.getSelection();
+  const inText = selection.rangeCount && root.contains(selection.anchorNode);
+  const focused = root.contains(document.activeElement);
+  if (!(event.shiftKey ? inText || focused : focused && document.activeElement === root)) return false;
+  if (!inText) {
+    const start = document.activeElement !== root ? document.activeElement : root;
+    selection.collapse(...domPointIn(start));
+  }
+  const vertical = event.key === "ArrowUp" || event.key === "ArrowDown";
+  const granularity = vertical ? "line" : event.ctrlKey ? "word" : "character";
+  selection.modify(event.shiftKey ? "extend" : "move", direction, granularity);
+  return true;
+}
+
+function domPointIn(element) {
+  const walker = document.createTreeWalker(element, NodeFilter.SHOW_TEXT);
+  const first = walker.nextNode();
+  return first ? [first, 0] : [element, 0];
+}
+
+// Details, Edit and Delete under each entry of the annotation list (rendered for readers).
+function addListActions() {
+  const list = $("annotation-list");
+  const template = $("annotation-actions-template");
+  if (!list || !template) return;
+  for (const item of list.querySelectorAll("li[data-annotation]")) {
+    if (item.querySelector(".annotation-actions")) continue;
+    const actions = template.content.firstElementChild.cloneNode(true);
+    for (const el of [actions, ...actions.querySelectorAll("*")]) {
+      for (const attr of el.attributes) {
+        if (attr.value.includes("/0/")) attr.value = attr.value.replace("/0/", `/${item.dataset.annotation}/`);
+      }
+    }
+    item.append(actions);
+    htmx.process(actions);
+  }
+}
+
+function refresh() {
+  caretIntoText();
+  addListActions();
+}
+refresh();
+document.body.addEventListener("htmx:afterSettle", refresh);
+document.body.addEventListener("htmx:oobAfterSwap", refresh);
+
+let selectionTimer = null;
+document.addEventListener("selectionchange", () => {
+  clearTimeout(selectionTimer);
+  selectionTimer = setTimeout(maybeOfferForm, 250);
+});
+document.addEventListener("pointerdown", (event) => {
+  if (!event.target.closest(".annotate-panel")) pointerDown = true;
+});
+document.addEventListener("pointerup", () => {
+  if (!pointerDown) return;
+  pointerDown = false;
+  setTimeout(maybeOfferForm, 0);
+});
+
+// Editors get the details panel for a mark instead of the readers' card (capture phase, so
+// the reading script's own listener never sees these).
+document.addEventListener(
+  "click",
+  (event) => {
+    const mark = event.target.closest("#article-body mark[data-annotation]");
+    if (!mark || !window.getSelection().isCollapsed) return;
+    event.stopPropagation();
+    openDetails(mark);
+  },
+  true,
+);
+document.addEventListener(
+  "keydown",
+  (event) => {
+    if (event.key !== "Enter" || !event.target.matches("#article-body mark[data-annotation]")) return;
+    event.stopPropagation();
+    event.preventDefault();
+    openDetails(event.target);
+  },
+  true,
+);
+
+document.addEventListener("click", (event) => {
+  if (event.target.closest("[data-annotate-cancel]")) {
+    closePanels();
+    return;
+  }
+  if (event.target.closest("[data-help-open]")) {
+    help.showModal();
+    return;
+  }
+});
+
+document.addEventListener("keydown", (event) => {
+  if (event.key === "Escape") {
+    if (help.open) return; // the dialog closes itself
+    if (!createPanel.hidden || !panel.hidden) {
+      event.preventDefault();
+      closePanels();
+    }
+    return;
+  }
+  if (!typingIn(event.target) && !help.open && keyboardSelect(event)) {
+    event.preventDefault();
+    return;
+  }
+  if ((event.ctrlKey || event.metaKey) && event.key === "Enter" && event.target.form) {
+    event.preventDefault();
+    event.target.form.requestSubmit();
+    return;
+  }
+  if (event.ctrlKey || event.metaKey || event.altKey || typingIn(event.target) || help.open) return;
+  const kind = { q: "quote", c: "claim", h: "highlight" }[event.key];
+  if (kind) {
+    const span = selectedSpan() || (!createPanel.hidden && pending);
+    if (span) openCreate(span, kind, true);
+    else say("Select some text first, then press q, c or h.");
+    event.preventDefault();
+    return;
+  }
+  const details = panel.hidden ? null : panel.querySelector(".annotation-details");
+  switch (event.key) {
+    case "?":
+      help.showModal();
+      break;
+    case "n":
+      moveAmongMarks(1);
+      break;
+    case "p":
+      moveAmongMarks(-1);
+      break;
+    case "e":
+      if (details) details.querySelector("[data-action=edit]").click();
+      else return;
+      break;
+    case "d":
+      if (details) details.querySelector("[data-action=delete]").form.requestSubmit();
+      else return;
+      break;
+    case "u": {
+      const undo = document.querySelector("#annotate-status [data-undo]");
+      if (undo) undo.form.requestSubmit();
+      else return;
+      break;
+    }
+    default:
+      return;
+  }
+  event.preventDefault();
+});
+
+// Validation errors (422), conflicts (409) and a refused CSRF check (403) carry a message to show.
+document.body.addEventListener("htmx:beforeSwap", (event) => {
+  const { xhr } = event.detail;
+  if (xhr.status === 422 || xhr.status === 409 || (xhr.status === 403 && xhr.getResponseHeader("HX-Retarget"))) {
+    event.detail.shouldSwap = true;
+    event.detail.isError = false;
+  } else if (xhr.status >= 400) {
+    say(`Not saved: the server answered ${xhr.status}. Reload the page and try again.`);
+  }
+});
+
+document.body.addEventListener("htmx:afterSwap", (event) => {
+  const target = event.detail.target;
+  if (target === panel) {
+    if (!panel.innerHTML.trim()) {
+      closePanels();
+      return;
+    }
+    const from = event.detail.requestConfig && event.detail.requestConfig.elt;
+    if (from && !panel.contains(from) && from !== document.body) panelAnchor = from.getBoundingClientRect();
+    createPanel.hidden = true;
+    panel.hidden = false;
+    place(panel, panelAnchor);
+    const field = panel.querySelector("[aria-invalid=true], input[name=kind]:checked, h2");
+    if (field) {
+      if (field.tagName === "H2") field.tabIndex = -1;
+      field.focus({ preventScroll: true });
+    }
+  } else if (target.id === "annotate-form" || event.detail.elt.id === "annotate-form") {
+    const invalid = createForm()?.querySelector("[aria-invalid=true], .form-error");
+    if (invalid && pending) place(createPanel, spanRange(pending).getBoundingClientRect());
+    const field = createForm()?.querySelector("[aria-invalid=true]");
+    if (field) field.focus({ preventScroll: true });
+  }
+  const undo = document.querySelector("#annotate-status [data-undo]");
+  if (undo) {
+    clearTimeout(undoTimer);
+    undoTimer = setTimeout(() => undo.form && undo.form.remove(), UNDO_SECONDS * 1000);
+  }
+});
+
+// A saved annotation: close the form and put focus on its mark, without scrolling.
+document.body.addEventListener("annotation-saved", (event) => {
+  closePanels();
+  window.getSelection().removeAllRanges();
+  const mark = $(`annotation-${event.detail.id}`);
+  if (mark) mark.focus({ preventScroll: true });
+});

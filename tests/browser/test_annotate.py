@@ -1,0 +1,228 @@
+"""Annotating in Chromium: selections by mouse and keyboard, the form, edit, delete and undo."""
+
+import re
+
+import pytest
+from django.contrib.auth.models import Group
+from playwright.sync_api import expect
+
+from articles.models import Annotation, Speaker
+from articles.permissions import EDITORS_GROUP
+from tests.conftest import login_in_browser, run_axe
+from tests.factories import make_annotation, make_article, make_tag, make_user
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+BODY = (
+    "The minister said “we will rebuild every bridge” at the rally. 🌉 Critics disagreed.\n\n"
+    "Funding\n\n"
+    "The budget grew by 40 percent last year, officials claimed on Tuesday."
+)
+
+
+@pytest.fixture
+def article():
+    return make_article(title="Bridges", body=BODY)
+
+
+@pytest.fixture
+def editor_page(page, live_server, article):
+    # transaction=True flushes the data migration's group between tests.
+    Group.objects.get_or_create(name=EDITORS_GROUP)
+    make_user("editor", editor=True)
+    login_in_browser(page, live_server, "editor")
+    page.goto(f"{live_server.url}{article.get_absolute_url()}")
+    return page
+
+
+def text_box(page, text, occurrence=0):
+    """Viewport rectangle of `text` inside the article body (left, top, right, bottom)."""
+    return page.evaluate(
+        """([text, occurrence]) => {
+          const root = document.getElementById('article-body');
+          const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+          let seen = 0;
+          for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+            let i = node.data.indexOf(text);
+            while (i >= 0) {
+              if (seen++ === occurrence) {
+                const r = document.createRange();
+                r.setStart(node, i); r.setEnd(node, i + text.length);
+                const b = r.getBoundingClientRect();
+                return [b.left, b.top, b.right, b.bottom];
+              }
+              i = node.data.indexOf(text, i + 1);
+            }
+          }
+          return null;
+        }""",
+        [text, occurrence],
+    )
+
+
+def drag_select(page, start_text, end_text, start_frac=0.5, end_frac=0.5):
+    """Press inside `start_text` and release inside `end_text` (mid-word on purpose)."""
+    a, b = text_box(page, start_text), text_box(page, end_text)
+    y1, y2 = (a[1] + a[3]) / 2, (b[1] + b[3]) / 2
+    page.mouse.move(a[0] + (a[2] - a[0]) * start_frac, y1)
+    page.mouse.down()
+    page.mouse.move(b[0] + (b[2] - b[0]) * end_frac, y2, steps=5)
+    page.mouse.up()
+
+
+def form(page):
+    return page.locator("#annotate-form")
+
+
+def test_mouse_selection_snaps_to_words_and_saves_a_quote_with_a_new_speaker(
+    editor_page, article, artifacts
+):
+    page = editor_page
+    drag_select(page, "rebuild", "bridge")
+    expect(page.locator("#annotate-create")).to_be_visible()
+    expect(form(page).locator("[data-exact-preview]")).to_have_text("rebuild every bridge")
+    page.screenshot(path=str(artifacts / "annotate-form-open.png"))
+    page.keyboard.press("q")
+    expect(form(page).locator("input[name=speaker]")).to_be_focused()
+    page.keyboard.type("Jane Minister")
+    form(page).get_by_label("New speaker").check()
+    form(page).locator("input[name=tags]").fill("infrastructure")
+    page.screenshot(path=str(artifacts / "annotate-quote-filled.png"))
+    scroll_before = page.evaluate("window.scrollY")
+    form(page).get_by_role("button", name="Save").click()
+    expect(page.locator("#annotate-status")).to_contain_text("Quote saved.")
+    mark = page.locator("#article-body mark.ann-quote")
+    expect(mark).to_have_text("rebuild every bridge")
+    expect(page.locator("#annotation-list")).to_contain_text("Jane Minister")
+    expect(page.locator("#annotate-create")).to_be_hidden()
+    assert page.evaluate("window.scrollY") == scroll_before
+    annotation = Annotation.objects.get()
+    assert annotation.speaker.name == "Jane Minister"
+    assert annotation.exact == "rebuild every bridge"
+    page.screenshot(path=str(artifacts / "annotate-quote-saved.png"))
+
+
+def test_keyboard_selection_creates_a_claim_with_a_verdict(editor_page, article):
+    page = editor_page
+    box = text_box(page, "budget")
+    page.mouse.click(box[0] + 1, (box[1] + box[3]) / 2)  # caret inside the word
+    for _ in range(3):
+        page.keyboard.press("Control+Shift+ArrowRight")
+    expect(form(page).locator("[data-exact-preview]")).to_have_text("budget grew by")
+    page.keyboard.press("c")
+    verdict = form(page).locator("select[name=verdict]")
+    expect(verdict).to_be_focused()
+    verdict.select_option("mostly-false")
+    page.keyboard.press("Control+Enter")
+    expect(page.locator("#article-body mark.ann-claim")).to_have_text("budget grew by")
+    claim = Annotation.objects.get()
+    assert (claim.kind, claim.verdict) == ("claim", "mostly-false")
+    assert BODY[claim.start : claim.end] == "budget grew by"
+
+
+def test_highlight_with_tags_across_two_paragraphs_and_overlapping(editor_page, article, artifacts):
+    page = editor_page
+    make_tag("fiscal")
+    # From mid-word, across the heading, into the next paragraph.
+    drag_select(page, "disagreed", "The budget", 0.3, 0.6)
+    page.keyboard.press("h")
+    tags = form(page).locator("input[name=tags]")
+    expect(tags).to_be_focused()
+    tags.fill("fiscal, bridges")
+    tags.press("Enter")
+    expect(page.locator("#annotate-status")).to_contain_text("Highlight saved.")
+    highlight = Annotation.objects.get()
+    assert highlight.exact == "disagreed.\n\nFunding\n\nThe budget"
+    assert sorted(t.name for t in highlight.tags.all()) == ["bridges", "fiscal"]
+    # An overlapping claim inside the highlight.
+    drag_select(page, "percent", "officials")
+    page.keyboard.press("c")
+    form(page).get_by_role("button", name="Save").click()
+    expect(page.locator("#article-body mark.ann-claim")).to_have_text(
+        "percent last year, officials"
+    )
+    assert Annotation.objects.count() == 2
+    page.reload()
+    expect(page.locator("#annotation-list li")).to_have_count(2)
+    page.screenshot(path=str(artifacts / "annotate-overlap.png"), full_page=True)
+
+
+def test_edit_then_delete_and_undo(editor_page, article, live_server, artifacts):
+    page = editor_page
+    start = BODY.index("Critics")
+    annotation = make_annotation(article, start, start + len("Critics disagreed"), "highlight")
+    page.reload()
+    box = text_box(page, "Critics")  # the mark wraps: click on its first word
+    page.mouse.click((box[0] + box[2]) / 2, (box[1] + box[3]) / 2)
+    details = page.locator("#annotation-panel .annotation-details")
+    expect(details).to_be_visible()
+    expect(details).to_contain_text("History")
+    page.screenshot(path=str(artifacts / "annotate-details.png"))
+    page.keyboard.press("e")
+    edit = page.locator(f"#edit-form-{annotation.pk}")
+    expect(edit).to_be_visible()
+    edit.get_by_label("Claim").check()
+    edit.locator("select[name=verdict]").select_option("unverifiable")
+    edit.locator("textarea[name=note]").fill("Who are the critics?")
+    edit.get_by_role("button", name="Save").click()
+    expect(page.locator("#annotate-status")).to_contain_text("Claim updated.")
+    expect(page.locator(f"#annotation-{annotation.pk}")).to_have_class(re.compile("ann-claim"))
+    # Delete from the list, then undo.
+    page.locator("#annotation-list").get_by_role("button", name="Delete").click()
+    expect(page.locator("#annotate-status")).to_contain_text("Claim deleted.")
+    expect(page.locator(f"#annotation-{annotation.pk}")).to_have_count(0)
+    page.screenshot(path=str(artifacts / "annotate-undo.png"))
+    page.locator("#annotate-status").get_by_role("button", name="Undo").click()
+    expect(page.locator(f"#annotation-{annotation.pk}")).to_have_text("Critics disagreed")
+    restored = Annotation.objects.get()
+    assert (restored.pk, restored.verdict, restored.note) == (
+        annotation.pk,
+        "unverifiable",
+        "Who are the critics?",
+    )
+    page.reload()
+    expect(page.locator(f"#annotation-{annotation.pk}")).to_be_visible()
+
+
+def test_escape_cancels_and_help_lists_shortcuts(editor_page, artifacts):
+    page = editor_page
+    drag_select(page, "rally", "rally", 0.2, 0.8)
+    expect(page.locator("#annotate-create")).to_be_visible()
+    page.keyboard.press("Escape")
+    expect(page.locator("#annotate-create")).to_be_hidden()
+    page.keyboard.press("?")
+    dialog = page.locator("#shortcut-help")
+    expect(dialog).to_be_visible()
+    expect(dialog).to_contain_text("Quote the selected text")
+    page.screenshot(path=str(artifacts / "annotate-help.png"))
+    page.keyboard.press("Escape")
+    expect(dialog).to_be_hidden()
+    page.get_by_role("button", name="Shortcuts").click()
+    expect(dialog).to_be_visible()
+    assert [v["id"] for v in run_axe(page) if v["impact"] in ("serious", "critical")] == []
+
+
+def test_an_unknown_speaker_shows_the_message_and_stores_nothing(editor_page):
+    page = editor_page
+    drag_select(page, "minister", "minister", 0.1, 0.9)
+    page.keyboard.press("q")
+    page.keyboard.type("Nobody We Know")
+    form(page).get_by_role("button", name="Save").click()
+    expect(form(page)).to_contain_text("Unknown speaker “Nobody We Know”")
+    expect(page.locator("#annotate-create")).to_be_visible()
+    assert not Annotation.objects.exists() and not Speaker.objects.exists()
+
+
+def test_readers_and_anonymous_visitors_get_no_tools(page, live_server, article):
+    make_annotation(article, 0, 3)
+    page.goto(f"{live_server.url}{article.get_absolute_url()}")
+    expect(page.locator("#article-body mark")).to_have_count(1)
+    expect(page.locator("#editor-tools")).to_have_count(0)
+    make_user("reader")
+    login_in_browser(page, live_server, "reader")
+    page.goto(f"{live_server.url}{article.get_absolute_url()}")
+    expect(page.locator(".account")).to_contain_text("reader")
+    drag_select(page, "rebuild", "bridge")
+    page.keyboard.press("q")
+    expect(page.locator("#editor-tools")).to_have_count(0)
+    expect(page.locator("#annotation-list")).not_to_contain_text("Delete")

@@ -1,0 +1,39 @@
+"""The admin import page in Chromium: choose several files, see the per-file results."""
+
+from __future__ import annotations
+
+import pytest
+
+from articles.models import Article, SourceFile
+from tests.conftest import login_in_browser, run_axe
+from tests.factories import make_user
+from tests.test_services_imports import FIXTURES, SAMPLE, source
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_an_editor_imports_files_through_the_admin(page, live_server, artifacts, tmp_path):
+    make_user("chief", is_staff=True, is_superuser=True)
+    login_in_browser(page, live_server, "chief")
+    name, data = source(1)
+    (tmp_path / name).write_bytes(data)
+    (tmp_path / "image.txt").write_bytes((FIXTURES / "bad_png_renamed.txt").read_bytes())
+
+    page.goto(f"{live_server.url}/admin/articles/article/")
+    page.click("text=Import source files")
+    assert page.url.endswith("/admin/articles/sourcefile/import/")
+    page.set_input_files(
+        "input[type=file]", [str(SAMPLE), str(tmp_path / name), str(tmp_path / "image.txt")]
+    )
+    page.click("input[type=submit]")
+    page.wait_for_selector(".import-results")
+    page.screenshot(path=str(artifacts / "admin-import-results.png"), full_page=True)
+
+    assert "2 imported, 0 duplicates, 1 failed" in page.inner_text(".import-summary")
+    assert page.inner_text(".import-row-failed").endswith("binary content (PNG image)")
+    assert Article.objects.count() == 2
+    assert SourceFile.objects.count() == 3
+    assert run_axe(page) == []
+
+    page.click(".import-row-imported >> text=view")
+    assert page.inner_text("h1").startswith("'HONEST MISTAKE'")

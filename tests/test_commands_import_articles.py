@@ -1,0 +1,189 @@
+"""Tests for `manage.py import_articles`."""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from articles.management.commands.import_articles import Progress
+from articles.models import Article, SourceFile
+from tests.test_services_imports import EXPECTED, FIXTURES, SAMPLE, source
+
+pytestmark = pytest.mark.django_db
+
+
+def run(*args) -> tuple[str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    call_command("import_articles", *args, stdout=out, stderr=err)
+    return out.getvalue(), err.getvalue()
+
+
+def run_failing(*args) -> tuple[CommandError, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    with pytest.raises(CommandError) as failure:
+        call_command("import_articles", *args, stdout=out, stderr=err)
+    return failure.value, out.getvalue(), err.getvalue()
+
+
+def write_sources(folder: Path, numbers) -> list[Path]:
+    paths = []
+    for number in numbers:
+        name, data = source(number)
+        path = folder / name
+        path.write_bytes(data)
+        paths.append(path)
+    return paths
+
+
+def test_dry_run_json_on_the_sample_reproduces_the_expected_fields(django_assert_num_queries):
+    with django_assert_num_queries(0):
+        out, err = run("--dry-run", "--json", str(SAMPLE))
+    [line] = out.splitlines()
+    record = json.loads(line)
+    assert record == {
+        "file": str(SAMPLE),
+        "status": "parsed",
+        "error": None,
+        "title": EXPECTED["title"],
+        "summary": EXPECTED["summary"],
+        "published": EXPECTED["published"],
+        "outlet": EXPECTED["outlet"],
+        "agency": EXPECTED["agency"],
+        "url": EXPECTED["url"],
+        "source_note": EXPECTED["source_note"],
+        "headings": EXPECTED["headings"],
+        "paragraphs": EXPECTED["paragraphs"],
+        "encoding": "utf-8",
+    }
+    assert "Dry run, nothing stored: 1 parsed, 0 failed." in err
+    assert not Article.objects.exists()
+
+
+def test_it_imports_folders_recursively_and_sums_up(tmp_path):
+    write_sources(tmp_path, [1, 2])
+    (tmp_path / "deeper").mkdir()
+    write_sources(tmp_path / "deeper", [3])
+    (tmp_path / ".hidden").mkdir()
+    write_sources(tmp_path / ".hidden", [4])
+    out, err = run(str(tmp_path))
+    assert "3 imported, 0 duplicates, 0 failed." in out
+    assert Article.objects.count() == 3
+    assert err == ""  # no progress bar when stderr is not a terminal
+
+
+def test_it_imports_zip_archives(tmp_path):
+    archive = tmp_path / "batch.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        for number in (1, 2):
+            zf.writestr(*source(number))
+    out, _ = run("--json", str(archive))
+    records = [json.loads(line) for line in out.splitlines()]
+    assert [r["file"] for r in records] == [f"{archive}/story-1.txt", f"{archive}/story-2.txt"]
+    assert [r["status"] for r in records] == ["imported", "imported"]
+
+
+def test_it_exits_non_zero_and_lists_reasons_when_a_file_failed(tmp_path):
+    write_sources(tmp_path, [1])
+    (tmp_path / "empty.txt").write_bytes(b"")
+    (tmp_path / "image.txt").write_bytes((FIXTURES / "bad_png_renamed.txt").read_bytes())
+    error, out, _ = run_failing(str(tmp_path))
+    assert error.returncode == 1
+    assert str(error) == "2 of 3 files failed"
+    assert f"failed: {tmp_path / 'empty.txt'}: file is empty" in out
+    assert f"failed: {tmp_path / 'image.txt'}: binary content (PNG image)" in out
+    assert "1 imported, 0 duplicates, 2 failed." in out
+    assert Article.objects.count() == 1
+    assert SourceFile.objects.filter(status="failed").count() == 2
+
+
+def test_it_reports_duplicates_with_what_exists(tmp_path):
+    [path] = write_sources(tmp_path, [1])
+    run(str(path))
+    out, _ = run(str(path))
+    article = Article.objects.get()
+    link = article.get_absolute_url()
+    assert f"duplicate: {path}: already stored as 'Story number 1' ({link})" in out
+    assert "0 imported, 1 duplicates, 0 failed." in out
+
+
+def test_json_records_have_every_key_and_null_for_what_a_failed_file_lacks(tmp_path):
+    (tmp_path / "empty.txt").write_bytes(b"")
+    _, out, err = run_failing("--json", str(tmp_path / "empty.txt"))
+    record = json.loads(out)
+    assert record["status"] == "failed"
+    assert record["error"] == "file is empty"
+    assert all(record[key] is None for key in record if key not in ("file", "status", "error"))
+    assert "0 imported, 0 duplicates, 1 failed." in err  # the summary keeps stdout pure JSON
+
+
+def test_json_shows_duplicates_with_their_parsed_fields(tmp_path):
+    [path] = write_sources(tmp_path, [1])
+    run(str(path))
+    out, _ = run("--json", str(path))
+    record = json.loads(out)
+    assert (record["status"], record["title"], record["paragraphs"]) == (
+        "duplicate",
+        "Story number 1",
+        3,
+    )
+
+
+def test_a_dry_run_stores_nothing(tmp_path):
+    write_sources(tmp_path, [1, 2])
+    out, _ = run("--dry-run", str(tmp_path))
+    assert "Dry run, nothing stored: 2 parsed, 0 failed." in out
+    assert not Article.objects.exists()
+    assert not SourceFile.objects.exists()
+
+
+def test_it_does_not_read_a_file_past_the_size_limit(tmp_path, settings):
+    settings.IMPORT_MAX_FILE_BYTES = 100
+    (tmp_path / "big.txt").write_bytes(b"x" * 101)
+    _, out, _ = run_failing(str(tmp_path))
+    assert "file is too large (101 bytes; the limit is 100 bytes)" in out
+
+
+def test_it_takes_more_files_than_an_upload_may_hold(tmp_path, settings):
+    settings.IMPORT_MAX_FILES = 2
+    write_sources(tmp_path, [1, 2, 3])
+    out, _ = run("--batch-size", "2", str(tmp_path))
+    assert "3 imported, 0 duplicates, 0 failed." in out
+
+
+def test_it_stops_before_importing_when_a_path_does_not_exist(tmp_path):
+    write_sources(tmp_path, [1])
+    error, _, _ = run_failing(str(tmp_path), str(tmp_path / "missing.txt"))
+    assert str(error) == f"no such file or folder: {tmp_path / 'missing.txt'}"
+    assert not SourceFile.objects.exists()
+
+
+def test_it_refuses_a_batch_size_below_one(tmp_path):
+    error, _, _ = run_failing("--batch-size", "0", str(tmp_path))
+    assert str(error) == "--batch-size must be at least 1"
+
+
+class FakeTerminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_the_progress_bar_draws_on_a_terminal_only():
+    from django.core.management.base import OutputWrapper
+
+    terminal = FakeTerminal()
+    progress = Progress(OutputWrapper(terminal), total=4)
+    progress.advance(2)
+    progress.finish()
+    assert "[###############---------------]  50% 2/4 files" in terminal.getvalue()
+    assert terminal.getvalue().endswith("\r\033[K")
+
+    pipe = io.StringIO()
+    quiet = Progress(OutputWrapper(pipe), total=4)
+    quiet.advance(4)
+    quiet.finish()
+    assert pipe.getvalue() == ""

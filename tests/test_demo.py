@@ -1,0 +1,44 @@
+import pytest
+from django.conf import settings
+from django.contrib.auth import authenticate
+from django.core.management import call_command
+
+from articles.models import Annotation, Article, Speaker
+from articles.permissions import is_editor
+from articles.services.demo import DEMO_ACCOUNTS, demo_load
+
+pytestmark = pytest.mark.django_db
+
+SAMPLES = settings.BASE_DIR / "samples"
+
+
+def test_it_imports_every_sample_and_annotates_the_samples_quotes():
+    summary = demo_load(samples_dir=SAMPLES)
+    assert summary.problems == []
+    assert summary.imported == len(list(SAMPLES.glob("*.txt")))
+    sample = Article.objects.get(title__startswith="'HONEST MISTAKE'")
+    quotes = Annotation.objects.published().filter(article=sample, kind="quote")
+    assert quotes.count() == 9
+    assert {q.speaker.name for q in quotes} == {"Mark Milley", "Mark Esper", "Donald Trump"}
+    assert all(sample.body[q.start : q.end] == q.exact for q in quotes)
+    assert Annotation.objects.filter(article=sample, kind="claim").exclude(verdict="").exists()
+    assert Speaker.objects.get(name="Mark Milley").aliases
+
+
+def test_it_is_idempotent():
+    demo_load(samples_dir=SAMPLES)
+    counts = (Article.objects.count(), Annotation.objects.count(), Speaker.objects.count())
+    again = demo_load(samples_dir=SAMPLES)
+    assert again.imported == 0 and again.annotations_created == 0
+    assert (Article.objects.count(), Annotation.objects.count(), Speaker.objects.count()) == counts
+
+
+def test_it_creates_the_demo_accounts_with_their_roles(capsys):
+    call_command("load_demo")
+    out = capsys.readouterr().out
+    for username, password, staff, superuser, editor in DEMO_ACCOUNTS:
+        user = authenticate(username=username, password=password)
+        assert user is not None, username
+        assert (user.is_staff, user.is_superuser) == (staff, superuser)
+        assert is_editor(user) == (editor or staff)
+        assert f"{username:<8} password: {password}" in out

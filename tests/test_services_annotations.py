@@ -1,0 +1,227 @@
+"""The annotation and speaker services: checks, revisions, restore, merge, concurrency."""
+
+import threading
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
+from django.db import connection
+
+from articles.models import Annotation, AnnotationRevision, Speaker, Tag
+from articles.permissions import EDITORS_GROUP
+from articles.services import annotations as service
+from articles.services.speakers import speaker_create, speaker_find, speaker_merge, speaker_update
+from tests.factories import make_annotation, make_article, make_speaker, make_tag, make_user
+
+pytestmark = pytest.mark.django_db
+
+BODY = "Café owners said “prices will fall” 🍩 soon.\n\nSecond block."
+
+
+@pytest.fixture
+def article():
+    return make_article(body=BODY, structure=None)
+
+
+@pytest.fixture
+def editor():
+    return make_user(editor=True)
+
+
+def span(text):
+    start = BODY.index(text)
+    return {"start": start, "end": start + len(text), "exact": text}
+
+
+def test_create_stores_context_and_a_created_revision(article, editor):
+    annotation = service.annotation_create(
+        article=article, kind="highlight", user=editor, tag_names=["Food"], **span("soon")
+    )
+    assert annotation.prefix.endswith("🍩 ") and annotation.suffix.startswith(".")
+    revision = AnnotationRevision.objects.get()
+    assert (revision.annotation_id, revision.action, revision.user) == (
+        annotation.pk,
+        "created",
+        editor,
+    )
+    assert revision.after["tags"] == ["Food"] and revision.after["exact"] == "soon"
+
+
+@pytest.mark.parametrize(
+    ("fields", "field", "message"),
+    [
+        ({"start": 0, "end": len(BODY) + 1, "exact": "x"}, "start", "outside the article text"),
+        ({"start": 3, "end": 3, "exact": ""}, "start", "outside the article text"),
+        ({"start": 0, "end": 4, "exact": "Cafe"}, "exact", "does not match"),
+        ({**span("soon"), "kind": "rumour"}, "kind", "Unknown kind"),
+        ({**span("soon"), "kind": "quote", "verdict": "true"}, "verdict", "Only claims"),
+        ({**span("soon"), "kind": "claim", "verdict": "maybe"}, "verdict", "Unknown verdict"),
+        ({**span("soon"), "kind": "highlight", "speaker_name": "Ann"}, "speaker", "Only quotes"),
+        ({**span("soon"), "kind": "quote", "speaker_name": "Nobody"}, "speaker", "Unknown speaker"),
+        ({**span("soon"), "tag_names": ["!!!"]}, "tags", "not a usable tag name"),
+    ],
+)
+def test_create_refuses_bad_input_and_stores_nothing(article, editor, fields, field, message):
+    arguments = {"kind": "highlight", **fields}
+    with pytest.raises(ValidationError) as error:
+        service.annotation_create(article=article, user=editor, **arguments)
+    assert message in " ".join(error.value.message_dict[field])
+    assert not Annotation.objects.exists() and not AnnotationRevision.objects.exists()
+    assert not Speaker.objects.exists() and not Tag.objects.exists()
+
+
+def test_offsets_are_code_points(article, editor):
+    annotation = service.annotation_create(
+        article=article, kind="highlight", user=editor, **span("🍩 soon")
+    )
+    assert BODY[annotation.start : annotation.end] == "🍩 soon"
+    assert annotation.end - annotation.start == 6  # 🍩 is one code point, two UTF-16 units
+
+
+def test_tags_are_matched_ignoring_case_and_new_ones_get_free_slugs(article, editor):
+    existing = make_tag("Energy")
+    Tag.objects.create(name="C", slug="c")
+    annotation = service.annotation_create(
+        article=article,
+        kind="highlight",
+        user=editor,
+        tag_names=["energy", "C++", "New Tag"],
+        **span("soon"),
+    )
+    tags = {t.name: t.slug for t in annotation.tags.all()}
+    assert tags == {"Energy": existing.slug, "C++": "c-2", "New Tag": "new-tag"}
+
+
+def test_update_changes_kind_and_drops_fields_the_new_kind_cannot_have(article, editor):
+    speaker = make_speaker("Ann")
+    annotation = make_annotation(article, 0, 4, "quote", speaker=speaker)
+    updated = service.annotation_update(annotation_id=annotation.pk, user=editor, kind="highlight")
+    assert updated.speaker is None and updated.kind == "highlight"
+    revision = AnnotationRevision.objects.get()
+    assert revision.before["speaker"] == "Ann" and revision.after["speaker"] == ""
+
+
+def test_update_can_change_status_with_its_own_action_for_suggestions(article, editor):
+    annotation = make_annotation(article, 0, 4, "quote", status="suggested")
+    service.annotation_update(
+        annotation_id=annotation.pk,
+        user=editor,
+        status="published",
+        action=AnnotationRevision.Action.ACCEPTED,
+    )
+    annotation.refresh_from_db()
+    assert annotation.status == "published"
+    assert AnnotationRevision.objects.get().action == "accepted"
+
+
+def test_update_and_delete_of_a_vanished_annotation_raise_gone(article, editor):
+    annotation = make_annotation(article, 0, 4)
+    pk = annotation.pk
+    annotation.delete()
+    with pytest.raises(service.AnnotationGone):
+        service.annotation_update(annotation_id=pk, user=editor, note="late")
+    with pytest.raises(service.AnnotationGone):
+        service.annotation_delete(annotation_id=pk, user=editor)
+    assert not AnnotationRevision.objects.exists()
+
+
+def test_restore_brings_back_the_same_annotation_even_after_a_speaker_merge(article, editor):
+    old = make_speaker("Ann Smith")
+    keep = make_speaker("Ann B. Smith")
+    annotation = make_annotation(article, 0, 4, "quote", speaker=old, tags=[make_tag("x")])
+    pk = annotation.pk
+    service.annotation_delete(annotation_id=pk, user=editor)
+    speaker_merge(keep_id=keep.pk, duplicate_ids=[old.pk], user=editor)
+    restored = service.annotation_restore(annotation_id=pk, user=editor)
+    assert restored.pk == pk and restored.speaker == keep  # found by the alias the merge kept
+    assert [t.name for t in restored.tags.all()] == ["x"]
+    with pytest.raises(ValidationError, match="nothing to restore"):
+        service.annotation_restore(annotation_id=pk, user=editor)
+
+
+def test_restore_of_an_unknown_annotation_says_so(editor):
+    with pytest.raises(ValidationError, match="no history"):
+        service.annotation_restore(annotation_id=12345, user=editor)
+
+
+def test_speaker_find_matches_name_or_alias_ignoring_case():
+    merkel = make_speaker("Angela Merkel", aliases=["Kanzlerin", "A. Merkel"])
+    assert speaker_find("angela merkel") == merkel
+    assert speaker_find("KANZLERIN") == merkel
+    assert speaker_find("  a.   merkel ") == merkel
+    assert speaker_find("Merkel") is None
+
+
+def test_speaker_rename_keeps_the_old_name_as_an_alias_and_refuses_clashes():
+    speaker = make_speaker("Jon Doe")
+    make_speaker("Jane Roe")
+    renamed = speaker_update(speaker_id=speaker.pk, name="John Doe", aliases=["JD"])
+    assert renamed.name == "John Doe" and renamed.aliases == ["JD", "Jon Doe"]
+    assert renamed.slug == "john-doe"
+    with pytest.raises(ValidationError, match="already exists"):
+        speaker_update(speaker_id=speaker.pk, name="jane roe", aliases=[])
+
+
+def test_merge_moves_quotes_records_revisions_and_keeps_names_as_aliases(article, editor):
+    keep = make_speaker("Recep Tayyip Erdoğan")
+    duplicate = make_speaker("Erdogan", aliases=["R.T. Erdogan"])
+    quotes = [make_annotation(article, i, i + 3, "quote", speaker=duplicate) for i in (0, 5)]
+    merged = speaker_merge(keep_id=keep.pk, duplicate_ids=[duplicate.pk], user=editor)
+    assert merged.aliases == ["Erdogan", "R.T. Erdogan"]
+    assert not Speaker.objects.filter(pk=duplicate.pk).exists()
+    assert set(Annotation.objects.values_list("speaker_id", flat=True)) == {keep.pk}
+    revisions = AnnotationRevision.objects.filter(action="updated")
+    assert sorted(r.annotation_id for r in revisions) == sorted(q.pk for q in quotes)
+    assert {r.before["speaker"] for r in revisions} == {"Erdogan"}
+    assert {r.user for r in revisions} == {editor}
+
+
+def test_merge_into_itself_is_refused():
+    speaker = make_speaker()
+    with pytest.raises(ValidationError, match="different speaker"):
+        speaker_merge(keep_id=speaker.pk, duplicate_ids=[speaker.pk], user=None)
+
+
+def test_a_new_speaker_created_meanwhile_is_reused(article, editor):
+    speaker_create(name="Fresh Face")
+    annotation = service.annotation_create(
+        article=article,
+        kind="quote",
+        user=editor,
+        speaker_name="fresh face",
+        new_speaker=True,
+        **span("soon"),
+    )
+    assert annotation.speaker.name == "Fresh Face" and Speaker.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_editors_annotating_one_article_at_once_lose_nothing(article):
+    Group.objects.get_or_create(name=EDITORS_GROUP)  # flushed by earlier transactional tests
+    editors = [make_user(editor=True) for _ in range(2)]
+    barrier = threading.Barrier(2)
+    errors = []
+
+    def annotate(user, text):
+        try:
+            barrier.wait()
+            for _ in range(5):
+                service.annotation_create(
+                    article=article, kind="highlight", user=user, tag_names=["shared"], **span(text)
+                )
+        except Exception as exc:
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [
+        threading.Thread(target=annotate, args=(editors[0], "prices")),
+        threading.Thread(target=annotate, args=(editors[1], "Second block")),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert Annotation.objects.count() == 10 and AnnotationRevision.objects.count() == 10
+    assert Tag.objects.filter(name="shared").count() == 1

@@ -1,0 +1,381 @@
+"""Annotating through HTMX: create, details, edit, delete, restore; errors store nothing."""
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from articles.models import Annotation, AnnotationRevision, Speaker, Tag
+from tests.factories import make_annotation, make_article, make_speaker, make_tag, make_user
+
+pytestmark = pytest.mark.django_db
+
+HX = {"HX-Request": "true"}
+BODY = 'He said "we will win" today. ✨ Emoji first, then more.\n\nSecond paragraph follows here.'
+
+
+@pytest.fixture
+def editor():
+    return make_user("ed", editor=True)
+
+
+@pytest.fixture
+def editor_client(client, editor):
+    client.force_login(editor)
+    return client
+
+
+@pytest.fixture
+def article():
+    return make_article(body=BODY, structure=None)
+
+
+def span(article, text):
+    start = article.body.index(text)
+    return {"start": start, "end": start + len(text), "exact": text}
+
+
+def create(client, article, headers=HX, **data):
+    return client.post(reverse("annotation_create", args=[article.slug]), data, headers=headers)
+
+
+def test_it_creates_a_quote_with_a_new_speaker_and_returns_the_fragments(editor_client, article):
+    response = create(
+        editor_client,
+        article,
+        kind="quote",
+        speaker="Jane Roe",
+        new_speaker="on",
+        tags="politics, Elections",
+        note=" said twice ",
+        **span(article, "we will win"),
+    )
+    assert response.status_code == 200
+    annotation = Annotation.objects.get()
+    assert annotation.speaker.name == "Jane Roe"
+    assert annotation.exact == "we will win"
+    assert annotation.note == "said twice"
+    assert sorted(t.name for t in annotation.tags.all()) == ["Elections", "politics"]
+    html = response.content.decode()
+    assert 'id="article-body"' in html and 'id="annotation-list"' in html
+    assert f'id="annotation-{annotation.pk}"' in html
+    assert 'id="annotate-form"' in html  # a fresh form for the next selection
+    assert "Quote saved." in html
+    assert "<html" not in html
+    assert "annotation-saved" in response["HX-Trigger-After-Settle"]
+    revision = AnnotationRevision.objects.get()
+    assert revision.action == "created" and revision.user.username == "ed"
+    assert revision.after["speaker"] == "Jane Roe" and revision.before is None
+
+
+def test_offsets_count_code_points_not_utf16_units(editor_client, article):
+    response = create(editor_client, article, kind="highlight", **span(article, "Emoji first"))
+    assert response.status_code == 200
+    annotation = Annotation.objects.get()
+    assert article.body[annotation.start : annotation.end] == "Emoji first"
+
+
+def test_a_selection_across_paragraphs_may_send_one_newline_for_the_separator(
+    editor_client, article
+):
+    start = article.body.index("then more.")
+    end = article.body.index("Second paragraph") + len("Second paragraph")
+    response = create(
+        editor_client,
+        article,
+        kind="highlight",
+        start=start,
+        end=end,
+        exact="then more.\nSecond paragraph",
+    )
+    assert response.status_code == 200
+    assert Annotation.objects.get().exact == "then more.\n\nSecond paragraph"
+
+
+def test_overlapping_annotations_are_allowed(editor_client, article):
+    make_annotation(article, *[span(article, "we will win")[k] for k in ("start", "end")])
+    response = create(
+        editor_client, article, kind="claim", verdict="false", **span(article, 'will win" today')
+    )
+    assert response.status_code == 200
+    assert Annotation.objects.count() == 2
+
+
+def test_a_claim_gets_its_verdict_and_a_highlight_its_existing_tags(editor_client, article):
+    tag = make_tag("Economy")
+    create(editor_client, article, kind="claim", verdict="mostly-false", **span(article, "today"))
+    create(editor_client, article, kind="highlight", tags="economy", **span(article, "Second"))
+    claim, highlight = Annotation.objects.order_by("start")
+    assert claim.verdict == "mostly-false"
+    assert list(highlight.tags.all()) == [tag]
+    assert Tag.objects.count() == 1
+
+
+def test_an_existing_speaker_is_found_by_alias_ignoring_case(editor_client, article):
+    speaker = make_speaker("Recep Tayyip Erdoğan", aliases=["Erdogan"])
+    create(editor_client, article, kind="quote", speaker="ERDOGAN", **span(article, "we will win"))
+    assert Annotation.objects.get().speaker == speaker
+    assert Speaker.objects.count() == 1
+
+
+def test_without_htmx_it_redirects_to_the_new_mark(editor_client, article):
+    response = create(
+        editor_client, article, headers={}, kind="highlight", **span(article, "today")
+    )
+    annotation = Annotation.objects.get()
+    assert response.status_code == 302
+    assert response["Location"].endswith(f"#annotation-{annotation.pk}")
+
+
+ERRORS = [
+    ({"start": 0, "end": 9999, "exact": "x"}, "outside the article text"),
+    ({"start": 5, "end": 3, "exact": "x"}, "The selection is empty"),
+    ({"start": -1, "end": 3, "exact": "He "}, "greater than or equal to 0"),
+    ({"start": 0, "end": 7, "exact": "She said"}, "does not match the article"),
+]
+
+
+@pytest.mark.parametrize(("offsets", "message"), ERRORS)
+def test_bad_offsets_get_a_message_and_store_nothing(editor_client, article, offsets, message):
+    response = create(editor_client, article, kind="highlight", **offsets)
+    assert response.status_code == 422
+    assert message in response.content.decode()
+    assert not Annotation.objects.exists() and not AnnotationRevision.objects.exists()
+
+
+def test_an_unknown_speaker_is_refused_unless_new_speaker_is_ticked(editor_client, article):
+    response = create(
+        editor_client, article, kind="quote", speaker="Nobody Known", **span(article, "today")
+    )
+    assert response.status_code == 422
+    html = response.content.decode()
+    assert "Unknown speaker “Nobody Known”" in html
+    assert 'value="Nobody Known"' in html  # what the editor typed is kept
+    assert not Annotation.objects.exists() and not Speaker.objects.exists()
+
+
+def test_a_verdict_on_a_quote_is_refused(editor_client, article):
+    speaker = make_speaker()
+    response = create(
+        editor_client,
+        article,
+        kind="quote",
+        speaker=speaker.name,
+        verdict="true",
+        **span(article, "today"),
+    )
+    assert response.status_code == 422
+    assert "Only claims have a verdict" in response.content.decode()
+    assert not Annotation.objects.exists()
+
+
+def test_an_unknown_kind_is_refused(editor_client, article):
+    response = create(editor_client, article, kind="rumour", **span(article, "today"))
+    assert response.status_code == 422
+    assert "Select a valid choice" in response.content.decode()
+    assert not Annotation.objects.exists()
+
+
+def test_a_new_speaker_is_not_stored_when_the_span_is_wrong(editor_client, article):
+    response = create(
+        editor_client,
+        article,
+        kind="quote",
+        speaker="Fresh Face",
+        new_speaker="on",
+        start=0,
+        end=2,
+        exact="zz",
+    )
+    assert response.status_code == 422
+    assert not Speaker.objects.exists()
+
+
+def test_a_post_without_csrf_token_is_refused_with_a_message(editor, article):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(editor)
+    response = create(client, article, kind="highlight", **span(article, "today"))
+    assert response.status_code == 403
+    assert "CSRF check failed" in response.content.decode()
+    assert response["HX-Retarget"] == "#annotate-status"
+    assert not Annotation.objects.exists()
+
+
+def test_a_post_with_the_csrf_header_is_accepted(editor, article):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(editor)
+    page = client.get(article.get_absolute_url())
+    token = page.cookies["csrftoken"].value
+    response = create(
+        client,
+        article,
+        headers={**HX, "X-CSRFToken": token},
+        kind="highlight",
+        **span(article, "today"),
+    )
+    assert response.status_code == 200
+    assert Annotation.objects.count() == 1
+
+
+def test_create_takes_a_fixed_number_of_queries(editor_client, article, django_assert_num_queries):
+    for i in range(5):
+        make_annotation(article, i, i + 3)
+    speaker = make_speaker("Known")
+    make_tag("one")
+    data = {"kind": "quote", "speaker": speaker.name, "tags": "one, two", **span(article, "today")}
+    # session, user, groups, article, speaker, savepoint, insert, tags (find, free slugs,
+    # insert, find the new), link, revision, release; the article page: article, annotations, tags.
+    with django_assert_num_queries(17):
+        assert create(editor_client, article, **data).status_code == 200
+    with django_assert_num_queries(17):
+        assert create(editor_client, article, **{**data, "tags": "one, three"}).status_code == 200
+
+
+def test_details_show_the_history_with_previous_values(editor_client, article, editor):
+    create(editor_client, article, kind="highlight", note="first", **span(article, "today"))
+    annotation = Annotation.objects.get()
+    other = make_user("second-editor", editor=True)
+    editor_client.force_login(other)
+    editor_client.post(
+        reverse("annotation_edit", args=[annotation.pk]),
+        {"kind": "claim", "verdict": "true", "note": "second"},
+        headers=HX,
+    )
+    response = editor_client.get(reverse("annotation_detail", args=[annotation.pk]), headers=HX)
+    html = response.content.decode()
+    assert response.status_code == 200 and "<html" not in html
+    assert "Created</strong> by ed" in html
+    assert "Updated</strong> by second-editor" in html
+    assert "<del>first</del>" in html and "<ins>second</ins>" in html
+    assert "<del>highlight</del> → <ins>claim</ins>" in html
+    full = editor_client.get(reverse("annotation_detail", args=[annotation.pk]))
+    assert "<html" in full.content.decode()
+
+
+def test_details_take_a_fixed_number_of_queries(editor_client, article, django_assert_num_queries):
+    annotation = make_annotation(article, 0, 2, tags=[make_tag(), make_tag()])
+    with django_assert_num_queries(6):
+        editor_client.get(reverse("annotation_detail", args=[annotation.pk]), headers=HX)
+
+
+def test_edit_form_is_prefilled(editor_client, article):
+    speaker = make_speaker("Ann Speaker")
+    annotation = make_annotation(article, 0, 2, "quote", speaker=speaker, tags=[make_tag("Alpha")])
+    response = editor_client.get(reverse("annotation_edit", args=[annotation.pk]), headers=HX)
+    html = response.content.decode()
+    assert 'value="Ann Speaker"' in html and 'value="Alpha"' in html
+    assert 'value="quote" checked' in html
+
+
+def test_edit_changes_fields_and_records_a_revision(
+    editor_client, article, django_assert_num_queries
+):
+    annotation = make_annotation(article, 0, 2, "claim", verdict="true")
+    url = reverse("annotation_edit", args=[annotation.pk])
+    data = {"kind": "claim", "verdict": "false", "tags": "a, b", "note": "checked"}
+    with django_assert_num_queries(18):
+        response = editor_client.post(url, data, headers=HX)
+    assert response.status_code == 200
+    assert "Claim updated." in response.content.decode()
+    annotation.refresh_from_db()
+    assert annotation.verdict == "false" and annotation.note == "checked"
+    revision = AnnotationRevision.objects.get()
+    assert revision.before["verdict"] == "true" and revision.after["verdict"] == "false"
+    assert revision.after["tags"] == ["a", "b"]
+
+
+def test_edit_errors_keep_the_annotation_unchanged(editor_client, article):
+    annotation = make_annotation(article, 0, 2, "highlight")
+    url = reverse("annotation_edit", args=[annotation.pk])
+    response = editor_client.post(url, {"kind": "highlight", "verdict": "true"}, headers=HX)
+    assert response.status_code == 422
+    assert "Only claims have a verdict" in response.content.decode()
+    annotation.refresh_from_db()
+    assert annotation.verdict == "" and not AnnotationRevision.objects.exists()
+
+
+def test_editing_a_deleted_annotation_is_a_clear_conflict(editor_client, article):
+    annotation = make_annotation(article, 0, 2)
+    pk = annotation.pk
+    annotation.delete()
+    url = reverse("annotation_edit", args=[pk])
+    response = editor_client.post(url, {"kind": "highlight", "note": "late"}, headers=HX)
+    assert response.status_code == 409
+    assert "another editor deleted it" in response.content.decode()
+    assert response["HX-Retarget"] == "#annotate-status"
+    delete = editor_client.post(reverse("annotation_delete", args=[pk]), headers=HX)
+    assert delete.status_code == 409
+
+
+def test_delete_offers_undo_and_undo_restores_the_same_annotation(
+    editor_client, article, django_assert_num_queries
+):
+    speaker = make_speaker()
+    annotation = make_annotation(
+        article, 3, 9, "quote", speaker=speaker, note="n", tags=[make_tag("t")]
+    )
+    with django_assert_num_queries(12):
+        response = editor_client.post(
+            reverse("annotation_delete", args=[annotation.pk]), headers=HX
+        )
+    html = response.content.decode()
+    assert "Quote deleted." in html and "data-undo" in html
+    assert f'id="annotation-{annotation.pk}"' not in html
+    assert not Annotation.objects.exists()
+    with django_assert_num_queries(16):
+        response = editor_client.post(
+            reverse("annotation_restore", args=[annotation.pk]), headers=HX
+        )
+    assert response.status_code == 200
+    restored = Annotation.objects.get()
+    assert restored.pk == annotation.pk and restored.speaker == speaker
+    assert [t.name for t in restored.tags.all()] == ["t"] and restored.note == "n"
+    actions = list(AnnotationRevision.objects.order_by("id").values_list("action", flat=True))
+    assert actions == ["deleted", "restored"]
+    again = editor_client.post(reverse("annotation_restore", args=[annotation.pk]), headers=HX)
+    assert again.status_code == 409 and "nothing to restore" in again.content.decode()
+
+
+def test_article_history_offers_restore_for_deleted_annotations(editor_client, article):
+    create(editor_client, article, kind="highlight", **span(article, "today"))
+    annotation = Annotation.objects.get()
+    editor_client.post(reverse("annotation_delete", args=[annotation.pk]), headers=HX)
+    response = editor_client.get(reverse("article_history", args=[article.slug]))
+    html = response.content.decode()
+    assert "Deleted</strong> #" in html and "Restore “today”" in html
+    editor_client.post(reverse("annotation_restore", args=[annotation.pk]))
+    assert (
+        "Restore “"
+        not in editor_client.get(reverse("article_history", args=[article.slug])).content.decode()
+    )
+
+
+def test_the_article_page_shows_tools_to_editors_only(client, editor, article):
+    make_annotation(article, 0, 2)
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert "annotate.js" not in html and 'id="annotate-form"' not in html
+    client.force_login(make_user())
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert "annotate.js" not in html and "/delete/" not in html
+    client.force_login(editor)
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert "annotate.js" in html and 'id="annotate-form"' in html
+    assert 'id="annotation-actions-template"' in html
+    assert 'data-start="0"' in html
+
+
+def test_speaker_suggestions_match_names_and_aliases(editor_client):
+    make_speaker("Angela Merkel", aliases=["Kanzlerin"])
+    make_speaker("Olaf Scholz")
+    url = reverse("speaker_suggestions")
+    html = editor_client.get(url, {"speaker": "kanzler"}, headers=HX).content.decode()
+    assert 'value="Angela Merkel"' in html and "Scholz" not in html
+    html = editor_client.get(url, {"speaker": "ola"}, headers=HX).content.decode()
+    assert 'value="Olaf Scholz"' in html and "Merkel" not in html
+    assert editor_client.get(url, {"speaker": "%"}).content.decode().strip() == ""
+
+
+def test_tag_suggestions_complete_the_last_tag(editor_client):
+    make_tag("economy")
+    make_tag("elections")
+    html = editor_client.get(reverse("tag_suggestions"), {"tags": "war, ele"}).content.decode()
+    assert 'value="war, elections"' in html and "economy" not in html

@@ -1,0 +1,177 @@
+"""Tests for the admin's "Import source files" page."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from articles.models import Article, SourceFile
+from tests.factories import make_user
+from tests.test_services_imports import FIXTURES, SAMPLE, source
+
+pytestmark = pytest.mark.django_db
+
+URL = "/admin/articles/sourcefile/import/"
+
+
+@pytest.fixture
+def importer(client):
+    user = make_user(is_staff=True)
+    codenames = ["add_article", "view_article", "view_sourcefile"]
+    user.user_permissions.add(*Permission.objects.filter(codename__in=codenames))
+    client.force_login(user)
+    return client
+
+
+def upload(name: str, data: bytes) -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, data, content_type="application/octet-stream")
+
+
+def post(client, *files: tuple[str, bytes]):
+    return client.post(URL, {"files": [upload(name, data) for name, data in files]})
+
+
+def make_zip(entries: dict[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in entries.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+def test_the_url_has_its_admin_name():
+    assert reverse("admin:articles_sourcefile_import") == URL
+
+
+def test_it_shows_the_upload_form_with_a_multiple_file_input(importer):
+    response = importer.get(URL)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert '<input type="file" name="files" multiple' in html
+    assert 'enctype="multipart/form-data"' in html
+    assert "At most 5000 files per import" in html
+
+
+def test_it_sends_anonymous_visitors_to_the_admin_login(client):
+    response = client.get(URL)
+    assert response.status_code == 302
+    assert response["Location"].startswith("/admin/login/")
+
+
+def test_it_returns_403_for_staff_without_the_add_article_permission(client):
+    client.force_login(make_user(is_staff=True))
+    assert client.get(URL).status_code == 403
+    assert client.post(URL, {"files": [upload(*source(1))]}).status_code == 403
+    assert not SourceFile.objects.exists()
+
+
+def test_it_redirects_editors_who_are_not_staff_to_the_admin_login(client):
+    client.force_login(make_user(editor=True))
+    assert client.get(URL).status_code == 302
+
+
+def test_it_imports_several_files_and_shows_a_result_per_file(importer):
+    files = [(SAMPLE.name, SAMPLE.read_bytes()), source(1), ("empty.txt", b"")]
+    response = post(importer, *files)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "2 imported, 0 duplicates, 1 failed" in html
+    sample = Article.objects.get(outlet__name="Euronews")
+    assert reverse("admin:articles_article_change", args=[sample.pk]) in html
+    assert sample.get_absolute_url() in html
+    assert "file is empty" in html
+    for source_file in SourceFile.objects.all():
+        assert reverse("admin:articles_sourcefile_change", args=[source_file.pk]) in html
+    assert SourceFile.objects.filter(imported_by=response.wsgi_request.user).count() == 3
+
+
+def test_it_links_a_duplicate_to_the_existing_article(importer):
+    post(importer, source(1))
+    response = post(importer, ("again.txt", source(1)[1]))
+    article = Article.objects.get()
+    html = response.content.decode()
+    assert "0 imported, 1 duplicate, 0 failed" in html
+    assert "Already stored as" in html
+    assert reverse("admin:articles_article_change", args=[article.pk]) in html
+    assert SourceFile.objects.get(name="again.txt").article == article
+
+
+def test_it_expands_zip_archives(importer):
+    archive = make_zip({"a/story-1.txt": source(1)[1], "story-2.txt": source(2)[1]})
+    response = post(importer, ("batch.zip", archive))
+    html = response.content.decode()
+    assert "2 imported, 0 duplicates, 0 failed" in html
+    assert "batch.zip/a/story-1.txt" in html
+    assert Article.objects.count() == 2
+
+
+def test_a_zip_with_dot_dot_entries_shows_the_reason_and_imports_the_rest(importer):
+    archive = make_zip({"../evil.txt": source(1)[1], "good.txt": source(2)[1]})
+    html = post(importer, ("batch.zip", archive)).content.decode()
+    assert "unsafe path in the zip archive (&#x27;../evil.txt&#x27;)" in html
+    assert "1 imported, 0 duplicates, 1 failed" in html
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "reason"),
+    [
+        ("empty.txt", b"", "file is empty"),
+        ("fake.zip", b"not a zip at all", "not a valid zip archive"),
+        ("image.txt", (FIXTURES / "bad_png_renamed.txt").read_bytes(), "(PNG image)"),
+        ("bomb.zip", make_zip({"bomb.txt": b"\0" * 30_000_000}), "(a zip bomb?)"),
+    ],
+)
+def test_bad_uploads_get_a_reason_a_record_and_no_article(importer, name, data, reason):
+    response = post(importer, (name, data))
+    assert response.status_code == 200
+    assert reason in response.content.decode()
+    assert not Article.objects.exists()
+    assert SourceFile.objects.get().status == SourceFile.Status.FAILED
+
+
+def test_a_file_past_the_size_limit_is_refused_unread(importer, settings):
+    settings.IMPORT_MAX_FILE_BYTES = 100
+    html = post(importer, ("big.txt", b"x" * 101)).content.decode()
+    assert "file is too large (101 bytes; the limit is 100 bytes)" in html
+    assert bytes(SourceFile.objects.get().content) == b""
+
+
+def test_uploading_nothing_asks_for_a_file(importer):
+    response = importer.post(URL, {})
+    assert response.status_code == 200
+    assert "Choose at least one file to import." in response.content.decode()
+    assert not SourceFile.objects.exists()
+
+
+@pytest.mark.parametrize("count", [5, 50])
+def test_an_upload_costs_the_same_queries_whatever_its_size(
+    importer, count, django_assert_num_queries
+):
+    files = [source(n) for n in range(count)]
+    # Session, user, permissions (2) and the import's ten queries.
+    with django_assert_num_queries(14):
+        response = post(importer, *files)
+    assert f"{count} imported" in response.content.decode()
+
+
+@pytest.mark.parametrize("model", ["article", "sourcefile"])
+def test_the_article_and_source_file_lists_link_to_the_import_page(importer, model):
+    html = importer.get(f"/admin/articles/{model}/").content.decode()
+    assert f'href="{URL}"' in html
+    assert "Import source files" in html
+
+
+def test_the_lists_hide_the_link_from_staff_who_may_not_import(client):
+    user = make_user(is_staff=True)
+    user.user_permissions.add(Permission.objects.get(codename="view_article"))
+    client.force_login(user)
+    assert "Import source files" not in client.get("/admin/articles/article/").content.decode()
+
+
+def test_source_files_cannot_be_added_by_hand(importer, admin_client):
+    assert admin_client.get("/admin/articles/sourcefile/add/").status_code == 403

@@ -1,0 +1,97 @@
+"""The editors' speaker page: rename, aliases, merge."""
+
+import pytest
+from django.urls import reverse
+
+from articles.models import Annotation, Speaker
+from tests.factories import make_annotation, make_article, make_speaker, make_user
+
+pytestmark = pytest.mark.django_db
+HX = {"HX-Request": "true"}
+
+
+@pytest.fixture
+def editor_client(client):
+    client.force_login(make_user(editor=True))
+    return client
+
+
+def test_the_page_lists_speakers_with_quote_counts_and_filters(editor_client):
+    speaker = make_speaker("Angela Merkel", aliases=["Kanzlerin"])
+    make_annotation(make_article(), 0, 3, "quote", speaker=speaker)
+    make_speaker("Olaf Scholz")
+    html = editor_client.get(reverse("speakers_manage")).content.decode()
+    assert "Angela Merkel" in html and "Olaf Scholz" in html and 'value="Kanzlerin"' in html
+    fragment = editor_client.get(reverse("speakers_manage"), {"q": "kanzler"}, headers=HX)
+    html = fragment.content.decode()
+    assert "<html" not in html and "Angela Merkel" in html and "Scholz" not in html
+
+
+def test_the_page_takes_a_fixed_number_of_queries(editor_client, django_assert_num_queries):
+    for i in range(10):
+        make_speaker(f"Speaker {i}")
+    with django_assert_num_queries(4):
+        editor_client.get(reverse("speakers_manage"))
+
+
+def test_rename_and_aliases_answer_with_the_row(editor_client, django_assert_num_queries):
+    speaker = make_speaker("Jon Doe")
+    url = reverse("speaker_edit", args=[speaker.pk])
+    with django_assert_num_queries(10):
+        response = editor_client.post(
+            url, {"name": "John Doe", "aliases": "JD, jd, J. Doe"}, headers=HX
+        )
+    html = response.content.decode()
+    assert response.status_code == 200 and "Saved." in html and f'id="speaker-{speaker.pk}"' in html
+    speaker.refresh_from_db()
+    assert speaker.name == "John Doe" and speaker.aliases == ["JD", "J. Doe", "Jon Doe"]
+
+
+def test_a_rename_onto_an_existing_name_is_refused(editor_client):
+    make_speaker("Jane Roe")
+    speaker = make_speaker("Jane R.")
+    url = reverse("speaker_edit", args=[speaker.pk])
+    response = editor_client.post(url, {"name": "JANE ROE", "aliases": ""}, headers=HX)
+    assert response.status_code == 422
+    assert "merge the two instead" in response.content.decode()
+    speaker.refresh_from_db()
+    assert speaker.name == "Jane R."
+
+
+def test_merge_moves_quotes_and_answers_with_the_table(editor_client, django_assert_num_queries):
+    keep = make_speaker("Recep Tayyip Erdoğan")
+    duplicate = make_speaker("Erdogan")
+    article = make_article()
+    for i in range(3):
+        make_annotation(article, i, i + 2, "quote", speaker=duplicate)
+    url = reverse("speaker_merge", args=[duplicate.pk])
+    with django_assert_num_queries(16):  # the same for any number of quotes
+        response = editor_client.post(url, {"into": "recep tayyip erdoğan"}, headers=HX)
+    assert response.status_code == 200 and response["HX-Retarget"] == "#speaker-table"
+    assert "Merged into Recep Tayyip Erdoğan." in response.content.decode()
+    assert list(Speaker.objects.values_list("name", flat=True)) == ["Recep Tayyip Erdoğan"]
+    assert Annotation.objects.filter(speaker=keep).count() == 3
+
+
+def test_merge_into_an_unknown_speaker_is_refused(editor_client):
+    speaker = make_speaker("Someone")
+    url = reverse("speaker_merge", args=[speaker.pk])
+    response = editor_client.post(url, {"into": "Nobody"}, headers=HX)
+    assert response.status_code == 422 and "Unknown speaker “Nobody”" in response.content.decode()
+    assert Speaker.objects.count() == 1
+
+
+def test_without_htmx_the_page_redirects_with_a_message(editor_client):
+    speaker = make_speaker("Someone")
+    make_speaker("Other")
+    url = reverse("speaker_merge", args=[speaker.pk])
+    response = editor_client.post(url, {"into": "Other"}, follow=True)
+    assert "Merged into Other." in response.content.decode()
+
+
+def test_editing_a_speaker_merged_away_meanwhile_says_so(editor_client):
+    speaker = make_speaker("Gone")
+    url = reverse("speaker_edit", args=[speaker.pk])
+    speaker.delete()
+    response = editor_client.post(url, {"name": "Back", "aliases": ""}, headers=HX)
+    assert response.status_code == 422 and "no longer exists" in response.content.decode()
