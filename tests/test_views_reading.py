@@ -262,3 +262,10 @@ def test_unknown_article_is_a_404_in_the_site_style(client):
 
 def test_an_unknown_url_is_a_404_not_a_500(client):
     assert client.get("/no/such/page/").status_code == 404
+
+
+def test_the_500_page_renders_without_a_request_context():
+    from django.template.loader import render_to_string
+
+    html = render_to_string("500.html")
+    assert "Something went wrong" in html and '<html lang="en">' in html
