@@ -20,7 +20,7 @@ from django.contrib.postgres.search import (
     SearchVectorField,
 )
 from django.db import connection, models
-from django.db.models import Count, Exists, F, Max, OuterRef, Prefetch, Q, Subquery, Sum, Value
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Subquery, Value
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, JSONObject, Left, Lower
 from django.urls import reverse
@@ -49,6 +49,18 @@ SNIPPET_SOURCE_CHARS = 2000
 SNIPPET_START, SNIPPET_STOP = "\x02", "\x03"
 
 
+# Correlated with the outer articles_article row; see `for_reading_page`.
+ANNOTATION_VERSION_SQL = """
+SELECT concat(count(*), '-', md5(string_agg(concat_ws(
+    '|', an.id, an.status, an.kind, an.start, an."end", an.verdict, md5(an.note),
+    an.author_id, an.updated_at, s.name, s.slug,
+    (SELECT string_agg(concat(t.slug, '=', t.name), ',' ORDER BY t.id)
+       FROM articles_annotation_tags l JOIN articles_tag t ON t.id = l.tag_id
+      WHERE l.annotation_id = an.id)
+), ',' ORDER BY an.id)))
+FROM articles_annotation an LEFT JOIN articles_speaker s ON s.id = an.speaker_id
+WHERE an.article_id = articles_article.id
+"""
 FACET_NAMES = ("outlets", "years", "tags", "speakers", "kinds")
 FACETS_SQL = """
 WITH ids AS (SELECT DISTINCT unnest(%s::bigint[]) AS id),
@@ -443,32 +455,17 @@ class ArticleQuerySet(models.QuerySet):
         )
 
     def for_reading_page(self) -> ArticleQuerySet:
-        """The article with outlet and its annotations' version, in one query.
+        """The article with outlet and `annotation_version`, in one query.
 
-        `annotation_count` and `annotations_updated_at` (all statuses) change whenever an
-        annotation is added, edited, accepted or deleted, so rendered fragments can be
-        cached under them; the annotations themselves are loaded only on a miss.
+        The version is a digest of everything the page shows of its annotations (all
+        statuses): spans, kinds, statuses, verdicts, notes, authors, speakers and tags with
+        their names. Any change, saved or bulk-updated, changes it; so rendered fragments
+        can be cached under it and the annotations loaded only on a miss.
         """
-        annotations = Annotation.objects.filter(article=OuterRef("pk")).order_by().values("article")
         return (
             self.select_related("outlet")
             .defer("search_vector")
-            .annotate(
-                annotation_count=Coalesce(
-                    Subquery(annotations.annotate(n=Count("id")).values("n")), 0
-                ),
-                annotations_updated_at=Subquery(
-                    annotations.annotate(latest=Max("updated_at")).values("latest")
-                ),
-                # Tags can change without the annotation being saved: count and sum the links.
-                annotation_tags_checksum=Subquery(
-                    Annotation.tags.through.objects.filter(annotation__article=OuterRef("pk"))
-                    .order_by()
-                    .values("annotation__article")
-                    .annotate(sum=Count("id") * 1_000_003 + Sum("tag_id"))
-                    .values("sum")
-                ),
-            )
+            .annotate(annotation_version=RawSQL(ANNOTATION_VERSION_SQL, []))
         )
 
 

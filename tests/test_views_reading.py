@@ -4,7 +4,7 @@ import re
 import pytest
 from django.core.cache import cache
 
-from articles.models import Annotation, Article
+from articles.models import Annotation, Article, Speaker, Tag
 from articles.views.reading import article_page_context
 from tests.factories import make_annotation, make_article, make_speaker, make_tag, make_user
 
@@ -122,6 +122,22 @@ def test_a_change_to_the_annotations_is_shown_at_once(client):
     assert "#fresh tag" in client.get(article.get_absolute_url()).content.decode()
     first.delete()
     assert not MARK_ID.search(client.get(article.get_absolute_url()).content.decode())
+
+
+def test_bulk_updates_and_renames_are_shown_at_once(client):
+    article = make_article()
+    old, new = make_speaker("Old Name"), make_speaker("Someone Else")
+    tag = make_tag("before")
+    make_annotation(article, 0, 5, Annotation.Kind.QUOTE, speaker=old, tags=[tag])
+    url = article.get_absolute_url()
+    assert "Old Name" in client.get(url).content.decode()
+    # A speaker merge updates rows without saving them (updated_at stays).
+    Annotation.objects.filter(speaker=old).update(speaker=new)
+    assert "Someone Else" in client.get(url).content.decode()
+    Speaker.objects.filter(pk=new.pk).update(name="Renamed Speaker")
+    assert "Renamed Speaker" in client.get(url).content.decode()
+    Tag.objects.filter(pk=tag.pk).update(name="after")
+    assert "#after" in client.get(url).content.decode()
 
 
 def test_suggestions_are_not_shown_to_readers(client):

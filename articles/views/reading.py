@@ -21,9 +21,10 @@ from articles.rendering import Mark, render_annotation_items, render_body
 from articles.structured_data import article_json_ld
 
 PAGE_SIZE = 20
-# Rendered fragments are keyed by the annotations' version; the expiry only bounds how
-# long a renamed tag or speaker can show its old name.
-FRAGMENT_CACHE_SECONDS = 600
+# Rendered fragments are keyed by the article and its annotations' version (see
+# Article.objects.for_reading_page); the expiry bounds memory, and how long a renamed
+# author account keeps its old name on the page.
+FRAGMENT_CACHE_SECONDS = 3600
 
 
 class AnnotationFilter(forms.Form):
@@ -161,9 +162,7 @@ def _cache_key(request: HttpRequest, article: Article, filters: dict, suggestion
     parts = [
         article.pk,
         article.updated_at.isoformat(),
-        article.annotation_count,
-        article.annotations_updated_at.isoformat() if article.annotations_updated_at else "",
-        article.annotation_tags_checksum,
+        article.annotation_version,
         suggestions,
         sorted(filters.items()),
         request.get_host(),
@@ -188,7 +187,9 @@ def article_page_context(
     """
     if filters is None:
         filters = AnnotationFilter(request.GET).values()
-    versioned = hasattr(article, "annotation_count") and not hasattr(article, "reading_annotations")
+    versioned = hasattr(article, "annotation_version") and not hasattr(
+        article, "reading_annotations"
+    )
     key = _cache_key(request, article, filters, include_suggestions) if versioned else None
     fragments = cache.get(key) if key else None
     if fragments is None:
