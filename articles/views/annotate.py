@@ -25,7 +25,6 @@ from articles.services import annotations as service
 from articles.views.reading import AnnotationFilter, article_page_context
 
 SUGGESTION_LIMIT = 10
-CHANGE_FIELDS = ["kind", "status", "speaker", "verdict", "tags", "note"]
 
 
 def _changed(
@@ -93,15 +92,6 @@ def _saved_event(pk: int) -> str:
     return json.dumps({"annotation-saved": {"id": pk, "target": "body"}})
 
 
-def _revision_changes(revision: AnnotationRevision) -> list[tuple[str, object, object]]:
-    before, after = revision.before or {}, revision.after or {}
-    if not before or not after:
-        return []
-    return [
-        (f, before.get(f), after.get(f)) for f in CHANGE_FIELDS if before.get(f) != after.get(f)
-    ]
-
-
 @require_GET
 @vary_on_headers("HX-Request")
 @editor_required
@@ -114,7 +104,7 @@ def annotation_detail(request: HttpRequest, pk: int) -> HttpResponse:
         AnnotationRevision.objects.filter(annotation_id=pk).select_related("user")[:50]
     )
     for revision in revisions:
-        revision.changes = _revision_changes(revision)
+        revision.changes = service.revision_changes(revision)
     template = "articles/annotation_detail.html"
     if request.htmx:
         template += "#annotation-details"
@@ -224,7 +214,7 @@ def article_history(request: HttpRequest, slug: str) -> HttpResponse:
     alive = set(Annotation.objects.filter(pk__in=ids).values_list("pk", flat=True))
     restorable, seen = set(), set()
     for revision in revisions:  # newest first: the first row per annotation is its last change
-        revision.changes = _revision_changes(revision)
+        revision.changes = service.revision_changes(revision)
         if revision.annotation_id not in seen:
             seen.add(revision.annotation_id)
             if (
