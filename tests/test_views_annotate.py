@@ -379,3 +379,18 @@ def test_tag_suggestions_complete_the_last_tag(editor_client):
     make_tag("elections")
     html = editor_client.get(reverse("tag_suggestions"), {"tags": "war, ele"}).content.decode()
     assert 'value="war, elections"' in html and "economy" not in html
+
+
+def test_without_javascript_details_edit_and_delete_work_as_pages(editor_client, article):
+    annotation = make_annotation(article, 0, 2, "highlight")
+    details = editor_client.get(reverse("annotation_detail", args=[annotation.pk]))
+    assert "<div hx-disable>" in details.content.decode()  # no panel to swap into
+    edit_url = reverse("annotation_edit", args=[annotation.pk])
+    assert "<div hx-disable>" in editor_client.get(edit_url).content.decode()
+    response = editor_client.post(edit_url, {"kind": "highlight", "note": "plain"})
+    assert response.status_code == 302 and response["Location"].endswith(
+        f"#annotation-{annotation.pk}"
+    )
+    response = editor_client.post(reverse("annotation_delete", args=[annotation.pk]))
+    assert response.status_code == 302 and response["Location"] == article.get_absolute_url()
+    assert not Annotation.objects.exists()
