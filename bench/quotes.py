@@ -22,6 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from articles.importers import parse_source  # noqa: E402
 from articles.quotefinder import QuoteProposal, find_quotes  # noqa: E402
 
 TRIM = " \t\n\"'“”‘’«»‹›„‚.,;:!?…-–—()"
@@ -29,29 +30,8 @@ MATCH_SHARE = 0.7
 
 
 def sample_body(path: Path) -> str:
-    """Article body of a source file: blocks joined by a blank line.
-
-    STAND-IN until articles.importers.parse_source lands (ParsedArticle.body has this
-    shape). Skips the header blocks up to and including the 'Outlet (D Month YYYY)' line
-    and an optional short agency line; stops at the '<http' URL line or 'Kaynak/Source:'.
-    """
-    import re
-
-    text = path.read_text(encoding="utf-8").replace("\r\n", "\n")
-    blocks = [b.strip() for b in re.split(r"\n[ \t]*\n", text) if b.strip()]
-    i = next(
-        (k for k, blk in enumerate(blocks) if re.search(r"\(\d{1,2} \w+ \d{4}\)$", blk)),
-        3,
-    )
-    body = blocks[i + 1 :]
-    if body and len(body[0]) <= 40 and not re.search(r"[.!?\"”]$", body[0]):
-        body = body[1:]
-    out = []
-    for blk in body:
-        if blk.startswith("<http") or blk.startswith("Kaynak/Source:"):
-            break
-        out.append(blk)
-    return "\n\n".join(out)
+    """The article body exactly as the importer stores it (annotations point into it)."""
+    return parse_source(path.read_bytes(), path.name).body
 
 
 def _norm(s: str) -> str:

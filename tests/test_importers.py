@@ -6,6 +6,7 @@ import codecs
 import datetime
 import json
 import os
+import pickle
 import random
 import time
 from pathlib import Path
@@ -363,8 +364,15 @@ def test_outlet_missing_after_date():
         (b"Title\nThe standfirst.\n7.1.2020\nEuronews (7 January 2020)\n\nAP", "The standfirst."),
         (b"Title\n\n-\n7.1.2020\n\nEuronews (7 January 2020)\n\nAP", None),
         (b"Title\n7.1.2020\n\nEuronews (7 January 2020)\n\nAP", None),
+        (b"Title\n-\n\n7.1.2020\n\nEuronews (7 January 2020)\n\nAP", None),
     ],
-    ids=["all-glued", "title-summary-date-glued", "summary-date-glued", "title-date-glued"],
+    ids=[
+        "all-glued",
+        "title-summary-date-glued",
+        "summary-date-glued",
+        "title-date-glued",
+        "title-dash-glued",
+    ],
 )
 def test_header_without_blank_lines(header, summary):
     article = parse_source(header + b"\n\nBody text.\n\n<https://x.org/a>\n\nKaynak/Source:")
@@ -782,6 +790,18 @@ def test_parsed_article_is_frozen(sample):
         sample.title = "x"  # type: ignore[misc]
     with pytest.raises(AttributeError):
         sample.blocks[0].start = 3  # type: ignore[misc]
+
+
+def test_bom_only_is_empty():
+    assert error(codecs.BOM_UTF8).message == "file is empty"
+
+
+def test_results_and_errors_pickle_for_worker_processes(sample):
+    assert pickle.loads(pickle.dumps(sample)) == sample
+    with pytest.raises(ParseError) as info:
+        parse_source(source(date="31.02.2020"), filename="x.txt")
+    copy = pickle.loads(pickle.dumps(info.value))
+    assert (copy.message, copy.line, copy.filename) == (info.value.message, 5, "x.txt")
 
 
 def test_parse_error_is_value_error_with_line():

@@ -1,22 +1,50 @@
+import json
 import re
 
 import pytest
+from django.core.cache import cache
 
-from articles.models import Annotation
-from tests.factories import make_annotation, make_article, make_speaker
+from articles.models import Annotation, Article
+from articles.views.reading import article_page_context
+from tests.factories import make_annotation, make_article, make_speaker, make_tag, make_user
 
 pytestmark = pytest.mark.django_db
 
 
-def test_home_lists_articles_with_counts(client):
+MARK_ID = re.compile(r' id="annotation-\d+"')
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    cache.clear()
+
+
+def json_ld(html: str) -> dict:
+    match = re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
+    return json.loads(match.group(1))
+
+
+def test_home_lists_articles_with_counts_and_tags(client):
     article = make_article(title="Pentagon denies plans")
-    make_annotation(article, 0, 5, Annotation.Kind.QUOTE, speaker=make_speaker())
+    tag = make_tag("Iraq")
+    make_annotation(article, 0, 5, Annotation.Kind.QUOTE, speaker=make_speaker(), tags=[tag])
     make_annotation(article, 6, 9, Annotation.Kind.CLAIM)
-    response = client.get("/")
-    html = response.content.decode()
+    make_annotation(article, 10, 12, Annotation.Kind.CLAIM, status=Annotation.Status.SUGGESTED)
+    html = client.get("/").content.decode()
     assert "Pentagon denies plans" in html
-    assert "1 quote " in html and "1 claim" in html
-    assert "<input" not in html or 'name="q"' in html
+    assert re.search(r"1 quote\b", html) and re.search(r"1 claim\b", html)
+    assert 'href="/tags/iraq/">#Iraq</a>' in html
+    assert 'name="q"' in html and 'action="/search/"' in html
+
+
+def test_home_paginates(client):
+    for i in range(23):
+        make_article(title=f"Story {i:02d}")
+    first = client.get("/").content.decode()
+    assert first.count('class="story"') == 20 and 'rel="next"' in first
+    second = client.get("/?page=2").content.decode()
+    assert second.count('class="story"') == 3 and "Page 2 of 2" in second
+    assert client.get("/?page=banana").status_code == 200
 
 
 def test_home_takes_a_fixed_number_of_queries(client, django_assert_num_queries):
@@ -25,7 +53,9 @@ def test_home_takes_a_fixed_number_of_queries(client, django_assert_num_queries)
     with django_assert_num_queries(2):
         client.get("/")
     for _ in range(10):
-        make_annotation(make_article(), 0, 4)
+        article = make_article()
+        make_annotation(article, 0, 4, tags=[make_tag()])
+        make_annotation(article, 5, 9, Annotation.Kind.QUOTE)
     with django_assert_num_queries(2):
         client.get("/")
 
@@ -35,26 +65,197 @@ def test_home_serves_the_list_fragment_to_htmx(client):
     response = client.get("/", headers={"HX-Request": "true"})
     html = response.content.decode()
     assert "Only in the fragment" in html
-    assert "<html" not in html
+    assert "<html" not in html and html.lstrip().startswith('<section id="article-list"')
     assert "HX-Request" in response["Vary"]
+
+
+def test_article_page_shows_the_header_and_marks(client):
+    article = make_article(
+        title="A title", summary="The summary", agency="AP", original_url="https://ex.org/a"
+    )
+    make_annotation(article, 2, 7, Annotation.Kind.QUOTE)
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert "<h1" in html and "A title" in html and "The summary" in html
+    assert "AP" in html and 'href="https://ex.org/a"' in html
+    assert "<title>A title ·" in html and '<meta name="description" content="The summary">' in html
+    assert '<div id="article-body" class="article-body"><p data-start="0">' in html
+    assert '<h2 data-start="' in html
+    assert 'id="annotation-list"' in html and 'id="note-' in html
 
 
 def test_article_page_renders_marks_in_a_fixed_number_of_queries(client, django_assert_num_queries):
     article = make_article()
+    speaker, tag = make_speaker(), make_tag()
     for i in range(20):
-        make_annotation(article, i, i + 10)
+        kind = [Annotation.Kind.QUOTE, Annotation.Kind.CLAIM, Annotation.Kind.HIGHLIGHT][i % 3]
+        make_annotation(
+            article,
+            i,
+            i + 10,
+            kind,
+            speaker=speaker if kind == "quote" else None,
+            tags=[tag],
+            author=make_user(),
+        )
+    # Article with its annotations' version, then the annotations and their tags.
     with django_assert_num_queries(3):
         response = client.get(article.get_absolute_url())
-    assert len(re.findall(r'id="annotation-\d', response.content.decode())) == 20
+    assert len(MARK_ID.findall(response.content.decode())) == 20
+    # Nothing changed: the rendered fragments come from the cache.
+    with django_assert_num_queries(1):
+        again = client.get(article.get_absolute_url())
+    main = lambda r: r.content.decode().split('<main id="main"')[1]  # noqa: E731
+    assert main(again) == main(response)
+
+
+def test_a_change_to_the_annotations_is_shown_at_once(client):
+    article = make_article()
+    first = make_annotation(article, 0, 5, Annotation.Kind.CLAIM)
+    client.get(article.get_absolute_url())
+    first.verdict = Annotation.Verdict.FALSE
+    first.save()
+    assert "Verdict: False" in client.get(article.get_absolute_url()).content.decode()
+    first.tags.add(make_tag("fresh tag"))
+    assert "#fresh tag" in client.get(article.get_absolute_url()).content.decode()
+    first.delete()
+    assert not MARK_ID.search(client.get(article.get_absolute_url()).content.decode())
 
 
 def test_suggestions_are_not_shown_to_readers(client):
     article = make_article()
     make_annotation(article, 0, 5, status=Annotation.Status.SUGGESTED)
-    assert not re.search(
-        r'id="annotation-\d', client.get(article.get_absolute_url()).content.decode()
+    assert not MARK_ID.search(client.get(article.get_absolute_url()).content.decode())
+
+
+def test_the_context_can_include_suggestions_for_editors(rf):
+    article = make_article()
+    make_annotation(article, 0, 5, Annotation.Kind.QUOTE, status=Annotation.Status.SUGGESTED)
+    make_annotation(article, 8, 12)
+    loaded = Article.objects.for_reading(include_suggestions=True).get(pk=article.pk)
+    context = article_page_context(rf.get("/"), loaded, include_suggestions=True)
+    assert 'class="ann ann-quote is-suggested"' in context["body_html"]
+    assert "(suggestion)" in context["annotation_items"]
+    plain = article_page_context(rf.get("/"), Article.objects.for_reading().get(pk=article.pk))
+    assert "is-suggested" not in plain["body_html"]
+    assert plain["annotation_total"] == 1
+
+
+def test_the_context_reloads_an_article_without_annotations(rf, django_assert_num_queries):
+    article = make_article()
+    make_annotation(article, 0, 5)
+    with django_assert_num_queries(2):
+        context = article_page_context(rf.get("/"), article)
+    assert context["annotation_total"] == 1
+
+
+def test_filters_show_only_matching_marks(client):
+    article = make_article()
+    esper, milley = make_speaker("Mark Esper"), make_speaker("Mark Milley")
+    iraq = make_tag("Iraq")
+    make_annotation(article, 0, 5, Annotation.Kind.QUOTE, speaker=esper, tags=[iraq])
+    make_annotation(article, 6, 10, Annotation.Kind.QUOTE, speaker=milley)
+    make_annotation(article, 11, 15, Annotation.Kind.CLAIM, tags=[iraq])
+    url = article.get_absolute_url()
+
+    def marks(query: str) -> int:
+        html = client.get(url + query).content.decode()
+        body = html.split('id="article-body"')[1].split("</div>")[0]
+        return len(re.findall(r' id="annotation-\d+"', body))
+
+    assert marks("") == 3
+    assert marks("?kind=quote") == 2
+    assert marks("?kind=claim") == 1
+    assert marks("?speaker=mark-esper") == 1
+    assert marks("?tag=iraq") == 2
+    assert marks("?tag=iraq&kind=quote") == 1
+    assert marks("?kind=nonsense") == 3  # an invalid filter is not applied, never a 500
+    html = client.get(url + "?kind=quote").content.decode()
+    assert 'id="filter-kind-quote" href="/articles/' in html
+    assert re.search(r'id="filter-kind-quote"[^>]*aria-current="true"', html)
+    assert "2 of 3 annotations shown" in html
+
+
+def test_filters_answer_htmx_with_the_reading_fragment(client):
+    article = make_article()
+    make_annotation(article, 0, 5, Annotation.Kind.QUOTE)
+    response = client.get(
+        article.get_absolute_url() + "?kind=quote",
+        headers={"HX-Request": "true", "HX-Target": "reading"},
     )
+    html = response.content.decode()
+    assert html.lstrip().startswith('<div id="reading"')
+    assert "<html" not in html and 'id="article-body"' in html and 'id="annotation-list"' in html
+    assert "HX-Request" in response["Vary"]
 
 
-def test_unknown_article_is_404(client):
-    assert client.get("/articles/nope/").status_code == 404
+def test_annotation_details_name_speaker_verdict_tags_note_author(client):
+    article = make_article()
+    editor = make_user("sam", first_name="Sam", last_name="Editor")
+    make_annotation(
+        article,
+        0,
+        7,
+        Annotation.Kind.QUOTE,
+        speaker=make_speaker("Mark Esper"),
+        tags=[make_tag("Defence")],
+        note="Said <on> Monday",
+        author=editor,
+    )
+    make_annotation(article, 8, 12, Annotation.Kind.CLAIM, verdict=Annotation.Verdict.MOSTLY_FALSE)
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert 'by <a href="/speakers/mark-esper/">Mark Esper</a>' in html
+    assert 'href="/tags/defence/">#Defence</a>' in html
+    assert "Said &lt;on&gt; Monday" in html
+    assert "Sam Editor" in html
+    assert "Verdict: Mostly false" in html
+
+
+def test_structured_data_has_the_article_and_a_claim_review_per_judged_claim(client):
+    article = make_article(
+        title="Pentagon denies", original_url="https://www.euronews.com/x", summary="S"
+    )
+    body = article.body
+    make_annotation(article, 0, 30, Annotation.Kind.QUOTE, speaker=make_speaker("Mark Esper"))
+    claim = make_annotation(article, 2, 20, Annotation.Kind.CLAIM, verdict="false")
+    make_annotation(article, 40, 50, Annotation.Kind.CLAIM, verdict="unverifiable")
+    make_annotation(article, 51, 60, Annotation.Kind.CLAIM)  # no verdict yet: no review
+    graph = json_ld(client.get(article.get_absolute_url()).content.decode())["@graph"]
+    assert graph[0]["@type"] == "NewsArticle" and graph[0]["headline"] == "Pentagon denies"
+    reviews = [item for item in graph if item["@type"] == "ClaimReview"]
+    assert len(reviews) == 2
+    first = reviews[0]
+    assert first["claimReviewed"] == body[2:20]
+    assert first["reviewRating"]["alternateName"] == "False"
+    assert first["reviewRating"]["ratingValue"] == 1
+    assert first["itemReviewed"]["@type"] == "Claim"
+    assert first["itemReviewed"]["author"]["name"] == "Mark Esper"
+    assert first["itemReviewed"]["appearance"]["url"] == "https://www.euronews.com/x"
+    assert first["url"].endswith(f"#annotation-{claim.id}")
+    assert "ratingValue" not in reviews[1]["reviewRating"]
+    assert "author" not in reviews[1]["itemReviewed"]
+
+
+def test_structured_data_cannot_close_the_script_element(client):
+    article = make_article(title="</script><script>alert(1)</script>")
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert "<script>alert(1)" not in html
+
+
+def test_editor_tools_hook_is_included_for_editors_only(client):
+    article = make_article()
+    client.force_login(make_user(editor=True))
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert "Signed in as" in html
+    client.logout()
+    assert client.get(article.get_absolute_url()).status_code == 200
+
+
+def test_unknown_article_is_a_404_in_the_site_style(client):
+    response = client.get("/articles/nope/")
+    assert response.status_code == 404
+    html = response.content.decode()
+    assert "We can’t find that page" in html and 'class="site-header"' in html
+
+
+def test_an_unknown_url_is_a_404_not_a_500(client):
+    assert client.get("/no/such/page/").status_code == 404

@@ -177,6 +177,9 @@ def _parse_header(
     first = blocks[0]
     if _DATE_LIKE.fullmatch(first.first()):
         raise ParseError("no title before the date line", line=first.lineno)
+    if date_index == 1 and len(first.lines) > 1 and first.lines[-1].strip() == "-":
+        # "Title\n-" with no blank line: the dash is the summary marker, not the title's.
+        first = _Block(first.lines[:-1], first.lineno)
     title = first.text.strip()
     if title == "-":
         raise ParseError("the title is missing ('-' in its place)", line=first.lineno)

@@ -79,6 +79,8 @@ def _parse(data: bytes, filename: str) -> ParsedArticle:
     if not data:
         raise ParseError("file is empty")
     text, encoding = decode_text(data)
+    if not text:
+        raise ParseError("file is empty")  # a byte-order mark and nothing else
     if not text.strip():
         raise ParseError("file contains only whitespace")
 

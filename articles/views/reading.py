@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from urllib.parse import urlencode
 
 from django import forms
 from django.core.cache import cache
@@ -10,6 +11,8 @@ from django.core.paginator import Paginator
 from django.db.models import prefetch_related_objects
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
@@ -45,26 +48,75 @@ def _matches(annotation: Annotation, filters: dict[str, str]) -> bool:
     return "tag" not in filters or any(t.slug == filters["tag"] for t in annotation.tags.all())
 
 
-def _filter_options(annotations: list[Annotation]) -> dict[str, list]:
-    """Kinds, speakers and tags present: (value, label, how many marks each would show)."""
+def _filter_options(
+    annotations: list[Annotation], filters: dict[str, str], base_url: str
+) -> dict[str, list[dict]]:
+    """The filter links: kinds, speakers and tags present, with how many marks each shows.
+
+    Each link toggles its value on top of the other filters; hrefs are built here once
+    (the page is cached per filter) instead of per link in the template.
+    """
     kinds: dict[str, int] = {}
     tags: dict[str, list] = {}
     speakers: dict[str, list] = {}
     for a in annotations:
         kinds[a.kind] = kinds.get(a.kind, 0) + 1
         for tag in a.tags.all():
-            tags.setdefault(tag.slug, [tag.slug, tag.name, 0])[2] += 1
+            tags.setdefault(tag.slug, [tag.name, 0])[1] += 1
         if a.speaker is not None:
-            speakers.setdefault(a.speaker.slug, [a.speaker.slug, a.speaker.name, 0])[2] += 1
+            speakers.setdefault(a.speaker.slug, [a.speaker.name, 0])[1] += 1
+
+    def link(field: str, value: str, label: str, count: int) -> dict:
+        current = filters.get(field, "") == value
+        wanted = {**filters, field: "" if current and value else value}
+        query = urlencode({k: v for k, v in sorted(wanted.items()) if v})
+        return {
+            "id": f"filter-{field}-{value or 'all'}",
+            "href": f"{base_url}?{query}" if query else base_url,
+            "label": label,
+            "count": count,
+            "current": current,
+        }
+
+    kind_links = [link("kind", "", "All", len(annotations))] + [
+        link("kind", value, f"{label}s", kinds[value])
+        for value, label in Annotation.Kind.choices
+        if value in kinds
+    ]
+    by_name = lambda item: item[1][0].lower()  # noqa: E731
     return {
-        "kinds": [
-            (value, label, kinds[value])
-            for value, label in Annotation.Kind.choices
-            if value in kinds
+        "kinds": kind_links,
+        "speakers": [
+            link("speaker", slug, name, n)
+            for slug, (name, n) in sorted(speakers.items(), key=by_name)
         ],
-        "tags": sorted(map(tuple, tags.values()), key=lambda item: item[1].lower()),
-        "speakers": sorted(map(tuple, speakers.values()), key=lambda item: item[1].lower()),
+        "tags": [
+            link("tag", slug, f"#{name}", n)
+            for slug, (name, n) in sorted(tags.items(), key=by_name)
+        ],
     }
+
+
+CURRENT = ' aria-current="true"'
+FILTER_GROUPS = {"kinds": "Kind", "speakers": "Speaker", "tags": "Tag"}
+
+
+def _filter_links_html(options: dict[str, list[dict]]) -> SafeString:
+    """The filter groups as HTML lists (string joins: an article can name hundreds)."""
+    groups = []
+    for group, links in options.items():
+        if not links:
+            continue
+        items = "".join(
+            f'<li><a id="{escape(f["id"])}" href="{escape(f["href"])}" hx-get="{escape(f["href"])}"'
+            f"{CURRENT if f['current'] else ''}>{escape(f['label'])} "
+            f'<span class="count">{f["count"]}</span></a></li>'
+            for f in links
+        )
+        groups.append(
+            f'<ul class="filter-group" aria-label="{FILTER_GROUPS[group]}">{items}</ul>\n'
+        )
+    return mark_safe("".join(groups))  # noqa: S308 - every value is escaped above
 
 
 def _annotated_fragments(
@@ -98,7 +150,9 @@ def _annotated_fragments(
         "annotation_items": render_annotation_items(shown),
         "annotation_shown": len(shown),
         "annotation_total": len(everything),
-        "filter_options": _filter_options(everything),
+        "filter_links": _filter_links_html(
+            _filter_options(everything, filters, article.get_absolute_url())
+        ),
         "structured_data": article_json_ld(article, published, page_url),
     }
 

@@ -1,0 +1,56 @@
+import datetime
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from articles.models import Annotation
+from tests.factories import make_annotation, make_article, make_tag
+
+pytestmark = pytest.mark.django_db
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+def entries(response) -> list[str]:
+    assert response["Content-Type"].startswith("application/atom+xml")
+    root = ET.fromstring(response.content)
+    assert root.tag == f"{ATOM}feed"
+    return [entry.find(f"{ATOM}title").text for entry in root.findall(f"{ATOM}entry")]
+
+
+def test_latest_feed_lists_the_newest_articles_first(client):
+    make_article(title="Older", published_on=datetime.date(2020, 1, 1))
+    make_article(title="Newer", published_on=datetime.date(2021, 1, 1), summary="The gist")
+    response = client.get("/feeds/latest/")
+    assert entries(response) == ["Newer", "Older"]
+    assert b"The gist" in response.content
+    assert b"/articles/" in response.content
+
+
+def test_tag_feed_lists_only_stories_tagged(client):
+    tag = make_tag("Iraq")
+    tagged = make_article(title="Tagged")
+    make_annotation(tagged, 0, 5, Annotation.Kind.QUOTE, tags=[tag])
+    make_article(title="Not tagged")
+    response = client.get("/tags/iraq/feed/")
+    assert entries(response) == ["Tagged"]
+    assert b"stories tagged Iraq" in response.content
+
+
+def test_feeds_take_a_fixed_number_of_queries(client, django_assert_num_queries):
+    tag = make_tag("t")
+    for _ in range(5):
+        make_annotation(make_article(), 0, 5, tags=[tag])
+    with django_assert_num_queries(1):
+        client.get("/feeds/latest/")
+    with django_assert_num_queries(2):
+        client.get("/tags/t/feed/")
+
+
+def test_unknown_tag_feed_is_404(client):
+    assert client.get("/tags/nope/feed/").status_code == 404
+
+
+def test_home_and_tag_pages_advertise_their_feeds(client):
+    make_tag("t")
+    assert b'type="application/atom+xml"' in client.get("/").content
+    assert b'href="/tags/t/feed/"' in client.get("/tags/t/").content

@@ -1,0 +1,142 @@
+import datetime
+
+import pytest
+
+from articles.models import Annotation
+from tests.factories import make_annotation, make_article, make_outlet, make_speaker, make_tag
+
+pytestmark = pytest.mark.django_db
+
+
+def titles(html: str) -> list[str]:
+    import re
+
+    return re.findall(r'class="story-title"><a href="[^"]+">([^<]+)</a>', html)
+
+
+def test_the_empty_search_page_explains_and_suggests_tags(client, django_assert_num_queries):
+    make_annotation(make_article(), 0, 5, tags=[make_tag("Elections")])
+    with django_assert_num_queries(1):
+        html = client.get("/search/").content.decode()
+    assert 'name="q"' in html and "Type a few words" in html
+    assert 'href="/tags/elections/">#Elections</a>' in html
+
+
+def test_titles_rank_above_bodies(client):
+    make_article(title="Budget talks", body="The minister spoke about schools.")
+    make_article(title="Schools reopen", body="Pupils return to class.")
+    html = client.get("/search/?q=schools").content.decode()
+    assert titles(html) == ["Schools reopen", "Budget talks"]
+    assert "2 stories match “schools”" in html
+
+
+def test_it_finds_annotation_notes_and_speaker_names(client):
+    noted = make_article(title="Noted story", body="Nothing to see here.")
+    make_annotation(noted, 0, 7, note="Contradicted by the ministry's own figures")
+    quoted = make_article(title="Quoted story", body="Someone said something.")
+    make_annotation(quoted, 0, 7, Annotation.Kind.QUOTE, speaker=make_speaker("Mark Esper"))
+    hidden = make_article(title="Suggested only", body="Nothing either.")
+    make_annotation(hidden, 0, 7, note="ministry", status=Annotation.Status.SUGGESTED)
+    assert titles(client.get("/search/?q=ministry").content.decode()) == ["Noted story"]
+    assert titles(client.get("/search/?q=esper").content.decode()) == ["Quoted story"]
+
+
+def test_snippets_highlight_the_matches_and_escape_the_text(client):
+    make_article(title="A story", body="The troops & tanks <b>bold</b> withdrew after.")
+    html = client.get("/search/?q=troops").content.decode()
+    assert "<mark>troops</mark>" in html
+    assert "<mark>troops</mark> &amp; tanks" in html and "<b>" not in html
+
+
+def test_facets_count_and_narrow(client):
+    euronews, bbc = make_outlet("Euronews"), make_outlet("BBC")
+    iraq = make_tag("Iraq")
+    esper = make_speaker("Mark Esper")
+    first = make_article(
+        title="Troops one", outlet=euronews, published_on=datetime.date(2020, 1, 7)
+    )
+    make_annotation(first, 0, 5, Annotation.Kind.QUOTE, speaker=esper, tags=[iraq])
+    second = make_article(title="Troops two", outlet=bbc, published_on=datetime.date(2021, 3, 1))
+    make_annotation(second, 0, 5, Annotation.Kind.CLAIM, verdict="false")
+    make_article(title="Troops three", outlet=bbc, published_on=datetime.date(2021, 5, 1))
+    html = client.get("/search/?q=troops").content.decode()
+    assert '?q=troops&amp;outlet=bbc">BBC</a> <span class="count">2</span>' in html
+    assert '?q=troops&amp;outlet=euronews">Euronews</a> <span class="count">1</span>' in html
+    assert '>2021</a> <span class="count">2</span>' in html
+    assert '>#Iraq</a> <span class="count">1</span>' in html
+    assert '>Mark Esper</a> <span class="count">1</span>' in html
+    assert '>Claims</a> <span class="count">1</span>' in html
+    assert set(titles(client.get("/search/?q=troops&outlet=bbc").content.decode())) == {
+        "Troops two",
+        "Troops three",
+    }
+    assert titles(client.get("/search/?q=troops&tag=iraq").content.decode()) == ["Troops one"]
+    assert titles(client.get("/search/?q=troops&speaker=mark-esper").content.decode()) == [
+        "Troops one"
+    ]
+    assert titles(client.get("/search/?q=troops&kind=claim").content.decode()) == ["Troops two"]
+    dated = client.get("/search/?q=troops&since=2021-01-01&until=2021-03-31").content.decode()
+    assert titles(dated) == ["Troops two"]
+
+
+def test_a_bad_date_is_reported_and_left_out(client):
+    make_article(title="Troops")
+    response = client.get("/search/?q=troops&since=yesterday")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "the wrong one was left out" in html and titles(html) == ["Troops"]
+
+
+def test_an_empty_result_says_so_and_suggests(client):
+    make_article(title="Troops")
+    make_annotation(make_article(), 0, 5, tags=[make_tag("Iraq")])
+    html = client.get("/search/?q=zebras").content.decode()
+    assert "Nothing matches “zebras”" in html
+    assert "fewer or more general words" in html and "#Iraq" in html
+    narrowed = client.get("/search/?q=troops&outlet=nowhere").content.decode()
+    assert "with these filters" in narrowed and "Search again without the filters" in narrowed
+
+
+def test_search_syntax_never_breaks_the_page(client):
+    make_article(title="Troops")
+    for q in ['"unclosed', "a & b | !c", "-", "or or", "(", "’", "x" * 200, "\\"]:
+        assert client.get("/search/", {"q": q}).status_code == 200
+
+
+def test_search_takes_a_fixed_number_of_queries(client, django_assert_num_queries):
+    tag, speaker = make_tag("t"), make_speaker("Someone")
+
+    def grow():
+        for _ in range(5):
+            article = make_article(title="Troops withdraw")
+            make_annotation(article, 0, 5, Annotation.Kind.QUOTE, speaker=speaker, tags=[tag])
+            make_annotation(article, 6, 9, Annotation.Kind.CLAIM, note="troops")
+
+    for _ in range(2):
+        grow()
+        # Count, page, snippets, then one grouped query per facet (outlet, year, tag,
+        # speaker, kind).
+        with django_assert_num_queries(8):
+            client.get("/search/?q=troops")
+        with django_assert_num_queries(8):
+            client.get("/search/?q=troops&tag=t&kind=quote", headers={"HX-Request": "true"})
+    # No match: the count, then the suggested tags.
+    with django_assert_num_queries(2):
+        client.get("/search/?q=zebras")
+
+
+def test_htmx_gets_the_results_fragment_only(client):
+    make_article(title="Troops")
+    response = client.get(
+        "/search/?q=troops", headers={"HX-Request": "true", "HX-Target": "search-results"}
+    )
+    html = response.content.decode()
+    assert html.lstrip().startswith('<div id="search-results"')
+    assert "<html" not in html and 'id="q"' not in html
+    assert "HX-Request" in response["Vary"]
+
+
+def test_the_search_box_searches_as_you_type_through_htmx(client):
+    html = client.get("/search/").content.decode()
+    assert 'hx-trigger="input changed delay:300ms from:#q' in html
+    assert 'hx-target="#search-results"' in html and 'hx-push-url="true"' in html
