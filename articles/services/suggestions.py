@@ -14,13 +14,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, transaction
-from django.utils import timezone
+from django.db import IntegrityError, transaction
 
 from articles.models import Annotation, AnnotationRevision, Article, Speaker
 from articles.quotefinder import find_quotes
-from articles.services.annotations import _record as record_revision
-from articles.services.annotations import snapshot
+from articles.services.annotations import annotation_snapshot, revision_record
 from articles.services.speakers import speaker_create, speaker_find
 
 
@@ -116,22 +114,11 @@ def suggestions_propose_bulk(*, articles: Sequence[Article], fresh: bool = False
 
 
 def _store(suggestions: list[Annotation]) -> None:
-    """One COPY for all of them: an import chunk can carry thousands of suggestions, and
-    COPY takes a tenth of the time of the multi-row INSERTs bulk_create would build."""
-    if not suggestions:
-        return
-    quote = connection.ops.quote_name
-    fields = [f for f in Annotation._meta.concrete_fields if not f.primary_key]
-    sql = (
-        f"COPY {quote(Annotation._meta.db_table)} "
-        f"({', '.join(quote(f.column) for f in fields)}) FROM STDIN"
-    )
-    now = timezone.now()
-    # One statement is atomic by itself; Django logs COPY, so query-count tests see it.
-    with connection.cursor() as cursor, cursor.copy(sql) as copy:
-        for suggestion in suggestions:
-            suggestion.created_at = suggestion.updated_at = now
-            copy.write_row([getattr(suggestion, f.attname) for f in fields])
+    """One COPY for all of them, through the importer's: a chunk of imports can carry
+    thousands of suggestions."""
+    from articles.services.imports import _copy_rows  # imports calls this module
+
+    _copy_rows(suggestions)
 
 
 def _taken_by_article(
@@ -304,12 +291,10 @@ def speaker_get_or_create(*, name: str) -> Speaker:
 
 def _snapshot(annotation: Annotation) -> dict:
     # Suggestions carry no tags: spare the query the annotating snapshot would make.
-    values = snapshot(annotation, tags=())
+    values = annotation_snapshot(annotation, tags=())
     values["proposed_speaker"] = annotation.proposed_speaker
     return values
 
 
 def _record(annotation: Annotation, action: str, before: dict, user) -> None:
-    record_revision(
-        annotation.pk, annotation.article_id, action, user, before, _snapshot(annotation)
-    )
+    revision_record(annotation, action, user, before, _snapshot(annotation))
