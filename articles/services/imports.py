@@ -243,6 +243,9 @@ def _store_chunk(pending: list[_Pending], user) -> list[ImportResult]:
     # Files first: articles point at them, and they at the articles (the foreign keys are
     # checked at commit, so the order within the transaction does not matter).
     _copy_rows([r.source_file for r in results])
+    # The chunk's new articles, complete with ids, outlet and body, still inside its
+    # transaction: where work that must happen with every import (such as proposing
+    # quotes) belongs.
     new_articles = [results[i].article for i in new_indexes]
     _copy_rows(new_articles)
     return results
