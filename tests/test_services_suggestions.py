@@ -329,8 +329,9 @@ def test_an_import_chunk_with_quotes_costs_the_same_queries_whatever_its_size(
     files = [
         (f"{n}.txt", SOURCE.replace("collapse", f"collapse {n}").encode()) for n in range(count)
     ]
-    # The import's ten (savepoint pair included), then speakers and one COPY.
-    with django_assert_num_queries(12):
+    # The import's eleven for files without a URL (savepoint pair included), then the
+    # speakers and one COPY of the suggestions.
+    with django_assert_num_queries(13):
         source_files_import(files=files, batch_size=100)
     assert Annotation.objects.suggested().count() == count
 
