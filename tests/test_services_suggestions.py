@@ -383,3 +383,29 @@ def test_two_editors_deciding_at_once_one_wins_and_the_other_is_told():
     }
     assert AnnotationRevision.objects.filter(annotation_id=pk).count() == 1
     assert Annotation.objects.get(pk=pk).status in {"published", "rejected"}
+
+
+def test_a_backfill_imports_without_quotes_and_proposes_them_later(tmp_path):
+    (tmp_path / "a.txt").write_text(SOURCE, encoding="utf-8")
+    call_command("import_articles", str(tmp_path), no_quotes=True, stdout=io.StringIO())
+    assert not Annotation.objects.exists()
+    out = io.StringIO()
+    call_command("propose_quotes", stdout=out)
+    assert out.getvalue().strip() == "1 suggestion stored for 1 article."
+    assert Annotation.objects.suggested().get().exact == "We are not going anywhere,"
+    slug = Annotation.objects.get().article.slug
+    out = io.StringIO()
+    call_command("propose_quotes", slug, stdout=out)
+    assert out.getvalue().strip() == "0 suggestions stored for 1 article."
+
+
+def test_propose_quotes_names_unknown_slugs():
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="no article with the slug nope"):
+        call_command("propose_quotes", "nope", stdout=io.StringIO())
+
+
+def test_the_import_service_can_leave_quotes_for_later():
+    source_files_import(files=[("a.txt", SOURCE.encode())], propose_quotes=False)
+    assert not Annotation.objects.exists()

@@ -2,8 +2,7 @@
 
 Files are handled in chunks. A chunk costs a fixed handful of queries whatever its size
 (one duplicate lookup, one outlet lookup, one slug check, one to allocate ids, one COPY
-each for source files and articles; two more when it brings new outlets; one speaker lookup
-and one COPY for the quote finder's suggestions), and is stored
+each for source files and articles; two more when it brings new outlets), and is stored
 in one transaction. If that transaction fails (another import stored the same article a moment
 earlier, say), the chunk is stored again file by file, each in its own savepoint, so one
 bad file never costs the others and never leaves half an article behind.
@@ -73,12 +72,17 @@ def source_files_import(
     batch_size: int = 500,
     limits: ImportLimits | None = None,
     on_chunk: Callable[[list[ImportResult]], None] | None = None,
+    propose_quotes: bool = True,
 ) -> list[ImportResult]:
     """Import source files and .zip archives (expanded member by member); never raises for
     bad content: each file's fate is in its ImportResult, in input order.
 
     ``limits`` defaults to the settings; ``on_chunk`` is called with each chunk's results
     as soon as they are stored (progress bars). ``dry_run`` parses only, with no queries.
+    ``propose_quotes`` runs the quote finder over each chunk's new articles once they are
+    stored and keeps its proposals as suggestions for editors (one speaker lookup and one
+    COPY per chunk, but the finder's own time per article); a bulk backfill can turn it
+    off and run ``manage.py propose_quotes`` later.
     """
     if batch_size < 1:
         raise ValueError("batch_size must be at least 1")
@@ -95,6 +99,13 @@ def source_files_import(
             ]
         else:
             chunk_results = _store(pending, user)
+            if propose_quotes:
+                # Outside the chunk's transaction: the articles are safe whatever happens
+                # here, and an editor can always ask for proposals again on the page.
+                suggestions_propose_bulk(
+                    articles=[r.article for r in chunk_results if r.status == IMPORTED],
+                    fresh=True,
+                )
         results.extend(chunk_results)
         if on_chunk is not None:
             on_chunk(chunk_results)
@@ -250,8 +261,6 @@ def _store_chunk(pending: list[_Pending], user) -> list[ImportResult]:
     # quotes) belongs.
     new_articles = [results[i].article for i in new_indexes]
     _copy_rows(new_articles)
-    # The quote finder's proposals wait for an editor on each new article's page.
-    suggestions_propose_bulk(articles=new_articles, fresh=True)
     return results
 
 

@@ -85,6 +85,12 @@ class Command(BaseCommand):
             "search-index work is what bounds an import, so up to one per CPU core helps; "
             "with more than one, --json records come in the order files finish",
         )
+        parser.add_argument(
+            "--no-quotes",
+            action="store_true",
+            help="skip the quote finder (it costs a few milliseconds per article); "
+            "run `manage.py propose_quotes` later to store its suggestions",
+        )
 
     def handle(self, *args, **options) -> None:
         dry_run, as_json, batch_size = options["dry_run"], options["json"], options["batch_size"]
@@ -117,6 +123,7 @@ class Command(BaseCommand):
                 batch_size=batch_size,
                 limits=limits,
                 on_chunk=on_chunk,
+                propose_quotes=not options["no_quotes"],
             )
 
         # A dry run never waits on the database, so parallel parsing would only share one GIL.
