@@ -58,6 +58,10 @@ def test_suggestions_are_quiet_and_accept_with_a_click(editor_page, article, art
     assert "new: Mick Walsh" in page.inner_text(f"#suggestion-{walsh.pk}")
     page.screenshot(path=str(artifacts / "suggestions-panel.png"), full_page=True)
     assert run_axe(page) == []
+    page.emulate_media(color_scheme="dark")
+    page.screenshot(path=str(artifacts / "suggestions-panel-dark.png"), full_page=True)
+    assert run_axe(page) == []
+    page.emulate_media(color_scheme="light")
 
     page.click(f"#suggestion-{walsh.pk} >> text=Accept")
     page.wait_for_selector("#suggestions h2:text('Suggested quotes (1)')")
@@ -90,6 +94,7 @@ def test_edit_then_accept(editor_page, article, artifacts):
     form.wait_for()
     assert form.locator("textarea[name=text]").input_value() == WALSH_WORDS
     assert form.locator("input[name=speaker]").input_value() == "Mick Walsh"
+    assert run_axe(page) == []
     form.locator("textarea[name=text]").fill("a disaster for the ports")
     form.locator("button[type=submit]").click()
     # Words not in the article: the form comes back in place with the message.
