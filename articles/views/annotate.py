@@ -32,11 +32,9 @@ def _changed(
     article: Article | int,
     message: str,
     *,
-    panel: str = "",
-    extra: dict | None = None,
     undo_id: int | None = None,
 ) -> HttpResponse:
-    """The article's new body and list, a status message, and what goes in the panel.
+    """The article's new body and list, and a status message (with Undo after a delete).
 
     The list keeps the filters of the page the editor is on (htmx sends its URL).
     """
@@ -48,7 +46,7 @@ def _changed(
     page_query = QueryDict(urlsplit(request.htmx.current_url or "").query)
     filters = AnnotationFilter(page_query).values()
     context = article_page_context(request, article, filters=filters)
-    context.update(extra or {}, panel=panel, message=message, undo_id=undo_id)
+    context.update(message=message, undo_id=undo_id)
     return render(request, "articles/annotation_changed.html", context)
 
 
@@ -75,9 +73,9 @@ def annotation_create(request: HttpRequest, slug: str) -> HttpResponse:
             if not request.htmx:
                 return redirect(f"{article.get_absolute_url()}#annotation-{annotation.pk}")
             message = f"{annotation.get_kind_display()} saved."
-            response = _changed(
-                request, article, message, panel="form", extra={"form": AnnotationCreateForm()}
-            )
+            response = _changed(request, article, message)
+            # The form stays (annotate.js clears it); only the out-of-band parts change.
+            response["HX-Reswap"] = "none"
             response["HX-Trigger-After-Settle"] = _saved_event(annotation.pk)
             return response
     template = "articles/annotation_form.html"

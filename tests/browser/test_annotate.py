@@ -142,6 +142,7 @@ def test_highlight_with_tags_across_two_paragraphs_and_overlapping(editor_page, 
         "percent last year, officials"
     )
     assert Annotation.objects.count() == 2
+    assert not Annotation.objects.get(kind="claim").tags.exists()  # the form was cleared
     page.reload()
     expect(page.locator("#annotation-list li")).to_have_count(2)
     page.screenshot(path=str(artifacts / "annotate-overlap.png"), full_page=True)
