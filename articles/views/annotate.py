@@ -165,7 +165,9 @@ def _annotation_update(request: HttpRequest, pk: int) -> HttpResponse:
             if not request.htmx:
                 return redirect(annotation.get_absolute_url())
             message = f"{annotation.get_kind_display()} updated."
-            return _changed(request, annotation.article_id, message)
+            response = _changed(request, annotation.article_id, message)
+            response["HX-Trigger-After-Settle"] = _saved_event(annotation.pk)
+            return response
     annotation = Annotation.objects.select_related("article").filter(pk=pk).first()
     if annotation is None:
         return _gone(request, service.AnnotationGone(pk))

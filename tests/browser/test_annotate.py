@@ -88,6 +88,7 @@ def test_mouse_selection_snaps_to_words_and_saves_a_quote_with_a_new_speaker(
     form(page).get_by_label("New speaker").check()
     form(page).locator("input[name=tags]").fill("infrastructure")
     page.screenshot(path=str(artifacts / "annotate-quote-filled.png"))
+    assert [v["id"] for v in run_axe(page) if v["impact"] in ("serious", "critical")] == []
     scroll_before = page.evaluate("window.scrollY")
     form(page).get_by_role("button", name="Save").click()
     expect(page.locator("#annotate-status")).to_contain_text("Quote saved.")
@@ -159,6 +160,7 @@ def test_edit_then_delete_and_undo(editor_page, article, live_server, artifacts)
     expect(details).to_be_visible()
     expect(details).to_contain_text("History")
     page.screenshot(path=str(artifacts / "annotate-details.png"))
+    assert [v["id"] for v in run_axe(page) if v["impact"] in ("serious", "critical")] == []
     page.keyboard.press("e")
     edit = page.locator(f"#edit-form-{annotation.pk}")
     expect(edit).to_be_visible()
