@@ -394,3 +394,12 @@ def test_without_javascript_details_edit_and_delete_work_as_pages(editor_client,
     response = editor_client.post(reverse("annotation_delete", args=[annotation.pk]))
     assert response.status_code == 302 and response["Location"] == article.get_absolute_url()
     assert not Annotation.objects.exists()
+
+
+def test_details_of_an_annotation_deleted_meanwhile_say_so(editor_client, article):
+    create(editor_client, article, kind="highlight", **span(article, "today"))
+    annotation = Annotation.objects.get()
+    editor_client.post(reverse("annotation_delete", args=[annotation.pk]), headers=HX)
+    response = editor_client.get(reverse("annotation_detail", args=[annotation.pk]), headers=HX)
+    assert response.status_code == 409 and "deleted meanwhile" in response.content.decode()
+    assert editor_client.get(reverse("annotation_detail", args=[99999])).status_code == 404

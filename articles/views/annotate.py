@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 
 from django.core.exceptions import ValidationError
 from django.db.models import prefetch_related_objects
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
@@ -94,10 +94,19 @@ def _saved_event(pk: int) -> str:
 @vary_on_headers("HX-Request")
 @editor_required
 def annotation_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    annotation = get_object_or_404(
-        Annotation.objects.select_related("article", "speaker", "author").prefetch_related("tags"),
-        pk=pk,
+    annotation = (
+        Annotation.objects.select_related("article", "speaker", "author")
+        .prefetch_related("tags")
+        .filter(pk=pk)
+        .first()
     )
+    if annotation is None:
+        if not AnnotationRevision.objects.filter(annotation_id=pk).exists():
+            raise Http404("No such annotation.")
+        return _refused(
+            request,
+            "This annotation was deleted meanwhile; the article's History can restore it.",
+        )
     revisions = list(
         AnnotationRevision.objects.filter(annotation_id=pk).select_related("user")[:50]
     )

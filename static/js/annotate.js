@@ -398,7 +398,7 @@ document.body.addEventListener("htmx:beforeSwap", (event) => {
     event.detail.shouldSwap = true;
     event.detail.isError = false;
   } else if (xhr.status >= 400) {
-    say(`Not saved: the server answered ${xhr.status}. Reload the page and try again.`);
+    say(`Something went wrong (the server answered ${xhr.status}). Reload the page and try again.`);
   }
 });
 
