@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from articles.forms import AnnotationCreateForm, AnnotationFieldsForm
@@ -144,6 +144,7 @@ def _initial(annotation: Annotation) -> dict:
     }
 
 
+@require_http_methods(["GET", "POST"])
 @vary_on_headers("HX-Request")
 @editor_required
 def annotation_edit(request: HttpRequest, pk: int) -> HttpResponse:

@@ -185,6 +185,10 @@ def test_edit_then_delete_and_undo(editor_page, article, live_server, artifacts)
     )
     page.reload()
     expect(page.locator(f"#annotation-{annotation.pk}")).to_be_visible()
+    page.get_by_role("link", name="History").click()
+    expect(page.locator(".revisions")).to_contain_text("Restored")
+    expect(page.locator(".revisions")).to_contain_text("kind: highlight → claim")
+    page.screenshot(path=str(artifacts / "article-history.png"), full_page=True)
 
 
 def test_escape_cancels_and_help_lists_shortcuts(editor_page, artifacts):
