@@ -19,13 +19,13 @@ from django.contrib.postgres.search import (
     SearchVector,
     SearchVectorField,
 )
-from django.db import models
-from django.db.models import Count, Exists, F, Max, OuterRef, Prefetch, Q, Subquery, Sum, Value
+from django.db import connection, models
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Subquery, Value
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Coalesce, ExtractYear, JSONObject, Left, Lower
+from django.db.models.functions import Coalesce, JSONObject, Left, Lower
 from django.urls import reverse
 from django.utils.html import escape
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import mark_safe
 
 # The database keeps the search vector in sync: title weighs most, then summary, then body.
 ARTICLE_SEARCH_VECTOR = (
@@ -41,10 +41,54 @@ SPEAKER_SEARCH_VECTOR = SearchVector("name", config="english")
 
 
 FACET_SIZE = 10
+# Search ranks at most this many of the most recent matches per source (see `matching`).
+SEARCH_WINDOW = 400
 # ts_headline re-parses what it is given; the start of the body is enough for a snippet.
-SNIPPET_SOURCE_CHARS = 4000
+SNIPPET_SOURCE_CHARS = 2000
 # Control characters mark the matched words until the snippet is escaped.
 SNIPPET_START, SNIPPET_STOP = "\x02", "\x03"
+
+
+# Correlated with the outer articles_article row; see `for_reading_page`.
+ANNOTATION_VERSION_SQL = """
+SELECT concat(count(*), '-', md5(string_agg(concat_ws(
+    '|', an.id, an.status, an.kind, an.start, an."end", an.verdict, md5(an.note),
+    an.author_id, an.updated_at, s.name, s.slug,
+    (SELECT string_agg(concat(t.slug, '=', t.name), ',' ORDER BY t.id)
+       FROM articles_annotation_tags l JOIN articles_tag t ON t.id = l.tag_id
+      WHERE l.annotation_id = an.id)
+), ',' ORDER BY an.id)))
+FROM articles_annotation an LEFT JOIN articles_speaker s ON s.id = an.speaker_id
+WHERE an.article_id = articles_article.id
+"""
+FACET_NAMES = ("outlets", "years", "tags", "speakers", "kinds")
+FACETS_SQL = """
+WITH ids AS (SELECT DISTINCT unnest(%s::bigint[]) AS id),
+annotations AS (
+    SELECT an.id, an.article_id, an.kind, an.speaker_id
+    FROM {annotation} an JOIN ids ON ids.id = an.article_id
+    WHERE an.status = 'published'
+)
+SELECT 'outlets', o.slug, o.name, count(*)
+    FROM {article} a JOIN ids ON ids.id = a.id JOIN {outlet} o ON o.id = a.outlet_id
+    GROUP BY o.slug, o.name
+UNION ALL
+SELECT 'years', extract(year FROM a.published_on)::int::text, '', count(*)
+    FROM {article} a JOIN ids ON ids.id = a.id
+    GROUP BY 2
+UNION ALL
+SELECT 'tags', t.slug, t.name, count(DISTINCT an.article_id)
+    FROM annotations an JOIN {links} l ON l.annotation_id = an.id JOIN {tag} t ON t.id = l.tag_id
+    GROUP BY t.slug, t.name
+UNION ALL
+SELECT 'speakers', s.slug, s.name, count(DISTINCT an.article_id)
+    FROM annotations an JOIN {speaker} s ON s.id = an.speaker_id
+    GROUP BY s.slug, s.name
+UNION ALL
+SELECT 'kinds', an.kind, '', count(DISTINCT an.article_id)
+    FROM annotations an
+    GROUP BY an.kind
+"""
 
 
 def search_query(text: str) -> SearchQuery:
@@ -127,12 +171,16 @@ class Speaker(models.Model):
 
 
 class TagQuerySet(models.QuerySet):
-    def most_used(self) -> TagQuerySet:
-        """Tags by how many published annotations carry them, most first."""
-        published = Q(annotations__status="published")
+    def most_used(self, *, recent: int = 500) -> TagQuerySet:
+        """Tags by how many of the `recent` latest published annotations carry them.
+
+        Counting only recent annotations keeps it cheap however large the archive grows,
+        and favours what the newsroom tags now.
+        """
+        latest = Annotation.objects.published().order_by("-created_at").values("id")[:recent]
         return (
-            self.annotate(annotation_count=Count("annotations", filter=published))
-            .filter(annotation_count__gt=0)
+            self.filter(annotations__in=latest)
+            .annotate(annotation_count=Count("annotations"))
             .order_by("-annotation_count", "name")
         )
 
@@ -247,26 +295,73 @@ class ArticleQuerySet(models.QuerySet):
         )
 
     def matching(self, text: str) -> ArticleQuerySet:
-        """Articles whose title, summary, body, annotation notes or quoted speakers match.
+        """Articles (among these) whose text, annotation notes or quoted speakers match.
 
         `text` takes web-search syntax ("exact phrase", or, -word). Adds `rank`: ts_rank over
         the article's vector (title A, summary B, body C). Each source is matched through
-        its own GIN index and the ids are unioned, so no row is scanned without a match.
+        its own GIN index and only its SEARCH_WINDOW most recent matches are kept, so a
+        word found in most articles costs no more to rank than a rare one.
         """
         query = search_query(text)
-        published = Annotation.objects.published()
+        articles = self.order_by()
+        published = Annotation.objects.published().filter(article__in=articles.values("id"))
         speakers = Speaker.objects.annotate(v=SPEAKER_SEARCH_VECTOR).filter(v=query)
+        window = slice(0, SEARCH_WINDOW)
         matched = (
-            Article.objects.filter(search_vector=query)
-            .values("id")
+            articles.filter(search_vector=query)
+            .order_by("-published_on", "-id")
+            .values("id")[window]
             .union(
-                published.annotate(v=NOTE_SEARCH_VECTOR).filter(v=query).values("article_id"),
-                published.filter(speaker__in=speakers.values("id")).values("article_id"),
+                published.annotate(v=NOTE_SEARCH_VECTOR)
+                .filter(v=query)
+                .order_by("-article_id")
+                .values("article_id")[window],
+                published.filter(speaker__in=speakers.values("id"))
+                .order_by("-article_id")
+                .values("article_id")[window],
             )
         )
-        return self.filter(id__in=matched).annotate(
+        return Article.objects.filter(id__in=matched).annotate(
             rank=SearchRank(F("search_vector"), query, normalization=Value(1))
         )
+
+    def ranked_ids(self) -> list[int]:
+        """After `matching()`: every match's id, best first (one query, ids only)."""
+        return list(self.order_by("-rank", "-published_on", "-id").values_list("id", flat=True))
+
+    def results_page(self, ids: list[int], text: str) -> list[Article]:
+        """A page of search results in the order of `ids`: listing data and a snippet
+        (an escaped excerpt, matched words in <mark>) each, in one query.
+
+        ts_headline re-parses the text, so it reads only the first SNIPPET_SOURCE_CHARS
+        of each body, and only for this page.
+        """
+        rows = (
+            self.filter(id__in=ids)
+            .with_listing_data()
+            .annotate(
+                snippet_source=SearchHeadline(
+                    Left("body", SNIPPET_SOURCE_CHARS),
+                    search_query(text),
+                    config="english",
+                    start_sel=SNIPPET_START,
+                    stop_sel=SNIPPET_STOP,
+                    max_words=30,
+                    min_words=15,
+                    max_fragments=2,
+                    fragment_delimiter=" … ",
+                )
+            )
+        )
+        by_id = {article.id: article for article in rows}
+        page = [by_id[pk] for pk in ids if pk in by_id]
+        for article in page:
+            article.snippet = mark_safe(  # noqa: S308 - escaped before the sentinels become tags
+                escape(article.snippet_source)
+                .replace(SNIPPET_START, "<mark>")
+                .replace(SNIPPET_STOP, "</mark>")
+            )
+        return page
 
     def narrowed(
         self,
@@ -295,76 +390,36 @@ class ArticleQuerySet(models.QuerySet):
             articles = articles.filter(published_on__lte=until)
         return articles
 
-    def ranked(self) -> ArticleQuerySet:
-        """After `matching()`: best match first, with the listing data of each result."""
-        return self.with_listing_data().order_by("-rank", "-published_on", "-id")
+    def facets(self, ids: list[int]) -> dict[str, list[dict]]:
+        """Counts of the articles `ids` by outlet, year, tag, speaker and kind, in one query.
 
-    def snippets(self, text: str, ids: list[int]) -> dict[int, SafeString]:
-        """{article id: an escaped excerpt with the matched words in <mark>}, one query.
-
-        Only for a page of results: ts_headline re-parses the text, so it reads just the
-        first SNIPPET_SOURCE_CHARS of each body.
+        Each facet is one grouped SELECT; they run as a single UNION ALL over the ids
+        (passed once, as an array), biggest counts first, FACET_SIZE per facet.
+        Tag, speaker and kind count articles with a published annotation of that value.
         """
-        rows = (
-            self.filter(id__in=ids)
-            .annotate(
-                snippet=SearchHeadline(
-                    Left("body", SNIPPET_SOURCE_CHARS),
-                    search_query(text),
-                    config="english",
-                    start_sel=SNIPPET_START,
-                    stop_sel=SNIPPET_STOP,
-                    max_words=30,
-                    min_words=15,
-                    max_fragments=2,
-                    fragment_delimiter=" … ",
-                )
-            )
-            .values_list("id", "snippet")
-        )
-        return {
-            pk: mark_safe(  # noqa: S308 - escaped before the sentinels become tags
-                escape(snippet).replace(SNIPPET_START, "<mark>").replace(SNIPPET_STOP, "</mark>")
-            )
-            for pk, snippet in rows
+        tables = {
+            "article": Article._meta.db_table,
+            "annotation": Annotation._meta.db_table,
+            "links": Annotation.tags.through._meta.db_table,
+            "outlet": Outlet._meta.db_table,
+            "speaker": Speaker._meta.db_table,
+            "tag": Tag._meta.db_table,
         }
-
-    def facets(self) -> dict[str, list]:
-        """Counts of results by outlet, year, tag, speaker and kind; one grouped query each."""
-        ids = self.order_by().values("id")
-        articles = Article.objects.filter(id__in=ids).order_by()
-        annotations = Annotation.objects.published().filter(article_id__in=ids).order_by()
-        by_count = ["-n"]
-        return {
-            "outlets": list(
-                articles.values("outlet__slug", "outlet__name")
-                .annotate(n=Count("id"))
-                .order_by(*by_count, "outlet__name")[:FACET_SIZE]
-            ),
-            "years": list(
-                articles.annotate(year=ExtractYear("published_on"))
-                .values("year")
-                .annotate(n=Count("id"))
-                .order_by("-year")[:FACET_SIZE]
-            ),
-            "tags": list(
-                annotations.filter(tags__isnull=False)
-                .values("tags__slug", "tags__name")
-                .annotate(n=Count("article_id", distinct=True))
-                .order_by(*by_count, "tags__name")[:FACET_SIZE]
-            ),
-            "speakers": list(
-                annotations.filter(speaker__isnull=False)
-                .values("speaker__slug", "speaker__name")
-                .annotate(n=Count("article_id", distinct=True))
-                .order_by(*by_count, "speaker__name")[:FACET_SIZE]
-            ),
-            "kinds": list(
-                annotations.values("kind")
-                .annotate(n=Count("article_id", distinct=True))
-                .order_by("kind")
-            ),
-        }
+        sql = FACETS_SQL.format(**tables)
+        facets: dict[str, list[dict]] = {name: [] for name in FACET_NAMES}
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [list(ids)])
+            for facet, value, label, n in cursor.fetchall():
+                facets[facet].append({"value": value, "label": label, "n": n})
+        for name, rows in facets.items():
+            if name == "years":
+                rows.sort(key=lambda row: row["value"], reverse=True)
+            elif name == "kinds":
+                rows.sort(key=lambda row: row["value"])
+            else:
+                rows.sort(key=lambda row: (-row["n"], row["label"].lower()))
+            del rows[FACET_SIZE:]
+        return facets
 
     def tagged(self, tag: Tag) -> ArticleQuerySet:
         """Articles with a published annotation carrying `tag`."""
@@ -400,32 +455,17 @@ class ArticleQuerySet(models.QuerySet):
         )
 
     def for_reading_page(self) -> ArticleQuerySet:
-        """The article with outlet and its annotations' version, in one query.
+        """The article with outlet and `annotation_version`, in one query.
 
-        `annotation_count` and `annotations_updated_at` (all statuses) change whenever an
-        annotation is added, edited, accepted or deleted, so rendered fragments can be
-        cached under them; the annotations themselves are loaded only on a miss.
+        The version is a digest of everything the page shows of its annotations (all
+        statuses): spans, kinds, statuses, verdicts, notes, authors, speakers and tags with
+        their names. Any change, saved or bulk-updated, changes it; so rendered fragments
+        can be cached under it and the annotations loaded only on a miss.
         """
-        annotations = Annotation.objects.filter(article=OuterRef("pk")).order_by().values("article")
         return (
             self.select_related("outlet")
             .defer("search_vector")
-            .annotate(
-                annotation_count=Coalesce(
-                    Subquery(annotations.annotate(n=Count("id")).values("n")), 0
-                ),
-                annotations_updated_at=Subquery(
-                    annotations.annotate(latest=Max("updated_at")).values("latest")
-                ),
-                # Tags can change without the annotation being saved: count and sum the links.
-                annotation_tags_checksum=Subquery(
-                    Annotation.tags.through.objects.filter(annotation__article=OuterRef("pk"))
-                    .order_by()
-                    .values("annotation__article")
-                    .annotate(sum=Count("id") * 1_000_003 + Sum("tag_id"))
-                    .values("sum")
-                ),
-            )
+            .annotate(annotation_version=RawSQL(ANNOTATION_VERSION_SQL, []))
         )
 
 

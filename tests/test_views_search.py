@@ -28,6 +28,7 @@ def test_titles_rank_above_bodies(client):
     html = client.get("/search/?q=schools").content.decode()
     assert titles(html) == ["Schools reopen", "Budget talks"]
     assert "2 stories match “schools”" in html
+    assert "1 story matches “reopen”" in client.get("/search/?q=reopen").content.decode()
 
 
 def test_it_finds_annotation_notes_and_speaker_names(client):
@@ -70,7 +71,10 @@ def test_facets_count_and_narrow(client):
         "Troops two",
         "Troops three",
     }
-    assert titles(client.get("/search/?q=troops&tag=iraq").content.decode()) == ["Troops one"]
+    narrowed = client.get("/search/?q=troops&tag=iraq").content.decode()
+    assert titles(narrowed) == ["Troops one"]
+    # The chosen value links back to the results without it.
+    assert 'href="?q=troops" hx-get="?q=troops" aria-current="true">#Iraq</a>' in narrowed
     assert titles(client.get("/search/?q=troops&speaker=mark-esper").content.decode()) == [
         "Troops one"
     ]
@@ -114,13 +118,13 @@ def test_search_takes_a_fixed_number_of_queries(client, django_assert_num_querie
 
     for _ in range(2):
         grow()
-        # Count, page, snippets, then one grouped query per facet (outlet, year, tag,
-        # speaker, kind).
-        with django_assert_num_queries(8):
+        # Ranked ids, the page with its snippets, then the facets (outlet, year, tag,
+        # speaker, kind: one UNION ALL of grouped selects).
+        with django_assert_num_queries(3):
             client.get("/search/?q=troops")
-        with django_assert_num_queries(8):
+        with django_assert_num_queries(3):
             client.get("/search/?q=troops&tag=t&kind=quote", headers={"HX-Request": "true"})
-    # No match: the count, then the suggested tags.
+    # No match: the ranked ids (none), then the suggested tags.
     with django_assert_num_queries(2):
         client.get("/search/?q=zebras")
 

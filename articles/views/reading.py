@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django import forms
 from django.core.cache import cache
-from django.core.paginator import Paginator
 from django.db.models import prefetch_related_objects
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -21,9 +21,10 @@ from articles.rendering import Mark, render_annotation_items, render_body
 from articles.structured_data import article_json_ld
 
 PAGE_SIZE = 20
-# Rendered fragments are keyed by the annotations' version; the expiry only bounds how
-# long a renamed tag or speaker can show its old name.
-FRAGMENT_CACHE_SECONDS = 600
+# Rendered fragments are keyed by the article and its annotations' version (see
+# Article.objects.for_reading_page); the expiry bounds memory, and how long a renamed
+# author account keeps its old name on the page.
+FRAGMENT_CACHE_SECONDS = 3600
 
 
 class AnnotationFilter(forms.Form):
@@ -161,9 +162,7 @@ def _cache_key(request: HttpRequest, article: Article, filters: dict, suggestion
     parts = [
         article.pk,
         article.updated_at.isoformat(),
-        article.annotation_count,
-        article.annotations_updated_at.isoformat() if article.annotations_updated_at else "",
-        article.annotation_tags_checksum,
+        article.annotation_version,
         suggestions,
         sorted(filters.items()),
         request.get_host(),
@@ -188,7 +187,9 @@ def article_page_context(
     """
     if filters is None:
         filters = AnnotationFilter(request.GET).values()
-    versioned = hasattr(article, "annotation_count") and not hasattr(article, "reading_annotations")
+    versioned = hasattr(article, "annotation_version") and not hasattr(
+        article, "reading_annotations"
+    )
     key = _cache_key(request, article, filters, include_suggestions) if versioned else None
     fragments = cache.get(key) if key else None
     if fragments is None:
@@ -203,11 +204,46 @@ def article_page_context(
     }
 
 
+@dataclass
+class OpenEndedPage:
+    """A page of a list too long to count on every view: it only knows whether more follow.
+
+    Quacks like Django's Page for the templates (paginator is None: no "of N").
+    """
+
+    object_list: list
+    number: int
+    has_next: bool
+    paginator: None = None
+
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    def has_other_pages(self) -> bool:
+        return self.has_next or self.has_previous()
+
+    def next_page_number(self) -> int:
+        return self.number + 1
+
+    def previous_page_number(self) -> int:
+        return self.number - 1
+
+
+def open_ended_page(items, page: str | None) -> OpenEndedPage:
+    """One query: the page's rows plus one, to tell whether another page follows."""
+    number = int(page) if page and page.isdigit() and 0 < int(page) < 100_000 else 1
+    offset = (number - 1) * PAGE_SIZE
+    rows = list(items[offset : offset + PAGE_SIZE + 1])
+    if not rows and number > 1:
+        raise Http404("There is no such page of stories.")
+    return OpenEndedPage(rows[:PAGE_SIZE], number, has_next=len(rows) > PAGE_SIZE)
+
+
 @require_GET
 @vary_on_headers("HX-Request")
 def home(request: HttpRequest) -> HttpResponse:
     articles = Article.objects.with_listing_data().latest_first()
-    page = Paginator(articles, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = open_ended_page(articles, request.GET.get("page"))
     template = "articles/home.html"
     if request.htmx:
         template += "#article-list"

@@ -9,7 +9,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
-from articles.models import Annotation, Article, Tag
+from articles.models import SEARCH_WINDOW, Annotation, Article, Tag
 
 PAGE_SIZE = 20
 
@@ -37,13 +37,13 @@ def search(request: HttpRequest) -> HttpResponse:
     text = form.cleaned_data.get("q", "")
     context = {"form": form, "q": text, "narrowing": narrowing}
     if text:
-        results = Article.objects.matching(text).narrowed(**narrowing)
-        page = Paginator(results.ranked(), PAGE_SIZE).get_page(request.GET.get("page"))
+        ranked = Article.objects.narrowed(**narrowing).matching(text).ranked_ids()
+        page = Paginator(ranked, PAGE_SIZE).get_page(request.GET.get("page"))
         context["page"] = page
-        snippets = Article.objects.snippets(text, [a.id for a in page.object_list])
-        for article in page.object_list:
-            article.snippet = snippets.get(article.id)
-        context["facets"] = results.facets() if page.paginator.count else {}
+        context["capped"] = len(ranked) >= SEARCH_WINDOW
+        if ranked:
+            page.object_list = Article.objects.results_page(list(page.object_list), text)
+            context["facets"] = Article.objects.facets(ranked)
     if not text or not context["page"].paginator.count:
         context["suggested_tags"] = Tag.objects.most_used()[:8]
     template = "articles/search.html"

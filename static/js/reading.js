@@ -74,11 +74,12 @@
   }
 
   function lightTarget() {
-    for (const el of document.querySelectorAll("mark.is-target")) el.classList.remove("is-target");
+    for (const el of document.querySelectorAll(".is-target")) el.classList.remove("is-target");
     const match = /^#annotation-(\d+)$/.exec(location.hash);
     if (!match) return;
-    for (const el of document.querySelectorAll(`mark[data-annotation="${match[1]}"]`)) {
-      el.classList.add("is-target");
+    const pieces = document.querySelectorAll(`mark[data-annotation="${match[1]}"]`);
+    for (const el of [...pieces, document.getElementById("item-" + match[1])]) {
+      el?.classList.add("is-target");
     }
   }
   window.addEventListener("hashchange", lightTarget);
