@@ -291,3 +291,18 @@ def test_readers_never_see_suggestions(client, article, walsh, role):
     assert "Port strike" in client.get("/search/?q=port").content.decode()
     home = client.get("/").content.decode()
     assert "Port strike" in home and "0 quotes" in home
+
+
+def test_the_annotating_tools_keep_suggestions_marked_and_the_panel_current(
+    editor_client, article, walsh
+):
+    data = {"kind": "highlight", "start": 0, "end": 8, "exact": BODY[0:8]}
+    response = editor_client.post(
+        reverse("annotation_create", args=[article.slug]), data, headers=HX
+    )
+    html = response.content.decode()
+    assert html.count("ann ann-quote is-suggested") == 2
+    assert '<section id="suggestions"' in html and 'hx-swap-oob="true"' in html
+    response = editor_client.post(reverse("annotation_delete", args=[walsh.pk]), headers=HX)
+    html = response.content.decode()
+    assert "Suggested quotes (1)" in html and f'id="suggestion-{walsh.pk}"' not in html

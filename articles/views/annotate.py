@@ -40,12 +40,15 @@ def _changed(
     """
     if isinstance(article, Article):
         # Loaded before the write with its outlet: only the annotations are (re)read.
-        prefetch_related_objects([article], Article.objects.reading_annotations_prefetch())
+        prefetch_related_objects(
+            [article], Article.objects.reading_annotations_prefetch(include_suggestions=True)
+        )
     else:
-        article = Article.objects.for_reading().get(pk=article)
+        article = Article.objects.for_reading(include_suggestions=True).get(pk=article)
     page_query = QueryDict(urlsplit(request.htmx.current_url or "").query)
     filters = AnnotationFilter(page_query).values()
-    context = article_page_context(request, article, filters=filters)
+    # Editors only here: their page shows the quote finder's suggestions too.
+    context = article_page_context(request, article, filters=filters, include_suggestions=True)
     context.update(message=message, undo_id=undo_id)
     return render(request, "articles/annotation_changed.html", context)
 

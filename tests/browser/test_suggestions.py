@@ -181,3 +181,13 @@ def test_clicking_a_suggestion_offers_accept_in_its_details(editor_page, article
     page.wait_for_selector("#suggestions h2:text('Suggested quotes (1)')")
     assert page.locator("#annotation-panel").is_hidden()
     assert Annotation.objects.get(pk=yellen.pk).status == Annotation.Status.PUBLISHED
+
+
+def test_deleting_a_suggestion_from_its_details_updates_the_panel(editor_page, article):
+    page = editor_page
+    walsh = suggestion(article, WALSH_WORDS)
+    page.click(f"#annotation-{walsh.pk}", position={"x": 8, "y": 8})
+    page.locator("#annotation-panel button[data-action=delete]").click()
+    page.wait_for_selector("#suggestions h2:text('Suggested quotes (1)')")
+    assert page.locator(f"#suggestion-{walsh.pk}").count() == 0
+    assert not Annotation.objects.filter(pk=walsh.pk).exists()
