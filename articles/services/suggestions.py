@@ -4,7 +4,7 @@ A suggestion is an `Annotation` of kind quote with status `suggested`. Its speak
 an existing `Speaker` (the finder's name matched a speaker's name or an alias) or, when
 nothing matched, the finder's name in `proposed_speaker`; accepting creates that speaker.
 Rejected suggestions are kept with status `rejected` so the same span or the same words are
-never proposed again for that article.
+never proposed again for that article; a suggestion an editor deleted counts the same.
 """
 
 from __future__ import annotations
@@ -90,7 +90,7 @@ def suggestions_propose_bulk(*, articles: Sequence[Article], fresh: bool = False
 
     Four queries whatever the number of articles: speakers, existing annotations, deleted
     suggestions, one COPY (none when nothing was found). `fresh` says the articles were
-    created just now, in this transaction, so they have no annotations to look up.
+    created just now by the importer, so they have no annotations to look up yet.
     """
     articles = [a for a in articles if a.body]
     if not articles:
