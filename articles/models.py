@@ -66,8 +66,8 @@ FACETS_SQL = """
 WITH ids AS (SELECT DISTINCT unnest(%s::bigint[]) AS id),
 annotations AS (
     SELECT an.id, an.article_id, an.kind, an.speaker_id
-    FROM {annotation} an JOIN ids ON ids.id = an.article_id
-    WHERE an.status = 'published'
+    FROM {annotation} an
+    WHERE an.article_id = ANY(%s::bigint[]) AND an.status = 'published'
 )
 SELECT 'outlets', o.slug, o.name, count(*)
     FROM {article} a JOIN ids ON ids.id = a.id JOIN {outlet} o ON o.id = a.outlet_id
@@ -408,7 +408,7 @@ class ArticleQuerySet(models.QuerySet):
         sql = FACETS_SQL.format(**tables)
         facets: dict[str, list[dict]] = {name: [] for name in FACET_NAMES}
         with connection.cursor() as cursor:
-            cursor.execute(sql, [list(ids)])
+            cursor.execute(sql, [list(ids), list(ids)])
             for facet, value, label, n in cursor.fetchall():
                 facets[facet].append({"value": value, "label": label, "n": n})
         for name, rows in facets.items():

@@ -481,12 +481,16 @@ def main() -> None:
             ("search (8 queries)", searches),
             ("search, HX-Request fragment", [s + "&outlet=outlet-3" for s in searches]),
         ]
+        load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+        print(f"\nLoad average before measuring: {load} on {os.cpu_count()} CPUs")
         print(f"\n{'page':34} {'median ms':>10} {'p95 ms':>10}   ({args.requests} requests each)")
         results = {}
         for label, paths in rows:
             median, p95 = measure(port, paths, args.requests)
             results[label] = (median, p95)
             print(f"{label:34} {median:10.1f} {p95:10.1f}")
+        load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+        print(f"Load average after measuring: {load}")
         floor = results["trivial view (floor)"][0]
         heavy = results["article, 1,000 annotations"][0]
         print(f"\n1,000-annotation page: {heavy / floor:.1f}x the floor (target: within 5x)")
