@@ -51,14 +51,14 @@ SNIPPET_START, SNIPPET_STOP = "\x02", "\x03"
 
 # Correlated with the outer articles_article row; see `for_reading_page`.
 ANNOTATION_VERSION_SQL = """
-SELECT concat(count(*), '-', md5(string_agg(concat_ws(
+SELECT concat(count(DISTINCT an.id), '-', md5(string_agg(concat_ws(
     '|', an.id, an.status, an.kind, an.start, an."end", an.verdict, md5(an.note),
-    an.author_id, an.updated_at, s.name, s.slug,
-    (SELECT string_agg(concat(t.slug, '=', t.name), ',' ORDER BY t.id)
-       FROM articles_annotation_tags l JOIN articles_tag t ON t.id = l.tag_id
-      WHERE l.annotation_id = an.id)
-), ',' ORDER BY an.id)))
-FROM articles_annotation an LEFT JOIN articles_speaker s ON s.id = an.speaker_id
+    an.author_id, an.updated_at, s.name, s.slug, t.slug, t.name
+), ',' ORDER BY an.id, t.id)))
+FROM articles_annotation an
+LEFT JOIN articles_speaker s ON s.id = an.speaker_id
+LEFT JOIN articles_annotation_tags l ON l.annotation_id = an.id
+LEFT JOIN articles_tag t ON t.id = l.tag_id
 WHERE an.article_id = articles_article.id
 """
 FACET_NAMES = ("outlets", "years", "tags", "speakers", "kinds")
