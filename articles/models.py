@@ -294,40 +294,46 @@ class ArticleQuerySet(models.QuerySet):
             )
         )
 
-    def matching(self, text: str) -> ArticleQuerySet:
-        """Articles (among these) whose text, annotation notes or quoted speakers match.
+    def search_ranked_ids(self, text: str) -> list[int]:
+        """Ids of the articles (among these) matching `text`, best first, in one query.
 
-        `text` takes web-search syntax ("exact phrase", or, -word). Adds `rank`: ts_rank over
-        the article's vector (title A, summary B, body C). Each source is matched through
-        its own GIN index and only its SEARCH_WINDOW most recent matches are kept, so a
-        word found in most articles costs no more to rank than a rare one.
+        `text` takes web-search syntax ("exact phrase", or, -word). Three sources are
+        matched, each through its own GIN index: the article's vector (title A, summary B,
+        body C), published annotations' notes, and the speakers of published quotes. Only
+        the SEARCH_WINDOW most recent matches of each source are kept, so a word found in
+        most articles costs no more to rank than a rare one. Text matches are ordered by
+        ts_rank (computed in the same pass that matches them); matches by note or speaker
+        only follow, newest first.
         """
         query = search_query(text)
         articles = self.order_by()
         published = Annotation.objects.published().filter(article__in=articles.values("id"))
         speakers = Speaker.objects.annotate(v=SPEAKER_SEARCH_VECTOR).filter(v=query)
-        window = slice(0, SEARCH_WINDOW)
-        matched = (
+        no_rank = Value(0.0, output_field=models.FloatField())
+        sources = [
             articles.filter(search_vector=query)
             .order_by("-published_on", "-id")
-            .values("id")[window]
-            .union(
-                published.annotate(v=NOTE_SEARCH_VECTOR)
-                .filter(v=query)
-                .order_by("-article_id")
-                .values("article_id")[window],
-                published.filter(speaker__in=speakers.values("id"))
-                .order_by("-article_id")
-                .values("article_id")[window],
-            )
+            .annotate(score=SearchRank(F("search_vector"), query, normalization=Value(1)))
+            .values_list("id", "score")[:SEARCH_WINDOW],
+            published.annotate(v=NOTE_SEARCH_VECTOR)
+            .filter(v=query)
+            .order_by("-article_id")
+            .annotate(score=no_rank)
+            .values_list("article_id", "score")[:SEARCH_WINDOW],
+            published.filter(speaker__in=speakers.values("id"))
+            .order_by("-article_id")
+            .annotate(score=no_rank)
+            .values_list("article_id", "score")[:SEARCH_WINDOW],
+        ]
+        compiled = [source.query.sql_with_params() for source in sources]
+        sql = (
+            "SELECT id FROM ("
+            + " UNION ALL ".join(f"({part})" for part, _ in compiled)
+            + ") AS matches (id, score) GROUP BY id ORDER BY max(score) DESC, id DESC"
         )
-        return Article.objects.filter(id__in=matched).annotate(
-            rank=SearchRank(F("search_vector"), query, normalization=Value(1))
-        )
-
-    def ranked_ids(self) -> list[int]:
-        """After `matching()`: every match's id, best first (one query, ids only)."""
-        return list(self.order_by("-rank", "-published_on", "-id").values_list("id", flat=True))
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [param for _, params in compiled for param in params])
+            return [row[0] for row in cursor.fetchall()]
 
     def results_page(self, ids: list[int], text: str) -> list[Article]:
         """A page of search results in the order of `ids`: listing data and a snippet

@@ -37,7 +37,7 @@ def search(request: HttpRequest) -> HttpResponse:
     text = form.cleaned_data.get("q", "")
     context = {"form": form, "q": text, "narrowing": narrowing}
     if text:
-        ranked = Article.objects.narrowed(**narrowing).matching(text).ranked_ids()
+        ranked = Article.objects.narrowed(**narrowing).search_ranked_ids(text)
         page = Paginator(ranked, PAGE_SIZE).get_page(request.GET.get("page"))
         context["page"] = page
         context["capped"] = len(ranked) >= SEARCH_WINDOW
