@@ -134,6 +134,10 @@ def render_body(body: str, structure: Sequence[dict], marks: Iterable[Mark]) -> 
     return mark_safe("".join(out))  # noqa: S308 - every text piece is escaped above
 
 
+# A span that starts with its own quotation mark isn't wrapped in another pair.
+QUOTATION_MARKS = ('"', "“", "”", "„", "«", "»", "'", "‘", "’")
+
+
 def _url_maker(name: str):
     """reverse() once with a placeholder; the per-item URL is then a cheap string join."""
     from django.urls import reverse
@@ -183,10 +187,12 @@ def render_annotation_items(annotations: Iterable) -> SafeString:
             f"{when.day} {when:%b %Y}</time></p>"
         )
         exact = a.exact if len(a.exact) <= 140 else a.exact[:139] + "…"
+        if not exact.startswith(QUOTATION_MARKS):
+            exact = f"“{exact}”"
         out.append(
             f'<li class="annotation-item kind-{a.kind}{" is-suggested" if suggested else ""}"'
             f' id="item-{a.id}" data-annotation="{a.id}">'
-            f'<a class="annotation-exact" href="#annotation-{a.id}">“{escape(exact)}”</a>'
+            f'<a class="annotation-exact" href="#annotation-{a.id}">{escape(exact)}</a>'
             f'<div class="annotation-details" id="note-{a.id}">{"".join(details)}</div></li>\n'
         )
     return mark_safe("".join(out))  # noqa: S308 - every value is escaped above
