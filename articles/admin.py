@@ -3,6 +3,7 @@ from functools import partial
 from django.contrib import admin
 from django.db.models import Count
 from django.urls import path
+from django.utils.html import format_html, format_html_join
 
 from articles.models import (
     Annotation,
@@ -12,6 +13,12 @@ from articles.models import (
     SourceFile,
     Speaker,
     Tag,
+)
+from articles.services.annotations import (
+    annotation_delete,
+    annotation_snapshot,
+    revision_record,
+    revision_summary,
 )
 from articles.views.imports import import_source_files
 
@@ -134,7 +141,63 @@ class AnnotationAdmin(admin.ModelAdmin):
     list_select_related = ["article", "speaker", "author"]
     raw_id_fields = ["article", "speaker"]
     filter_horizontal = ["tags"]
-    readonly_fields = ["exact", "prefix", "suffix", "author", "created_at", "updated_at"]
+    readonly_fields = [
+        "exact",
+        "prefix",
+        "suffix",
+        "author",
+        "created_at",
+        "updated_at",
+        "history",
+    ]
+
+    # Changes made here are recorded like the editors' own, in the same transaction.
+    def save_model(self, request, obj, form, change):
+        obj._revision_before = (
+            annotation_snapshot(Annotation.objects.get(pk=obj.pk)) if change else None
+        )
+        if not change and obj.author_id is None:
+            obj.author = request.user
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        annotation = form.instance
+        action = AnnotationRevision.Action.UPDATED if change else AnnotationRevision.Action.CREATED
+        revision_record(
+            annotation,
+            action,
+            request.user,
+            getattr(annotation, "_revision_before", None),
+            annotation_snapshot(annotation),
+        )
+
+    def delete_model(self, request, obj):
+        annotation_delete(annotation_id=obj.pk, user=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for pk in queryset.values_list("pk", flat=True):
+            annotation_delete(annotation_id=pk, user=request.user)
+
+    @admin.display(description="History")
+    def history(self, obj: Annotation) -> str:
+        revisions = AnnotationRevision.objects.filter(annotation_id=obj.pk).select_related("user")
+        if obj.pk is None or not revisions:
+            return "No changes recorded."
+        rows = format_html_join(
+            "",
+            "<li>{} by {}, {}: {}</li>",
+            (
+                (
+                    r.get_action_display(),
+                    r.user.get_username() if r.user else "unknown",
+                    r.created_at.strftime("%Y-%m-%d %H:%M"),
+                    revision_summary(r),
+                )
+                for r in revisions
+            ),
+        )
+        return format_html("<ul>{}</ul>", rows)
 
 
 @admin.register(AnnotationRevision)

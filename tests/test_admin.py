@@ -33,3 +33,31 @@ def test_it_shows_the_article_change_page_with_its_annotations(staff_client):
 def test_it_returns_a_login_redirect_for_non_staff(client):
     client.force_login(make_user(editor=True))
     assert client.get("/admin/articles/article/").status_code == 302
+
+
+def test_annotation_changes_in_the_admin_are_recorded_and_shown_as_history(staff_client):
+    from articles.models import AnnotationRevision
+
+    annotation = make_annotation(make_article(), 0, 5, note="before")
+    url = f"/admin/articles/annotation/{annotation.pk}/change/"
+    form = {
+        "article": annotation.article_id,
+        "kind": "highlight",
+        "status": "published",
+        "start": 0,
+        "end": 5,
+        "speaker": "",
+        "verdict": "",
+        "note": "after",
+    }
+    assert staff_client.post(url, form).status_code == 302
+    revision = AnnotationRevision.objects.get()
+    assert (revision.action, revision.before["note"], revision.after["note"]) == (
+        "updated",
+        "before",
+        "after",
+    )
+    assert "note: before → after" in staff_client.get(url).content.decode()
+    delete = f"/admin/articles/annotation/{annotation.pk}/delete/"
+    assert staff_client.post(delete, {"post": "yes"}).status_code == 302
+    assert AnnotationRevision.objects.filter(action="deleted").count() == 1

@@ -64,6 +64,16 @@ def test_dry_run_json_on_the_sample_reproduces_the_expected_fields(django_assert
     assert not Article.objects.exists()
 
 
+@pytest.mark.parametrize("path", sorted(SAMPLE.parent.glob("*.txt")), ids=lambda p: p.stem)
+def test_dry_run_json_matches_every_samples_expected_fields(path):
+    expected = json.loads(path.with_suffix(".expected.json").read_text(encoding="utf-8"))
+    record = json.loads(run("--dry-run", "--json", str(path))[0])
+    assert record["status"] == "parsed"
+    shared = set(record) & set(expected)
+    assert {"title", "published", "outlet", "headings", "paragraphs"} <= shared
+    assert {key: record[key] for key in shared} == {key: expected[key] for key in shared}
+
+
 def test_it_imports_folders_recursively_and_sums_up(tmp_path):
     write_sources(tmp_path, [1, 2])
     (tmp_path / "deeper").mkdir()

@@ -373,7 +373,7 @@ def test_a_batch_costs_the_same_queries_whatever_its_size(batch, django_assert_n
     files = [source(n, paragraphs=2 + n % 7) for n in range(batch)]
     files += [source(0), ("bad.txt", b"")]  # a duplicate and a failure too
     # A savepoint pair, duplicate lookup, outlet lookup, outlet slug check, outlet insert,
-    # article slug check, source file insert, article insert, link update.
+    # article slug check, id allocation, source file copy, article copy.
     with django_assert_num_queries(10):
         results = source_files_import(files=files)
     assert [r.status for r in results[-2:]] == ["duplicate", "failed"]

@@ -223,10 +223,10 @@ def test_create_takes_a_fixed_number_of_queries(editor_client, article, django_a
     make_tag("one")
     data = {"kind": "quote", "speaker": speaker.name, "tags": "one, two", **span(article, "today")}
     # session, user, groups, article, speaker, savepoint, insert, tags (find, free slugs,
-    # insert, find the new), link, revision, release; the article page: article, annotations, tags.
-    with django_assert_num_queries(17):
+    # insert, find the new), link, revision, release; then the annotations and their tags.
+    with django_assert_num_queries(16):
         assert create(editor_client, article, **data).status_code == 200
-    with django_assert_num_queries(17):
+    with django_assert_num_queries(16):
         assert create(editor_client, article, **{**data, "tags": "one, three"}).status_code == 200
 
 
@@ -379,3 +379,18 @@ def test_tag_suggestions_complete_the_last_tag(editor_client):
     make_tag("elections")
     html = editor_client.get(reverse("tag_suggestions"), {"tags": "war, ele"}).content.decode()
     assert 'value="war, elections"' in html and "economy" not in html
+
+
+def test_without_javascript_details_edit_and_delete_work_as_pages(editor_client, article):
+    annotation = make_annotation(article, 0, 2, "highlight")
+    details = editor_client.get(reverse("annotation_detail", args=[annotation.pk]))
+    assert "<div hx-disable>" in details.content.decode()  # no panel to swap into
+    edit_url = reverse("annotation_edit", args=[annotation.pk])
+    assert "<div hx-disable>" in editor_client.get(edit_url).content.decode()
+    response = editor_client.post(edit_url, {"kind": "highlight", "note": "plain"})
+    assert response.status_code == 302 and response["Location"].endswith(
+        f"#annotation-{annotation.pk}"
+    )
+    response = editor_client.post(reverse("annotation_delete", args=[annotation.pk]))
+    assert response.status_code == 302 and response["Location"] == article.get_absolute_url()
+    assert not Annotation.objects.exists()

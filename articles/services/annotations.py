@@ -34,7 +34,7 @@ class AnnotationGone(Exception):
         )
 
 
-def snapshot(annotation: Annotation, tags: Iterable[Tag] | None = None) -> dict:
+def annotation_snapshot(annotation: Annotation, tags: Iterable[Tag] | None = None) -> dict:
     """The values a revision keeps: enough to show a diff and to recreate the annotation.
 
     Pass `tags` when they are known, to spare a query.
@@ -184,17 +184,40 @@ def _tags_named(names: Sequence[str]) -> dict[str, Tag]:
     }
 
 
-def _record(
-    annotation_id: int,
-    article_id: int,
+REVISION_FIELDS = ["kind", "status", "speaker", "verdict", "tags", "note"]
+
+
+def revision_changes(revision: AnnotationRevision) -> list[tuple[str, object, object]]:
+    """(field, before, after) for each field an update changed."""
+    before, after = revision.before or {}, revision.after or {}
+    if not before or not after:
+        return []
+    return [
+        (f, before.get(f), after.get(f)) for f in REVISION_FIELDS if before.get(f) != after.get(f)
+    ]
+
+
+def revision_summary(revision: AnnotationRevision) -> str:
+    changes = revision_changes(revision)
+    if not changes:
+        values = revision.after or revision.before or {}
+        return f"“{values.get('exact', '')[:80]}”"
+    return "; ".join(
+        f"{field}: {old or '(none)'} → {new or '(none)'}" for field, old, new in changes
+    )
+
+
+def revision_record(
+    annotation: Annotation,
     action: str,
     user,
     before: dict | None,
     after: dict | None,
 ) -> AnnotationRevision:
+    """One row of history; call it inside the transaction that made the change."""
     return AnnotationRevision.objects.create(
-        annotation_id=annotation_id,
-        article_id=article_id,
+        annotation_id=annotation.pk,
+        article_id=annotation.article_id,
         action=action,
         before=before,
         after=after,
@@ -257,8 +280,8 @@ def annotation_create(
         tags = tags_ensure(names=tag_names)
         if tags:
             annotation.tags.add(*tags)
-        after = snapshot(annotation, tags)
-        _record(annotation.pk, article.pk, AnnotationRevision.Action.CREATED, user, None, after)
+        after = annotation_snapshot(annotation, tags)
+        revision_record(annotation, AnnotationRevision.Action.CREATED, user, None, after)
     return annotation
 
 
@@ -298,7 +321,7 @@ def annotation_update(
     """
     with transaction.atomic():
         annotation = _locked(annotation_id)
-        before = snapshot(annotation)
+        before = annotation_snapshot(annotation)
         new_kind = annotation.kind if kind is UNSET else kind
         if speaker is UNSET and speaker_name is not UNSET:
             speaker = resolve_speaker(new_kind, speaker_name, new_speaker=new_speaker)
@@ -327,8 +350,8 @@ def annotation_update(
         if tag_names is not UNSET:
             tags = tags_ensure(names=tag_names)
             annotation.tags.set(tags)
-        after = snapshot(annotation, tags)
-        _record(annotation.pk, annotation.article_id, action, user, before, after)
+        after = annotation_snapshot(annotation, tags)
+        revision_record(annotation, action, user, before, after)
     return annotation
 
 
@@ -336,12 +359,12 @@ def annotation_delete(*, annotation_id: int, user) -> AnnotationRevision:
     """Delete an annotation; its last values stay in the revision so it can be restored."""
     with transaction.atomic():
         annotation = _locked(annotation_id)
-        before = snapshot(annotation)
-        article_id = annotation.article_id
-        annotation.delete()
-        return _record(
-            annotation_id, article_id, AnnotationRevision.Action.DELETED, user, before, None
+        before = annotation_snapshot(annotation)
+        revision = revision_record(
+            annotation, AnnotationRevision.Action.DELETED, user, before, None
         )
+        annotation.delete()
+        return revision
 
 
 def annotation_restore(*, annotation_id: int, user) -> Annotation:
@@ -390,6 +413,6 @@ def annotation_restore(*, annotation_id: int, user) -> Annotation:
         tags = tags_ensure(names=values.get("tags", []))
         if tags:
             annotation.tags.add(*tags)
-        after = snapshot(annotation, tags)
-        _record(annotation.pk, article.pk, AnnotationRevision.Action.RESTORED, user, None, after)
+        after = annotation_snapshot(annotation, tags)
+        revision_record(annotation, AnnotationRevision.Action.RESTORED, user, None, after)
     return annotation

@@ -105,7 +105,9 @@ def speaker_merge(*, keep_id: int, duplicate_ids: Sequence[int], user) -> Speake
 
     Each moved quote gets an `updated` revision, so its history tells who merged it.
     """
-    from articles.services.annotations import snapshot  # the two services depend on each other
+    from articles.services.annotations import (
+        annotation_snapshot,
+    )  # the two services depend on each other
 
     duplicate_ids = [pk for pk in dict.fromkeys(duplicate_ids) if pk != keep_id]
     if not duplicate_ids:
@@ -132,7 +134,7 @@ def speaker_merge(*, keep_id: int, duplicate_ids: Sequence[int], user) -> Speake
         )
         revisions = []
         for quote in quotes:
-            before = snapshot(quote)
+            before = annotation_snapshot(quote)
             quote.speaker = keep
             revisions.append(
                 AnnotationRevision(
@@ -140,7 +142,7 @@ def speaker_merge(*, keep_id: int, duplicate_ids: Sequence[int], user) -> Speake
                     article_id=quote.article_id,
                     action=AnnotationRevision.Action.UPDATED,
                     before=before,
-                    after=snapshot(quote),
+                    after=annotation_snapshot(quote),
                     user=user if user is not None and user.is_authenticated else None,
                 )
             )

@@ -12,6 +12,7 @@ import json
 from urllib.parse import urlsplit
 
 from django.core.exceptions import ValidationError
+from django.db.models import prefetch_related_objects
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
@@ -24,12 +25,11 @@ from articles.services import annotations as service
 from articles.views.reading import AnnotationFilter, article_page_context
 
 SUGGESTION_LIMIT = 10
-CHANGE_FIELDS = ["kind", "status", "speaker", "verdict", "tags", "note"]
 
 
 def _changed(
     request: HttpRequest,
-    article_id: int,
+    article: Article | int,
     message: str,
     *,
     panel: str = "",
@@ -40,7 +40,11 @@ def _changed(
 
     The list keeps the filters of the page the editor is on (htmx sends its URL).
     """
-    article = Article.objects.for_reading().get(pk=article_id)
+    if isinstance(article, Article):
+        # Loaded before the write with its outlet: only the annotations are (re)read.
+        prefetch_related_objects([article], Article.objects.reading_annotations_prefetch())
+    else:
+        article = Article.objects.for_reading().get(pk=article)
     page_query = QueryDict(urlsplit(request.htmx.current_url or "").query)
     filters = AnnotationFilter(page_query).values()
     context = article_page_context(request, article, filters=filters)
@@ -51,7 +55,9 @@ def _changed(
 @require_POST
 @editor_required
 def annotation_create(request: HttpRequest, slug: str) -> HttpResponse:
-    article = get_object_or_404(Article.objects.only("id", "slug", "body"), slug=slug)
+    article = get_object_or_404(
+        Article.objects.select_related("outlet").defer("search_vector"), slug=slug
+    )
     form = AnnotationCreateForm(request.POST)
     if form.is_valid():
         try:
@@ -70,7 +76,7 @@ def annotation_create(request: HttpRequest, slug: str) -> HttpResponse:
                 return redirect(f"{article.get_absolute_url()}#annotation-{annotation.pk}")
             message = f"{annotation.get_kind_display()} saved."
             response = _changed(
-                request, article.pk, message, panel="form", extra={"form": AnnotationCreateForm()}
+                request, article, message, panel="form", extra={"form": AnnotationCreateForm()}
             )
             response["HX-Trigger-After-Settle"] = _saved_event(annotation.pk)
             return response
@@ -86,15 +92,6 @@ def _saved_event(pk: int) -> str:
     return json.dumps({"annotation-saved": {"id": pk, "target": "body"}})
 
 
-def _revision_changes(revision: AnnotationRevision) -> list[tuple[str, object, object]]:
-    before, after = revision.before or {}, revision.after or {}
-    if not before or not after:
-        return []
-    return [
-        (f, before.get(f), after.get(f)) for f in CHANGE_FIELDS if before.get(f) != after.get(f)
-    ]
-
-
 @require_GET
 @vary_on_headers("HX-Request")
 @editor_required
@@ -107,7 +104,7 @@ def annotation_detail(request: HttpRequest, pk: int) -> HttpResponse:
         AnnotationRevision.objects.filter(annotation_id=pk).select_related("user")[:50]
     )
     for revision in revisions:
-        revision.changes = _revision_changes(revision)
+        revision.changes = service.revision_changes(revision)
     template = "articles/annotation_detail.html"
     if request.htmx:
         template += "#annotation-details"
@@ -217,7 +214,7 @@ def article_history(request: HttpRequest, slug: str) -> HttpResponse:
     alive = set(Annotation.objects.filter(pk__in=ids).values_list("pk", flat=True))
     restorable, seen = set(), set()
     for revision in revisions:  # newest first: the first row per annotation is its last change
-        revision.changes = _revision_changes(revision)
+        revision.changes = service.revision_changes(revision)
         if revision.annotation_id not in seen:
             seen.add(revision.annotation_id)
             if (

@@ -226,3 +226,63 @@ def test_readers_and_anonymous_visitors_get_no_tools(page, live_server, article)
     page.keyboard.press("q")
     expect(page.locator("#editor-tools")).to_have_count(0)
     expect(page.locator("#annotation-list")).not_to_contain_text("Delete")
+
+
+def test_speaker_autocomplete_offers_existing_speakers(editor_page):
+    from tests.factories import make_speaker
+
+    make_speaker("Mark Osei", aliases=["M. Osei"])
+    page = editor_page
+    drag_select(page, "minister", "minister", 0.1, 0.9)
+    page.keyboard.press("q")
+    page.keyboard.type("ose")
+    expect(page.locator("#speaker-options-new option")).to_have_count(1)
+    assert page.locator("#speaker-options-new option").get_attribute("value") == "Mark Osei"
+
+
+def test_the_form_is_a_bottom_sheet_on_a_phone(browser, live_server, article, artifacts):
+    Group.objects.get_or_create(name=EDITORS_GROUP)
+    make_user("phone-editor", editor=True)
+    context = browser.new_context(viewport={"width": 390, "height": 800}, has_touch=True)
+    page = context.new_page()
+    login_in_browser(page, live_server, "phone-editor")
+    page.goto(f"{live_server.url}{article.get_absolute_url()}")
+    drag_select(page, "budget", "percent")
+    expect(page.locator("#annotate-create")).to_be_visible()
+    box = page.locator("#annotate-create").bounding_box()
+    assert box["x"] == 0 and abs(box["y"] + box["height"] - 800) < 2
+    page.screenshot(path=str(artifacts / "annotate-phone.png"))
+    context.close()
+
+
+def test_speakers_page_renames_and_merges(page, live_server, artifacts):
+    from tests.factories import make_speaker
+
+    Group.objects.get_or_create(name=EDITORS_GROUP)
+    make_user("speaker-editor", editor=True)
+    keep, duplicate = make_speaker("Recep Tayyip Erdoğan"), make_speaker("Erdogan")
+    make_annotation(make_article(), 0, 5, "quote", speaker=duplicate)
+    login_in_browser(page, live_server, "speaker-editor")
+    page.goto(f"{live_server.url}/editor/speakers/")
+    row = page.locator(f"#speaker-{keep.pk}")
+    row.get_by_label("Aliases of").fill("Erdoğan, RTE")
+    row.get_by_role("button", name="Save").click()
+    expect(page.locator(f"#speaker-{keep.pk}")).to_contain_text("Saved.")
+    page.once("dialog", lambda dialog: dialog.accept())
+    duplicate_row = page.locator(f"#speaker-{duplicate.pk}")
+    duplicate_row.get_by_label("Merge Erdogan into").fill("Recep Tayyip Erdoğan")
+    duplicate_row.get_by_role("button", name="Merge").click()
+    expect(page.locator("#speaker-table")).to_contain_text("Merged into Recep Tayyip Erdoğan.")
+    expect(page.locator(f"#speaker-{duplicate.pk}")).to_have_count(0)
+    page.screenshot(path=str(artifacts / "speakers-manage.png"), full_page=True)
+    assert [v["id"] for v in run_axe(page) if v["impact"] in ("serious", "critical")] == []
+
+
+def test_login_page_in_the_site_style(page, live_server, artifacts):
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("#id_username", "nobody")
+    page.fill("#id_password", "wrong")
+    page.click("button[type=submit]")
+    expect(page.locator(".form-error")).to_contain_text("correct username and password")
+    page.screenshot(path=str(artifacts / "login.png"))
+    assert [v["id"] for v in run_axe(page) if v["impact"] in ("serious", "critical")] == []

@@ -150,6 +150,11 @@ def _read(paths: list[Path], limits) -> Iterator[tuple[str, bytes] | SourceEntry
             yield SourceEntry(name, b"", f"cannot read the file ({exc.strerror or exc})")
 
 
+def _plain(text: str) -> str:
+    # On a terminal Django paints everything on stderr red; a progress bar is no error.
+    return text
+
+
 class Progress:
     """A one-line progress bar on stderr, drawn only when stderr is a terminal."""
 
@@ -169,7 +174,7 @@ class Progress:
 
     def finish(self) -> None:
         if self.enabled:
-            self.out.write("\r\033[K", ending="")
+            self.out.write("\r\033[K", style_func=_plain, ending="")
             self.out.flush()
 
     def _draw(self) -> None:
@@ -179,6 +184,7 @@ class Progress:
         bar = "#" * filled + "-" * (self.WIDTH - filled)
         self.out.write(
             f"\r[{bar}] {share:4.0%} {self.done:,}/{self.total:,} files, {rate:,.0f}/s",
+            style_func=_plain,
             ending="",
         )
         self.out.flush()
