@@ -227,3 +227,17 @@ def test_404_page_is_in_the_site_style(page, live_server, artifacts):
     assert response.status == 404
     assert page.locator("h1").inner_text() == "We can’t find that page"
     page.screenshot(path=str(artifacts / "reading-404.png"))
+
+
+def test_tag_and_claims_pages_are_accessible(page, live_server, story, artifacts):
+    page.goto(live_server.url + "/tags/iraq/")
+    assert page.locator(".story-title").count() == 1
+    assert_no_axe_violations(page)
+    page.goto(live_server.url + "/claims/")
+    page.evaluate("window.notReloaded = true")
+    page.click("#verdict-true")
+    page.wait_for_url("**/claims/?verdict=true")
+    page.wait_for_function("document.querySelectorAll('.quote-list li').length === 1")
+    assert page.evaluate("window.notReloaded") is True
+    page.screenshot(path=str(artifacts / "reading-claims.png"), full_page=True)
+    assert_no_axe_violations(page)
