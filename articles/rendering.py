@@ -19,6 +19,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -140,8 +142,6 @@ QUOTATION_MARKS = ('"', "“", "”", "„", "«", "»", "'", "‘", "’")
 
 def _url_maker(name: str):
     """reverse() once with a placeholder; the per-item URL is then a cheap string join."""
-    from django.urls import reverse
-
     head, _, tail = reverse(name, args=["__slug__"]).partition("__slug__")
     return lambda slug: f"{head}{slug}{tail}"
 
@@ -153,8 +153,6 @@ def render_annotation_items(annotations: Iterable) -> SafeString:
     thousand annotations and this runs for each page view that misses the cache.
     Each entry's details sit in `#note-ID`, which the mark's aria-describedby names.
     """
-    from django.utils import timezone
-
     speaker_url, tag_url = _url_maker("speaker"), _url_maker("tag")
     out: list[str] = []
     for a in annotations:
