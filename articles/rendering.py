@@ -9,9 +9,10 @@ editor's script can turn a DOM selection back into code-point offsets.
 
 Marks nest like a stack: longer marks wrap shorter ones that start with them. When a mark
 ends while marks opened after it are still running, those are closed and reopened around
-the end (only those, not every open mark), so the HTML stays well formed. Sorting the
-boundaries makes it O((n + b) log n) for n annotations and b blocks, plus the size of the
-output.
+the end (only those, not every open mark, and in order of their ends so the next one to
+end is innermost), so the HTML stays well formed. Sorting the boundaries makes it
+O((n + b) log n) for n annotations and b blocks, plus the size of the output (which grows
+with how deeply the marks overlap).
 """
 
 from __future__ import annotations
@@ -93,7 +94,9 @@ def render_body(body: str, structure: Sequence[dict], marks: Iterable[Mark]) -> 
         tag = "h2" if kind == "heading" else "p"
         out.append(f'<{tag} data-start="{block_start}">')
         # Marks still running from the previous block (they spanned the gap) reopen here.
-        running = [i for i in stack if ordered[i].end > block_start]
+        running = sorted(
+            (i for i in stack if ordered[i].end > block_start), key=lambda i: -ordered[i].end
+        )
         stack.clear()
         depth.clear()
         for i in running:
@@ -112,6 +115,9 @@ def render_body(body: str, structure: Sequence[dict], marks: Iterable[Mark]) -> 
                 reopen = close_down_to(min(depth[i] for i in finishing))
                 for i in done:
                     del depth[i]
+                # Reopened innermost-last by end: the next to end is on top, so the
+                # next close reopens as little as possible.
+                reopen.sort(key=lambda i: -ordered[i].end)
                 for i in reopen:
                     if i not in done:
                         open_mark(i)

@@ -432,6 +432,28 @@ def page_weight(port: int, path: str) -> dict[str, int]:
     return sizes
 
 
+def marks_scaling() -> None:
+    """render_body alone, for growing numbers of overlapping marks on a 500 KB text."""
+    from articles.rendering import Mark, render_body
+
+    rng = random.Random(SEED)
+    text = TextMaker(rng)
+    body, structure = text.body(500_000)
+    print("\nrender_body alone on a 500 KB body (random spans of 5-300 characters):")
+    for n in (1_000, 10_000, 100_000):
+        marks = []
+        for i in range(n):
+            start = rng.randint(0, len(body) - 400)
+            marks.append(Mark(i + 1, start, start + rng.randint(5, 300), "quote"))
+        started = time.perf_counter()
+        html = render_body(body, structure, marks)
+        took = (time.perf_counter() - started) * 1000
+        print(
+            f"  {n:>7,} marks: {took:8.1f} ms  ({took / n * 1000:.1f} µs per mark, "
+            f"{len(html) / 1e6:.1f} MB of HTML)"
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=100_000)
@@ -439,6 +461,7 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true", help="keep (and reuse) the database")
     args = parser.parse_args()
 
+    marks_scaling()
     url = server_url(BENCH_DB)
     reuse = args.keep and database_exists(BENCH_DB)
     if not reuse:
