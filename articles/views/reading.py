@@ -58,7 +58,7 @@ def _matches(annotation: Annotation, filters: dict[str, str]) -> bool:
 def _filter_options(
     annotations: list[Annotation], filters: dict[str, str], base_url: str
 ) -> dict[str, list[dict]]:
-    """The filter links: kinds, speakers and tags present, with how many marks each shows.
+    """The filter links: kinds, speakers and tags present, each with its count in the article.
 
     Each link toggles its value on top of the other filters; hrefs are built here once
     (the page is cached per filter) instead of per link in the template.
