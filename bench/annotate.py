@@ -12,8 +12,9 @@ list. Quotes name an existing speaker, claims carry a verdict, highlights tags (
 new one). After an article's spans, its page is loaded again: the re-render, cache missed.
 
 Prints median and p95 milliseconds per create (the returned fragments included) and per
-article re-render. The database is dropped at the end unless --keep. Reads nothing outside
-the repository.
+article re-render, next to a trivial view (/healthz) as the floor, and the load average, since
+a busy machine slows every figure. The database is dropped at the end unless --keep. Reads
+nothing outside the repository.
 """
 
 from __future__ import annotations
@@ -277,7 +278,16 @@ def run(port: int, articles: list[tuple[str, str]], n_spans: int) -> dict[str, l
         status, content = browser.request("GET", page_url)
         renders.append((time.perf_counter() - started) * 1000)
         assert status == 200 and content.count(b'class="annotation-item') >= n_spans
-    return {"create (POST, fragments returned)": creates, "article re-render (GET)": renders}
+    floor = []
+    for _ in range(200):
+        started = time.perf_counter()
+        status, _ = browser.request("GET", "/healthz")
+        floor.append((time.perf_counter() - started) * 1000)
+    return {
+        "create (POST, fragments returned)": creates,
+        "article re-render (GET)": renders,
+        "floor: GET /healthz": floor,
+    }
 
 
 def main() -> None:
@@ -303,9 +313,11 @@ def main() -> None:
         if not args.keep:
             drop_database(BENCH_DB)
     total = sum(len(v) for v in results.values())
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     print(
         f"Annotating: {args.articles} articles × {args.spans} spans, gunicorn 2 workers, "
-        f"DEBUG off, one client ({total} timed requests)"
+        f"DEBUG off, one client ({total} timed requests)\n"
+        f"  load average {load} on {os.cpu_count()} cores"
     )
     for label, values in results.items():
         print(

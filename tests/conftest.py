@@ -78,3 +78,17 @@ def login_in_browser(page, live_server, username: str, password: str = "password
     page.fill("#id_password", password)
     page.click("button[type=submit]")
     page.wait_for_load_state()
+
+
+@pytest.fixture(autouse=True)
+def _editors_group_survives_flushes(request):
+    """Transactional tests (live_server) flush the Editors group the roles migration made;
+    recreate it so `make_user(editor=True)` works whatever ran before."""
+    marker = request.node.get_closest_marker("django_db")
+    if marker and marker.kwargs.get("transaction"):
+        request.getfixturevalue("transactional_db")
+        from django.contrib.auth.models import Group
+
+        from articles.permissions import EDITORS_GROUP
+
+        Group.objects.get_or_create(name=EDITORS_GROUP)

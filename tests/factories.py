@@ -94,5 +94,6 @@ def make_user(username: str | None = None, *, editor: bool = False, **fields) ->
         username=username or f"user{next(_seq)}", password="password", **fields
     )
     if editor:
-        user.groups.add(Group.objects.get(name=EDITORS_GROUP))
+        # get_or_create: transactional (browser) tests flush the migration-made group.
+        user.groups.add(Group.objects.get_or_create(name=EDITORS_GROUP)[0])
     return user

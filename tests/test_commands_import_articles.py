@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import zipfile
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -197,3 +198,22 @@ def test_the_progress_bar_draws_on_a_terminal_only():
     quiet.advance(4)
     quiet.finish()
     assert pipe.getvalue() == ""
+
+
+@pytest.mark.django_db(transaction=True)
+def test_parallel_jobs_import_everything_once(tmp_path):
+    write_sources(tmp_path, range(1, 9))
+    (tmp_path / "copy-of-1.txt").write_bytes(source(1)[1])  # same content
+    name, same_url = source(20, url="https://news.example.org/story/2")
+    (tmp_path / name).write_bytes(same_url)  # other content, same URL as story 2
+    out, _ = run("--jobs", "2", "--batch-size", "2", "--json", str(tmp_path))
+    records = [json.loads(line) for line in out.splitlines()]
+    assert len(records) == 10
+    assert Counter(r["status"] for r in records) == {"imported": 8, "duplicate": 2}
+    assert Article.objects.count() == 8
+    assert SourceFile.objects.count() == 10
+
+
+def test_it_refuses_jobs_below_one(tmp_path):
+    error, _, _ = run_failing("--jobs", "0", str(tmp_path))
+    assert str(error) == "--jobs must be at least 1"

@@ -306,6 +306,21 @@ def test_a_new_outlet_is_created_once_per_batch_with_the_first_spelling():
     assert outlet.articles.count() == 2
 
 
+def test_an_outlet_created_meanwhile_is_found_not_fought_over(monkeypatch):
+    """Another import creates the outlet between our lookup and our insert."""
+    real_create = imports._create_outlets
+
+    def create_after_a_competitor(names):
+        Outlet.objects.create(name="THE PLANET", slug="the-planet")
+        real_create(names)
+
+    monkeypatch.setattr(imports, "_create_outlets", create_after_a_competitor)
+    result = import_one(source(1, outlet="The Planet"))
+    assert result.status == "imported"
+    assert Outlet.objects.get().name == "THE PLANET"
+    assert result.article.outlet.name == "THE PLANET"
+
+
 def test_a_new_outlet_whose_slug_is_taken_gets_another():
     Outlet.objects.create(name="The-Planet", slug="the-planet")
     import_one(source(1, outlet="The Planet"))
@@ -372,9 +387,10 @@ def test_the_language_is_detected_per_article():
 def test_a_batch_costs_the_same_queries_whatever_its_size(batch, django_assert_num_queries):
     files = [source(n, paragraphs=2 + n % 7) for n in range(batch)]
     files += [source(0), ("bad.txt", b"")]  # a duplicate and a failure too
-    # A savepoint pair, duplicate lookup, outlet lookup, outlet slug check, outlet insert,
-    # article slug check, id allocation, source file copy, article copy.
-    with django_assert_num_queries(10):
+    # A savepoint pair, URL locks, duplicate lookup, outlet lookup, outlet slug check,
+    # outlet insert, outlet lookup again, article slug check, id allocation, source file
+    # copy, article copy.
+    with django_assert_num_queries(12):
         results = source_files_import(files=files)
     assert [r.status for r in results[-2:]] == ["duplicate", "failed"]
     assert Article.objects.count() == batch
@@ -382,10 +398,39 @@ def test_a_batch_costs_the_same_queries_whatever_its_size(batch, django_assert_n
 
 def test_a_batch_with_known_outlets_needs_fewer_queries(django_assert_num_queries):
     make_outlet("Daily Bugle")
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         source_files_import(files=[source(n) for n in range(20)])
 
 
 def test_it_refuses_a_batch_size_below_one():
     with pytest.raises(ValueError, match="batch_size"):
         source_files_import(files=[], batch_size=0)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_imports_of_one_url_take_turns():
+    """While another import holds the URL, ours waits, then finds its article: a duplicate."""
+    import threading
+
+    from django.db import connection, transaction
+
+    results = []
+
+    def import_in_another_thread():
+        try:
+            racing = source(2, url="https://x.example/1", outlet="Another Paper")
+            results.extend(source_files_import(files=[racing]))
+        finally:
+            connection.close()
+
+    with transaction.atomic():
+        imports._lock_urls(["https://x.example/1"])
+        first = import_one(source(1, url="https://x.example/1"))
+        racer = threading.Thread(target=import_in_another_thread)
+        racer.start()
+        racer.join(timeout=0.5)
+        assert racer.is_alive()  # waiting for our transaction to end
+    racer.join(timeout=10)
+    assert [r.status for r in results] == ["duplicate"]
+    assert results[0].article.pk == first.article.pk
+    assert Article.objects.count() == 1

@@ -1,5 +1,7 @@
 """Annotating through HTMX: create, details, edit, delete, restore; errors store nothing."""
 
+import re
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -58,7 +60,7 @@ def test_it_creates_a_quote_with_a_new_speaker_and_returns_the_fragments(editor_
     html = response.content.decode()
     assert 'id="article-body"' in html and 'id="annotation-list"' in html
     assert f'id="annotation-{annotation.pk}"' in html
-    assert 'id="annotate-form"' in html  # a fresh form for the next selection
+    assert response["HX-Reswap"] == "none"  # the form stays; body and list swap out of band
     assert "Quote saved." in html
     assert "<html" not in html
     assert "annotation-saved" in response["HX-Trigger-After-Settle"]
@@ -263,7 +265,7 @@ def test_edit_form_is_prefilled(editor_client, article):
     response = editor_client.get(reverse("annotation_edit", args=[annotation.pk]), headers=HX)
     html = response.content.decode()
     assert 'value="Ann Speaker"' in html and 'value="Alpha"' in html
-    assert 'value="quote" checked' in html
+    assert re.search(r'value="quote"[^>]* checked', html)
 
 
 def test_edit_changes_fields_and_records_a_revision(
@@ -394,3 +396,12 @@ def test_without_javascript_details_edit_and_delete_work_as_pages(editor_client,
     response = editor_client.post(reverse("annotation_delete", args=[annotation.pk]))
     assert response.status_code == 302 and response["Location"] == article.get_absolute_url()
     assert not Annotation.objects.exists()
+
+
+def test_details_of_an_annotation_deleted_meanwhile_say_so(editor_client, article):
+    create(editor_client, article, kind="highlight", **span(article, "today"))
+    annotation = Annotation.objects.get()
+    editor_client.post(reverse("annotation_delete", args=[annotation.pk]), headers=HX)
+    response = editor_client.get(reverse("annotation_detail", args=[annotation.pk]), headers=HX)
+    assert response.status_code == 409 and "deleted meanwhile" in response.content.decode()
+    assert editor_client.get(reverse("annotation_detail", args=[99999])).status_code == 404

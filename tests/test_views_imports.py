@@ -153,8 +153,8 @@ def test_an_upload_costs_the_same_queries_whatever_its_size(
     importer, count, django_assert_num_queries
 ):
     files = [source(n) for n in range(count)]
-    # Session, user, permissions (2) and the import's ten queries.
-    with django_assert_num_queries(14):
+    # Session, user, permissions (2) and the import's twelve queries.
+    with django_assert_num_queries(16):
         response = post(importer, *files)
     assert f"{count} imported" in response.content.decode()
 
@@ -175,3 +175,10 @@ def test_the_lists_hide_the_link_from_staff_who_may_not_import(client):
 
 def test_source_files_cannot_be_added_by_hand(importer, admin_client):
     assert admin_client.get("/admin/articles/sourcefile/add/").status_code == 403
+
+
+def test_more_files_than_one_request_may_carry_is_a_400_not_a_500(importer, settings):
+    settings.DATA_UPLOAD_MAX_NUMBER_FILES = 2
+    response = post(importer, source(1), source(2), source(3))
+    assert response.status_code == 400
+    assert not SourceFile.objects.exists()

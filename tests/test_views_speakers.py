@@ -37,7 +37,7 @@ def test_the_page_takes_a_fixed_number_of_queries(editor_client, django_assert_n
 def test_rename_and_aliases_answer_with_the_row(editor_client, django_assert_num_queries):
     speaker = make_speaker("Jon Doe")
     url = reverse("speaker_edit", args=[speaker.pk])
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         response = editor_client.post(
             url, {"name": "John Doe", "aliases": "JD, jd, J. Doe"}, headers=HX
         )
@@ -95,3 +95,17 @@ def test_editing_a_speaker_merged_away_meanwhile_says_so(editor_client):
     speaker.delete()
     response = editor_client.post(url, {"name": "Back", "aliases": ""}, headers=HX)
     assert response.status_code == 422 and "no longer exists" in response.content.decode()
+
+
+def test_a_rename_shows_on_article_pages_at_once(client, editor_client):
+    speaker = make_speaker("Old Name")
+    article = make_article()
+    make_annotation(article, 0, 5, "quote", speaker=speaker)
+    assert "Old Name" in client.get(article.get_absolute_url()).content.decode()
+    editor_client.post(reverse("speaker_edit", args=[speaker.pk]), {"name": "New Name"})
+    assert "New Name" in client.get(article.get_absolute_url()).content.decode()
+
+
+def test_logout_shows_the_logged_out_page(editor_client):
+    response = editor_client.post(reverse("logout"))
+    assert response.status_code == 200 and "You are logged out" in response.content.decode()

@@ -121,7 +121,7 @@ def _tag(name: str) -> Tag:
 
 
 def _demo_accounts() -> User:
-    editors = Group.objects.get(name=EDITORS_GROUP)
+    editors, _ = Group.objects.get_or_create(name=EDITORS_GROUP)
     users = {}
     for username, password, staff, superuser, editor in DEMO_ACCOUNTS:
         user, created = User.objects.get_or_create(

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from itertools import islice
 
 from django.conf import settings
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models import JSONField, Model, Q
 from django.utils.text import slugify
 
@@ -182,6 +182,7 @@ def _store_one(item: _Pending, user) -> ImportResult:
 def _store_chunk(pending: list[_Pending], user) -> list[ImportResult]:
     """Store one chunk in a fixed number of queries; the caller provides the transaction."""
     valid = [p for p in pending if p.error is None]
+    _lock_urls({p.parsed.url for p in valid if p.parsed.url})
     existing_by_hash, existing_by_url = _existing_articles(valid)
 
     # Decide every file's fate before writing anything.
@@ -242,6 +243,9 @@ def _store_chunk(pending: list[_Pending], user) -> list[ImportResult]:
     # Files first: articles point at them, and they at the articles (the foreign keys are
     # checked at commit, so the order within the transaction does not matter).
     _copy_rows([r.source_file for r in results])
+    # The chunk's new articles, complete with ids, outlet and body, still inside its
+    # transaction: where work that must happen with every import (such as proposing
+    # quotes) belongs.
     new_articles = [results[i].article for i in new_indexes]
     _copy_rows(new_articles)
     return results
@@ -251,6 +255,28 @@ def _fit_name(name: str) -> str:
     limit = SourceFile._meta.get_field("name").max_length
     # The end of a long path (the file name) says more than its start.
     return name if len(name) <= limit else "…" + name[-(limit - 1) :]
+
+
+def _lock_urls(urls: Iterable[str]) -> None:
+    """Hold, until the transaction ends, a lock per original URL being imported.
+
+    Content duplicates are stopped by the unique content_hash; URLs have no unique
+    constraint (old articles may share one), so concurrent imports of one URL take turns:
+    whoever comes second finds the first one's article and reports a duplicate. Locks
+    are taken in a fixed order, so two imports never wait for each other in a circle.
+    """
+    urls = sorted(set(urls))
+    if not urls:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT pg_advisory_xact_lock(hashtext('newsreader.import.url'), key)
+            FROM (SELECT DISTINCT hashtext(url) AS key FROM unnest(%s::text[]) AS url) AS keys
+            ORDER BY key
+            """,
+            [urls],
+        )
 
 
 def _existing_articles(
@@ -279,29 +305,35 @@ def _existing_articles(
 def _outlets_for(names: list[str]) -> dict[str, Outlet]:
     """Outlets by lower-cased name, matched case-insensitively, created when missing.
 
-    The database's lower() does the matching, so it agrees with the unique index.
+    The database's lower() does the matching, so it agrees with the unique index. An
+    outlet that a concurrent import creates meanwhile is simply found, not fought over.
     """
     wanted = list(dict.fromkeys(names))
+    outlets = _find_outlets(wanted)
+    missing = [name for name in wanted if name.lower() not in outlets]
+    if missing:
+        first_spellings = {name.lower(): name for name in reversed(missing)}
+        _create_outlets(list(first_spellings.values()))
+        outlets.update(_find_outlets(missing))
+        if any(name.lower() not in outlets for name in missing):
+            # Only if another import took the slug in between; the retry picks another.
+            raise IntegrityError("a new outlet's slug was taken by a concurrent import")
+    return outlets
+
+
+def _find_outlets(names: list[str]) -> dict[str, Outlet]:
     found = Outlet.objects.raw(
         f"""
         SELECT o.id, o.name, o.slug, v.wanted
         FROM unnest(%s::text[]) AS v(wanted)
         JOIN {Outlet._meta.db_table} AS o ON lower(o.name) = lower(v.wanted)
         """,
-        [wanted],
+        [names],
     )
-    outlets = {outlet.wanted.lower(): outlet for outlet in found}
-    missing: dict[str, str] = {}
-    for name in wanted:
-        if name.lower() not in outlets:
-            missing.setdefault(name.lower(), name)  # first spelling seen wins
-    if missing:
-        created = _new_outlets(list(missing.values()))
-        outlets.update((outlet.name.lower(), outlet) for outlet in created)
-    return outlets
+    return {outlet.wanted.lower(): outlet for outlet in found}
 
 
-def _new_outlets(names: list[str]) -> list[Outlet]:
+def _create_outlets(names: list[str]) -> None:
     slugs = {name: slugify(name.translate(_SLUG_FOLD))[:200] or "outlet" for name in names}
     taken = set(Outlet.objects.filter(slug__in=slugs.values()).values_list("slug", flat=True))
     outlets = []
@@ -311,7 +343,9 @@ def _new_outlets(names: list[str]) -> list[Outlet]:
             slug = f"{slug}-{hashlib.sha256(name.lower().encode()).hexdigest()[:6]}"
         taken.add(slug)
         outlets.append(Outlet(name=name, slug=slug))
-    return Outlet.objects.bulk_create(outlets)
+    # ON CONFLICT DO NOTHING waits for a concurrent import creating the same outlet and
+    # then leaves its row be; the lookup after this finds it.
+    Outlet.objects.bulk_create(outlets, ignore_conflicts=True)
 
 
 def _unique_slugs(parsed: list[ParsedArticle]) -> list[str]:

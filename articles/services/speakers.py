@@ -6,6 +6,7 @@ from collections.abc import Iterable, Sequence
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models.functions import Now
 from django.utils.text import slugify
 
 from articles.models import Annotation, AnnotationRevision, Speaker
@@ -93,6 +94,8 @@ def speaker_update(
         if name != old:
             speaker.name = name
             speaker.slug = _free_slug(name, exclude_pk=speaker.pk)
+            # Article pages cache their fragments by their annotations' latest update.
+            Annotation.objects.filter(speaker=speaker).update(updated_at=Now())
         speaker.aliases = aliases
         if description is not None:
             speaker.description = description
@@ -146,7 +149,8 @@ def speaker_merge(*, keep_id: int, duplicate_ids: Sequence[int], user) -> Speake
                     user=user if user is not None and user.is_authenticated else None,
                 )
             )
-        Annotation.objects.filter(pk__in=[q.pk for q in quotes]).update(speaker=keep)
+        moved = Annotation.objects.filter(pk__in=[q.pk for q in quotes])
+        moved.update(speaker=keep, updated_at=Now())  # a new version for cached article pages
         AnnotationRevision.objects.bulk_create(revisions)
         Speaker.objects.filter(pk__in=duplicate_ids).delete()
         keep.save(update_fields=["aliases"])

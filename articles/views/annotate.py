@@ -13,9 +13,9 @@ from urllib.parse import urlsplit
 
 from django.core.exceptions import ValidationError
 from django.db.models import prefetch_related_objects
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from articles.forms import AnnotationCreateForm, AnnotationFieldsForm
@@ -32,11 +32,9 @@ def _changed(
     article: Article | int,
     message: str,
     *,
-    panel: str = "",
-    extra: dict | None = None,
     undo_id: int | None = None,
 ) -> HttpResponse:
-    """The article's new body and list, a status message, and what goes in the panel.
+    """The article's new body and list, and a status message (with Undo after a delete).
 
     The list keeps the filters of the page the editor is on (htmx sends its URL).
     """
@@ -48,7 +46,7 @@ def _changed(
     page_query = QueryDict(urlsplit(request.htmx.current_url or "").query)
     filters = AnnotationFilter(page_query).values()
     context = article_page_context(request, article, filters=filters)
-    context.update(extra or {}, panel=panel, message=message, undo_id=undo_id)
+    context.update(message=message, undo_id=undo_id)
     return render(request, "articles/annotation_changed.html", context)
 
 
@@ -75,9 +73,9 @@ def annotation_create(request: HttpRequest, slug: str) -> HttpResponse:
             if not request.htmx:
                 return redirect(f"{article.get_absolute_url()}#annotation-{annotation.pk}")
             message = f"{annotation.get_kind_display()} saved."
-            response = _changed(
-                request, article, message, panel="form", extra={"form": AnnotationCreateForm()}
-            )
+            response = _changed(request, article, message)
+            # The form stays (annotate.js clears it); only the out-of-band parts change.
+            response["HX-Reswap"] = "none"
             response["HX-Trigger-After-Settle"] = _saved_event(annotation.pk)
             return response
     template = "articles/annotation_form.html"
@@ -96,10 +94,19 @@ def _saved_event(pk: int) -> str:
 @vary_on_headers("HX-Request")
 @editor_required
 def annotation_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    annotation = get_object_or_404(
-        Annotation.objects.select_related("article", "speaker", "author").prefetch_related("tags"),
-        pk=pk,
+    annotation = (
+        Annotation.objects.select_related("article", "speaker", "author")
+        .prefetch_related("tags")
+        .filter(pk=pk)
+        .first()
     )
+    if annotation is None:
+        if not AnnotationRevision.objects.filter(annotation_id=pk).exists():
+            raise Http404("No such annotation.")
+        return _refused(
+            request,
+            "This annotation was deleted meanwhile; the article's History can restore it.",
+        )
     revisions = list(
         AnnotationRevision.objects.filter(annotation_id=pk).select_related("user")[:50]
     )
@@ -137,6 +144,7 @@ def _initial(annotation: Annotation) -> dict:
     }
 
 
+@require_http_methods(["GET", "POST"])
 @vary_on_headers("HX-Request")
 @editor_required
 def annotation_edit(request: HttpRequest, pk: int) -> HttpResponse:
@@ -167,7 +175,9 @@ def _annotation_update(request: HttpRequest, pk: int) -> HttpResponse:
             if not request.htmx:
                 return redirect(annotation.get_absolute_url())
             message = f"{annotation.get_kind_display()} updated."
-            return _changed(request, annotation.article_id, message)
+            response = _changed(request, annotation.article_id, message)
+            response["HX-Trigger-After-Settle"] = _saved_event(annotation.pk)
+            return response
     annotation = Annotation.objects.select_related("article").filter(pk=pk).first()
     if annotation is None:
         return _gone(request, service.AnnotationGone(pk))

@@ -62,16 +62,16 @@ def import_source_files(request: HttpRequest, *, admin_site: AdminSite) -> HttpR
         raise PermissionDenied("Importing needs permission to add articles.")
     posted = request.method == "POST"
     form = SourceFilesImportForm(request.POST, request.FILES) if posted else SourceFilesImportForm()
+    limits = import_limits()
     results = None
     if posted and form.is_valid():
-        limits = import_limits()
         results = source_files_import(files=form.uploads(limits), user=request.user)
     context = {
         **admin_site.each_context(request),
         "title": "Import source files",
         "opts": SourceFile._meta,
         "form": form,
-        "limits": import_limits(),
+        "limits": limits,
         "results": results,
         "counts": Counter(r.status for r in results or []),
     }

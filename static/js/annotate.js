@@ -398,7 +398,7 @@ document.body.addEventListener("htmx:beforeSwap", (event) => {
     event.detail.shouldSwap = true;
     event.detail.isError = false;
   } else if (xhr.status >= 400) {
-    say(`Not saved: the server answered ${xhr.status}. Reload the page and try again.`);
+    say(`Something went wrong (the server answered ${xhr.status}). Reload the page and try again.`);
   }
 });
 
@@ -432,8 +432,20 @@ document.body.addEventListener("htmx:afterSwap", (event) => {
   }
 });
 
-// A saved annotation: close the form and put focus on its mark, without scrolling.
+function clearForm(form) {
+  for (const field of form.elements) {
+    if (field.type === "checkbox" || field.type === "radio") field.checked = false;
+    else if (!["submit", "button"].includes(field.type) && field.name !== "csrfmiddlewaretoken") field.value = "";
+    field.removeAttribute("aria-invalid");
+  }
+  form.querySelectorAll(".form-error").forEach((e) => e.remove());
+  const preview = form.querySelector("[data-exact-preview]");
+  if (preview) preview.textContent = "";
+}
+
+// A saved annotation: clear and close the form, put focus on its mark without scrolling.
 document.body.addEventListener("annotation-saved", (event) => {
+  if (createForm()) clearForm(createForm());
   closePanels();
   window.getSelection().removeAllRanges();
   const mark = $(`annotation-${event.detail.id}`);

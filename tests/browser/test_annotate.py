@@ -88,6 +88,7 @@ def test_mouse_selection_snaps_to_words_and_saves_a_quote_with_a_new_speaker(
     form(page).get_by_label("New speaker").check()
     form(page).locator("input[name=tags]").fill("infrastructure")
     page.screenshot(path=str(artifacts / "annotate-quote-filled.png"))
+    assert [v["id"] for v in run_axe(page) if v["impact"] in ("serious", "critical")] == []
     scroll_before = page.evaluate("window.scrollY")
     form(page).get_by_role("button", name="Save").click()
     expect(page.locator("#annotate-status")).to_contain_text("Quote saved.")
@@ -142,6 +143,7 @@ def test_highlight_with_tags_across_two_paragraphs_and_overlapping(editor_page, 
         "percent last year, officials"
     )
     assert Annotation.objects.count() == 2
+    assert not Annotation.objects.get(kind="claim").tags.exists()  # the form was cleared
     page.reload()
     expect(page.locator("#annotation-list li")).to_have_count(2)
     page.screenshot(path=str(artifacts / "annotate-overlap.png"), full_page=True)
@@ -158,6 +160,7 @@ def test_edit_then_delete_and_undo(editor_page, article, live_server, artifacts)
     expect(details).to_be_visible()
     expect(details).to_contain_text("History")
     page.screenshot(path=str(artifacts / "annotate-details.png"))
+    assert [v["id"] for v in run_axe(page) if v["impact"] in ("serious", "critical")] == []
     page.keyboard.press("e")
     edit = page.locator(f"#edit-form-{annotation.pk}")
     expect(edit).to_be_visible()
@@ -182,6 +185,10 @@ def test_edit_then_delete_and_undo(editor_page, article, live_server, artifacts)
     )
     page.reload()
     expect(page.locator(f"#annotation-{annotation.pk}")).to_be_visible()
+    page.get_by_role("link", name="History").click()
+    expect(page.locator(".revisions")).to_contain_text("Restored")
+    expect(page.locator(".revisions")).to_contain_text("kind: highlight → claim")
+    page.screenshot(path=str(artifacts / "article-history.png"), full_page=True)
 
 
 def test_escape_cancels_and_help_lists_shortcuts(editor_page, artifacts):

@@ -22,6 +22,9 @@ def test_an_editor_imports_files_through_the_admin(page, live_server, artifacts,
     page.goto(f"{live_server.url}/admin/articles/article/")
     page.click("text=Import source files")
     assert page.url.endswith("/admin/articles/sourcefile/import/")
+    page.click("input[type=submit]")  # nothing chosen yet
+    assert page.inner_text(".errorlist") == "Choose at least one file to import."
+    page.screenshot(path=str(artifacts / "admin-import-nothing-chosen.png"))
     page.set_input_files(
         "input[type=file]", [str(SAMPLE), str(tmp_path / name), str(tmp_path / "image.txt")]
     )
