@@ -196,6 +196,9 @@ def test_home_search_and_speaker_pages(page, live_server, story, artifacts):
     page.wait_for_function("document.querySelectorAll('.story-title').length === 1")
     assert page.evaluate("window.notReloaded") is True
     page.screenshot(path=str(artifacts / "reading-search.png"), full_page=True)
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.screenshot(path=str(artifacts / "reading-search-phone.png"), full_page=True)
+    page.set_viewport_size({"width": 1280, "height": 900})
     page.fill("#q", "zebras")
     page.wait_for_selector("text=Nothing matches")
     assert_no_axe_violations(page)
