@@ -51,14 +51,14 @@ SNIPPET_START, SNIPPET_STOP = "\x02", "\x03"
 
 # Correlated with the outer articles_article row; see `for_reading_page`.
 ANNOTATION_VERSION_SQL = """
-SELECT concat(count(*), '-', md5(string_agg(concat_ws(
+SELECT concat(count(DISTINCT an.id), '-', md5(string_agg(concat_ws(
     '|', an.id, an.status, an.kind, an.start, an."end", an.verdict, md5(an.note),
-    an.author_id, an.updated_at, s.name, s.slug,
-    (SELECT string_agg(concat(t.slug, '=', t.name), ',' ORDER BY t.id)
-       FROM articles_annotation_tags l JOIN articles_tag t ON t.id = l.tag_id
-      WHERE l.annotation_id = an.id)
-), ',' ORDER BY an.id)))
-FROM articles_annotation an LEFT JOIN articles_speaker s ON s.id = an.speaker_id
+    an.author_id, an.updated_at, s.name, s.slug, t.slug, t.name
+), ',' ORDER BY an.id, t.id)))
+FROM articles_annotation an
+LEFT JOIN articles_speaker s ON s.id = an.speaker_id
+LEFT JOIN articles_annotation_tags l ON l.annotation_id = an.id
+LEFT JOIN articles_tag t ON t.id = l.tag_id
 WHERE an.article_id = articles_article.id
 """
 FACET_NAMES = ("outlets", "years", "tags", "speakers", "kinds")
@@ -66,8 +66,8 @@ FACETS_SQL = """
 WITH ids AS (SELECT DISTINCT unnest(%s::bigint[]) AS id),
 annotations AS (
     SELECT an.id, an.article_id, an.kind, an.speaker_id
-    FROM {annotation} an JOIN ids ON ids.id = an.article_id
-    WHERE an.status = 'published'
+    FROM {annotation} an
+    WHERE an.article_id = ANY(%s::bigint[]) AND an.status = 'published'
 )
 SELECT 'outlets', o.slug, o.name, count(*)
     FROM {article} a JOIN ids ON ids.id = a.id JOIN {outlet} o ON o.id = a.outlet_id
@@ -294,40 +294,46 @@ class ArticleQuerySet(models.QuerySet):
             )
         )
 
-    def matching(self, text: str) -> ArticleQuerySet:
-        """Articles (among these) whose text, annotation notes or quoted speakers match.
+    def search_ranked_ids(self, text: str) -> list[int]:
+        """Ids of the articles (among these) matching `text`, best first, in one query.
 
-        `text` takes web-search syntax ("exact phrase", or, -word). Adds `rank`: ts_rank over
-        the article's vector (title A, summary B, body C). Each source is matched through
-        its own GIN index and only its SEARCH_WINDOW most recent matches are kept, so a
-        word found in most articles costs no more to rank than a rare one.
+        `text` takes web-search syntax ("exact phrase", or, -word). Three sources are
+        matched, each through its own GIN index: the article's vector (title A, summary B,
+        body C), published annotations' notes, and the speakers of published quotes. Only
+        the SEARCH_WINDOW most recent matches of each source are kept, so a word found in
+        most articles costs no more to rank than a rare one. Text matches are ordered by
+        ts_rank (computed in the same pass that matches them); matches by note or speaker
+        only follow, newest first.
         """
         query = search_query(text)
         articles = self.order_by()
         published = Annotation.objects.published().filter(article__in=articles.values("id"))
         speakers = Speaker.objects.annotate(v=SPEAKER_SEARCH_VECTOR).filter(v=query)
-        window = slice(0, SEARCH_WINDOW)
-        matched = (
+        no_rank = Value(0.0, output_field=models.FloatField())
+        sources = [
             articles.filter(search_vector=query)
             .order_by("-published_on", "-id")
-            .values("id")[window]
-            .union(
-                published.annotate(v=NOTE_SEARCH_VECTOR)
-                .filter(v=query)
-                .order_by("-article_id")
-                .values("article_id")[window],
-                published.filter(speaker__in=speakers.values("id"))
-                .order_by("-article_id")
-                .values("article_id")[window],
-            )
+            .annotate(score=SearchRank(F("search_vector"), query, normalization=Value(1)))
+            .values_list("id", "score")[:SEARCH_WINDOW],
+            published.annotate(v=NOTE_SEARCH_VECTOR)
+            .filter(v=query)
+            .order_by("-article_id")
+            .annotate(score=no_rank)
+            .values_list("article_id", "score")[:SEARCH_WINDOW],
+            published.filter(speaker__in=speakers.values("id"))
+            .order_by("-article_id")
+            .annotate(score=no_rank)
+            .values_list("article_id", "score")[:SEARCH_WINDOW],
+        ]
+        compiled = [source.query.sql_with_params() for source in sources]
+        sql = (
+            "SELECT id FROM ("
+            + " UNION ALL ".join(f"({part})" for part, _ in compiled)
+            + ") AS matches (id, score) GROUP BY id ORDER BY max(score) DESC, id DESC"
         )
-        return Article.objects.filter(id__in=matched).annotate(
-            rank=SearchRank(F("search_vector"), query, normalization=Value(1))
-        )
-
-    def ranked_ids(self) -> list[int]:
-        """After `matching()`: every match's id, best first (one query, ids only)."""
-        return list(self.order_by("-rank", "-published_on", "-id").values_list("id", flat=True))
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [param for _, params in compiled for param in params])
+            return [row[0] for row in cursor.fetchall()]
 
     def results_page(self, ids: list[int], text: str) -> list[Article]:
         """A page of search results in the order of `ids`: listing data and a snippet
@@ -408,7 +414,7 @@ class ArticleQuerySet(models.QuerySet):
         sql = FACETS_SQL.format(**tables)
         facets: dict[str, list[dict]] = {name: [] for name in FACET_NAMES}
         with connection.cursor() as cursor:
-            cursor.execute(sql, [list(ids)])
+            cursor.execute(sql, [list(ids), list(ids)])
             for facet, value, label, n in cursor.fetchall():
                 facets[facet].append({"value": value, "label": label, "n": n})
         for name, rows in facets.items():

@@ -9,9 +9,10 @@ editor's script can turn a DOM selection back into code-point offsets.
 
 Marks nest like a stack: longer marks wrap shorter ones that start with them. When a mark
 ends while marks opened after it are still running, those are closed and reopened around
-the end (only those, not every open mark), so the HTML stays well formed. Sorting the
-boundaries makes it O((n + b) log n) for n annotations and b blocks, plus the size of the
-output.
+the end (only those, not every open mark, and in order of their ends so the next one to
+end is innermost), so the HTML stays well formed. Sorting the boundaries makes it
+O((n + b) log n) for n annotations and b blocks, plus the size of the output (which grows
+with how deeply the marks overlap).
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -91,7 +94,9 @@ def render_body(body: str, structure: Sequence[dict], marks: Iterable[Mark]) -> 
         tag = "h2" if kind == "heading" else "p"
         out.append(f'<{tag} data-start="{block_start}">')
         # Marks still running from the previous block (they spanned the gap) reopen here.
-        running = [i for i in stack if ordered[i].end > block_start]
+        running = sorted(
+            (i for i in stack if ordered[i].end > block_start), key=lambda i: -ordered[i].end
+        )
         stack.clear()
         depth.clear()
         for i in running:
@@ -110,6 +115,9 @@ def render_body(body: str, structure: Sequence[dict], marks: Iterable[Mark]) -> 
                 reopen = close_down_to(min(depth[i] for i in finishing))
                 for i in done:
                     del depth[i]
+                # Reopened innermost-last by end: the next to end is on top, so the
+                # next close reopens as little as possible.
+                reopen.sort(key=lambda i: -ordered[i].end)
                 for i in reopen:
                     if i not in done:
                         open_mark(i)
@@ -134,10 +142,12 @@ def render_body(body: str, structure: Sequence[dict], marks: Iterable[Mark]) -> 
     return mark_safe("".join(out))  # noqa: S308 - every text piece is escaped above
 
 
+# A span that starts with its own quotation mark isn't wrapped in another pair.
+QUOTATION_MARKS = ('"', "“", "”", "„", "«", "»", "'", "‘", "’")
+
+
 def _url_maker(name: str):
     """reverse() once with a placeholder; the per-item URL is then a cheap string join."""
-    from django.urls import reverse
-
     head, _, tail = reverse(name, args=["__slug__"]).partition("__slug__")
     return lambda slug: f"{head}{slug}{tail}"
 
@@ -149,8 +159,6 @@ def render_annotation_items(annotations: Iterable) -> SafeString:
     thousand annotations and this runs for each page view that misses the cache.
     Each entry's details sit in `#note-ID`, which the mark's aria-describedby names.
     """
-    from django.utils import timezone
-
     speaker_url, tag_url = _url_maker("speaker"), _url_maker("tag")
     out: list[str] = []
     for a in annotations:
@@ -183,10 +191,12 @@ def render_annotation_items(annotations: Iterable) -> SafeString:
             f"{when.day} {when:%b %Y}</time></p>"
         )
         exact = a.exact if len(a.exact) <= 140 else a.exact[:139] + "…"
+        if not exact.startswith(QUOTATION_MARKS):
+            exact = f"“{exact}”"
         out.append(
             f'<li class="annotation-item kind-{a.kind}{" is-suggested" if suggested else ""}"'
             f' id="item-{a.id}" data-annotation="{a.id}">'
-            f'<a class="annotation-exact" href="#annotation-{a.id}">“{escape(exact)}”</a>'
+            f'<a class="annotation-exact" href="#annotation-{a.id}">{escape(exact)}</a>'
             f'<div class="annotation-details" id="note-{a.id}">{"".join(details)}</div></li>\n'
         )
     return mark_safe("".join(out))  # noqa: S308 - every value is escaped above

@@ -406,7 +406,7 @@ def get(port: int, path: str, conn=None) -> tuple[int, bytes, dict]:
     return response.status, body, headers
 
 
-def measure(port: int, paths: list[str], n: int) -> tuple[float, float]:
+def measure(port: int, paths: list[str], n: int) -> tuple[float, float, float]:
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     for i in range(min(20, n)):
         get(port, paths[i % len(paths)], conn)
@@ -418,7 +418,7 @@ def measure(port: int, paths: list[str], n: int) -> tuple[float, float]:
         assert status == 200, (paths[i % len(paths)], status)
     conn.close()
     timings.sort()
-    return statistics.median(timings), timings[int(len(timings) * 0.95) - 1]
+    return statistics.median(timings), timings[int(len(timings) * 0.95) - 1], timings[0]
 
 
 def page_weight(port: int, path: str) -> dict[str, int]:
@@ -432,6 +432,28 @@ def page_weight(port: int, path: str) -> dict[str, int]:
     return sizes
 
 
+def marks_scaling() -> None:
+    """render_body alone, for growing numbers of overlapping marks on a 500 KB text."""
+    from articles.rendering import Mark, render_body
+
+    rng = random.Random(SEED)
+    text = TextMaker(rng)
+    body, structure = text.body(500_000)
+    print("\nrender_body alone on a 500 KB body (random spans of 5-300 characters):")
+    for n in (1_000, 10_000, 100_000):
+        marks = []
+        for i in range(n):
+            start = rng.randint(0, len(body) - 400)
+            marks.append(Mark(i + 1, start, start + rng.randint(5, 300), "quote"))
+        started = time.perf_counter()
+        html = render_body(body, structure, marks)
+        took = (time.perf_counter() - started) * 1000
+        print(
+            f"  {n:>7,} marks: {took:8.1f} ms  ({took / n * 1000:.1f} µs per mark, "
+            f"{len(html) / 1e6:.1f} MB of HTML)"
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=100_000)
@@ -439,6 +461,7 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true", help="keep (and reuse) the database")
     args = parser.parse_args()
 
+    marks_scaling()
     url = server_url(BENCH_DB)
     reuse = args.keep and database_exists(BENCH_DB)
     if not reuse:
@@ -481,12 +504,19 @@ def main() -> None:
             ("search (8 queries)", searches),
             ("search, HX-Request fragment", [s + "&outlet=outlet-3" for s in searches]),
         ]
-        print(f"\n{'page':34} {'median ms':>10} {'p95 ms':>10}   ({args.requests} requests each)")
+        load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+        print(f"\nLoad average before measuring: {load} on {os.cpu_count()} CPUs")
+        print(
+            f"\n{'page':34} {'median ms':>10} {'p95 ms':>10} {'min ms':>8}"
+            f"   ({args.requests} requests each; min shows the cost without contention)"
+        )
         results = {}
         for label, paths in rows:
-            median, p95 = measure(port, paths, args.requests)
-            results[label] = (median, p95)
-            print(f"{label:34} {median:10.1f} {p95:10.1f}")
+            median, p95, fastest = measure(port, paths, args.requests)
+            results[label] = (median, p95, fastest)
+            print(f"{label:34} {median:10.1f} {p95:10.1f} {fastest:8.1f}")
+        load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+        print(f"Load average after measuring: {load}")
         floor = results["trivial view (floor)"][0]
         heavy = results["article, 1,000 annotations"][0]
         print(f"\n1,000-annotation page: {heavy / floor:.1f}x the floor (target: within 5x)")

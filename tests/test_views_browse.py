@@ -141,3 +141,10 @@ def test_get_absolute_url_for_outlet_speaker_and_tag():
     assert make_outlet("Euronews").get_absolute_url() == "/outlets/euronews/"
     assert make_speaker("Mark Esper").get_absolute_url() == "/speakers/mark-esper/"
     assert make_tag("Iraq war").get_absolute_url() == "/tags/iraq-war/"
+
+
+@pytest.mark.parametrize("url", ["/", "/tags/t/", "/claims/", "/search/?q=x"])
+def test_a_history_restore_gets_the_whole_page(client, url):
+    make_tag("t")
+    response = client.get(url, headers={"HX-Request": "true", "HX-History-Restore-Request": "true"})
+    assert "<html" in response.content.decode()

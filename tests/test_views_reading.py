@@ -288,3 +288,12 @@ def test_the_500_page_renders_without_a_request_context():
 
     html = render_to_string("500.html")
     assert "Something went wrong" in html and '<html lang="en">' in html
+
+
+def test_the_list_does_not_double_a_span_own_quotation_marks(client):
+    article = make_article(body='He said "no way" and "left".')
+    make_annotation(article, 8, 16, Annotation.Kind.QUOTE)  # "no way" with its marks
+    make_annotation(article, 0, 7)
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert ">&quot;no way&quot;</a>" in html
+    assert ">“He said”</a>" in html

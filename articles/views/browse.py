@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
 from articles.models import Annotation, Article, Outlet, Speaker, Tag
+from articles.views.reading import wants_fragment
 
 PAGE_SIZE = 20
 PUBLISHED = Q(annotations__status=Annotation.Status.PUBLISHED)
@@ -21,7 +22,7 @@ def _page(request: HttpRequest, items) -> object:
 
 
 def _template(request: HttpRequest, name: str, fragment: str) -> str:
-    return f"{name}#{fragment}" if request.htmx else name
+    return f"{name}#{fragment}" if wants_fragment(request) else name
 
 
 @require_GET

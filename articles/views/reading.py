@@ -28,6 +28,12 @@ PAGE_SIZE = 20
 FRAGMENT_CACHE_SECONDS = 3600
 
 
+def wants_fragment(request: HttpRequest) -> bool:
+    """An htmx swap, which gets the page's fragment; not a history restore, which needs the
+    whole page (htmx asks for it when its snapshot of a pushed URL is gone)."""
+    return bool(request.htmx) and not request.htmx.history_restore_request
+
+
 class AnnotationFilter(forms.Form):
     """Which marks the reader wants to see; anything invalid is simply not applied."""
 
@@ -53,7 +59,7 @@ def _matches(annotation: Annotation, filters: dict[str, str]) -> bool:
 def _filter_options(
     annotations: list[Annotation], filters: dict[str, str], base_url: str
 ) -> dict[str, list[dict]]:
-    """The filter links: kinds, speakers and tags present, with how many marks each shows.
+    """The filter links: kinds, speakers and tags present, each with its count in the article.
 
     Each link toggles its value on top of the other filters; hrefs are built here once
     (the page is cached per filter) instead of per link in the template.
@@ -257,7 +263,7 @@ def home(request: HttpRequest) -> HttpResponse:
     articles = Article.objects.with_listing_data().latest_first()
     page = open_ended_page(articles, request.GET.get("page"))
     template = "articles/home.html"
-    if request.htmx:
+    if wants_fragment(request):
         template += "#article-list"
     return render(request, template, {"page": page})
 
@@ -267,7 +273,7 @@ def home(request: HttpRequest) -> HttpResponse:
 def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
     article = get_object_or_404(Article.objects.for_reading_page(), slug=slug)
     template = "articles/article_detail.html"
-    if request.htmx:
+    if wants_fragment(request):
         template += "#reading"
     context = article_page_context(request, article, include_suggestions=is_editor(request.user))
     return render(request, template, context)

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
 from articles.models import SEARCH_WINDOW, Annotation, Article, Tag
+from articles.views.reading import wants_fragment
 
 PAGE_SIZE = 20
 
@@ -37,7 +38,7 @@ def search(request: HttpRequest) -> HttpResponse:
     text = form.cleaned_data.get("q", "")
     context = {"form": form, "q": text, "narrowing": narrowing}
     if text:
-        ranked = Article.objects.narrowed(**narrowing).matching(text).ranked_ids()
+        ranked = Article.objects.narrowed(**narrowing).search_ranked_ids(text)
         page = Paginator(ranked, PAGE_SIZE).get_page(request.GET.get("page"))
         context["page"] = page
         context["capped"] = len(ranked) >= SEARCH_WINDOW
@@ -47,6 +48,6 @@ def search(request: HttpRequest) -> HttpResponse:
     if not text or not context["page"].paginator.count:
         context["suggested_tags"] = Tag.objects.most_used()[:8]
     template = "articles/search.html"
-    if request.htmx and request.htmx.target == "search-results":
+    if wants_fragment(request) and request.htmx.target == "search-results":
         template += "#search-results"
     return render(request, template, context)

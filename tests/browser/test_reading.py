@@ -196,6 +196,9 @@ def test_home_search_and_speaker_pages(page, live_server, story, artifacts):
     page.wait_for_function("document.querySelectorAll('.story-title').length === 1")
     assert page.evaluate("window.notReloaded") is True
     page.screenshot(path=str(artifacts / "reading-search.png"), full_page=True)
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.screenshot(path=str(artifacts / "reading-search-phone.png"), full_page=True)
+    page.set_viewport_size({"width": 1280, "height": 900})
     page.fill("#q", "zebras")
     page.wait_for_selector("text=Nothing matches")
     assert_no_axe_violations(page)
@@ -227,3 +230,17 @@ def test_404_page_is_in_the_site_style(page, live_server, artifacts):
     assert response.status == 404
     assert page.locator("h1").inner_text() == "We can’t find that page"
     page.screenshot(path=str(artifacts / "reading-404.png"))
+
+
+def test_tag_and_claims_pages_are_accessible(page, live_server, story, artifacts):
+    page.goto(live_server.url + "/tags/iraq/")
+    assert page.locator(".story-title").count() == 1
+    assert_no_axe_violations(page)
+    page.goto(live_server.url + "/claims/")
+    page.evaluate("window.notReloaded = true")
+    page.click("#verdict-true")
+    page.wait_for_url("**/claims/?verdict=true")
+    page.wait_for_function("document.querySelectorAll('.quote-list li').length === 1")
+    assert page.evaluate("window.notReloaded") is True
+    page.screenshot(path=str(artifacts / "reading-claims.png"), full_page=True)
+    assert_no_axe_violations(page)
