@@ -297,3 +297,13 @@ def test_the_list_does_not_double_a_span_own_quotation_marks(client):
     html = client.get(article.get_absolute_url()).content.decode()
     assert ">&quot;no way&quot;</a>" in html
     assert ">“He said”</a>" in html
+
+
+@pytest.mark.parametrize("path", ["/", "/search/?q=troops", "/claims/"])
+def test_reading_pages_answer_head_for_monitors_and_link_checkers(client, path):
+    assert client.head(path).status_code == 200
+
+
+def test_the_article_page_answers_head(client):
+    article = make_article()
+    assert client.head(article.get_absolute_url()).status_code == 200

@@ -8,9 +8,9 @@ from pathlib import Path
 
 from django.contrib.auth.models import Group, User
 from django.db import transaction
-from django.utils.text import slugify
 
 from articles.models import Annotation, Article, Speaker, Tag
+from articles.names import name_slug
 from articles.permissions import EDITORS_GROUP
 from articles.services.imports import source_files_import
 from articles.services.suggestions import suggestion_accept
@@ -119,7 +119,7 @@ def _speaker(name: str, details: dict) -> Speaker:
         name__iexact=name,
         defaults={
             "name": name,
-            "slug": slugify(name),
+            "slug": name_slug(name, fallback="speaker"),
             "description": details.get("description", ""),
             "aliases": details.get("aliases", [surname]),
         },
@@ -129,7 +129,7 @@ def _speaker(name: str, details: dict) -> Speaker:
 
 def _tag(name: str) -> Tag:
     tag, _ = Tag.objects.get_or_create(
-        name__iexact=name, defaults={"name": name, "slug": slugify(name)}
+        name__iexact=name, defaults={"name": name, "slug": name_slug(name, fallback="tag")}
     )
     return tag
 

@@ -21,12 +21,12 @@ from itertools import islice
 from django.conf import settings
 from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models import JSONField, Model, Q
-from django.utils.text import slugify
 
 from articles.importers import ParsedArticle, ParseError, parse_source
 from articles.importers.archives import ImportLimits, SourceEntry, expand_uploads
 from articles.importers.language import detect_language
 from articles.models import Article, Outlet, SourceFile
+from articles.names import name_slug
 from articles.services.suggestions import suggestions_propose_bulk
 
 IMPORTED = "imported"
@@ -38,8 +38,6 @@ PARSED = "parsed"
 # that one bulk check per chunk settles them.
 _SLUG_HASH_CHARS = 8
 _SLUG_TITLE_CHARS = 255 - 1 - 64
-# Turkish dotless i has no ASCII decomposition; slugify would drop it ("Kılıç" -> "klc").
-_SLUG_FOLD = str.maketrans({"ı": "i", "İ": "I"})
 
 
 @dataclass
@@ -347,7 +345,7 @@ def _find_outlets(names: list[str]) -> dict[str, Outlet]:
 
 
 def _create_outlets(names: list[str]) -> None:
-    slugs = {name: slugify(name.translate(_SLUG_FOLD))[:200] or "outlet" for name in names}
+    slugs = {name: name_slug(name, fallback="outlet") for name in names}
     taken = set(Outlet.objects.filter(slug__in=slugs.values()).values_list("slug", flat=True))
     outlets = []
     for name in names:
@@ -363,10 +361,7 @@ def _create_outlets(names: list[str]) -> None:
 
 def _unique_slugs(parsed: list[ParsedArticle]) -> list[str]:
     """Title slug plus a hash prefix; the full hash (unique like content_hash) on collision."""
-    bases = [
-        slugify(p.title.translate(_SLUG_FOLD))[:_SLUG_TITLE_CHARS].strip("-") or "article"
-        for p in parsed
-    ]
+    bases = [name_slug(p.title, max_length=_SLUG_TITLE_CHARS, fallback="article") for p in parsed]
     short = [
         f"{base}-{p.content_hash[:_SLUG_HASH_CHARS]}" for base, p in zip(bases, parsed, strict=True)
     ]

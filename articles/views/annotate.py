@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
 
 from articles.forms import AnnotationCreateForm, AnnotationFieldsForm
@@ -93,7 +93,7 @@ def _saved_event(pk: int) -> str:
     return json.dumps({"annotation-saved": {"id": pk, "target": "body"}})
 
 
-@require_GET
+@require_safe
 @vary_on_headers("HX-Request")
 @editor_required
 def annotation_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -218,7 +218,7 @@ def annotation_restore(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
-@require_GET
+@require_safe
 @editor_required
 def article_history(request: HttpRequest, slug: str) -> HttpResponse:
     article = get_object_or_404(Article.objects.only("id", "slug", "title"), slug=slug)
@@ -239,7 +239,7 @@ def article_history(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "articles/article_history.html", context)
 
 
-@require_GET
+@require_safe
 @editor_required
 def speaker_suggestions(request: HttpRequest) -> HttpResponse:
     term = " ".join(request.GET.get("speaker", "").split())
@@ -247,7 +247,7 @@ def speaker_suggestions(request: HttpRequest) -> HttpResponse:
     return render(request, "articles/_suggestions.html", {"speakers": speakers, "term": term})
 
 
-@require_GET
+@require_safe
 @editor_required
 def tag_suggestions(request: HttpRequest) -> HttpResponse:
     typed = request.GET.get("tags", "")

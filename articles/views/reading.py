@@ -13,7 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 
 from articles.models import Annotation, Article
@@ -257,7 +257,7 @@ def open_ended_page(items, page: str | None) -> OpenEndedPage:
     return OpenEndedPage(rows[:PAGE_SIZE], number, has_next=len(rows) > PAGE_SIZE)
 
 
-@require_GET
+@require_safe
 @vary_on_headers("HX-Request")
 def home(request: HttpRequest) -> HttpResponse:
     articles = Article.objects.with_listing_data().latest_first()
@@ -268,7 +268,7 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, template, {"page": page})
 
 
-@require_GET
+@require_safe
 @vary_on_headers("HX-Request")
 def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
     article = get_object_or_404(Article.objects.for_reading_page(), slug=slug)

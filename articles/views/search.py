@@ -6,7 +6,7 @@ from django import forms
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 
 from articles.models import SEARCH_WINDOW, Annotation, Article, Tag
@@ -30,7 +30,7 @@ class SearchForm(forms.Form):
         return {name: value for name, value in self.cleaned_data.items() if value and name != "q"}
 
 
-@require_GET
+@require_safe
 @vary_on_headers("HX-Request")
 def search(request: HttpRequest) -> HttpResponse:
     form = SearchForm(request.GET)
