@@ -406,3 +406,21 @@ def test_details_of_an_annotation_deleted_meanwhile_say_so(editor_client, articl
     response = editor_client.get(reverse("annotation_detail", args=[annotation.pk]), headers=HX)
     assert response.status_code == 409 and "deleted meanwhile" in response.content.decode()
     assert editor_client.get(reverse("annotation_detail", args=[99999])).status_code == 404
+
+
+def test_without_htmx_a_refused_annotation_gets_the_form_page_with_its_message(
+    editor_client, article
+):
+    response = create(
+        editor_client,
+        article,
+        headers={},
+        kind="quote",
+        speaker="Nobody Known",
+        **span(article, "we will win"),
+    )
+    assert response.status_code == 422
+    html = response.content.decode()
+    assert "Unknown speaker" in html and "<html" in html
+    assert f'href="{article.get_absolute_url()}"' in html
+    assert not Annotation.objects.exists()
