@@ -224,12 +224,13 @@ def test_create_takes_a_fixed_number_of_queries(editor_client, article, django_a
     speaker = make_speaker("Known")
     make_tag("one")
     data = {"kind": "quote", "speaker": speaker.name, "tags": "one, two", **span(article, "today")}
-    # session, user, groups, article, speaker, savepoint, insert, tags (find, free slugs,
-    # insert, find the new), link, revision, release; then the annotations and their tags,
-    # and the suggestions for the editors' panel.
-    with django_assert_num_queries(17):
+    # session, user, groups, article, speaker, savepoint, lock the article, look for the same
+    # span and kind, insert, tags (find, free slugs, insert, find the new), link, revision,
+    # release; then the annotations and their tags, and the suggestions for the editors' panel.
+    with django_assert_num_queries(19):
         assert create(editor_client, article, **data).status_code == 200
-    with django_assert_num_queries(17):
+    data = {**data, **span(article, "today.")}
+    with django_assert_num_queries(19):
         assert create(editor_client, article, **{**data, "tags": "one, three"}).status_code == 200
 
 
@@ -324,7 +325,8 @@ def test_delete_offers_undo_and_undo_restores_the_same_annotation(
     assert "Quote deleted." in html and "data-undo" in html
     assert f'id="annotation-{annotation.pk}"' not in html
     assert not Annotation.objects.exists()
-    with django_assert_num_queries(17):  # 16, and the suggestions for the editors' panel
+    # 16 (and the lock and check for an identical annotation), and the suggestions
+    with django_assert_num_queries(19):
         response = editor_client.post(
             reverse("annotation_restore", args=[annotation.pk]), headers=HX
         )
@@ -424,3 +426,44 @@ def test_without_htmx_a_refused_annotation_gets_the_form_page_with_its_message(
     assert "Unknown speaker" in html and "<html" in html
     assert f'href="{article.get_absolute_url()}"' in html
     assert not Annotation.objects.exists()
+
+
+def test_the_same_span_and_kind_twice_is_refused_and_stores_nothing(editor_client, article):
+    data = {"kind": "quote", "speaker": "Jane Roe", "new_speaker": "on"}
+    assert create(editor_client, article, **data, **span(article, "we will win")).status_code == 200
+    response = create(editor_client, article, **data, **span(article, "we will win"))
+    assert response.status_code == 422
+    assert "This span is already annotated as a quote." in response.content.decode()
+    assert Annotation.objects.count() == 1
+    assert AnnotationRevision.objects.count() == 1
+    without_htmx = create(
+        editor_client, article, headers={}, **data, **span(article, "we will win")
+    )
+    assert without_htmx.status_code == 422
+    assert Annotation.objects.count() == 1
+
+
+def test_other_kinds_overlaps_and_suggestions_on_the_same_span_are_allowed(editor_client, article):
+    text = span(article, "we will win")
+    make_annotation(article, text["start"], text["end"], "quote", status="suggested")
+    make_annotation(article, text["start"], text["end"], "quote", status="rejected")
+    assert create(editor_client, article, kind="quote", **text).status_code == 200
+    assert create(editor_client, article, kind="claim", **text).status_code == 200
+    assert (
+        create(editor_client, article, kind="quote", **span(article, "we will")).status_code == 200
+    )
+    assert Annotation.objects.published().count() == 3
+
+
+def test_editing_the_kind_into_a_clash_is_refused(editor_client, article):
+    make_annotation(article, 0, 7, "claim")
+    highlight = make_annotation(article, 0, 7, "highlight")
+    url = reverse("annotation_edit", args=[highlight.pk])
+    response = editor_client.post(url, {"kind": "claim"}, headers=HX)
+    assert response.status_code == 422
+    assert "This span is already annotated as a claim." in response.content.decode()
+    highlight.refresh_from_db()
+    assert highlight.kind == "highlight" and not AnnotationRevision.objects.exists()
+    # Editing other fields of an annotation never clashes with itself.
+    response = editor_client.post(url, {"kind": "highlight", "note": "fine"}, headers=HX)
+    assert response.status_code == 200
