@@ -7,6 +7,8 @@ from django.test import Client
 from django.urls import reverse
 
 from articles.models import Annotation, AnnotationRevision, Speaker, Tag
+from articles.services.annotations import annotation_create as create_annotation
+from articles.services.annotations import annotation_delete as delete_annotation
 from tests.factories import make_annotation, make_article, make_speaker, make_tag, make_user
 
 pytestmark = pytest.mark.django_db
@@ -297,10 +299,10 @@ def test_edit_errors_keep_the_annotation_unchanged(editor_client, article):
     assert annotation.verdict == "" and not AnnotationRevision.objects.exists()
 
 
-def test_editing_a_deleted_annotation_is_a_clear_conflict(editor_client, article):
+def test_editing_a_deleted_annotation_is_a_clear_conflict(editor_client, article, editor):
     annotation = make_annotation(article, 0, 2)
     pk = annotation.pk
-    annotation.delete()
+    delete_annotation(annotation_id=pk, user=editor)  # by another editor, with its revision
     url = reverse("annotation_edit", args=[pk])
     response = editor_client.post(url, {"kind": "highlight", "note": "late"}, headers=HX)
     assert response.status_code == 409
@@ -467,3 +469,41 @@ def test_editing_the_kind_into_a_clash_is_refused(editor_client, article):
     # Editing other fields of an annotation never clashes with itself.
     response = editor_client.post(url, {"kind": "highlight", "note": "fine"}, headers=HX)
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize("headers", [HX, {}])
+def test_ids_that_never_existed_are_404_not_a_conflict(
+    editor_client, headers, django_assert_num_queries
+):
+    never = 99999
+    # session, user, groups; the annotation (locked for writes), and its history.
+    with django_assert_num_queries(5):
+        edit = editor_client.get(reverse("annotation_edit", args=[never]), headers=headers)
+    assert edit.status_code == 404
+    update = editor_client.post(
+        reverse("annotation_edit", args=[never]), {"kind": "highlight"}, headers=headers
+    )
+    assert update.status_code == 404
+    with django_assert_num_queries(8):  # and savepoint, rollback, release
+        delete = editor_client.post(reverse("annotation_delete", args=[never]), headers=headers)
+    assert delete.status_code == 404
+    restore = editor_client.post(reverse("annotation_restore", args=[never]), headers=headers)
+    assert restore.status_code == 404
+    assert "another editor deleted it" not in delete.content.decode()
+
+
+def test_deleted_annotations_still_get_the_conflict_message(editor_client, article, editor):
+    annotation = create_annotation(
+        article=article, kind="highlight", user=editor, **span(article, "today")
+    )
+    pk = annotation.pk
+    editor_client.post(reverse("annotation_delete", args=[pk]), headers=HX)
+    edit = editor_client.get(reverse("annotation_edit", args=[pk]), headers=HX)
+    assert edit.status_code == 409 and "another editor deleted it" in edit.content.decode()
+    delete = editor_client.post(reverse("annotation_delete", args=[pk]), headers=HX)
+    assert delete.status_code == 409 and "another editor deleted it" in delete.content.decode()
+    assert (
+        editor_client.post(reverse("annotation_restore", args=[pk]), headers=HX).status_code == 200
+    )
+    again = editor_client.post(reverse("annotation_restore", args=[pk]), headers=HX)
+    assert again.status_code == 409 and "not deleted" in again.content.decode()
