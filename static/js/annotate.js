@@ -177,11 +177,22 @@ function openCreate(span, kind, moveFocus) {
 
 function closePanels() {
   const hadFocus = createPanel.contains(document.activeElement) || panel.contains(document.activeElement);
+  const detailsOpen = !panel.hidden;
   createPanel.hidden = true;
   panel.hidden = true;
   pending = null;
   showPending(null);
-  if (hadFocus) $("main")?.focus({ preventScroll: true });
+  if (hadFocus && !(detailsOpen && focusOpener())) $("main")?.focus({ preventScroll: true });
+}
+
+// Closing the details panel puts focus back where the editor was: the mark or list link
+// that opened it. A swap may have replaced that element meanwhile; a mark's successor has
+// its id.
+function focusOpener() {
+  const opener = panelOpener && (panelOpener.isConnected ? panelOpener : panelOpener.id && $(panelOpener.id));
+  if (!opener) return false;
+  opener.focus({ preventScroll: true });
+  return document.activeElement === opener;
 }
 
 function say(message) {
@@ -194,9 +205,11 @@ function detailUrl(id) {
 }
 
 let panelAnchor = null;
+let panelOpener = null;
 
 function openDetails(mark) {
   panelAnchor = mark.getBoundingClientRect();
+  panelOpener = mark;
   htmx.ajax("GET", detailUrl(mark.dataset.annotation), { target: "#annotation-panel", swap: "innerHTML" });
 }
 
@@ -361,6 +374,9 @@ document.addEventListener("keydown", (event) => {
     return;
   }
   const details = panel.hidden ? null : panel.querySelector(".annotation-details");
+  // htmx wires new content up only when it settles (20 ms after the panel shows): a quick
+  // e or d would otherwise leave the page for the plain edit form or delete.
+  if (details && (event.key === "e" || event.key === "d")) htmx.process(details);
   switch (event.key) {
     case "?":
       help.showModal();
@@ -410,7 +426,12 @@ document.body.addEventListener("htmx:afterSwap", (event) => {
       return;
     }
     const from = event.detail.requestConfig && event.detail.requestConfig.elt;
-    if (from && !panel.contains(from) && from !== document.body) panelAnchor = from.getBoundingClientRect();
+    // A link inside the panel (Edit) is gone by now, swapped out with the old content: a
+    // request from there keeps the panel's place and opener.
+    if (from && from.isConnected && !panel.contains(from) && from !== document.body) {
+      panelAnchor = from.getBoundingClientRect();
+      panelOpener = from;
+    }
     createPanel.hidden = true;
     panel.hidden = false;
     place(panel, panelAnchor);

@@ -293,3 +293,41 @@ def test_login_page_in_the_site_style(page, live_server, artifacts):
     expect(page.locator(".form-error")).to_contain_text("correct username and password")
     page.screenshot(path=str(artifacts / "login.png"))
     assert [v["id"] for v in run_axe(page) if v["impact"] in ("serious", "critical")] == []
+
+
+def test_escape_on_the_details_panel_returns_focus_to_what_opened_it(editor_page, article):
+    page = editor_page
+    start = BODY.index("Critics")
+    annotation = make_annotation(article, start, start + len("Critics disagreed"), "highlight")
+    page.reload()
+    mark = page.locator(f"#annotation-{annotation.pk}")
+    details = page.locator("#annotation-panel .annotation-details")
+    focused_id = "() => document.activeElement.id"
+    # By keyboard: n to the mark, Enter for its details, Escape back.
+    page.locator("#article-body").focus()
+    page.keyboard.press("n")
+    expect(mark).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(details).to_be_visible()
+    expect(mark).not_to_be_focused()
+    page.keyboard.press("Escape")
+    expect(page.locator("#annotation-panel")).to_be_hidden()
+    expect(mark).to_be_focused()
+    # By mouse, and through the edit form the details lead to.
+    box = text_box(page, "Critics")
+    page.mouse.click((box[0] + box[2]) / 2, (box[1] + box[3]) / 2)
+    expect(details).to_be_visible()
+    page.keyboard.press("e")  # at once: the panel's links work before htmx settles
+    expect(page.locator(f"#edit-form-{annotation.pk}")).to_be_visible()
+    page.keyboard.press("Escape")
+    expect(mark).to_be_focused()
+    assert page.evaluate(focused_id) == f"annotation-{annotation.pk}"
+    # From the list's Details link: focus goes back to that link.
+    link = page.locator("#annotation-list").get_by_role("link", name="Details")
+    link.focus()
+    page.keyboard.press("Enter")
+    expect(details).to_be_visible()
+    expect(link).not_to_be_focused()
+    page.keyboard.press("Escape")
+    expect(page.locator("#annotation-panel")).to_be_hidden()
+    expect(link).to_be_focused()
