@@ -16,9 +16,9 @@ from collections.abc import Callable
 from django.contrib.messages import get_messages
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
-from django.middleware.gzip import GZipMiddleware
 from django.utils.cache import patch_vary_headers
-from django.utils.text import compress_string
+
+from articles.middleware import gzip_body
 
 PAGE_CACHE_SECONDS = 3600
 VARY = ("Cookie", "HX-Request", "Accept-Encoding")
@@ -63,7 +63,7 @@ def cached_page(
         encoding = ""
         content = response.content
         if _accepts_gzip(request) and len(content) >= 200:
-            compressed = compress_string(content, max_random_bytes=GZipMiddleware.max_random_bytes)
+            compressed = gzip_body(content)
             if len(compressed) < len(content):
                 content, encoding = compressed, "gzip"
         stored = (content_type, encoding, content)
