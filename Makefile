@@ -71,6 +71,7 @@ bench: setup
 	$(PY) bench/reading.py
 	$(PY) bench/annotate.py
 	$(PY) bench/quotes.py
+	$(PY) bench/suggestions.py
 
 clean: stop
 	rm -rf .pg staticfiles

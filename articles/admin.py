@@ -1,5 +1,6 @@
 from functools import partial
 
+from django import forms
 from django.contrib import admin
 from django.db.models import Count
 from django.urls import path
@@ -73,12 +74,17 @@ class TagAdmin(admin.ModelAdmin):
 
 
 class AnnotationInline(admin.TabularInline):
+    """A read-only overview: changes go through the annotation's own page, which keeps history."""
+
     model = Annotation
     extra = 0
     fields = ["kind", "status", "start", "end", "exact", "speaker", "verdict", "author"]
-    readonly_fields = ["exact", "author"]
-    raw_id_fields = ["speaker"]
+    readonly_fields = fields
     show_change_link = True
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
 
 
 @admin.register(Article)
@@ -88,7 +94,16 @@ class ArticleAdmin(admin.ModelAdmin):
     search_fields = ["title", "summary", "original_url"]
     date_hierarchy = "published_on"
     list_select_related = ["outlet"]
-    readonly_fields = ["content_hash", "structure", "source_file", "created_at", "updated_at"]
+    # The body is the canonical text annotations point into: it is never edited in place
+    # (a browser would even turn its line ends into CRLF and shift every annotation).
+    readonly_fields = [
+        "body",
+        "content_hash",
+        "structure",
+        "source_file",
+        "created_at",
+        "updated_at",
+    ]
     prepopulated_fields = {"slug": ["title"]}
     inlines = [AnnotationInline]
     change_list_template = CHANGE_LIST_WITH_IMPORT
@@ -124,8 +139,31 @@ class SourceFileAdmin(admin.ModelAdmin):
         return False
 
 
+class AnnotationAdminForm(forms.ModelForm):
+    class Meta:
+        model = Annotation
+        fields = "__all__"
+
+    def clean(self):
+        cleaned = super().clean()
+        article, start, end = cleaned.get("article"), cleaned.get("start"), cleaned.get("end")
+        if self.instance.pk is None and article and start is not None and end is not None:
+            if not 0 <= start < end <= len(article.body):
+                raise forms.ValidationError(
+                    f"The span must lie inside the article text (0 to {len(article.body)}) "
+                    "and end after it starts."
+                )
+            # The span's text and context are taken from the article, never typed in.
+            body, context = article.body, Annotation.CONTEXT_LENGTH
+            self.instance.exact = body[start:end]
+            self.instance.prefix = body[max(0, start - context) : start]
+            self.instance.suffix = body[end : end + context]
+        return cleaned
+
+
 @admin.register(Annotation)
 class AnnotationAdmin(admin.ModelAdmin):
+    form = AnnotationAdminForm
     list_display = [
         "__str__",
         "kind",
@@ -150,6 +188,11 @@ class AnnotationAdmin(admin.ModelAdmin):
         "updated_at",
         "history",
     ]
+
+    def get_readonly_fields(self, request, obj=None):
+        # A saved annotation's span is fixed: its text and context were taken from it.
+        fixed = ["article", "start", "end"] if obj is not None else []
+        return [*fixed, *self.readonly_fields]
 
     # Changes made here are recorded like the editors' own, in the same transaction.
     def save_model(self, request, obj, form, change):

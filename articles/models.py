@@ -131,8 +131,8 @@ class Outlet(models.Model):
 class SpeakerQuerySet(models.QuerySet):
     def named(self, name: str) -> SpeakerQuerySet:
         """Speakers whose name or one of whose aliases is `name`, ignoring case."""
-        return self.filter(
-            Q(name__iexact=name)
+        return self.alias(lowered_name=Lower("name")).filter(
+            Q(lowered_name=Lower(Value(name)))
             | Q(
                 pk__in=RawSQL(
                     "SELECT id FROM articles_speaker, unnest(aliases) AS alias"
@@ -141,6 +141,10 @@ class SpeakerQuerySet(models.QuerySet):
                 )
             )
         )
+
+    def named_exactly(self, name: str) -> SpeakerQuerySet:
+        """The speaker whose name is `name`, compared as the unique index compares names."""
+        return self.alias(lowered_name=Lower("name")).filter(lowered_name=Lower(Value(name)))
 
     def matching(self, term: str) -> SpeakerQuerySet:
         """Autocomplete: name or an alias contains `term` (case-insensitive), names first."""

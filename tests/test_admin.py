@@ -61,3 +61,63 @@ def test_annotation_changes_in_the_admin_are_recorded_and_shown_as_history(staff
     delete = f"/admin/articles/annotation/{annotation.pk}/delete/"
     assert staff_client.post(delete, {"post": "yes"}).status_code == 302
     assert AnnotationRevision.objects.filter(action="deleted").count() == 1
+
+
+def test_saving_an_article_in_the_admin_never_rewrites_its_text(staff_client):
+    article = make_article(body="First line.\n\nSecond paragraph here.")
+    annotation = make_annotation(article, 13, 19)
+    url = f"/admin/articles/article/{article.pk}/change/"
+    form = {
+        "title": "A new title",
+        "slug": article.slug,
+        "summary": "",
+        "published_on": "2020-01-07",
+        "outlet": article.outlet_id,
+        "agency": "",
+        "original_url": "",
+        "source_note": "",
+        "language": "en",
+        # A browser sends textareas with CRLF line ends; the body must ignore it.
+        "body": "First line.\r\n\r\nSecond paragraph here.",
+        "annotations-TOTAL_FORMS": "1",
+        "annotations-INITIAL_FORMS": "1",
+        "annotations-MIN_NUM_FORMS": "0",
+        "annotations-MAX_NUM_FORMS": "0",
+        "annotations-0-id": annotation.pk,
+        "annotations-0-article": article.pk,
+    }
+    response = staff_client.post(url, form)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    article.refresh_from_db()
+    assert article.title == "A new title"
+    assert article.body == "First line.\n\nSecond paragraph here."
+    assert article.body[13:19] == Annotation.objects.get().exact
+
+
+def test_the_article_page_lists_annotations_read_only_without_delete_boxes(staff_client):
+    article = make_article()
+    make_annotation(article, 0, 5)
+    html = staff_client.get(f"/admin/articles/article/{article.pk}/change/").content.decode()
+    assert 'name="annotations-0-DELETE"' not in html
+    assert 'name="annotations-0-start"' not in html
+
+
+def test_a_saved_annotations_span_cannot_be_moved_in_the_admin(staff_client):
+    annotation = make_annotation(make_article(), 0, 5)
+    url = f"/admin/articles/annotation/{annotation.pk}/change/"
+    form = {"kind": "highlight", "status": "published", "start": 0, "end": 999999, "note": ""}
+    assert staff_client.post(url, form).status_code == 302
+    annotation.refresh_from_db()
+    assert (annotation.start, annotation.end) == (0, 5)
+
+
+def test_an_annotation_added_in_the_admin_must_lie_inside_the_text(staff_client):
+    article = make_article(body="Short text.")
+    form = {"article": article.pk, "kind": "highlight", "status": "published", "note": ""}
+    response = staff_client.post("/admin/articles/annotation/add/", {**form, "start": 0, "end": 99})
+    assert response.status_code == 200
+    assert "must lie inside the article text" in response.content.decode()
+    assert not Annotation.objects.exists()
+    response = staff_client.post("/admin/articles/annotation/add/", {**form, "start": 0, "end": 5})
+    assert response.status_code == 302
+    assert Annotation.objects.get().exact == "Short"

@@ -42,10 +42,16 @@ def write_sources(folder: Path, numbers) -> list[Path]:
 
 
 def test_dry_run_json_on_the_sample_reproduces_the_expected_fields(django_assert_num_queries):
-    with django_assert_num_queries(0):
+    # One query: the known speakers the quote finder maps names onto.
+    with django_assert_num_queries(1):
         out, err = run("--dry-run", "--json", str(SAMPLE))
     [line] = out.splitlines()
     record = json.loads(line)
+    quotes = record.pop("quotes")
+    assert {(q["text"], q["speaker"]) for q in quotes} >= {
+        (q["text"], q["speaker"]) for q in EXPECTED["quotes"]["required"]
+    }
+    assert all(q["end"] - q["start"] == len(q["text"]) for q in quotes)
     assert record == {
         "file": str(SAMPLE),
         "status": "parsed",
@@ -70,6 +76,11 @@ def test_dry_run_json_matches_every_samples_expected_fields(path):
     expected = json.loads(path.with_suffix(".expected.json").read_text(encoding="utf-8"))
     record = json.loads(run("--dry-run", "--json", str(path))[0])
     assert record["status"] == "parsed"
+    # Every required quote (optional ones lost their marks in the source) is proposed,
+    # word for word, with its speaker.
+    proposed = {(q["text"], q["speaker"]) for q in record.pop("quotes")}
+    required = {(q["text"], q["speaker"]) for q in expected.pop("quotes")["required"]}
+    assert required <= proposed
     shared = set(record) & set(expected)
     assert {"title", "published", "outlet", "headings", "paragraphs"} <= shared
     assert {key: record[key] for key in shared} == {key: expected[key] for key in shared}

@@ -156,7 +156,10 @@ def test_the_context_can_include_suggestions_for_editors(rf):
     loaded = Article.objects.for_reading(include_suggestions=True).get(pk=article.pk)
     context = article_page_context(rf.get("/"), loaded, include_suggestions=True)
     assert 'class="ann ann-quote is-suggested"' in context["body_html"]
-    assert "(suggestion)" in context["annotation_items"]
+    # Listed in the editors' suggestions panel, not among the annotations.
+    assert [s.start for s in context["suggestions"]] == [0]
+    assert "(suggestion)" not in context["annotation_items"]
+    assert context["annotation_total"] == 1
     plain = article_page_context(rf.get("/"), Article.objects.for_reading().get(pk=article.pk))
     assert "is-suggested" not in plain["body_html"]
     assert plain["annotation_total"] == 1
@@ -357,3 +360,13 @@ def test_a_pending_message_is_not_cached_for_the_next_anonymous_reader(client, r
     assert "Just for you" in client.get(url).content.decode()
     del client.cookies["messages"]
     assert "Just for you" not in client.get(url).content.decode()
+
+
+@pytest.mark.parametrize("path", ["/", "/search/?q=troops", "/claims/"])
+def test_reading_pages_answer_head_for_monitors_and_link_checkers(client, path):
+    assert client.head(path).status_code == 200
+
+
+def test_the_article_page_answers_head(client):
+    article = make_article()
+    assert client.head(article.get_absolute_url()).status_code == 200

@@ -14,9 +14,9 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models.functions import Lower
-from django.utils.text import slugify
 
 from articles.models import Annotation, AnnotationRevision, Article, Speaker, Tag
+from articles.names import fold_name, name_slug
 from articles.services.speakers import speaker_create, speaker_find, unique_slug
 
 Kind = Annotation.Kind
@@ -138,15 +138,15 @@ def parse_tag_names(text: str) -> list[str]:
     names, seen = [], set()
     for raw in text.split(","):
         name = " ".join(raw.split())
-        if name and name.lower() not in seen:
-            seen.add(name.lower())
+        if name and fold_name(name) not in seen:
+            seen.add(fold_name(name))
             names.append(name)
     return names
 
 
 def _check_tag_names(names: Sequence[str]) -> None:
     for name in names:
-        if len(name) > TAG_MAX_LENGTH or not slugify(name):
+        if len(name) > TAG_MAX_LENGTH or not name_slug(name, fallback=""):
             raise ValidationError(
                 {"tags": f"“{name[:40]}” is not a usable tag name (letters or digits, ≤100)."}
             )
@@ -162,24 +162,24 @@ def tags_ensure(*, names: Sequence[str]) -> list[Tag]:
         return []
     _check_tag_names(names)
     found = _tags_named(names)
-    missing = [name for name in names if name.lower() not in found]
+    missing = [name for name in names if fold_name(name) not in found]
     if missing:
-        taken = Tag.objects.filter(slug__in=[slugify(n)[:110] for n in missing])
+        taken = Tag.objects.filter(slug__in=[name_slug(n, max_length=110) for n in missing])
         slugs = set(taken.values_list("slug", flat=True))
         new = []
         for name in missing:
-            slug = unique_slug(slugify(name)[:110], slugs)
+            slug = unique_slug(name_slug(name, max_length=110, fallback="tag"), slugs)
             slugs.add(slug)
             new.append(Tag(name=name, slug=slug))
         Tag.objects.bulk_create(new, ignore_conflicts=True)
         found.update(_tags_named(missing))
-    return [found[name.lower()] for name in names]
+    return [found[fold_name(name)] for name in names]
 
 
 def _tags_named(names: Sequence[str]) -> dict[str, Tag]:
-    lowered = [name.lower() for name in names]
+    lowered = [fold_name(name) for name in names]
     return {
-        tag.name.lower(): tag
+        fold_name(tag.name): tag
         for tag in Tag.objects.annotate(lname=Lower("name")).filter(lname__in=lowered)
     }
 

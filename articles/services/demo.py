@@ -8,11 +8,12 @@ from pathlib import Path
 
 from django.contrib.auth.models import Group, User
 from django.db import transaction
-from django.utils.text import slugify
 
 from articles.models import Annotation, Article, Speaker, Tag
+from articles.names import name_slug
 from articles.permissions import EDITORS_GROUP
 from articles.services.imports import source_files_import
+from articles.services.suggestions import suggestion_accept
 
 # Local mode only: printed by `make run` and listed in the README.
 DEMO_ACCOUNTS = [
@@ -77,11 +78,24 @@ def _annotate(article: Article, spec: dict, speakers: dict, author: User) -> tup
         return 0, f"text not found: {spec['text'][:40]!r}"
     end = start + len(spec["text"])
     kind = spec["kind"]
-    if Annotation.objects.filter(article=article, kind=kind, start=start, end=end).exists():
+    existing = Annotation.objects.filter(article=article, kind=kind, start=start, end=end).first()
+    if existing is not None and existing.status != Annotation.Status.SUGGESTED:
         return 0, ""
     speaker = None
     if spec.get("speaker"):
         speaker = _speaker(spec["speaker"], speakers.get(spec["speaker"], {}))
+    if existing is not None:
+        # The importer's quote finder proposed this very quote: the demo editor accepts it.
+        annotation = suggestion_accept(
+            annotation=existing, user=author, speaker=speaker, note=spec.get("note", "")
+        )
+        annotation.tags.set([_tag(name) for name in spec.get("tags", [])])
+        return 1, ""
+    if kind == Annotation.Kind.QUOTE:
+        # A suggestion overlapping a quote the demo adds itself would only be noise.
+        Annotation.objects.suggested().filter(
+            article=article, start__lt=end, end__gt=start
+        ).delete()
     annotation = Annotation.objects.create(
         article=article,
         kind=kind,
@@ -105,7 +119,7 @@ def _speaker(name: str, details: dict) -> Speaker:
         name__iexact=name,
         defaults={
             "name": name,
-            "slug": slugify(name),
+            "slug": name_slug(name, fallback="speaker"),
             "description": details.get("description", ""),
             "aliases": details.get("aliases", [surname]),
         },
@@ -115,7 +129,7 @@ def _speaker(name: str, details: dict) -> Speaker:
 
 def _tag(name: str) -> Tag:
     tag, _ = Tag.objects.get_or_create(
-        name__iexact=name, defaults={"name": name, "slug": slugify(name)}
+        name__iexact=name, defaults={"name": name, "slug": name_slug(name, fallback="tag")}
     )
     return tag
 

@@ -21,12 +21,13 @@ from itertools import islice
 from django.conf import settings
 from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models import JSONField, Model, Q
-from django.utils.text import slugify
 
 from articles.importers import ParsedArticle, ParseError, parse_source
 from articles.importers.archives import ImportLimits, SourceEntry, expand_uploads
 from articles.importers.language import detect_language
 from articles.models import Article, Outlet, SourceFile
+from articles.names import name_slug
+from articles.services.suggestions import suggestions_propose_bulk
 
 IMPORTED = "imported"
 DUPLICATE = "duplicate"
@@ -37,8 +38,6 @@ PARSED = "parsed"
 # that one bulk check per chunk settles them.
 _SLUG_HASH_CHARS = 8
 _SLUG_TITLE_CHARS = 255 - 1 - 64
-# Turkish dotless i has no ASCII decomposition; slugify would drop it ("Kılıç" -> "klc").
-_SLUG_FOLD = str.maketrans({"ı": "i", "İ": "I"})
 
 
 @dataclass
@@ -71,12 +70,17 @@ def source_files_import(
     batch_size: int = 500,
     limits: ImportLimits | None = None,
     on_chunk: Callable[[list[ImportResult]], None] | None = None,
+    propose_quotes: bool = True,
 ) -> list[ImportResult]:
     """Import source files and .zip archives (expanded member by member); never raises for
     bad content: each file's fate is in its ImportResult, in input order.
 
     ``limits`` defaults to the settings; ``on_chunk`` is called with each chunk's results
     as soon as they are stored (progress bars). ``dry_run`` parses only, with no queries.
+    ``propose_quotes`` runs the quote finder over each chunk's new articles once they are
+    stored and keeps its proposals as suggestions for editors (one speaker lookup and one
+    COPY per chunk, but the finder's own time per article); a bulk backfill can turn it
+    off and run ``manage.py propose_quotes`` later.
     """
     if batch_size < 1:
         raise ValueError("batch_size must be at least 1")
@@ -93,6 +97,13 @@ def source_files_import(
             ]
         else:
             chunk_results = _store(pending, user)
+            if propose_quotes:
+                # Outside the chunk's transaction: the articles are safe whatever happens
+                # here, and an editor can always ask for proposals again on the page.
+                suggestions_propose_bulk(
+                    articles=[r.article for r in chunk_results if r.status == IMPORTED],
+                    fresh=True,
+                )
         results.extend(chunk_results)
         if on_chunk is not None:
             on_chunk(chunk_results)
@@ -334,7 +345,7 @@ def _find_outlets(names: list[str]) -> dict[str, Outlet]:
 
 
 def _create_outlets(names: list[str]) -> None:
-    slugs = {name: slugify(name.translate(_SLUG_FOLD))[:200] or "outlet" for name in names}
+    slugs = {name: name_slug(name, fallback="outlet") for name in names}
     taken = set(Outlet.objects.filter(slug__in=slugs.values()).values_list("slug", flat=True))
     outlets = []
     for name in names:
@@ -350,10 +361,7 @@ def _create_outlets(names: list[str]) -> None:
 
 def _unique_slugs(parsed: list[ParsedArticle]) -> list[str]:
     """Title slug plus a hash prefix; the full hash (unique like content_hash) on collision."""
-    bases = [
-        slugify(p.title.translate(_SLUG_FOLD))[:_SLUG_TITLE_CHARS].strip("-") or "article"
-        for p in parsed
-    ]
+    bases = [name_slug(p.title, max_length=_SLUG_TITLE_CHARS, fallback="article") for p in parsed]
     short = [
         f"{base}-{p.content_hash[:_SLUG_HASH_CHARS]}" for base, p in zip(bases, parsed, strict=True)
     ]
@@ -402,7 +410,7 @@ def _allocate_ids(source_files: int, articles: int) -> tuple[list[int], list[int
 
 
 def _copy_rows(objects: list[Model]) -> None:
-    """Insert model instances (primary keys set) with COPY, one statement for all.
+    """Insert model instances (primary keys all set or all unset) with COPY, in one statement.
 
     bulk_create would send every column as a client-side quoted array, which costs more
     than the database's own work for 5 KB articles; COPY streams rows in PostgreSQL's
@@ -411,7 +419,13 @@ def _copy_rows(objects: list[Model]) -> None:
     if not objects:
         return
     meta = type(objects[0])._meta
-    fields = [f for f in meta.concrete_fields if not f.generated]
+    # Rows without a primary key (quote suggestions: nobody needs their ids) get the
+    # database's default for it.
+    fields = [
+        f
+        for f in meta.concrete_fields
+        if not f.generated and not (f.primary_key and objects[0].pk is None)
+    ]
     # pre_save fills auto_now_add timestamps. psycopg adapts str, int, date, datetime and
     # bytes as they are; JSON needs the field's own wrapping.
     json_fields = {f for f in fields if isinstance(f, JSONField)}

@@ -7,9 +7,9 @@ from collections.abc import Iterable, Sequence
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models.functions import Now
-from django.utils.text import slugify
 
 from articles.models import Annotation, AnnotationRevision, Speaker
+from articles.names import fold_name, name_slug
 
 NAME_MAX_LENGTH = 200
 
@@ -30,7 +30,7 @@ def speaker_find(name: str) -> Speaker | None:
     if not name:
         return None
     matches = sorted(
-        Speaker.objects.named(name), key=lambda s: (s.name.lower() != name.lower(), s.pk)
+        Speaker.objects.named(name), key=lambda s: (fold_name(s.name) != fold_name(name), s.pk)
     )
     return matches[0] if matches else None
 
@@ -40,8 +40,8 @@ def parse_aliases(text: str) -> list[str]:
     aliases, seen = [], set()
     for raw in text.replace("\n", ",").split(","):
         alias = " ".join(raw.split())
-        if alias and alias.lower() not in seen:
-            seen.add(alias.lower())
+        if alias and fold_name(alias) not in seen:
+            seen.add(fold_name(alias))
             aliases.append(alias)
     return aliases
 
@@ -52,7 +52,7 @@ def _check_name(name: str, *, exclude_pk: int | None = None) -> str:
         raise ValidationError({"name": "A speaker needs a name."})
     if len(name) > NAME_MAX_LENGTH:
         raise ValidationError({"name": f"Names are at most {NAME_MAX_LENGTH} characters."})
-    clash = Speaker.objects.filter(name__iexact=name).exclude(pk=exclude_pk).first()
+    clash = Speaker.objects.named_exactly(name).exclude(pk=exclude_pk).first()
     if clash is not None:
         raise ValidationError(
             {"name": f"“{clash.name}” already exists: merge the two instead of renaming."}
@@ -61,7 +61,7 @@ def _check_name(name: str, *, exclude_pk: int | None = None) -> str:
 
 
 def _free_slug(name: str, *, exclude_pk: int | None = None) -> str:
-    base = slugify(name)[:200] or "speaker"
+    base = name_slug(name, fallback="speaker")
     taken = Speaker.objects.filter(slug__startswith=base).exclude(pk=exclude_pk)
     return unique_slug(base, taken.values_list("slug", flat=True))
 
@@ -83,17 +83,19 @@ def speaker_update(
         if speaker is None:
             raise ValidationError("This speaker no longer exists (merged or deleted meanwhile).")
         name = _check_name(name, exclude_pk=speaker.pk)
-        aliases = [a for a in aliases if a.lower() != name.lower()]
+        aliases = [a for a in aliases if fold_name(a) != fold_name(name)]
         old = speaker.name
-        if old.lower() != name.lower() and old.lower() not in {a.lower() for a in aliases}:
+        if fold_name(old) != fold_name(name) and fold_name(old) not in {
+            fold_name(a) for a in aliases
+        }:
             # Articles still say the old name: keep it findable.
             aliases.append(old)
         for alias in aliases:
             if len(alias) > NAME_MAX_LENGTH:
                 raise ValidationError({"aliases": f"“{alias[:40]}…” is too long for an alias."})
         if name != old:
+            # The slug stays: bookmarks and shared links to the speaker page keep working.
             speaker.name = name
-            speaker.slug = _free_slug(name, exclude_pk=speaker.pk)
             # Article pages cache their fragments by their annotations' latest update.
             Annotation.objects.filter(speaker=speaker).update(updated_at=Now())
         speaker.aliases = aliases
@@ -123,11 +125,11 @@ def speaker_merge(*, keep_id: int, duplicate_ids: Sequence[int], user) -> Speake
         keep = speakers.get(keep_id)
         if keep is None or any(pk not in speakers for pk in duplicate_ids):
             raise ValidationError("A speaker to merge no longer exists; reload the page.")
-        known = {keep.name.lower(), *(a.lower() for a in keep.aliases)}
+        known = {fold_name(keep.name), *(fold_name(a) for a in keep.aliases)}
         for pk in duplicate_ids:
             for alias in [speakers[pk].name, *speakers[pk].aliases]:
-                if alias.lower() not in known:
-                    known.add(alias.lower())
+                if fold_name(alias) not in known:
+                    known.add(fold_name(alias))
                     keep.aliases.append(alias)
         quotes = list(
             Annotation.objects.select_for_update(of=("self",))

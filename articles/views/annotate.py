@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
 
 from articles.forms import AnnotationCreateForm, AnnotationFieldsForm
@@ -40,12 +40,15 @@ def _changed(
     """
     if isinstance(article, Article):
         # Loaded before the write with its outlet: only the annotations are (re)read.
-        prefetch_related_objects([article], Article.objects.reading_annotations_prefetch())
+        prefetch_related_objects(
+            [article], Article.objects.reading_annotations_prefetch(include_suggestions=True)
+        )
     else:
-        article = Article.objects.for_reading().get(pk=article)
+        article = Article.objects.for_reading(include_suggestions=True).get(pk=article)
     page_query = QueryDict(urlsplit(request.htmx.current_url or "").query)
     filters = AnnotationFilter(page_query).values()
-    context = article_page_context(request, article, filters=filters)
+    # Editors only here: their page shows the quote finder's suggestions too.
+    context = article_page_context(request, article, filters=filters, include_suggestions=True)
     context.update(message=message, undo_id=undo_id)
     return render(request, "articles/annotation_changed.html", context)
 
@@ -90,7 +93,7 @@ def _saved_event(pk: int) -> str:
     return json.dumps({"annotation-saved": {"id": pk, "target": "body"}})
 
 
-@require_GET
+@require_safe
 @vary_on_headers("HX-Request")
 @editor_required
 def annotation_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -215,7 +218,7 @@ def annotation_restore(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
-@require_GET
+@require_safe
 @editor_required
 def article_history(request: HttpRequest, slug: str) -> HttpResponse:
     article = get_object_or_404(Article.objects.only("id", "slug", "title"), slug=slug)
@@ -236,7 +239,7 @@ def article_history(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "articles/article_history.html", context)
 
 
-@require_GET
+@require_safe
 @editor_required
 def speaker_suggestions(request: HttpRequest) -> HttpResponse:
     term = " ".join(request.GET.get("speaker", "").split())
@@ -244,7 +247,7 @@ def speaker_suggestions(request: HttpRequest) -> HttpResponse:
     return render(request, "articles/_suggestions.html", {"speakers": speakers, "term": term})
 
 
-@require_GET
+@require_safe
 @editor_required
 def tag_suggestions(request: HttpRequest) -> HttpResponse:
     typed = request.GET.get("tags", "")

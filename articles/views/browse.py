@@ -7,7 +7,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 
 from articles.models import Annotation, Article, Outlet, Speaker, Tag
@@ -25,7 +25,7 @@ def _template(request: HttpRequest, name: str, fragment: str) -> str:
     return f"{name}#{fragment}" if wants_fragment(request) else name
 
 
-@require_GET
+@require_safe
 @vary_on_headers("HX-Request")
 def tag(request: HttpRequest, slug: str) -> HttpResponse:
     tags = Tag.objects.annotate(annotation_count=Count("annotations", filter=PUBLISHED))
@@ -35,7 +35,7 @@ def tag(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, template, {"tag": tag, "page": page})
 
 
-@require_GET
+@require_safe
 @vary_on_headers("HX-Request")
 def speaker(request: HttpRequest, slug: str) -> HttpResponse:
     quotes = PUBLISHED & Q(annotations__kind=Annotation.Kind.QUOTE)
@@ -48,7 +48,7 @@ def speaker(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, template, {"speaker": speaker, "page": page})
 
 
-@require_GET
+@require_safe
 @vary_on_headers("HX-Request")
 def outlet(request: HttpRequest, slug: str) -> HttpResponse:
     outlet = get_object_or_404(Outlet, slug=slug)
@@ -61,7 +61,7 @@ class ClaimFilter(forms.Form):
     verdict = forms.ChoiceField(choices=Annotation.Verdict.choices, required=False)
 
 
-@require_GET
+@require_safe
 @vary_on_headers("HX-Request")
 def claims(request: HttpRequest) -> HttpResponse:
     form = ClaimFilter(request.GET)

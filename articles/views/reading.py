@@ -14,11 +14,12 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 
 from articles.models import Annotation, Article
 from articles.page_cache import anonymous_page_key, cached_page
+from articles.permissions import is_editor
 from articles.rendering import Mark, render_annotation_items, render_body
 from articles.structured_data import article_json_ld
 
@@ -161,20 +162,22 @@ def _annotated_fragments(
         )
         for a in shown
     ]
+    published = [a for a in everything if a.status == Annotation.Status.PUBLISHED]
+    # Suggestions are marked in the text but listed apart, in the editors' panel.
+    listed = [a for a in shown if a.status == Annotation.Status.PUBLISHED]
 
     def filter_links() -> SafeString:
-        return _filter_links_html(_filter_options(everything, filters, article.get_absolute_url()))
+        return _filter_links_html(_filter_options(published, filters, article.get_absolute_url()))
 
     def structured_data() -> SafeString:
-        published = [a for a in everything if a.status == Annotation.Status.PUBLISHED]
         page_url = request.build_absolute_uri(article.get_absolute_url())
         return article_json_ld(article, published, page_url)
 
     return {
         "body_html": render_body(article.body, article.structure, marks),
-        "annotation_items": render_annotation_items(shown),
-        "annotation_shown": len(shown),
-        "annotation_total": len(everything),
+        "annotation_items": render_annotation_items(listed),
+        "annotation_shown": len(listed),
+        "annotation_total": len(published),
         # Templates call callables: these are built on first use, once.
         "filter_links": functools.cache(filter_links) if lazy else filter_links(),
         "structured_data": functools.cache(structured_data) if lazy else structured_data(),
@@ -226,12 +229,21 @@ def article_page_context(
         )
         if key:
             cache.set(key, fragments, FRAGMENT_CACHE_SECONDS)
-    return {
+    context = {
         "article": article,
         "filters": filters,
         "include_suggestions": include_suggestions,
         **fragments,
     }
+    if include_suggestions:
+        # The editors' panel needs the suggestions themselves, cached fragments or not.
+        context["suggestions"] = list(
+            Annotation.objects.suggested()
+            .filter(article=article)
+            .select_related("speaker")
+            .order_by("start", "-end", "id")
+        )
+    return context
 
 
 @dataclass
@@ -269,7 +281,7 @@ def open_ended_page(items, page: str | None) -> OpenEndedPage:
     return OpenEndedPage(rows[:PAGE_SIZE], number, has_next=len(rows) > PAGE_SIZE)
 
 
-@require_GET
+@require_safe
 @vary_on_headers("HX-Request")
 def home(request: HttpRequest) -> HttpResponse:
     articles = Article.objects.with_listing_data().latest_first()
@@ -280,13 +292,17 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, template, {"page": page})
 
 
-@require_GET
+@require_safe
 @vary_on_headers("HX-Request")
 def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
     article = get_object_or_404(Article.objects.for_reading_page(), slug=slug)
     fragment = wants_fragment(request)
     template = "articles/article_detail.html" + ("#reading" if fragment else "")
     key = anonymous_page_key(request, _version(article), fragment=fragment)
-    return cached_page(
-        request, key, lambda: render(request, template, article_page_context(request, article))
-    )
+
+    def page() -> HttpResponse:
+        editor = is_editor(request.user)
+        context = article_page_context(request, article, include_suggestions=editor)
+        return render(request, template, context)
+
+    return cached_page(request, key, page)

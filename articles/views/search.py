@@ -6,7 +6,7 @@ from django import forms
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 
 from articles.models import SEARCH_WINDOW, Annotation, Article, Tag
@@ -56,7 +56,7 @@ def _with_links(facets: dict, query: QueryDict, narrowing: dict) -> dict:
     return facets
 
 
-@require_GET
+@require_safe
 @vary_on_headers("HX-Request")
 def search(request: HttpRequest) -> HttpResponse:
     form = SearchForm(request.GET)

@@ -8,7 +8,7 @@ from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
 
 from articles.forms import SpeakerForm, SpeakerMergeForm
@@ -24,7 +24,7 @@ def _speakers(term: str):
     return speakers.annotate(quote_count=Count("annotations"))[:PAGE_LIMIT]
 
 
-@require_GET
+@require_safe
 @vary_on_headers("HX-Request")
 @editor_required
 def speakers_manage(request: HttpRequest) -> HttpResponse:

@@ -16,17 +16,24 @@ from django.core.management.base import BaseCommand, CommandError, OutputWrapper
 from django.db import connection
 
 from articles.importers.archives import SourceEntry, is_zip_name, upload_size_error
+from articles.quotefinder import find_quotes
 from articles.services.imports import (
     DUPLICATE,
     FAILED,
+    PARSED,
     ImportResult,
     import_limits,
     source_files_import,
 )
+from articles.services.suggestions import SpeakerBook
 
 
-def import_result_json(result: ImportResult) -> dict:
-    """The --json record for one file; null for whatever the file did not yield."""
+def import_result_json(result: ImportResult, *, speakers: SpeakerBook | None = None) -> dict:
+    """The --json record for one file; null for whatever the file did not yield.
+
+    ``quotes`` (dry runs only: an import stores them as suggestions) are the quote finder's
+    proposals for the body, speakers mapped onto the existing ``speakers`` where they match.
+    """
     parsed = result.parsed
     return {
         "file": result.name,
@@ -42,6 +49,14 @@ def import_result_json(result: ImportResult) -> dict:
         "headings": parsed.headings if parsed else None,
         "paragraphs": len(parsed.paragraphs) if parsed else None,
         "encoding": parsed.encoding if parsed else None,
+        "quotes": [
+            {"text": q.text, "start": q.start, "end": q.end, "speaker": q.speaker}
+            for q in find_quotes(
+                parsed.body, known_speakers=speakers.known_for(parsed.body) if speakers else None
+            )
+        ]
+        if parsed and result.status == PARSED
+        else None,
     }
 
 
@@ -70,6 +85,12 @@ class Command(BaseCommand):
             "search-index work is what bounds an import, so up to one per CPU core helps; "
             "with more than one, --json records come in the order files finish",
         )
+        parser.add_argument(
+            "--no-quotes",
+            action="store_true",
+            help="skip the quote finder (it costs a few milliseconds per article); "
+            "run `manage.py propose_quotes` later to store its suggestions",
+        )
 
     def handle(self, *args, **options) -> None:
         dry_run, as_json, batch_size = options["dry_run"], options["json"], options["batch_size"]
@@ -80,13 +101,14 @@ class Command(BaseCommand):
             raise CommandError("--jobs must be at least 1")
         sources = _collect(options["paths"])
         progress = Progress(self.stderr, total=sum(_entry_count(p) for p in sources))
+        speakers = SpeakerBook.load() if as_json and dry_run else None
         output_lock = threading.Lock()
 
         def on_chunk(chunk: list[ImportResult]) -> None:
             with output_lock:
                 if as_json:
                     for result in chunk:
-                        record = import_result_json(result)
+                        record = import_result_json(result, speakers=speakers)
                         self.stdout.write(json.dumps(record, ensure_ascii=False))
                 progress.advance(len(chunk))
 
@@ -101,6 +123,7 @@ class Command(BaseCommand):
                 batch_size=batch_size,
                 limits=limits,
                 on_chunk=on_chunk,
+                propose_quotes=not options["no_quotes"],
             )
 
         # A dry run never waits on the database, so parallel parsing would only share one GIL.

@@ -1,0 +1,300 @@
+"""Quote-finder suggestions: proposing them, accepting and rejecting them.
+
+A suggestion is an `Annotation` of kind quote with status `suggested`. Its speaker is either
+an existing `Speaker` (the finder's name matched a speaker's name or an alias) or, when
+nothing matched, the finder's name in `proposed_speaker`; accepting creates that speaker.
+Rejected suggestions are kept with status `rejected` so the same span or the same words are
+never proposed again for that article; a suggestion an editor deleted counts the same.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from articles.models import Annotation, AnnotationRevision, Article, Speaker
+from articles.quotefinder import find_quotes
+from articles.services.annotations import annotation_snapshot, revision_record
+from articles.services.speakers import speaker_create, speaker_find
+
+
+@dataclass(frozen=True)
+class SpeakerBook:
+    """Every speaker, loaded in one query: the finder's `known_speakers` and a lookup back."""
+
+    known: dict[str, list[str]]
+    by_name: dict[str, Speaker]
+    # Folded last word of any name or alias -> canonical names, so each article hands the
+    # finder only the speakers it could mean (the finder scans all it is given per quote).
+    by_last_word: dict[str, set[str]]
+    # Speakers with a form whose last word has no letter or digit at all: always offered.
+    always: frozenset[str]
+
+    @classmethod
+    def load(cls) -> SpeakerBook:
+        known: dict[str, list[str]] = {}
+        by_name: dict[str, Speaker] = {}
+        by_last_word: dict[str, set[str]] = {}
+        always: set[str] = set()
+        speakers = list(Speaker.objects.only("id", "name", "slug", "aliases"))
+        for speaker in speakers:
+            known[speaker.name] = list(speaker.aliases)
+            for alias in speaker.aliases:
+                by_name.setdefault(_fold(alias), speaker)
+            for form in (speaker.name, *speaker.aliases):
+                words = _fold(form).split()
+                runs = _WORD_RUN.findall(words[-1]) if words else []
+                if runs:
+                    # "o'brien" is found by its last run, "brien", as the body's runs split it.
+                    by_last_word.setdefault(runs[-1], set()).add(speaker.name)
+                elif words:
+                    always.add(speaker.name)
+        # A speaker's own name wins over someone else's alias.
+        by_name.update({_fold(s.name): s for s in speakers})
+        return cls(known, by_name, by_last_word, frozenset(always))
+
+    def known_for(self, body: str) -> dict[str, list[str]]:
+        """The speakers whose name or alias ends with a word of `body`: all the finder could
+        map a name found in `body` onto, so its answer is the same as with every speaker."""
+        names = set(self.always)
+        for word in set(_WORD_RUN.findall(body.replace("’", "'").casefold())):
+            names.update(self.by_last_word.get(word, ()))
+        return {name: self.known[name] for name in names}
+
+    def match(self, name: str | None) -> Speaker | None:
+        return self.by_name.get(_fold(name)) if name else None
+
+
+_WORD_RUN = re.compile(r"\w+")
+
+
+def _fold(name: str) -> str:
+    return " ".join(name.replace("’", "'").casefold().split())
+
+
+def suggestions_propose(*, article: Article) -> int:
+    """Run the quote finder over one article and store what is new as suggestions.
+
+    Returns how many suggestions were created. Spans or words an editor already annotated,
+    rejected or has pending are skipped, so running it twice creates nothing the second time.
+    """
+    return suggestions_propose_bulk(articles=[article])
+
+
+def suggestions_propose_bulk(*, articles: Sequence[Article], fresh: bool = False) -> int:
+    """`suggestions_propose` for many articles at once, as the importer calls it per chunk.
+
+    Four queries whatever the number of articles: speakers, existing annotations, deleted
+    suggestions, one COPY (none when nothing was found). `fresh` says the articles were
+    created just now by the importer, so they have no annotations to look up yet.
+    """
+    articles = [a for a in articles if a.body]
+    if not articles:
+        return 0
+    book = SpeakerBook.load()
+    taken = {} if fresh else _taken_by_article(articles)
+    suggestions: list[Annotation] = []
+    for article in articles:
+        spans, texts, quote_spans = taken.get(article.id, (set(), set(), []))
+        known = book.known_for(article.body)
+        for proposal in find_quotes(article.body, known_speakers=known):
+            if proposal.end <= proposal.start:
+                continue
+            if (proposal.start, proposal.end) in spans or proposal.text in texts:
+                continue
+            if any(proposal.start < end and start < proposal.end for start, end in quote_spans):
+                continue
+            suggestions.append(_suggestion(article, proposal.start, proposal.end, proposal, book))
+    _store(suggestions)
+    return len(suggestions)
+
+
+def _store(suggestions: list[Annotation]) -> None:
+    """One COPY for all of them, through the importer's: a chunk of imports can carry
+    thousands of suggestions."""
+    from articles.services.imports import _copy_rows  # imports calls this module
+
+    _copy_rows(suggestions)
+
+
+def _taken_by_article(
+    articles: Iterable[Article],
+) -> dict[int, tuple[set[tuple[int, int]], set[str], list[tuple[int, int]]]]:
+    """Per article: spans and words already annotated (any status) or deleted while still a
+    suggestion (an editor's "no" too), and the spans of live quotes."""
+    taken: dict[int, tuple[set[tuple[int, int]], set[str], list[tuple[int, int]]]] = {}
+    ids = [a.id for a in articles]
+    rows = list(
+        Annotation.objects.filter(article__in=ids).values_list(
+            "article_id", "kind", "status", "start", "end", "exact"
+        )
+    )
+    deleted = AnnotationRevision.objects.filter(
+        article__in=ids,
+        action=AnnotationRevision.Action.DELETED,
+        before__status=Annotation.Status.SUGGESTED,
+    ).values_list("article_id", "before")
+    for article_id, before in deleted:
+        # Rejected-like: counts for spans and words, never for overlapping quotes.
+        rows.append(
+            (
+                article_id,
+                "",
+                Annotation.Status.REJECTED,
+                before["start"],
+                before["end"],
+                before["exact"],
+            )
+        )
+    for article_id, kind, status, start, end, exact in rows:
+        spans, texts, quote_spans = taken.setdefault(article_id, (set(), set(), []))
+        spans.add((start, end))
+        texts.add(exact)
+        # An editor's quote (or a pending suggestion) over the same words, even with other
+        # boundaries, makes a new proposal noise.
+        if kind == Annotation.Kind.QUOTE and status != Annotation.Status.REJECTED:
+            quote_spans.append((start, end))
+    return taken
+
+
+def _suggestion(article: Article, start: int, end: int, proposal, book: SpeakerBook) -> Annotation:
+    speaker = book.match(proposal.speaker)
+    context = Annotation.CONTEXT_LENGTH
+    return Annotation(
+        article=article,
+        kind=Annotation.Kind.QUOTE,
+        status=Annotation.Status.SUGGESTED,
+        start=start,
+        end=end,
+        exact=article.body[start:end],
+        prefix=article.body[max(0, start - context) : start],
+        suffix=article.body[end : end + context],
+        speaker=speaker,
+        proposed_speaker="" if speaker or not proposal.speaker else proposal.speaker[:200],
+    )
+
+
+def suggestion_accept(
+    *,
+    annotation: Annotation,
+    user,
+    speaker: Speaker | None = None,
+    speaker_name: str | None = None,
+    start: int | None = None,
+    end: int | None = None,
+    note: str | None = None,
+) -> Annotation:
+    """Publish a suggestion as an ordinary quote authored by `user`.
+
+    The speaker is, in order: `speaker`, the speaker named `speaker_name` (found by name or
+    alias, or created), the suggestion's matched speaker, or the speaker it proposed (found
+    or created). `start`/`end`/`note` let an editor correct the suggestion while accepting.
+    Raises ValidationError if someone else accepted or rejected it meanwhile.
+    """
+    with transaction.atomic():
+        current = _lock_pending(annotation)
+        before = _snapshot(current)
+        if start is not None or end is not None:
+            _move(
+                current,
+                current.start if start is None else start,
+                current.end if end is None else end,
+            )
+        if speaker is None and speaker_name is not None:
+            speaker = speaker_get_or_create(name=speaker_name) if speaker_name.strip() else None
+        elif speaker is None:
+            speaker = current.speaker
+            if speaker is None and current.proposed_speaker:
+                speaker = speaker_get_or_create(name=current.proposed_speaker)
+        current.speaker = speaker
+        current.proposed_speaker = ""
+        if note is not None:
+            current.note = note
+        current.status = Annotation.Status.PUBLISHED
+        current.author = user
+        # The span is checked by _move and the kind/speaker rule holds for quotes; the
+        # database's constraints back both up.
+        current.save(
+            update_fields=[
+                *("start", "end", "exact", "prefix", "suffix", "speaker", "proposed_speaker"),
+                *("note", "status", "author", "updated_at"),
+            ]
+        )
+        _record(current, AnnotationRevision.Action.ACCEPTED, before, user)
+    return current
+
+
+def suggestion_reject(*, annotation: Annotation, user) -> Annotation:
+    """Mark a suggestion rejected; it stays stored so it is never proposed again."""
+    with transaction.atomic():
+        current = _lock_pending(annotation)
+        before = _snapshot(current)
+        current.status = Annotation.Status.REJECTED
+        current.save(update_fields=["status", "updated_at"])
+        _record(current, AnnotationRevision.Action.REJECTED, before, user)
+    return current
+
+
+def _lock_pending(annotation: Annotation) -> Annotation:
+    current = (
+        Annotation.objects.select_for_update(of=("self",))
+        .select_related("article", "speaker")
+        .filter(pk=annotation.pk)
+        .first()
+    )
+    if current is None:
+        raise ValidationError("This suggestion no longer exists.")
+    if current.status == Annotation.Status.PUBLISHED:
+        raise ValidationError("This suggestion has already been accepted.")
+    if current.status == Annotation.Status.REJECTED:
+        raise ValidationError("This suggestion has already been rejected.")
+    return current
+
+
+def _move(annotation: Annotation, start: int, end: int) -> None:
+    body = annotation.article.body
+    if not 0 <= start < end <= len(body):
+        raise ValidationError("The quote must be a non-empty part of the article text.")
+    context = Annotation.CONTEXT_LENGTH
+    annotation.start, annotation.end = start, end
+    annotation.exact = body[start:end]
+    annotation.prefix = body[max(0, start - context) : start]
+    annotation.suffix = body[end : end + context]
+
+
+def speaker_get_or_create(*, name: str) -> Speaker:
+    """The speaker called `name` (case-insensitively, or by an alias), created if missing.
+
+    A new speaker gets their surname as an alias, so the finder matches "Yellen" to
+    "Janet Yellen" next time.
+    """
+    name = " ".join(name.split())
+    existing = speaker_find(name)
+    if existing is not None:
+        return existing
+    parts = name.split()
+    try:
+        # Another editor may create the same speaker at the same moment: the name is unique
+        # case-insensitively, so one insert fails (rolled back to speaker_create's own
+        # savepoint) and that one picks up the other's row.
+        return speaker_create(name=name, aliases=parts[-1:] if len(parts) > 1 else [])
+    except (IntegrityError, ValidationError):
+        existing = speaker_find(name)
+        if existing is None:
+            raise
+        return existing
+
+
+def _snapshot(annotation: Annotation) -> dict:
+    # Suggestions carry no tags: spare the query the annotating snapshot would make.
+    values = annotation_snapshot(annotation, tags=())
+    values["proposed_speaker"] = annotation.proposed_speaker
+    return values
+
+
+def _record(annotation: Annotation, action: str, before: dict, user) -> None:
+    revision_record(annotation, action, user, before, _snapshot(annotation))
