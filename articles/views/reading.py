@@ -235,7 +235,12 @@ def article_page_context(
         "include_suggestions": include_suggestions,
         **fragments,
     }
-    if include_suggestions:
+    if include_suggestions and hasattr(article, "reading_annotations"):
+        # Loaded with the suggestions just above (or by the caller, as asked): no query.
+        context["suggestions"] = [
+            a for a in article.reading_annotations if a.status == Annotation.Status.SUGGESTED
+        ]
+    elif include_suggestions:
         # The editors' panel needs the suggestions themselves, cached fragments or not.
         context["suggestions"] = list(
             Annotation.objects.suggested()
