@@ -433,7 +433,9 @@ class ArticleQuerySet(models.QuerySet):
         sql = FACETS_SQL.format(**tables)
         facets: dict[str, list[dict]] = {name: [] for name in FACET_NAMES}
         with connection.cursor() as cursor:
-            cursor.execute(sql, [list(ids), list(ids)])
+            # An array literal: psycopg's list adaptation costs more than the ids' join.
+            id_array = "{" + ",".join(str(int(pk)) for pk in ids) + "}"
+            cursor.execute(sql, [id_array, id_array])
             for facet, value, label, n in cursor.fetchall():
                 facets[facet].append({"value": value, "label": label, "n": n})
         for name, rows in facets.items():
