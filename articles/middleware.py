@@ -1,6 +1,12 @@
+import gzip
+import secrets
+import string
+
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
+from django.middleware.gzip import GZipMiddleware, re_accepts_gzip
+from django.utils.cache import patch_vary_headers
 
 # Pages that must stay reachable when reading requires a login.
 OPEN_PREFIXES = ("/accounts/", "/admin/", "/static/", "/favicon.ico", "/healthz")
@@ -20,3 +26,42 @@ class LoginRequiredForReadingMiddleware:
         ):
             return redirect_to_login(request.get_full_path())
         return self.get_response(request)
+
+
+# Measured on the 1.2 MB page of an article with 1,000 annotations: level 6 (Django's)
+# takes 24 ms for 164 KB, level 3 takes 10 ms for 184 KB. Small bodies keep level 6.
+LARGE_BODY = 100_000
+LARGE_BODY_LEVEL = 3
+
+
+def gzip_body(content: bytes) -> bytes:
+    """Gzip as Django's GZipMiddleware does (random file name against BREACH), with a faster
+    level for large bodies, where compressing costs more than the bytes it saves."""
+    level = LARGE_BODY_LEVEL if len(content) >= LARGE_BODY else 6
+    compressed = memoryview(gzip.compress(content, compresslevel=level, mtime=0))
+    header = bytearray(compressed[:10])
+    header[3] = gzip.FNAME
+    length = 1 + secrets.randbelow(GZipMiddleware.max_random_bytes)
+    filename = "".join(secrets.choice(string.ascii_letters) for _ in range(length)).encode()
+    filename += b"\x00"
+    return bytes(header) + filename + compressed[10:]
+
+
+class CompressionMiddleware(GZipMiddleware):
+    """Django's GZipMiddleware, with `gzip_body` for whole (not streamed) responses."""
+
+    def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
+        if response.streaming or len(response.content) < LARGE_BODY:
+            return super().process_response(request, response)
+        if response.has_header("Content-Encoding"):
+            return response
+        patch_vary_headers(response, ("Accept-Encoding",))
+        if not re_accepts_gzip.search(request.META.get("HTTP_ACCEPT_ENCODING", "")):
+            return response
+        response.content = gzip_body(response.content)
+        response.headers["Content-Length"] = str(len(response.content))
+        etag = response.get("ETag")
+        if etag and etag.startswith('"'):
+            response.headers["ETag"] = "W/" + etag
+        response.headers["Content-Encoding"] = "gzip"
+        return response

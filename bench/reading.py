@@ -246,7 +246,7 @@ def load_corpus(n_articles: int) -> dict:
         rows = cursor.fetchall()
         annotation_columns = (
             'article_id, kind, status, start, "end", exact, prefix, suffix, speaker_id, '
-            "verdict, note, created_at, updated_at"
+            "proposed_speaker, verdict, note, created_at, updated_at"
         )
         verdicts = [v for v, _ in Annotation.Verdict.choices]
         with cursor.copy(f"COPY articles_annotation ({annotation_columns}) FROM STDIN") as copy:
@@ -264,6 +264,7 @@ def load_corpus(n_articles: int) -> dict:
                             "",
                             "",
                             rng.choice(speakers).id if kind == "quote" else None,
+                            "",
                             rng.choice(verdicts) if kind == "claim" else "",
                             text.sentence() if rng.random() < 0.5 else "",
                             now,
@@ -470,6 +471,7 @@ def main() -> None:
     from django.db import connections
 
     server = None
+    loaded = reuse  # a load that failed half-way must not be reused by the next run
     try:
         if reuse:
             from django.core.management import call_command
@@ -479,6 +481,7 @@ def main() -> None:
             print(f"Reusing the database {BENCH_DB}")
         else:
             pages = load_corpus(args.articles)
+            loaded = True
         connections.close_all()
         port = free_port()
         server = serve(url, port)
@@ -534,7 +537,7 @@ def main() -> None:
             server.terminate()
             server.wait()
         connections.close_all()
-        if not args.keep:
+        if not args.keep or not loaded:
             drop_database(BENCH_DB)
             print(f"Dropped the database {BENCH_DB}")
 

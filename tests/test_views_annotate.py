@@ -226,13 +226,14 @@ def test_create_takes_a_fixed_number_of_queries(editor_client, article, django_a
     speaker = make_speaker("Known")
     make_tag("one")
     data = {"kind": "quote", "speaker": speaker.name, "tags": "one, two", **span(article, "today")}
+
     # session, user, groups, article, speaker, savepoint, lock the article, look for the same
     # span and kind, insert, tags (find, free slugs, insert, find the new), link, revision,
-    # release; then the annotations and their tags, and the suggestions for the editors' panel.
-    with django_assert_num_queries(19):
+    # release; then the annotations (suggestions for the editors' panel included) and tags.
+    with django_assert_num_queries(18):
         assert create(editor_client, article, **data).status_code == 200
     data = {**data, **span(article, "today.")}
-    with django_assert_num_queries(19):
+    with django_assert_num_queries(18):
         assert create(editor_client, article, **{**data, "tags": "one, three"}).status_code == 200
 
 
@@ -278,7 +279,7 @@ def test_edit_changes_fields_and_records_a_revision(
     annotation = make_annotation(article, 0, 2, "claim", verdict="true")
     url = reverse("annotation_edit", args=[annotation.pk])
     data = {"kind": "claim", "verdict": "false", "tags": "a, b", "note": "checked"}
-    with django_assert_num_queries(19):  # 18, and the suggestions for the editors' panel
+    with django_assert_num_queries(18):  # the suggestions come with the annotations
         response = editor_client.post(url, data, headers=HX)
     assert response.status_code == 200
     assert "Claim updated." in response.content.decode()
@@ -319,7 +320,7 @@ def test_delete_offers_undo_and_undo_restores_the_same_annotation(
     annotation = make_annotation(
         article, 3, 9, "quote", speaker=speaker, note="n", tags=[make_tag("t")]
     )
-    with django_assert_num_queries(13):  # 12, and the suggestions for the editors' panel
+    with django_assert_num_queries(12):  # the suggestions come with the annotations
         response = editor_client.post(
             reverse("annotation_delete", args=[annotation.pk]), headers=HX
         )
@@ -327,8 +328,9 @@ def test_delete_offers_undo_and_undo_restores_the_same_annotation(
     assert "Quote deleted." in html and "data-undo" in html
     assert f'id="annotation-{annotation.pk}"' not in html
     assert not Annotation.objects.exists()
-    # 16 (and the lock and check for an identical annotation), and the suggestions
-    with django_assert_num_queries(19):
+    # 16, and the lock and check for an identical annotation; the suggestions come with the
+    # annotations.
+    with django_assert_num_queries(18):
         response = editor_client.post(
             reverse("annotation_restore", args=[annotation.pk]), headers=HX
         )

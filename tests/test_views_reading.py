@@ -2,6 +2,9 @@ import json
 import re
 
 import pytest
+from django.contrib.messages import constants
+from django.contrib.messages.storage.base import Message
+from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
 
 from articles.models import Annotation, Article, Speaker, Tag
@@ -337,6 +340,66 @@ def test_the_list_does_not_double_a_span_own_quotation_marks(client):
     html = client.get(article.get_absolute_url()).content.decode()
     assert ">&quot;no way&quot;</a>" in html
     assert ">“He said”</a>" in html
+
+
+def test_an_anonymous_repeat_view_is_served_whole_from_the_cache(client, django_assert_num_queries):
+    article = make_article()
+    make_annotation(article, 0, 5, Annotation.Kind.QUOTE, speaker=make_speaker())
+    url = article.get_absolute_url()
+    first = client.get(url, headers={"Accept-Encoding": "gzip"})
+    assert first["Content-Encoding"] == "gzip"
+    # Only the version of the article, outlet and annotations is read.
+    with django_assert_num_queries(1):
+        again = client.get(url, headers={"Accept-Encoding": "gzip"})
+    assert again.content == first.content
+    vary = {v.strip() for v in again["Vary"].split(",")}
+    assert {"Cookie", "HX-Request", "Accept-Encoding"} <= vary
+    plain = client.get(url)
+    assert "Content-Encoding" not in plain and b'id="article-body"' in plain.content
+    fragment = client.get(url, headers={"HX-Request": "true"}).content.decode()
+    assert fragment.strip().startswith('<div id="reading"') and "<html" not in fragment
+
+
+def test_anonymous_pages_hold_no_csrf_token_and_signed_in_ones_do(client):
+    article = make_article()
+    anonymous = client.get(article.get_absolute_url())
+    assert "X-CSRFToken" not in anonymous.content.decode()
+    assert "csrftoken" not in anonymous.cookies
+    client.force_login(make_user("reader"))
+    signed_in = client.get(article.get_absolute_url()).content.decode()
+    assert "X-CSRFToken" in signed_in and "Signed in as <strong>reader</strong>" in signed_in
+
+
+def test_the_login_link_keeps_the_query_string_of_a_cached_page(client):
+    article = make_article()
+    url = article.get_absolute_url()
+    client.get(url)
+    assert "next=/articles/" in client.get(url).content.decode()
+    assert "kind%3Dquote" in client.get(url + "?kind=quote").content.decode()
+
+
+def test_edits_to_the_article_and_its_outlet_are_shown_at_once(client):
+    article = make_article(title="Before")
+    url = article.get_absolute_url()
+    assert "Before" in client.get(url).content.decode()
+    article.title = "After"
+    article.save()
+    assert "After" in client.get(url).content.decode()
+    type(article.outlet).objects.filter(pk=article.outlet_id).update(name="Renamed Outlet")
+    html = client.get(url).content.decode()
+    assert "Renamed Outlet" in html and json_ld(html)["@graph"][0]["publisher"]["name"] == (
+        "Renamed Outlet"
+    )
+
+
+def test_a_pending_message_is_not_cached_for_the_next_anonymous_reader(client, rf):
+    article = make_article()
+    url = article.get_absolute_url()
+    message = Message(constants.INFO, "Just for you")
+    client.cookies["messages"] = CookieStorage(rf.get("/"))._encode([message])
+    assert "Just for you" in client.get(url).content.decode()
+    del client.cookies["messages"]
+    assert "Just for you" not in client.get(url).content.decode()
 
 
 @pytest.mark.parametrize("path", ["/", "/search/?q=troops", "/claims/"])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from dataclasses import dataclass
 from urllib.parse import urlencode
@@ -17,6 +18,7 @@ from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 
 from articles.models import Annotation, Article
+from articles.page_cache import anonymous_page_key, cached_page
 from articles.permissions import is_editor
 from articles.rendering import Mark, render_annotation_items, render_body
 from articles.structured_data import article_json_ld
@@ -128,9 +130,18 @@ def _filter_links_html(options: dict[str, list[dict]]) -> SafeString:
 
 
 def _annotated_fragments(
-    request: HttpRequest, article: Article, filters: dict[str, str], include_suggestions: bool
+    request: HttpRequest,
+    article: Article,
+    filters: dict[str, str],
+    include_suggestions: bool,
+    *,
+    lazy: bool = False,
 ) -> dict:
-    """The costly part of the page: marks, the annotation list, filter counts, JSON-LD."""
+    """The costly part of the page: marks, the annotation list, filter counts, JSON-LD.
+
+    With `lazy`, the filter links and JSON-LD are callables the template calls only if it
+    shows them: a write's answer (body and list only) skips building them.
+    """
     if not hasattr(article, "reading_annotations"):
         prefetch_related_objects(
             [article], Article.objects.reading_annotations_prefetch(include_suggestions)
@@ -154,28 +165,39 @@ def _annotated_fragments(
     published = [a for a in everything if a.status == Annotation.Status.PUBLISHED]
     # Suggestions are marked in the text but listed apart, in the editors' panel.
     listed = [a for a in shown if a.status == Annotation.Status.PUBLISHED]
-    page_url = request.build_absolute_uri(article.get_absolute_url())
+
+    def filter_links() -> SafeString:
+        return _filter_links_html(_filter_options(published, filters, article.get_absolute_url()))
+
+    def structured_data() -> SafeString:
+        page_url = request.build_absolute_uri(article.get_absolute_url())
+        return article_json_ld(article, published, page_url)
+
     return {
         "body_html": render_body(article.body, article.structure, marks),
         "annotation_items": render_annotation_items(listed),
         "annotation_shown": len(listed),
         "annotation_total": len(published),
-        "filter_links": _filter_links_html(
-            _filter_options(published, filters, article.get_absolute_url())
-        ),
-        "structured_data": article_json_ld(article, published, page_url),
+        # Templates call callables: these are built on first use, once.
+        "filter_links": functools.cache(filter_links) if lazy else filter_links(),
+        "structured_data": functools.cache(structured_data) if lazy else structured_data(),
     }
 
 
-def _cache_key(request: HttpRequest, article: Article, filters: dict, suggestions: bool) -> str:
-    parts = [
+def _version(article: Article) -> list:
+    """What the page shows of the article, its outlet and annotations, as comparable values."""
+    return [
         article.pk,
         article.updated_at.isoformat(),
+        # The outlet's name is in the byline and the JSON-LD; renaming it changes the page.
+        article.outlet.slug,
+        article.outlet.name,
         article.annotation_version,
-        suggestions,
-        sorted(filters.items()),
-        request.get_host(),
     ]
+
+
+def _cache_key(request: HttpRequest, article: Article, filters: dict, suggestions: bool) -> str:
+    parts = [*_version(article), suggestions, sorted(filters.items()), request.get_host()]
     return "article-page:" + hashlib.sha256(repr(parts).encode()).hexdigest()
 
 
@@ -202,7 +224,9 @@ def article_page_context(
     key = _cache_key(request, article, filters, include_suggestions) if versioned else None
     fragments = cache.get(key) if key else None
     if fragments is None:
-        fragments = _annotated_fragments(request, article, filters, include_suggestions)
+        fragments = _annotated_fragments(
+            request, article, filters, include_suggestions, lazy=key is None
+        )
         if key:
             cache.set(key, fragments, FRAGMENT_CACHE_SECONDS)
     context = {
@@ -211,7 +235,12 @@ def article_page_context(
         "include_suggestions": include_suggestions,
         **fragments,
     }
-    if include_suggestions:
+    if include_suggestions and hasattr(article, "reading_annotations"):
+        # Loaded with the suggestions just above (or by the caller, as asked): no query.
+        context["suggestions"] = [
+            a for a in article.reading_annotations if a.status == Annotation.Status.SUGGESTED
+        ]
+    elif include_suggestions:
         # The editors' panel needs the suggestions themselves, cached fragments or not.
         context["suggestions"] = list(
             Annotation.objects.suggested()
@@ -283,8 +312,13 @@ def home(request: HttpRequest) -> HttpResponse:
 @vary_on_headers("HX-Request")
 def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
     article = get_object_or_404(Article.objects.for_reading_page(), slug=slug)
-    template = "articles/article_detail.html"
-    if wants_fragment(request):
-        template += "#reading"
-    context = article_page_context(request, article, include_suggestions=is_editor(request.user))
-    return render(request, template, context)
+    fragment = wants_fragment(request)
+    template = "articles/article_detail.html" + ("#reading" if fragment else "")
+    key = anonymous_page_key(request, _version(article), fragment=fragment)
+
+    def page() -> HttpResponse:
+        editor = is_editor(request.user)
+        context = article_page_context(request, article, include_suggestions=editor)
+        return render(request, template, context)
+
+    return cached_page(request, key, page)

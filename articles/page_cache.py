@@ -1,0 +1,76 @@
+"""Whole-response cache for anonymous readers.
+
+An anonymous visitor's page holds nothing personal (no CSRF token, no name, no editor
+tools), so the final bytes, gzip-compressed once when the client takes gzip, can be kept
+under the version of what the page shows and served again for one query (the version) and
+a cache lookup. Signed-in users, requests with pending messages and anything but GET are
+never cached. The response says `Vary: Cookie, HX-Request, Accept-Encoding`, so shared
+caches keep the variants apart as well.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+
+from django.contrib.messages import get_messages
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse
+from django.utils.cache import patch_vary_headers
+
+from articles.middleware import gzip_body
+
+PAGE_CACHE_SECONDS = 3600
+VARY = ("Cookie", "HX-Request", "Accept-Encoding")
+
+
+def _accepts_gzip(request: HttpRequest) -> bool:
+    return "gzip" in request.headers.get("Accept-Encoding", "")
+
+
+def anonymous_page_key(request: HttpRequest, version: object, *, fragment: bool) -> str | None:
+    """The cache key of this anonymous GET of a page at `version`, or None: not cacheable.
+
+    The key covers everything the page is built from besides `version`: scheme, host,
+    full path (the login link carries it), fragment or whole page, and gzip or not.
+    """
+    if request.method != "GET" or request.user.is_authenticated or get_messages(request):
+        return None
+    parts = (
+        version,
+        request.scheme,
+        request.get_host(),
+        request.get_full_path(),
+        fragment,
+        _accepts_gzip(request),
+    )
+    return "page:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
+def cached_page(
+    request: HttpRequest, key: str | None, render: Callable[[], HttpResponse]
+) -> HttpResponse:
+    """The response stored under `key`, else `render()`'s, stored (compressed for a client
+    that takes gzip) when it is a 200. Without a key, just `render()`."""
+    if key is None:
+        return render()
+    stored = cache.get(key)
+    if stored is None:
+        response = render()
+        if response.status_code != 200 or response.streaming:
+            return response
+        content_type = response["Content-Type"]
+        encoding = ""
+        content = response.content
+        if _accepts_gzip(request) and len(content) >= 200:
+            compressed = gzip_body(content)
+            if len(compressed) < len(content):
+                content, encoding = compressed, "gzip"
+        stored = (content_type, encoding, content)
+        cache.set(key, stored, PAGE_CACHE_SECONDS)
+    content_type, encoding, content = stored
+    response = HttpResponse(content, content_type=content_type)
+    if encoding:
+        response["Content-Encoding"] = encoding
+    patch_vary_headers(response, VARY)
+    return response
