@@ -509,3 +509,9 @@ def test_deleted_annotations_still_get_the_conflict_message(editor_client, artic
     )
     again = editor_client.post(reverse("annotation_restore", args=[pk]), headers=HX)
     assert again.status_code == 409 and "not deleted" in again.content.decode()
+
+
+def test_restoring_a_live_annotation_without_history_is_a_conflict_not_404(editor_client, article):
+    suggestion = make_annotation(article, 0, 2, "quote", status="suggested")  # no revision yet
+    response = editor_client.post(reverse("annotation_restore", args=[suggestion.pk]), headers=HX)
+    assert response.status_code == 409
