@@ -84,9 +84,10 @@ def test_accept_answers_htmx_with_body_list_and_panel(
     editor_client, article, walsh, django_assert_num_queries
 ):
     # session, user, groups, suggestion; lock; speaker lookup; creating the speaker
-    # (savepoint pair, name check, free slug, insert); update, revision (savepoint pair);
-    # annotations (suggestions among them), tags.
-    with django_assert_num_queries(17):
+    # (savepoint pair, name check, free slug, insert); the article lock and the check for an
+    # identical quote; update, revision (savepoint pair); annotations (suggestions among
+    # them), tags.
+    with django_assert_num_queries(19):
         response = editor_client.post(reverse("suggestion-accept", args=[walsh.pk]), headers=HX)
     html = response.content.decode()
     assert response.status_code == 200 and "<html" not in html
@@ -112,7 +113,7 @@ def test_accept_query_count_does_not_grow_with_suggestions(
     Annotation.objects.filter(pk=yellen.pk).update(
         speaker=make_speaker("Janet Yellen"), proposed_speaker=""
     )
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(13):  # 11, and the check for an identical quote (2)
         editor_client.post(reverse("suggestion-accept", args=[yellen.pk]), headers=HX)
 
 
@@ -183,9 +184,9 @@ def test_edit_then_accept_publishes_the_corrected_quote(
 ):
     data = {"text": "a disaster for the port", "speaker": "Janet Yellen", "note": "Checked"}
     make_speaker("Janet Yellen")
-    # session, user, groups, suggestion; lock, speaker lookup, update, revision
-    # (savepoint pair); annotations (suggestions among them), tags.
-    with django_assert_num_queries(12):
+    # session, user, groups, suggestion; lock, speaker lookup, the article lock and the check
+    # for an identical quote, update, revision (savepoint pair); annotations, tags.
+    with django_assert_num_queries(14):
         response = editor_client.post(reverse("suggestion-edit", args=[walsh.pk]), data, headers=HX)
     assert "Quote accepted with your changes." in response.content.decode()
     walsh.refresh_from_db()
@@ -306,3 +307,12 @@ def test_the_annotating_tools_keep_suggestions_marked_and_the_panel_current(
     response = editor_client.post(reverse("annotation_delete", args=[walsh.pk]), headers=HX)
     html = response.content.decode()
     assert "Suggested quotes (1)" in html and f'id="suggestion-{walsh.pk}"' not in html
+
+
+def test_accepting_a_suggestion_an_editor_already_quoted_is_refused(editor_client, article, walsh):
+    make_annotation(article, walsh.start, walsh.end, Annotation.Kind.QUOTE)
+    response = editor_client.post(reverse("suggestion-accept", args=[walsh.pk]), headers=HX)
+    assert "This span is already annotated as a quote." in response.content.decode()
+    walsh.refresh_from_db()
+    assert walsh.status == Annotation.Status.SUGGESTED
+    assert Annotation.objects.published().count() == 1

@@ -225,7 +225,7 @@ def revision_record(
     )
 
 
-def _check_not_annotated(
+def check_not_annotated(
     article_id: int, start: int, end: int, kind: str, *, excluding: int | None = None
 ) -> None:
     """Refuse a second published annotation of the same kind on exactly the same span.
@@ -283,7 +283,7 @@ def annotation_create(
     _check_tag_names(tag_names)
     with transaction.atomic():
         if status == Annotation.Status.PUBLISHED:
-            _check_not_annotated(article.pk, start, end, kind)
+            check_not_annotated(article.pk, start, end, kind)
         if speaker is not None and speaker.pk is None:
             speaker = _new_speaker(speaker.name)
         context = Annotation.CONTEXT_LENGTH
@@ -364,7 +364,7 @@ def annotation_update(
         if new_status == Annotation.Status.PUBLISHED and (
             new_kind != annotation.kind or new_status != annotation.status
         ):
-            _check_not_annotated(
+            check_not_annotated(
                 annotation.article_id,
                 annotation.start,
                 annotation.end,
@@ -426,7 +426,7 @@ def annotation_restore(*, annotation_id: int, user) -> Annotation:
             raise ValidationError("The article text changed since; this annotation cannot return.")
         status = values.get("status", Annotation.Status.PUBLISHED)
         if status == Annotation.Status.PUBLISHED:
-            _check_not_annotated(article.pk, start, end, values["kind"])
+            check_not_annotated(article.pk, start, end, values["kind"])
         speaker = None
         if values["kind"] == Kind.QUOTE and (values.get("speaker_id") or values.get("speaker")):
             # The speaker may have been merged into another since: fall back to the name.

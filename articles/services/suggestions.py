@@ -18,7 +18,11 @@ from django.db import IntegrityError, transaction
 
 from articles.models import Annotation, AnnotationRevision, Article, Speaker
 from articles.quotefinder import find_quotes
-from articles.services.annotations import annotation_snapshot, revision_record
+from articles.services.annotations import (
+    annotation_snapshot,
+    check_not_annotated,
+    revision_record,
+)
 from articles.services.speakers import speaker_create, speaker_find
 
 
@@ -214,6 +218,10 @@ def suggestion_accept(
         current.proposed_speaker = ""
         if note is not None:
             current.note = note
+        # An editor may have quoted the same words since the finder proposed them.
+        check_not_annotated(
+            current.article_id, current.start, current.end, current.kind, excluding=current.pk
+        )
         current.status = Annotation.Status.PUBLISHED
         current.author = user
         # The span is checked by _move and the kind/speaker rule holds for quotes; the
