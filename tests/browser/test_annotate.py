@@ -295,7 +295,9 @@ def test_login_page_in_the_site_style(page, live_server, artifacts):
     assert [v["id"] for v in run_axe(page) if v["impact"] in ("serious", "critical")] == []
 
 
-def test_escape_on_the_details_panel_returns_focus_to_what_opened_it(editor_page, article):
+def test_escape_on_the_details_panel_returns_focus_to_what_opened_it(
+    editor_page, article, artifacts
+):
     page = editor_page
     start = BODY.index("Critics")
     annotation = make_annotation(article, start, start + len("Critics disagreed"), "highlight")
@@ -313,6 +315,7 @@ def test_escape_on_the_details_panel_returns_focus_to_what_opened_it(editor_page
     page.keyboard.press("Escape")
     expect(page.locator("#annotation-panel")).to_be_hidden()
     expect(mark).to_be_focused()
+    page.screenshot(path=str(artifacts / "annotate-escape-focus.png"))
     # By mouse, and through the edit form the details lead to.
     box = text_box(page, "Critics")
     page.mouse.click((box[0] + box[2]) / 2, (box[1] + box[3]) / 2)
