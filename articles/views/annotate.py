@@ -218,7 +218,9 @@ def annotation_restore(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         annotation = service.annotation_restore(annotation_id=pk, user=request.user)
     except ValidationError as error:
-        _404_unless_it_existed(pk)
+        # A live annotation made outside the editors' tools (import, demo) has no history.
+        if not Annotation.objects.filter(pk=pk).exists():
+            _404_unless_it_existed(pk)
         return _refused(request, " ".join(error.messages))
     if not request.htmx:
         return redirect(annotation.get_absolute_url())
