@@ -509,3 +509,15 @@ def test_deleted_annotations_still_get_the_conflict_message(editor_client, artic
     )
     again = editor_client.post(reverse("annotation_restore", args=[pk]), headers=HX)
     assert again.status_code == 409 and "not deleted" in again.content.decode()
+
+
+def test_the_filter_counts_follow_each_write(editor_client, article):
+    response = create(editor_client, article, kind="highlight", **span(article, "today"))
+    html = response.content.decode()
+    nav = html[html.index('<nav id="annotation-filters"') :]
+    nav = nav[: nav.index("</nav>")]
+    assert 'hx-swap-oob="outerHTML"' in nav and "Highlights" in nav and "Claims" not in nav
+    response = create(editor_client, article, kind="claim", **span(article, "Second paragraph"))
+    html = response.content.decode()
+    nav = html[html.index('<nav id="annotation-filters"') :]
+    assert "Claims" in nav[: nav.index("</nav>")]
