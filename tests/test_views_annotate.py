@@ -515,3 +515,15 @@ def test_restoring_a_live_annotation_without_history_is_a_conflict_not_404(edito
     suggestion = make_annotation(article, 0, 2, "quote", status="suggested")  # no revision yet
     response = editor_client.post(reverse("annotation_restore", args=[suggestion.pk]), headers=HX)
     assert response.status_code == 409
+
+
+def test_the_filter_counts_follow_each_write(editor_client, article):
+    response = create(editor_client, article, kind="highlight", **span(article, "today"))
+    html = response.content.decode()
+    nav = html[html.index('<nav id="annotation-filters"') :]
+    nav = nav[: nav.index("</nav>")]
+    assert 'hx-swap-oob="outerHTML"' in nav and "Highlights" in nav and "Claims" not in nav
+    response = create(editor_client, article, kind="claim", **span(article, "Second paragraph"))
+    html = response.content.decode()
+    nav = html[html.index('<nav id="annotation-filters"') :]
+    assert "Claims" in nav[: nav.index("</nav>")]

@@ -286,16 +286,13 @@ def annotation_create(
             check_not_annotated(article.pk, start, end, kind)
         if speaker is not None and speaker.pk is None:
             speaker = _new_speaker(speaker.name)
-        context = Annotation.CONTEXT_LENGTH
         annotation = Annotation.objects.create(
             article=article,
             kind=kind,
             status=status,
             start=start,
             end=end,
-            exact=article.body[start:end],
-            prefix=article.body[max(0, start - context) : start],
-            suffix=article.body[end : end + context],
+            **Annotation.anchor(article.body, start, end),
             speaker=speaker,
             verdict=verdict,
             note=note.strip(),

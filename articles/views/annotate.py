@@ -218,7 +218,7 @@ def annotation_restore(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         annotation = service.annotation_restore(annotation_id=pk, user=request.user)
     except ValidationError as error:
-        # A live annotation may have no history (a quote-finder suggestion): that is a 409.
+        # A live annotation may have no history (a quote-finder suggestion, demo data): 409.
         if not Annotation.objects.filter(pk=pk).exists():
             _404_unless_it_existed(pk)
         return _refused(request, " ".join(error.messages))
