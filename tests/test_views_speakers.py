@@ -152,3 +152,14 @@ def test_an_alias_may_repeat_the_speakers_own_name_or_be_new(editor_client):
     assert response.status_code == 200
     speaker.refresh_from_db()
     assert speaker.aliases == ["Austin"]
+
+
+def test_a_rename_onto_another_speakers_alias_is_refused(editor_client):
+    make_speaker("Mark Esper", aliases=["Secretary Esper"])
+    speaker = make_speaker("M. Esper")
+    url = reverse("speaker_edit", args=[speaker.pk])
+    response = editor_client.post(url, {"name": "secretary esper", "aliases": ""}, headers=HX)
+    assert response.status_code == 422
+    assert "an alias of another speaker, “Mark Esper”" in response.content.decode()
+    speaker.refresh_from_db()
+    assert speaker.name == "M. Esper"

@@ -52,11 +52,17 @@ def _check_name(name: str, *, exclude_pk: int | None = None) -> str:
         raise ValidationError({"name": "A speaker needs a name."})
     if len(name) > NAME_MAX_LENGTH:
         raise ValidationError({"name": f"Names are at most {NAME_MAX_LENGTH} characters."})
-    clash = Speaker.objects.named_exactly(name).exclude(pk=exclude_pk).first()
+    # Another speaker's alias counts too: a quote by that name would have two speakers.
+    clash = Speaker.objects.named(name).exclude(pk=exclude_pk).order_by("pk").first()
     if clash is not None:
-        raise ValidationError(
-            {"name": f"“{clash.name}” already exists: merge the two instead of renaming."}
-        )
+        if fold_name(clash.name) == fold_name(name):
+            message = f"“{clash.name}” already exists: merge the two instead of renaming."
+        else:
+            message = (
+                f"“{name}” is an alias of another speaker, “{clash.name}”: "
+                "merge the two speakers instead."
+            )
+        raise ValidationError({"name": message})
     return name
 
 
