@@ -154,10 +154,8 @@ class AnnotationAdminForm(forms.ModelForm):
                     "and end after it starts."
                 )
             # The span's text and context are taken from the article, never typed in.
-            body, context = article.body, Annotation.CONTEXT_LENGTH
-            self.instance.exact = body[start:end]
-            self.instance.prefix = body[max(0, start - context) : start]
-            self.instance.suffix = body[end : end + context]
+            for field, value in Annotation.anchor(article.body, start, end).items():
+                setattr(self.instance, field, value)
         return cleaned
 
 

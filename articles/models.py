@@ -699,6 +699,15 @@ class Annotation(models.Model):
     def get_absolute_url(self) -> str:
         return f"{self.article.get_absolute_url()}#annotation-{self.pk}"
 
+    @classmethod
+    def anchor(cls, body: str, start: int, end: int) -> dict[str, str]:
+        """The span's text and a little context either side, for re-anchoring it later."""
+        return {
+            "exact": body[start:end],
+            "prefix": body[max(0, start - cls.CONTEXT_LENGTH) : start],
+            "suffix": body[end : end + cls.CONTEXT_LENGTH],
+        }
+
     @property
     def rating(self) -> int | None:
         return self.VERDICT_RATINGS.get(self.verdict)

@@ -79,9 +79,7 @@ def make_annotation(
         kind=kind,
         start=start,
         end=end,
-        exact=article.body[start:end],
-        prefix=article.body[max(0, start - 32) : start],
-        suffix=article.body[end : end + 32],
+        **Annotation.anchor(article.body, start, end),
         **fields,
     )
     if tags:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import errno
 import io
 import json
+import os
+import threading
 import zipfile
 from collections import Counter
 from pathlib import Path
@@ -228,3 +231,99 @@ def test_parallel_jobs_import_everything_once(tmp_path):
 def test_it_refuses_jobs_below_one(tmp_path):
     error, _, _ = run_failing("--jobs", "0", str(tmp_path))
     assert str(error) == "--jobs must be at least 1"
+
+
+def test_a_broken_link_in_a_folder_is_reported_and_counted_as_failed(tmp_path):
+    write_sources(tmp_path, [1])
+    (tmp_path / "gone.txt").symlink_to(tmp_path / "deleted-meanwhile.txt")
+    error, out, _ = run_failing(str(tmp_path))
+    assert str(error) == "1 of 2 files failed"
+    assert f"failed: {tmp_path / 'gone.txt'}: broken symbolic link" in out
+    assert "1 imported, 0 duplicates, 1 failed." in out
+    failed = SourceFile.objects.get(status="failed")
+    assert failed.error == "broken symbolic link"
+
+
+def test_a_link_to_a_file_is_imported_as_before(tmp_path):
+    [target] = write_sources(tmp_path, [1])
+    folder = tmp_path / "links"
+    folder.mkdir()
+    (folder / "link.txt").symlink_to(target)
+    out, _ = run(str(folder))
+    assert "1 imported, 0 duplicates, 0 failed." in out
+
+
+def test_a_fifo_is_never_opened_but_reported_given_directly_or_in_a_folder(tmp_path):
+    write_sources(tmp_path, [1])
+    pipe = tmp_path / "pipe.zip"  # a .zip name too: counting its members must not open it
+    os.mkfifo(pipe)
+    unblocked = []
+
+    def unblock_a_reader():
+        # Should the command ever open the pipe, this lets it fail instead of hang forever.
+        fd = os.open(pipe, os.O_WRONLY)  # waits for a reader, if there ever is one
+        unblocked.append(True)
+        os.close(fd)
+
+    threading.Thread(target=unblock_a_reader, daemon=True).start()
+    error, out, _ = run_failing("--dry-run", str(pipe))
+    assert str(error) == "1 of 1 files failed"
+    assert f"failed: {pipe}: not a regular file (a named pipe)" in out
+    assert "Dry run, nothing stored: 0 parsed, 1 failed." in out
+    error, out, _ = run_failing(str(tmp_path))
+    assert f"failed: {pipe}: not a regular file (a named pipe)" in out
+    assert "1 imported, 0 duplicates, 1 failed." in out
+    assert unblocked == []
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root may read any file")
+def test_files_and_folders_we_may_not_read_are_reported(tmp_path):
+    write_sources(tmp_path, [1])
+    secret = tmp_path / "secret.txt"
+    secret.write_text("x")
+    secret.chmod(0)
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    locked.chmod(0)
+    try:
+        error, out, _ = run_failing(str(tmp_path))
+    finally:
+        locked.chmod(0o700)
+    assert f"failed: {secret}: permission denied" in out
+    assert f"failed: {locked}: permission denied" in out
+    assert "1 imported, 0 duplicates, 2 failed." in out
+
+
+def test_a_file_that_refuses_reading_is_reported_as_permission_denied(tmp_path, monkeypatch):
+    # Tests run as root here, where chmod cannot refuse: make the read itself refuse.
+    [path] = write_sources(tmp_path, [1])
+    real_read_bytes = Path.read_bytes
+
+    def read_bytes(self):
+        if self == path:
+            raise PermissionError(errno.EACCES, "Permission denied", str(self))
+        return real_read_bytes(self)
+
+    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    error, out, _ = run_failing(str(path))
+    assert f"failed: {path}: permission denied" in out
+    assert "0 imported, 0 duplicates, 1 failed." in out
+
+
+def test_a_folder_that_refuses_listing_is_reported_as_permission_denied(tmp_path, monkeypatch):
+    # As above: root lists any folder, so make the listing itself refuse.
+    write_sources(tmp_path, [1])
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    write_sources(locked, [2])
+    real_scandir = os.scandir
+
+    def scandir(path="."):
+        if Path(path) == locked:
+            raise PermissionError(errno.EACCES, "Permission denied", str(path))
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    error, out, _ = run_failing(str(tmp_path))
+    assert f"failed: {locked}: permission denied" in out
+    assert "1 imported, 0 duplicates, 1 failed." in out

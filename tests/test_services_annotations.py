@@ -205,9 +205,17 @@ def test_two_editors_annotating_one_article_at_once_lose_nothing(article):
     def annotate(user, text):
         try:
             barrier.wait()
-            for _ in range(5):
+            for shorter in range(5):  # five spans: the same span twice would be refused
+                start = BODY.index(text)
+                end = start + len(text) - shorter
                 service.annotation_create(
-                    article=article, kind="highlight", user=user, tag_names=["shared"], **span(text)
+                    article=article,
+                    kind="highlight",
+                    user=user,
+                    tag_names=["shared"],
+                    start=start,
+                    end=end,
+                    exact=BODY[start:end],
                 )
         except Exception as exc:
             errors.append(exc)
@@ -225,3 +233,24 @@ def test_two_editors_annotating_one_article_at_once_lose_nothing(article):
     assert errors == []
     assert Annotation.objects.count() == 10 and AnnotationRevision.objects.count() == 10
     assert Tag.objects.filter(name="shared").count() == 1
+
+
+def test_an_identical_annotation_is_refused_but_a_suggestion_is_not(article, editor):
+    service.annotation_create(article=article, kind="highlight", user=editor, **span("soon"))
+    with pytest.raises(ValidationError, match="already annotated as a highlight"):
+        service.annotation_create(article=article, kind="highlight", user=editor, **span("soon"))
+    suggestion = service.annotation_create(
+        article=article, kind="highlight", user=editor, status="suggested", **span("soon")
+    )
+    with pytest.raises(ValidationError, match="already annotated as a highlight"):
+        service.annotation_update(annotation_id=suggestion.pk, user=editor, status="published")
+    assert Annotation.objects.published().count() == 1
+
+
+def test_restore_is_refused_when_the_span_was_annotated_again_meanwhile(article, editor):
+    first = service.annotation_create(article=article, kind="claim", user=editor, **span("soon"))
+    service.annotation_delete(annotation_id=first.pk, user=editor)
+    service.annotation_create(article=article, kind="claim", user=editor, **span("soon"))
+    with pytest.raises(ValidationError, match="already annotated as a claim"):
+        service.annotation_restore(annotation_id=first.pk, user=editor)
+    assert Annotation.objects.count() == 1

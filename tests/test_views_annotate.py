@@ -7,6 +7,8 @@ from django.test import Client
 from django.urls import reverse
 
 from articles.models import Annotation, AnnotationRevision, Speaker, Tag
+from articles.services.annotations import annotation_create as create_annotation
+from articles.services.annotations import annotation_delete as delete_annotation
 from tests.factories import make_annotation, make_article, make_speaker, make_tag, make_user
 
 pytestmark = pytest.mark.django_db
@@ -224,12 +226,14 @@ def test_create_takes_a_fixed_number_of_queries(editor_client, article, django_a
     speaker = make_speaker("Known")
     make_tag("one")
     data = {"kind": "quote", "speaker": speaker.name, "tags": "one, two", **span(article, "today")}
-    # session, user, groups, article, speaker, savepoint, insert, tags (find, free slugs,
-    # insert, find the new), link, revision, release; then the annotations (suggestions
-    # for the editors' panel included) and their tags.
-    with django_assert_num_queries(16):
+
+    # session, user, groups, article, speaker, savepoint, lock the article, look for the same
+    # span and kind, insert, tags (find, free slugs, insert, find the new), link, revision,
+    # release; then the annotations (suggestions for the editors' panel included) and tags.
+    with django_assert_num_queries(18):
         assert create(editor_client, article, **data).status_code == 200
-    with django_assert_num_queries(16):
+    data = {**data, **span(article, "today.")}
+    with django_assert_num_queries(18):
         assert create(editor_client, article, **{**data, "tags": "one, three"}).status_code == 200
 
 
@@ -296,10 +300,10 @@ def test_edit_errors_keep_the_annotation_unchanged(editor_client, article):
     assert annotation.verdict == "" and not AnnotationRevision.objects.exists()
 
 
-def test_editing_a_deleted_annotation_is_a_clear_conflict(editor_client, article):
+def test_editing_a_deleted_annotation_is_a_clear_conflict(editor_client, article, editor):
     annotation = make_annotation(article, 0, 2)
     pk = annotation.pk
-    annotation.delete()
+    delete_annotation(annotation_id=pk, user=editor)  # by another editor, with its revision
     url = reverse("annotation_edit", args=[pk])
     response = editor_client.post(url, {"kind": "highlight", "note": "late"}, headers=HX)
     assert response.status_code == 409
@@ -324,7 +328,9 @@ def test_delete_offers_undo_and_undo_restores_the_same_annotation(
     assert "Quote deleted." in html and "data-undo" in html
     assert f'id="annotation-{annotation.pk}"' not in html
     assert not Annotation.objects.exists()
-    with django_assert_num_queries(16):  # the suggestions come with the annotations
+    # 16, and the lock and check for an identical annotation; the suggestions come with the
+    # annotations.
+    with django_assert_num_queries(18):
         response = editor_client.post(
             reverse("annotation_restore", args=[annotation.pk]), headers=HX
         )
@@ -406,3 +412,112 @@ def test_details_of_an_annotation_deleted_meanwhile_say_so(editor_client, articl
     response = editor_client.get(reverse("annotation_detail", args=[annotation.pk]), headers=HX)
     assert response.status_code == 409 and "deleted meanwhile" in response.content.decode()
     assert editor_client.get(reverse("annotation_detail", args=[99999])).status_code == 404
+
+
+def test_without_htmx_a_refused_annotation_gets_the_form_page_with_its_message(
+    editor_client, article
+):
+    response = create(
+        editor_client,
+        article,
+        headers={},
+        kind="quote",
+        speaker="Nobody Known",
+        **span(article, "we will win"),
+    )
+    assert response.status_code == 422
+    html = response.content.decode()
+    assert "Unknown speaker" in html and "<html" in html
+    assert f'href="{article.get_absolute_url()}"' in html
+    assert not Annotation.objects.exists()
+
+
+def test_the_same_span_and_kind_twice_is_refused_and_stores_nothing(editor_client, article):
+    data = {"kind": "quote", "speaker": "Jane Roe", "new_speaker": "on"}
+    assert create(editor_client, article, **data, **span(article, "we will win")).status_code == 200
+    response = create(editor_client, article, **data, **span(article, "we will win"))
+    assert response.status_code == 422
+    assert "This span is already annotated as a quote." in response.content.decode()
+    assert Annotation.objects.count() == 1
+    assert AnnotationRevision.objects.count() == 1
+    without_htmx = create(
+        editor_client, article, headers={}, **data, **span(article, "we will win")
+    )
+    assert without_htmx.status_code == 422
+    assert Annotation.objects.count() == 1
+
+
+def test_other_kinds_overlaps_and_suggestions_on_the_same_span_are_allowed(editor_client, article):
+    text = span(article, "we will win")
+    make_annotation(article, text["start"], text["end"], "quote", status="suggested")
+    make_annotation(article, text["start"], text["end"], "quote", status="rejected")
+    assert create(editor_client, article, kind="quote", **text).status_code == 200
+    assert create(editor_client, article, kind="claim", **text).status_code == 200
+    assert (
+        create(editor_client, article, kind="quote", **span(article, "we will")).status_code == 200
+    )
+    assert Annotation.objects.published().count() == 3
+
+
+def test_editing_the_kind_into_a_clash_is_refused(editor_client, article):
+    make_annotation(article, 0, 7, "claim")
+    highlight = make_annotation(article, 0, 7, "highlight")
+    url = reverse("annotation_edit", args=[highlight.pk])
+    response = editor_client.post(url, {"kind": "claim"}, headers=HX)
+    assert response.status_code == 422
+    assert "This span is already annotated as a claim." in response.content.decode()
+    highlight.refresh_from_db()
+    assert highlight.kind == "highlight" and not AnnotationRevision.objects.exists()
+    # Editing other fields of an annotation never clashes with itself.
+    response = editor_client.post(url, {"kind": "highlight", "note": "fine"}, headers=HX)
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("headers", [HX, {}])
+def test_ids_that_never_existed_are_404_not_a_conflict(
+    editor_client, headers, django_assert_num_queries
+):
+    never = 99999
+    # session, user, groups; the annotation (locked for writes), and its history.
+    with django_assert_num_queries(5):
+        edit = editor_client.get(reverse("annotation_edit", args=[never]), headers=headers)
+    assert edit.status_code == 404
+    update = editor_client.post(
+        reverse("annotation_edit", args=[never]), {"kind": "highlight"}, headers=headers
+    )
+    assert update.status_code == 404
+    with django_assert_num_queries(8):  # and savepoint, rollback, release
+        delete = editor_client.post(reverse("annotation_delete", args=[never]), headers=headers)
+    assert delete.status_code == 404
+    restore = editor_client.post(reverse("annotation_restore", args=[never]), headers=headers)
+    assert restore.status_code == 404
+    assert "another editor deleted it" not in delete.content.decode()
+
+
+def test_deleted_annotations_still_get_the_conflict_message(editor_client, article, editor):
+    annotation = create_annotation(
+        article=article, kind="highlight", user=editor, **span(article, "today")
+    )
+    pk = annotation.pk
+    editor_client.post(reverse("annotation_delete", args=[pk]), headers=HX)
+    edit = editor_client.get(reverse("annotation_edit", args=[pk]), headers=HX)
+    assert edit.status_code == 409 and "another editor deleted it" in edit.content.decode()
+    delete = editor_client.post(reverse("annotation_delete", args=[pk]), headers=HX)
+    assert delete.status_code == 409 and "another editor deleted it" in delete.content.decode()
+    assert (
+        editor_client.post(reverse("annotation_restore", args=[pk]), headers=HX).status_code == 200
+    )
+    again = editor_client.post(reverse("annotation_restore", args=[pk]), headers=HX)
+    assert again.status_code == 409 and "not deleted" in again.content.decode()
+
+
+def test_the_filter_counts_follow_each_write(editor_client, article):
+    response = create(editor_client, article, kind="highlight", **span(article, "today"))
+    html = response.content.decode()
+    nav = html[html.index('<nav id="annotation-filters"') :]
+    nav = nav[: nav.index("</nav>")]
+    assert 'hx-swap-oob="outerHTML"' in nav and "Highlights" in nav and "Claims" not in nav
+    response = create(editor_client, article, kind="claim", **span(article, "Second paragraph"))
+    html = response.content.decode()
+    nav = html[html.index('<nav id="annotation-filters"') :]
+    assert "Claims" in nav[: nav.index("</nav>")]

@@ -49,7 +49,47 @@ def test_home_paginates(client):
     assert second.count('class="story"') == 3 and "Page 2<" in second
     assert 'rel="prev"' in second and 'rel="next"' not in second
     assert client.get("/?page=banana").status_code == 200
-    assert client.get("/?page=3").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("page", "shown"),
+    [
+        ("3", 2),  # past the end: the last page, as on every other list
+        ("99999", 2),
+        ("100000", 2),
+        ("99999999999999999999999", 2),
+        ("0", 2),  # below 1: the last page too (Paginator.get_page does the same)
+        ("-1", 2),
+        ("banana", 1),  # not a number: the first page
+        ("", 1),
+        ("2.5", 1),
+    ],
+)
+def test_home_answers_out_of_range_pages_like_the_other_lists(client, page, shown):
+    for i in range(23):
+        make_article(title=f"Story {i:02d}")
+    tag = make_tag("t")
+    for article in Article.objects.all():
+        make_annotation(article, 0, 1, tags=[tag])
+    home = client.get("/", {"page": page})
+    tag_list = client.get("/tags/t/", {"page": page})
+    assert home.status_code == tag_list.status_code == 200
+    assert tag_list.context["page"].number == shown
+    assert home.context["page"].number == shown
+    html = home.content.decode()
+    assert html.count('class="story"') == (20 if shown == 1 else 3)
+    if shown == 2:
+        assert 'rel="next"' not in html and 'rel="prev"' in html
+
+
+def test_an_out_of_range_home_page_costs_two_queries_more(client, django_assert_num_queries):
+    for _ in range(3):
+        make_article()
+    # The empty page, then a count and the last page.
+    with django_assert_num_queries(3):
+        assert client.get("/?page=7").status_code == 200
+    with django_assert_num_queries(2):  # no page can lie below 1: straight to the count
+        assert client.get("/?page=-7").status_code == 200
 
 
 def test_home_takes_a_fixed_number_of_queries(client, django_assert_num_queries):

@@ -37,8 +37,8 @@ def test_the_page_takes_a_fixed_number_of_queries(editor_client, django_assert_n
 def test_rename_and_aliases_answer_with_the_row(editor_client, django_assert_num_queries):
     speaker = make_speaker("Jon Doe")
     url = reverse("speaker_edit", args=[speaker.pk])
-    # No slug lookup: a rename keeps the slug.
-    with django_assert_num_queries(10):
+    # No slug lookup: a rename keeps the slug. One to check no alias is another's name.
+    with django_assert_num_queries(11):
         response = editor_client.post(
             url, {"name": "John Doe", "aliases": "JD, jd, J. Doe"}, headers=HX
         )
@@ -110,3 +110,45 @@ def test_a_rename_shows_on_article_pages_at_once(client, editor_client):
 def test_logout_shows_the_logged_out_page(editor_client):
     response = editor_client.post(reverse("logout"))
     assert response.status_code == 200 and "You are logged out" in response.content.decode()
+
+
+def test_an_alias_that_is_another_speakers_name_is_refused(editor_client):
+    other = make_speaker("Mark Esper")
+    speaker = make_speaker("Secretary Esper", aliases=["The Secretary"])
+    url = reverse("speaker_edit", args=[speaker.pk])
+    response = editor_client.post(
+        url, {"name": "Secretary Esper", "aliases": "Esper, MARK  ESPER"}, headers=HX
+    )
+    assert response.status_code == 422
+    html = response.content.decode()
+    assert "“MARK ESPER” is the name of another speaker, “Mark Esper”" in html
+    assert "merge the two speakers" in html
+    speaker.refresh_from_db()
+    assert speaker.aliases == ["The Secretary"]
+    other.refresh_from_db()
+    assert other.aliases == []
+
+
+def test_alias_clashes_compare_names_as_the_database_lowercases_them(editor_client):
+    make_speaker("İsmail Kahraman")  # "İ".lower() is "i̇" in Python, "i" in PostgreSQL
+    speaker = make_speaker("Kahraman")
+    url = reverse("speaker_edit", args=[speaker.pk])
+    response = editor_client.post(
+        url, {"name": "Kahraman", "aliases": "ismail kahraman"}, headers=HX
+    )
+    assert response.status_code == 422
+    assert "another speaker, “İsmail Kahraman”" in response.content.decode()
+    speaker.refresh_from_db()
+    assert speaker.aliases == []
+
+
+def test_an_alias_may_repeat_the_speakers_own_name_or_be_new(editor_client):
+    make_speaker("Mark Esper")
+    speaker = make_speaker("Lloyd Austin")
+    url = reverse("speaker_edit", args=[speaker.pk])
+    response = editor_client.post(
+        url, {"name": "Lloyd Austin", "aliases": "lloyd austin, Austin"}, headers=HX
+    )
+    assert response.status_code == 200
+    speaker.refresh_from_db()
+    assert speaker.aliases == ["Austin"]

@@ -225,6 +225,28 @@ def revision_record(
     )
 
 
+def _check_not_annotated(
+    article_id: int, start: int, end: int, kind: str, *, excluding: int | None = None
+) -> None:
+    """Refuse a second published annotation of the same kind on exactly the same span.
+
+    Locks the article row first (FOR NO KEY UPDATE, so readers and other inserts' key locks
+    are not blocked), so two editors — or one double click — cannot both pass the check.
+    Overlapping spans and other kinds stay allowed; suggestions never clash.
+    """
+    Article.objects.select_for_update(no_key=True).filter(pk=article_id).values("pk").first()
+    clash = Annotation.objects.published().filter(
+        article_id=article_id, start=start, end=end, kind=kind
+    )
+    if excluding is not None:
+        clash = clash.exclude(pk=excluding)
+    if clash.exists():
+        label = Kind(kind).label.lower()
+        raise ValidationError(
+            {"kind": f"This span is already annotated as a {label}."}, code="duplicate"
+        )
+
+
 def _new_speaker(name: str) -> Speaker:
     try:
         with transaction.atomic():
@@ -260,18 +282,17 @@ def annotation_create(
     _check_kind_fields(kind, speaker, verdict)
     _check_tag_names(tag_names)
     with transaction.atomic():
+        if status == Annotation.Status.PUBLISHED:
+            _check_not_annotated(article.pk, start, end, kind)
         if speaker is not None and speaker.pk is None:
             speaker = _new_speaker(speaker.name)
-        context = Annotation.CONTEXT_LENGTH
         annotation = Annotation.objects.create(
             article=article,
             kind=kind,
             status=status,
             start=start,
             end=end,
-            exact=article.body[start:end],
-            prefix=article.body[max(0, start - context) : start],
-            suffix=article.body[end : end + context],
+            **Annotation.anchor(article.body, start, end),
             speaker=speaker,
             verdict=verdict,
             note=note.strip(),
@@ -336,6 +357,17 @@ def annotation_update(
             raise ValidationError({"status": f"Unknown status “{status}”."})
         if tag_names is not UNSET:
             _check_tag_names(tag_names)
+        new_status = annotation.status if status is UNSET else status
+        if new_status == Annotation.Status.PUBLISHED and (
+            new_kind != annotation.kind or new_status != annotation.status
+        ):
+            _check_not_annotated(
+                annotation.article_id,
+                annotation.start,
+                annotation.end,
+                new_kind,
+                excluding=annotation.pk,
+            )
         if new_speaker_obj is not None and new_speaker_obj.pk is None:
             new_speaker_obj = _new_speaker(new_speaker_obj.name)
         annotation.kind = new_kind
@@ -389,6 +421,9 @@ def annotation_restore(*, annotation_id: int, user) -> Annotation:
         start, end = values["start"], values["end"]
         if article.body[start:end] != values["exact"]:
             raise ValidationError("The article text changed since; this annotation cannot return.")
+        status = values.get("status", Annotation.Status.PUBLISHED)
+        if status == Annotation.Status.PUBLISHED:
+            _check_not_annotated(article.pk, start, end, values["kind"])
         speaker = None
         if values["kind"] == Kind.QUOTE and (values.get("speaker_id") or values.get("speaker")):
             # The speaker may have been merged into another since: fall back to the name.
@@ -399,7 +434,7 @@ def annotation_restore(*, annotation_id: int, user) -> Annotation:
             pk=annotation_id,
             article=article,
             kind=values["kind"],
-            status=values.get("status", Annotation.Status.PUBLISHED),
+            status=status,
             start=start,
             end=end,
             exact=values["exact"],

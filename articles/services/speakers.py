@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models.functions import Now
+from django.db.models.functions import Lower, Now
 
 from articles.models import Annotation, AnnotationRevision, Speaker
 from articles.names import fold_name, name_slug
@@ -60,6 +60,32 @@ def _check_name(name: str, *, exclude_pk: int | None = None) -> str:
     return name
 
 
+def _check_aliases_free(aliases: Sequence[str], *, exclude_pk: int) -> None:
+    """No alias may be another speaker's name: a quote by that name would have two speakers.
+
+    Compared with the database's lower() (the unique index's idea of the same name).
+    """
+    if not aliases:
+        return
+    clash = (
+        Speaker.objects.alias(lowered_name=Lower("name"))
+        .filter(lowered_name__in=[fold_name(alias) for alias in aliases])
+        .exclude(pk=exclude_pk)
+        .order_by("pk")
+        .first()
+    )
+    if clash is not None:
+        alias = next(a for a in aliases if fold_name(a) == fold_name(clash.name))
+        raise ValidationError(
+            {
+                "aliases": (
+                    f"“{alias}” is the name of another speaker, “{clash.name}”: "
+                    "merge the two speakers instead of adding it as an alias."
+                )
+            }
+        )
+
+
 def _free_slug(name: str, *, exclude_pk: int | None = None) -> str:
     base = name_slug(name, fallback="speaker")
     taken = Speaker.objects.filter(slug__startswith=base).exclude(pk=exclude_pk)
@@ -93,6 +119,7 @@ def speaker_update(
         for alias in aliases:
             if len(alias) > NAME_MAX_LENGTH:
                 raise ValidationError({"aliases": f"“{alias[:40]}…” is too long for an alias."})
+        _check_aliases_free(aliases, exclude_pk=speaker.pk)
         if name != old:
             # The slug stays: bookmarks and shared links to the speaker page keep working.
             speaker.name = name

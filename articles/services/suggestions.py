@@ -163,16 +163,13 @@ def _taken_by_article(
 
 def _suggestion(article: Article, start: int, end: int, proposal, book: SpeakerBook) -> Annotation:
     speaker = book.match(proposal.speaker)
-    context = Annotation.CONTEXT_LENGTH
     return Annotation(
         article=article,
         kind=Annotation.Kind.QUOTE,
         status=Annotation.Status.SUGGESTED,
         start=start,
         end=end,
-        exact=article.body[start:end],
-        prefix=article.body[max(0, start - context) : start],
-        suffix=article.body[end : end + context],
+        **Annotation.anchor(article.body, start, end),
         speaker=speaker,
         proposed_speaker="" if speaker or not proposal.speaker else proposal.speaker[:200],
     )
@@ -259,11 +256,9 @@ def _move(annotation: Annotation, start: int, end: int) -> None:
     body = annotation.article.body
     if not 0 <= start < end <= len(body):
         raise ValidationError("The quote must be a non-empty part of the article text.")
-    context = Annotation.CONTEXT_LENGTH
     annotation.start, annotation.end = start, end
-    annotation.exact = body[start:end]
-    annotation.prefix = body[max(0, start - context) : start]
-    annotation.suffix = body[end : end + context]
+    for field, value in Annotation.anchor(body, start, end).items():
+        setattr(annotation, field, value)
 
 
 def speaker_get_or_create(*, name: str) -> Speaker:

@@ -104,8 +104,7 @@ def annotation_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .first()
     )
     if annotation is None:
-        if not AnnotationRevision.objects.filter(annotation_id=pk).exists():
-            raise Http404("No such annotation.")
+        _404_unless_it_existed(pk)
         return _refused(
             request,
             "This annotation was deleted meanwhile; the article's History can restore it.",
@@ -134,7 +133,17 @@ def _refused(request: HttpRequest, message: str, status: int = 409) -> HttpRespo
 
 
 def _gone(request: HttpRequest, error: service.AnnotationGone) -> HttpResponse:
+    """409 for an annotation deleted meanwhile; 404 for an id that never existed.
+
+    Deleting keeps a revision, so an id without any history was never an annotation.
+    """
+    _404_unless_it_existed(error.annotation_id)
     return _refused(request, str(error))
+
+
+def _404_unless_it_existed(pk: int) -> None:
+    if not AnnotationRevision.objects.filter(annotation_id=pk).exists():
+        raise Http404("No such annotation.")
 
 
 def _initial(annotation: Annotation) -> dict:
@@ -209,6 +218,9 @@ def annotation_restore(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         annotation = service.annotation_restore(annotation_id=pk, user=request.user)
     except ValidationError as error:
+        # A live annotation made outside the editors' tools (import, demo) has no history.
+        if not Annotation.objects.filter(pk=pk).exists():
+            _404_unless_it_existed(pk)
         return _refused(request, " ".join(error.messages))
     if not request.htmx:
         return redirect(annotation.get_absolute_url())

@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 from django import forms
 from django.core.cache import cache
 from django.db.models import prefetch_related_objects
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -277,13 +277,24 @@ class OpenEndedPage:
 
 
 def open_ended_page(items, page: str | None) -> OpenEndedPage:
-    """One query: the page's rows plus one, to tell whether another page follows."""
-    number = int(page) if page and page.isdigit() and 0 < int(page) < 100_000 else 1
-    offset = (number - 1) * PAGE_SIZE
-    rows = list(items[offset : offset + PAGE_SIZE + 1])
-    if not rows and number > 1:
-        raise Http404("There is no such page of stories.")
-    return OpenEndedPage(rows[:PAGE_SIZE], number, has_next=len(rows) > PAGE_SIZE)
+    """One query: the page's rows plus one, to tell whether another page follows.
+
+    Out-of-range numbers answer as Django's `Paginator.get_page` does on every other list:
+    not a number → the first page; below 1 or past the end → the last page (found by a
+    count, two queries more, only then).
+    """
+    try:
+        number = int(page)
+    except (TypeError, ValueError):
+        number = 1
+    if 0 < number < 100_000:  # beyond, the offset alone would make PostgreSQL work hard
+        offset = (number - 1) * PAGE_SIZE
+        rows = list(items[offset : offset + PAGE_SIZE + 1])
+        if rows or number == 1:
+            return OpenEndedPage(rows[:PAGE_SIZE], number, has_next=len(rows) > PAGE_SIZE)
+    last = max(1, -(-items.count() // PAGE_SIZE))
+    offset = (last - 1) * PAGE_SIZE
+    return OpenEndedPage(list(items[offset : offset + PAGE_SIZE]), last, has_next=False)
 
 
 @require_safe

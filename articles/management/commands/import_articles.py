@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import errno
 import json
+import os
+import stat
 import threading
 import time
 import zipfile
@@ -192,27 +195,82 @@ class _SharedIterator:
             return next(self._items)
 
 
-def _collect(paths: list[str]) -> list[Path]:
-    """Files in argument order; folders expand to their files, sorted, hidden ones skipped."""
-    files: list[Path] = []
+# A path to import, and why it cannot be read (None when it is a readable regular file).
+Source = tuple[Path, str | None]
+
+_FILE_TYPES = {
+    stat.S_IFIFO: "a named pipe",
+    stat.S_IFSOCK: "a socket",
+    stat.S_IFCHR: "a character device",
+    stat.S_IFBLK: "a block device",
+}
+
+
+def _collect(paths: list[str]) -> list[Source]:
+    """Files in argument order; folders expand to their files, sorted, hidden ones skipped.
+
+    What cannot be read (a broken link, a pipe, a folder or file we may not open) stays in
+    the list with its reason, so it is reported and counted as failed rather than skipped.
+    """
+    files: list[Source] = []
     for argument in paths:
         path = Path(argument)
-        if path.is_dir():
-            files.extend(
-                p
-                for p in sorted(path.rglob("*"))
-                if p.is_file()
-                and not any(part.startswith(".") for part in p.relative_to(path).parts)
-            )
-        elif path.is_file():
-            files.append(path)
+        if os.path.isdir(path):
+            files.extend(_folder(path))
+        elif os.path.lexists(path):
+            files.append((path, _unreadable(path)))
         else:
-            raise CommandError(f"no such file or folder: {argument}")
+            # A missing parent folder we may not search looks missing too: say which.
+            problem = _unreadable(path)
+            if problem is None or problem == "no such file":
+                raise CommandError(f"no such file or folder: {argument}")
+            files.append((path, problem))
     return files
 
 
-def _entry_count(path: Path) -> int:
-    if not is_zip_name(path.name):
+def _folder(folder: Path) -> list[Source]:
+    found: list[Source] = []
+
+    def unlistable(error: OSError) -> None:
+        found.append((Path(error.filename or folder), _reason(error)))
+
+    # os.walk rather than rglob: rglob skips folders it may not list without a word.
+    for root, dirs, names in os.walk(folder, onerror=unlistable):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        for name in names:
+            if not name.startswith("."):
+                path = Path(root, name)
+                found.append((path, _unreadable(path)))
+    return sorted(found, key=lambda source: source[0])
+
+
+def _unreadable(path: Path) -> str | None:
+    """Why `path` cannot be imported as a file, found without opening it (a pipe would
+    block the import forever), or None."""
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        return "broken symbolic link" if path.is_symlink() else "no such file"
+    except OSError as exc:
+        return _reason(exc)
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISDIR(mode):
+        return "a folder (it could not be listed)"
+    return f"not a regular file ({_FILE_TYPES.get(stat.S_IFMT(mode), 'special file')})"
+
+
+def _reason(exc: OSError) -> str:
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return "permission denied"
+    if exc.errno == errno.ELOOP:
+        return "symbolic link loop"
+    return f"cannot read the file ({exc.strerror or exc})"
+
+
+def _entry_count(source: Source) -> int:
+    path, problem = source
+    if problem is not None or not is_zip_name(path.name):
         return 1
     try:
         with zipfile.ZipFile(path) as archive:
@@ -221,15 +279,18 @@ def _entry_count(path: Path) -> int:
         return 1
 
 
-def _read(paths: list[Path], limits) -> Iterator[tuple[str, bytes] | SourceEntry]:
+def _read(sources: list[Source], limits) -> Iterator[tuple[str, bytes] | SourceEntry]:
     """Read lazily, one file at a time; never read a file past the size limit."""
-    for path in paths:
+    for path, problem in sources:
         name = str(path)
+        if problem is not None:
+            yield SourceEntry(name, b"", problem)
+            continue
         try:
             error = upload_size_error(name, path.stat().st_size, limits)
             yield SourceEntry(name, b"", error) if error else (name, path.read_bytes())
         except OSError as exc:
-            yield SourceEntry(name, b"", f"cannot read the file ({exc.strerror or exc})")
+            yield SourceEntry(name, b"", _reason(exc))
 
 
 def _plain(text: str) -> str:
