@@ -165,12 +165,16 @@ def build(url: str, n_articles: int) -> list[tuple[str, str]]:
 
 
 def spans(rng: random.Random, body: str, n: int) -> list[tuple[int, int]]:
-    """Word-aligned spans of 1-12 words anywhere (overlaps and paragraph crossings happen)."""
+    """Distinct word-aligned spans of 1-12 words anywhere (overlaps and paragraph crossings
+    happen)."""
     words = [m.span() for m in re.finditer(r"\S+", body)]
-    chosen = []
-    for _ in range(n):
+    chosen: list[tuple[int, int]] = []
+    # Distinct spans: the same span annotated twice with one kind is refused (422).
+    while len(chosen) < n:
         first = rng.randrange(len(words) - 12)
-        chosen.append((words[first][0], words[first + rng.randint(0, 11)][1]))
+        span = (words[first][0], words[first + rng.randint(0, 11)][1])
+        if span not in chosen:
+            chosen.append(span)
     return chosen
 
 

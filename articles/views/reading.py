@@ -140,7 +140,7 @@ def _annotated_fragments(
     """The costly part of the page: marks, the annotation list, filter counts, JSON-LD.
 
     With `lazy`, the filter links and JSON-LD are callables the template calls only if it
-    shows them: a write's answer (body and list only) skips building them.
+    shows them: a write's answer (body, list, filters) skips building the JSON-LD.
     """
     if not hasattr(article, "reading_annotations"):
         prefetch_related_objects(
