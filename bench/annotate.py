@@ -34,10 +34,16 @@ import sys
 import time
 from http.cookies import SimpleCookie
 from pathlib import Path
-from urllib.parse import quote, urlencode
+from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from throwaway_db import (  # noqa: E402 - bench/ is the script's folder
+    create_database,
+    drop_database,
+    free_port,
+    server_url,
+)
 
 BENCH_DB = "newsreader_bench_annotate"
 SEED = 5
@@ -75,49 +81,6 @@ def article_text(rng: random.Random, target: int = 4000) -> tuple[str, list[dict
 
 
 # --- the throwaway database ---------------------------------------------------------------
-
-
-def server_url(dbname: str) -> str:
-    if os.getenv("DATABASE_URL"):
-        return f"{os.environ['DATABASE_URL'].rsplit('/', 1)[0]}/{dbname}"
-    from newsreader import embedded_db
-
-    conn = embedded_db.connection_settings()
-    return f"postgres://{conn['USER']}@{quote(conn['HOST'], safe='')}:{conn['PORT']}/{dbname}"
-
-
-def admin_connection():
-    import psycopg
-
-    if os.getenv("DATABASE_URL"):
-        import dj_database_url
-
-        cfg = dj_database_url.parse(os.environ["DATABASE_URL"])
-        return psycopg.connect(
-            dbname="postgres",
-            user=cfg["USER"],
-            password=cfg["PASSWORD"],
-            host=cfg["HOST"],
-            port=cfg["PORT"] or 5432,
-            autocommit=True,
-        )
-    from newsreader import embedded_db
-
-    conn = embedded_db.connection_settings()
-    return psycopg.connect(
-        dbname="postgres", user=conn["USER"], host=conn["HOST"], port=conn["PORT"], autocommit=True
-    )
-
-
-def create_database(name: str) -> None:
-    with admin_connection() as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
-
-
-def drop_database(name: str) -> None:
-    with admin_connection() as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def build(url: str, n_articles: int) -> list[tuple[str, str]]:
@@ -179,12 +142,6 @@ def spans(rng: random.Random, body: str, n: int) -> list[tuple[int, int]]:
 
 
 # --- serving and measuring ----------------------------------------------------------------
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def serve(url: str, port: int) -> subprocess.Popen:

@@ -25,7 +25,6 @@ import os
 import random
 import re
 import secrets
-import socket
 import statistics
 import subprocess
 import sys
@@ -35,6 +34,13 @@ from urllib.parse import quote
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from throwaway_db import (  # noqa: E402 - bench/ is the script's folder
+    create_database,
+    database_exists,
+    drop_database,
+    free_port,
+    server_url,
+)
 
 BENCH_DB = "newsreader_bench"
 SEED = 20200107
@@ -117,56 +123,6 @@ def _accumulate(values):
 
 
 # --- database -------------------------------------------------------------------------
-
-
-def server_url(dbname: str) -> str:
-    if os.getenv("DATABASE_URL"):
-        base = os.environ["DATABASE_URL"].rsplit("/", 1)[0]
-        return f"{base}/{dbname}"
-    from newsreader import embedded_db
-
-    conn = embedded_db.connection_settings()
-    host = quote(conn["HOST"], safe="")
-    return f"postgres://{conn['USER']}@{host}:{conn['PORT']}/{dbname}"
-
-
-def admin_connection():
-    import psycopg
-
-    from newsreader import embedded_db
-
-    if os.getenv("DATABASE_URL"):
-        import dj_database_url
-
-        cfg = dj_database_url.parse(os.environ["DATABASE_URL"])
-        return psycopg.connect(
-            dbname="postgres",
-            user=cfg["USER"],
-            password=cfg["PASSWORD"],
-            host=cfg["HOST"],
-            port=cfg["PORT"] or 5432,
-            autocommit=True,
-        )
-    conn = embedded_db.connection_settings()
-    return psycopg.connect(
-        dbname="postgres", user=conn["USER"], host=conn["HOST"], port=conn["PORT"], autocommit=True
-    )
-
-
-def database_exists(name: str) -> bool:
-    with admin_connection() as conn:
-        return bool(conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone())
-
-
-def create_database(name: str) -> None:
-    with admin_connection() as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        conn.execute(f'CREATE DATABASE "{name}"')
-
-
-def drop_database(name: str) -> None:
-    with admin_connection() as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def setup_django(url: str) -> None:
@@ -345,12 +301,6 @@ def reading_articles(rng, text, outlet, speakers, tags) -> dict:
 
 
 # --- serving and measuring ------------------------------------------------------------
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def serve(url: str, port: int) -> subprocess.Popen:
