@@ -12,6 +12,7 @@ from django.db import transaction
 from articles.models import Annotation, Article, Speaker, Tag
 from articles.names import name_slug
 from articles.permissions import EDITORS_GROUP
+from articles.services.annotations import annotation_create
 from articles.services.imports import source_files_import
 from articles.services.suggestions import suggestion_accept
 
@@ -96,18 +97,19 @@ def _annotate(article: Article, spec: dict, speakers: dict, author: User) -> tup
         Annotation.objects.suggested().filter(
             article=article, start__lt=end, end__gt=start
         ).delete()
-    annotation = Annotation.objects.create(
+    # Through the editors' own service: checked the same way, and with a history entry.
+    annotation_create(
         article=article,
         kind=kind,
         start=start,
         end=end,
-        **Annotation.anchor(article.body, start, end),
+        exact=article.body[start:end],
+        user=author,
         speaker=speaker,
         verdict=spec.get("verdict", ""),
+        tag_names=spec.get("tags", []),
         note=spec.get("note", ""),
-        author=author,
     )
-    annotation.tags.set([_tag(name) for name in spec.get("tags", [])])
     return 1, ""
 
 
