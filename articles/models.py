@@ -20,24 +20,45 @@ from django.contrib.postgres.search import (
     SearchVectorField,
 )
 from django.db import connection, models
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Subquery, Value
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    Func,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    TextField,
+    Value,
+)
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, JSONObject, Left, Lower
 from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
+
+def _folded(field: str) -> Func:
+    """The field with Turkish dotless ı read as i.
+
+    PostgreSQL lower-cases "KURAKLIK" to "kuraklik", never to the "kuraklık" the text has,
+    so documents and queries meet on the dotted form (`search_query` folds the same way).
+    """
+    return Func(F(field), Value("ı"), Value("i"), function="translate", output_field=TextField())
+
+
 # The database keeps the search vector in sync: title weighs most, then summary, then body.
 ARTICLE_SEARCH_VECTOR = (
-    SearchVector("title", weight="A", config="english")
-    + SearchVector("summary", weight="B", config="english")
-    + SearchVector("body", weight="C", config="english")
+    SearchVector(_folded("title"), weight="A", config="english")
+    + SearchVector(_folded("summary"), weight="B", config="english")
+    + SearchVector(_folded("body"), weight="C", config="english")
 )
 
 
 # Notes and speaker names are searched too, each through an expression index of its own.
-NOTE_SEARCH_VECTOR = SearchVector("note", config="english")
-SPEAKER_SEARCH_VECTOR = SearchVector("name", config="english")
+NOTE_SEARCH_VECTOR = SearchVector(_folded("note"), config="english")
+SPEAKER_SEARCH_VECTOR = SearchVector(_folded("name"), config="english")
 
 
 FACET_SIZE = 10
@@ -107,7 +128,8 @@ SELECT 'kinds', kind, '', count(DISTINCT article_id)
 
 
 def search_query(text: str) -> SearchQuery:
-    return SearchQuery(text, search_type="websearch", config="english")
+    # Folded like the documents (see _folded): "ılık" and "ILIK" both find "ılık".
+    return SearchQuery(text.replace("ı", "i"), search_type="websearch", config="english")
 
 
 class Outlet(models.Model):

@@ -144,3 +144,16 @@ def test_the_search_box_searches_as_you_type_through_htmx(client):
     html = client.get("/search/").content.decode()
     assert 'hx-trigger="input changed delay:300ms from:#q' in html
     assert 'hx-target="#search-results"' in html and 'hx-push-url="true"' in html
+
+
+@pytest.mark.parametrize("q", ["kuraklık", "Kuraklık", "KURAKLIK", "kuraklik"])
+def test_turkish_dotless_i_matches_in_any_case(client, q):
+    make_article(title="İzmir kuraklık alarmı", body="Su kesintileri genişliyor.")
+    assert titles(client.get(f"/search/?q={q}").content.decode()) == ["İzmir kuraklık alarmı"]
+
+
+@pytest.mark.parametrize("q", ["ılgaz", "ILGAZ", "Ilgaz"])
+def test_turkish_capitals_and_names_match_in_any_case(client, q):
+    quoted = make_article(title="Dağ yolu açıldı", body="Vali açıklama yaptı.")
+    make_annotation(quoted, 0, 4, Annotation.Kind.QUOTE, speaker=make_speaker("Ilgaz Işık"))
+    assert titles(client.get(f"/search/?q={q}").content.decode()) == ["Dağ yolu açıldı"]
