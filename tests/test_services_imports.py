@@ -435,3 +435,13 @@ def test_concurrent_imports_of_one_url_take_turns():
     assert [r.status for r in results] == ["duplicate"]
     assert results[0].article.pk == first.article.pk
     assert Article.objects.count() == 1
+
+
+def test_a_new_turkish_outlet_in_two_spellings_is_created_once():
+    results = source_files_import(
+        files=[source(1, outlet="İZMİR HABER"), source(2, outlet="İzmir Haber")]
+    )
+    assert [r.status for r in results] == ["imported", "imported"]
+    outlet = Outlet.objects.get()
+    assert (outlet.name, outlet.slug) == ("İZMİR HABER", "izmir-haber")
+    assert {r.article.outlet_id for r in results} == {outlet.pk}

@@ -26,7 +26,7 @@ from articles.importers import ParsedArticle, ParseError, parse_source
 from articles.importers.archives import ImportLimits, SourceEntry, expand_uploads
 from articles.importers.language import detect_language
 from articles.models import Article, Outlet, SourceFile
-from articles.names import name_slug
+from articles.names import fold_name, name_slug
 from articles.services.suggestions import suggestions_propose_bulk
 
 IMPORTED = "imported"
@@ -231,7 +231,7 @@ def _store_chunk(pending: list[_Pending], user) -> list[ImportResult]:
         for index, parsed, slug, pk in zip(
             new_indexes, new_parsed, slugs, article_ids, strict=True
         ):
-            outlet = outlets[parsed.outlet.lower()]
+            outlet = outlets[fold_name(parsed.outlet)]
             article = _article(parsed, outlet=outlet, slug=slug, language=pending[index].language)
             article.pk, article.source_file_id = pk, source_ids[index]
             results[index].article = article
@@ -314,19 +314,19 @@ def _existing_articles(
 
 
 def _outlets_for(names: list[str]) -> dict[str, Outlet]:
-    """Outlets by lower-cased name, matched case-insensitively, created when missing.
+    """Outlets by folded name (`fold_name`), matched case-insensitively, created when missing.
 
     The database's lower() does the matching, so it agrees with the unique index. An
     outlet that a concurrent import creates meanwhile is simply found, not fought over.
     """
     wanted = list(dict.fromkeys(names))
     outlets = _find_outlets(wanted)
-    missing = [name for name in wanted if name.lower() not in outlets]
+    missing = [name for name in wanted if fold_name(name) not in outlets]
     if missing:
-        first_spellings = {name.lower(): name for name in reversed(missing)}
+        first_spellings = {fold_name(name): name for name in reversed(missing)}
         _create_outlets(list(first_spellings.values()))
         outlets.update(_find_outlets(missing))
-        if any(name.lower() not in outlets for name in missing):
+        if any(fold_name(name) not in outlets for name in missing):
             # Only if another import took the slug in between; the retry picks another.
             raise IntegrityError("a new outlet's slug was taken by a concurrent import")
     return outlets
@@ -341,7 +341,7 @@ def _find_outlets(names: list[str]) -> dict[str, Outlet]:
         """,
         [names],
     )
-    return {outlet.wanted.lower(): outlet for outlet in found}
+    return {fold_name(outlet.wanted): outlet for outlet in found}
 
 
 def _create_outlets(names: list[str]) -> None:
