@@ -1,0 +1,130 @@
+"""Where a search request spends its time, phase by phase, in-process (no HTTP).
+
+    .venv/bin/python bench/search_phases.py [--rounds 20] [--explain]
+
+Runs on the database `bench/reading.py --keep` leaves behind (100,000 articles), so build it
+once with that first. For each of the reading bench's 8 searches (plain, and narrowed by an
+outlet as its HTMX row does) it times: the ranked ids, the page of results with snippets,
+the facets, and the template; median and p95 per phase over all queries and rounds, in ms.
+With --explain it prints EXPLAIN (ANALYZE, BUFFERS) of every SQL statement of one request
+per query instead. Reads nothing outside the repository.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+from reading import BENCH_DB, setup_django  # noqa: E402
+from throwaway_db import database_exists, server_url  # noqa: E402
+
+QUERIES = (
+    "troops withdrawal",
+    "minister",
+    '"honest mistake"',
+    "ceasefire talks",
+    "pentagon or iraq",
+    "kabana",
+    "election -parliament",
+    "refugees border",
+)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=20)
+    parser.add_argument("--explain", action="store_true")
+    args = parser.parse_args()
+    if not database_exists(BENCH_DB):
+        raise SystemExit(f"No {BENCH_DB} database: run bench/reading.py --keep first.")
+    setup_django(server_url(BENCH_DB))
+
+    from django.db import connection
+    from django.test import RequestFactory
+    from django.test.utils import CaptureQueriesContext
+    from django_htmx.middleware import HtmxDetails
+
+    from articles.views import search as search_view
+
+    def request_for(path, params):
+        request = RequestFactory().get(path, params)
+        request.htmx = HtmxDetails(request)
+        return request
+
+    paths = [("/search/", {"q": q}) for q in QUERIES]
+    paths += [("/search/", {"q": q, "outlet": "outlet-3"}) for q in QUERIES]
+
+    if args.explain:
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW jit")
+            print("jit =", cursor.fetchone()[0])
+        for path, params in paths:
+            with CaptureQueriesContext(connection) as captured:
+                search_view.search(request_for(path, params))
+            print(f"\n===== {params} : {len(captured.captured_queries)} queries")
+            for query in captured.captured_queries:
+                with connection.cursor() as cursor:
+                    cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + query["sql"])
+                    plan = "\n".join(row[0] for row in cursor.fetchall())
+                print(f"--- {query['sql'][:160]}…\n{plan}")
+        return
+
+    phases: dict[str, list[float]] = {}
+    real = {}
+
+    def timed(name, function):
+        def wrapper(*a, **kw):
+            started = time.perf_counter()
+            try:
+                return function(*a, **kw)
+            finally:
+                took = (time.perf_counter() - started) * 1000
+                phases.setdefault(name, []).append(took)
+
+        return wrapper
+
+    # Wrap the view's collaborators so each phase is timed where the view calls it.
+    from articles import models
+
+    qs = models.ArticleQuerySet
+    for name in ("search_ranked_ids", "results_page", "facets"):
+        real[name] = getattr(qs, name)
+        setattr(qs, name, timed(name, real[name]))
+    real["render"] = search_view.render
+    search_view.render = timed("render", real["render"])
+
+    database = []
+
+    def in_database(execute, sql, params, many, context):
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            database[-1] += (time.perf_counter() - started) * 1000
+
+    totals = []
+    for _ in range(args.rounds):
+        for path, params in paths:
+            database.append(0.0)
+            started = time.perf_counter()
+            with connection.execute_wrapper(in_database):
+                response = search_view.search(request_for(path, params))
+            totals.append((time.perf_counter() - started) * 1000)
+            assert response.status_code == 200
+    phases["(in the database)"] = database
+    phases["whole view"] = totals
+    print(f"{'phase':20} {'median ms':>10} {'p95 ms':>10}  ({len(totals)} requests)")
+    for name, values in phases.items():
+        values.sort()
+        p95 = values[int(len(values) * 0.95) - 1]
+        print(f"{name:20} {statistics.median(values):10.2f} {p95:10.2f}")
+
+
+if __name__ == "__main__":
+    main()
