@@ -13,9 +13,7 @@ from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import (
-    SearchHeadline,
     SearchQuery,
-    SearchRank,
     SearchVector,
     SearchVectorField,
 )
@@ -33,7 +31,7 @@ from django.db.models import (
     Value,
 )
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Coalesce, JSONObject, Left, Lower
+from django.db.models.functions import Coalesce, JSONObject, Lower
 from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
@@ -65,8 +63,9 @@ FACET_SIZE = 10
 # Search ranks at most this many of the most recent matches per source (see `matching`).
 SEARCH_WINDOW = 400
 # ts_headline re-parses what it is given, in time linear in its length (about 0.2 ms per
-# 1,000 characters); the start of the body is enough for a snippet.
-SNIPPET_SOURCE_CHARS = 1200
+# 1,000 characters), so it gets an excerpt this long from just before the first match.
+SNIPPET_SOURCE_CHARS = 400
+SNIPPET_LEAD_CHARS = 80
 # Control characters mark the matched words until the snippet is escaped.
 SNIPPET_START, SNIPPET_STOP = "\x02", "\x03"
 
@@ -85,6 +84,113 @@ LEFT JOIN articles_annotation_tags l ON l.annotation_id = an.id
 LEFT JOIN articles_tag t ON t.id = l.tag_id
 WHERE an.article_id = articles_article.id
 """
+# Search runs as hand-written SQL: building the same statements through the ORM cost
+# more Python time (about 8 ms a request) than PostgreSQL took to run them. The text
+# vectors below are written exactly as the GIN indexes define them, so the indexes serve.
+SEARCH_TSQUERY = "websearch_to_tsquery('english'::regconfig, %(q)s)"
+NOTE_TSVECTOR_SQL = (
+    "to_tsvector('english'::regconfig, COALESCE(translate(n.note, 'ı'::text, 'i'::text), ''::text))"
+)
+SPEAKER_TSVECTOR_SQL = (
+    "to_tsvector('english'::regconfig,"
+    " COALESCE(translate((s.name)::text, 'ı'::text, 'i'::text), ''::text))"
+)
+# Facet narrowing, each a condition on the article `a` (see `search_ranked_ids`).
+NARROWING_SQL = {
+    "outlet": "a.outlet_id IN (SELECT o.id FROM articles_outlet o WHERE o.slug = %(outlet)s)",
+    "tag": """EXISTS (
+        SELECT 1 FROM articles_annotation n
+        JOIN articles_annotation_tags l ON l.annotation_id = n.id
+        JOIN articles_tag t ON t.id = l.tag_id
+        WHERE n.article_id = a.id AND n.status = 'published' AND t.slug = %(tag)s)""",
+    "speaker": """EXISTS (
+        SELECT 1 FROM articles_annotation n JOIN articles_speaker s ON s.id = n.speaker_id
+        WHERE n.article_id = a.id AND n.status = 'published' AND s.slug = %(speaker)s)""",
+    "kind": """EXISTS (
+        SELECT 1 FROM articles_annotation n
+        WHERE n.article_id = a.id AND n.status = 'published' AND n.kind = %(kind)s)""",
+    "since": "a.published_on >= %(since)s",
+    "until": "a.published_on <= %(until)s",
+}
+SEARCH_RANKED_SQL = f"""
+SELECT id FROM (
+    -- The window first, ranked after: ts_rank reads the whole vector, so it runs for
+    -- the rows kept, never for every match the window was sorted from.
+    SELECT r.id, ts_rank(r.search_vector, {SEARCH_TSQUERY}, 1) AS score
+    FROM articles_article r
+    WHERE r.id IN (
+        SELECT a.id FROM articles_article a
+        WHERE a.search_vector @@ {SEARCH_TSQUERY} {{narrowing}}
+        ORDER BY a.published_on DESC, a.id DESC
+        LIMIT %(window)s
+    )
+    UNION ALL
+    (SELECT n.article_id, 0
+    FROM articles_annotation n JOIN articles_article a ON a.id = n.article_id
+    WHERE n.status = 'published' AND {NOTE_TSVECTOR_SQL} @@ {SEARCH_TSQUERY} {{narrowing}}
+    ORDER BY n.article_id DESC
+    LIMIT %(window)s)
+    UNION ALL
+    (SELECT n.article_id, 0
+    FROM articles_annotation n JOIN articles_article a ON a.id = n.article_id
+    WHERE n.status = 'published' AND n.speaker_id IN (
+        SELECT s.id FROM articles_speaker s WHERE {SPEAKER_TSVECTOR_SQL} @@ {SEARCH_TSQUERY}
+    ) {{narrowing}}
+    ORDER BY n.article_id DESC
+    LIMIT %(window)s)
+) AS matches
+GROUP BY id
+ORDER BY max(score) DESC, id DESC
+"""
+SEARCH_PAGE_SQL = (
+    r"""
+WITH stems AS (
+    -- The query's stems as a regular expression of word beginnings. A stem mostly begins
+    -- the words it stands for ("withdraw" for withdrawal), once its final i is dropped
+    -- ("countri" for country); other characters than letters and digits are escaped, and
+    -- i also matches a dotless ı (cheaper than folding the whole body first).
+    SELECT '\m(' || string_agg(replace(
+        regexp_replace(regexp_replace(lexeme, '(.)i$', '\1'), '([^[:alnum:]])', '\\\1', 'g'),
+        'i', '[iı]'
+    ), '|') || ')' AS pattern
+    FROM unnest(tsvector_to_array(to_tsvector('english'::regconfig, %(q)s))) AS lexeme
+)"""
+    + rf"""
+SELECT a.id, a.title, a.slug, a.summary, a.published_on, o.id, o.name, o.slug,
+    counts.quotes, counts.claims,
+    ARRAY(
+        SELECT ARRAY[t.name, t.slug] FROM articles_tag t
+        WHERE t.id IN (
+            SELECT l.tag_id FROM articles_annotation_tags l
+            JOIN articles_annotation n ON n.id = l.annotation_id
+            WHERE n.article_id = a.id AND n.status = 'published'
+        )
+        ORDER BY t.name
+    ),
+    ts_headline('english'::regconfig, excerpt.text, {SEARCH_TSQUERY}, %(options)s)
+FROM articles_article a
+JOIN articles_outlet o ON o.id = a.outlet_id
+CROSS JOIN LATERAL (
+    SELECT count(*) FILTER (WHERE n.kind = 'quote') AS quotes,
+        count(*) FILTER (WHERE n.kind = 'claim') AS claims
+    FROM articles_annotation n WHERE n.article_id = a.id AND n.status = 'published'
+) counts
+CROSS JOIN LATERAL (
+    -- Where the body first has a word starting with one of the query's stems: the
+    -- snippet's excerpt starts a little before it.
+    SELECT greatest(
+        regexp_instr(a.body, (SELECT pattern FROM stems), 1, 1, 0, 'i') - %(lead)s, 1
+    ) AS start
+) found
+CROSS JOIN LATERAL (
+    -- Starting mid-word, the excerpt drops that word's end.
+    SELECT CASE WHEN found.start = 1 THEN substr(a.body, 1, %(chars)s)
+        ELSE regexp_replace(substr(a.body, found.start, %(chars)s), '^\S*\s+', '')
+    END AS text
+) excerpt
+WHERE a.id = ANY(%(ids)s::bigint[])
+"""
+)
 FACET_NAMES = ("outlets", "years", "tags", "speakers", "kinds")
 FACETS_SQL = """
 WITH arts AS MATERIALIZED (
@@ -127,9 +233,13 @@ SELECT 'kinds', kind, '', count(DISTINCT article_id)
 """
 
 
-def search_query(text: str) -> SearchQuery:
+def search_text(text: str) -> str:
     # Folded like the documents (see _folded): "ılık" and "ILIK" both find "ılık".
-    return SearchQuery(text.replace("ı", "i"), search_type="websearch", config="english")
+    return text.replace("ı", "i")
+
+
+def search_query(text: str) -> SearchQuery:
+    return SearchQuery(search_text(text), search_type="websearch", config="english")
 
 
 class Outlet(models.Model):
@@ -337,83 +447,9 @@ class ArticleQuerySet(models.QuerySet):
             )
         )
 
-    def search_ranked_ids(self, text: str) -> list[int]:
-        """Ids of the articles (among these) matching `text`, best first, in one query.
-
-        `text` takes web-search syntax ("exact phrase", or, -word). Three sources are
-        matched, each through its own GIN index: the article's vector (title A, summary B,
-        body C), published annotations' notes, and the speakers of published quotes. Only
-        the SEARCH_WINDOW most recent matches of each source are kept, so a word found in
-        most articles costs no more to rank than a rare one. Text matches are ordered by
-        ts_rank (computed in the same pass that matches them); matches by note or speaker
-        only follow, newest first.
-        """
-        query = search_query(text)
-        articles = self.order_by()
-        published = Annotation.objects.published().filter(article__in=articles.values("id"))
-        speakers = Speaker.objects.annotate(v=SPEAKER_SEARCH_VECTOR).filter(v=query)
-        no_rank = Value(0.0, output_field=models.FloatField())
-        sources = [
-            articles.filter(search_vector=query)
-            .order_by("-published_on", "-id")
-            .annotate(score=SearchRank(F("search_vector"), query, normalization=Value(1)))
-            .values_list("id", "score")[:SEARCH_WINDOW],
-            published.annotate(v=NOTE_SEARCH_VECTOR)
-            .filter(v=query)
-            .order_by("-article_id")
-            .annotate(score=no_rank)
-            .values_list("article_id", "score")[:SEARCH_WINDOW],
-            published.filter(speaker__in=speakers.values("id"))
-            .order_by("-article_id")
-            .annotate(score=no_rank)
-            .values_list("article_id", "score")[:SEARCH_WINDOW],
-        ]
-        compiled = [source.query.sql_with_params() for source in sources]
-        sql = (
-            "SELECT id FROM ("
-            + " UNION ALL ".join(f"({part})" for part, _ in compiled)
-            + ") AS matches (id, score) GROUP BY id ORDER BY max(score) DESC, id DESC"
-        )
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [param for _, params in compiled for param in params])
-            return [row[0] for row in cursor.fetchall()]
-
-    def results_page(self, ids: list[int], text: str) -> list[Article]:
-        """A page of search results in the order of `ids`: listing data and a snippet
-        (an escaped excerpt, matched words in <mark>) each, in one query.
-
-        ts_headline re-parses the text, so it reads only the first SNIPPET_SOURCE_CHARS
-        of each body, and only for this page.
-        """
-        rows = (
-            self.filter(id__in=ids)
-            .with_listing_data()
-            .annotate(
-                snippet_source=SearchHeadline(
-                    Left("body", SNIPPET_SOURCE_CHARS),
-                    search_query(text),
-                    config="english",
-                    start_sel=SNIPPET_START,
-                    stop_sel=SNIPPET_STOP,
-                    max_words=30,
-                    min_words=15,
-                    max_fragments=2,
-                    fragment_delimiter=" … ",
-                )
-            )
-        )
-        by_id = {article.id: article for article in rows}
-        page = [by_id[pk] for pk in ids if pk in by_id]
-        for article in page:
-            article.snippet = mark_safe(  # noqa: S308 - escaped before the sentinels become tags
-                escape(article.snippet_source)
-                .replace(SNIPPET_START, "<mark>")
-                .replace(SNIPPET_STOP, "</mark>")
-            )
-        return page
-
-    def narrowed(
+    def search_ranked_ids(
         self,
+        text: str,
         *,
         outlet: str = "",
         tag: str = "",
@@ -421,23 +457,73 @@ class ArticleQuerySet(models.QuerySet):
         kind: str = "",
         since: datetime.date | None = None,
         until: datetime.date | None = None,
-    ) -> ArticleQuerySet:
-        """Search facets: outlet, tag, speaker and kind (slugs / values), date range."""
-        published = Annotation.objects.published().filter(article=OuterRef("pk"))
-        articles = self
-        if outlet:
-            articles = articles.filter(outlet__slug=outlet)
-        if tag:
-            articles = articles.filter(Exists(published.filter(tags__slug=tag)))
-        if speaker:
-            articles = articles.filter(Exists(published.filter(speaker__slug=speaker)))
-        if kind:
-            articles = articles.filter(Exists(published.filter(kind=kind)))
-        if since:
-            articles = articles.filter(published_on__gte=since)
-        if until:
-            articles = articles.filter(published_on__lte=until)
-        return articles
+    ) -> list[int]:
+        """Ids of the articles matching `text`, best first, in one query.
+
+        `text` takes web-search syntax ("exact phrase", or, -word). Three sources are
+        matched, each through its own GIN index: the article's vector (title A, summary B,
+        body C), published annotations' notes, and the speakers of published quotes. Only
+        the SEARCH_WINDOW most recent matches of each source are kept, so a word found in
+        most articles costs no more to rank than a rare one. Text matches are ordered by
+        ts_rank; matches by note or speaker only follow, newest first.
+
+        The facets narrow the articles: outlet, tag, speaker and kind (slugs / values) of a
+        published annotation, and the date range.
+        """
+        params = {
+            "outlet": outlet,
+            "tag": tag,
+            "speaker": speaker,
+            "kind": kind,
+            "since": since,
+            "until": until,
+        }
+        narrowing = "".join(
+            f" AND {NARROWING_SQL[name]}" for name, value in params.items() if value
+        )
+        params |= {"q": search_text(text), "window": SEARCH_WINDOW}
+        with connection.cursor() as cursor:
+            cursor.execute(SEARCH_RANKED_SQL.format(narrowing=narrowing), params)
+            return [row[0] for row in cursor.fetchall()]
+
+    def results_page(self, ids: list[int], text: str) -> list[Article]:
+        """A page of search results in the order of `ids`, in one query: outlet,
+        `quote_count`, `claim_count`, `tag_list` ([{"name", "slug"}]) and `snippet` (an
+        escaped excerpt, matched words in <mark>) each; the body stays in the database.
+
+        ts_headline re-parses what it is given, so it reads SNIPPET_SOURCE_CHARS of the
+        body from just before the first word that matches, and only for this page.
+        """
+        options = (
+            f"StartSel={SNIPPET_START}, StopSel={SNIPPET_STOP}, MaxWords=30, MinWords=15,"
+            ' MaxFragments=2, FragmentDelimiter=" … "'
+        )
+        params = {
+            "ids": ids,
+            "q": search_text(text),
+            "options": options,
+            "lead": SNIPPET_LEAD_CHARS,
+            "chars": SNIPPET_SOURCE_CHARS,
+        }
+        with connection.cursor() as cursor:
+            cursor.execute(SEARCH_PAGE_SQL, params)
+            rows = cursor.fetchall()
+        by_id = {}
+        for (
+            pk, title, slug, summary, published_on, outlet_id, outlet_name, outlet_slug,
+            quotes, claims, tags, snippet,
+        ) in rows:  # fmt: skip
+            article = Article(
+                id=pk, title=title, slug=slug, summary=summary, published_on=published_on
+            )
+            article.outlet = Outlet(id=outlet_id, name=outlet_name, slug=outlet_slug)
+            article.quote_count, article.claim_count = quotes, claims
+            article.tag_list = [{"name": name, "slug": tag_slug} for name, tag_slug in tags]
+            article.snippet = mark_safe(  # noqa: S308 - escaped before the sentinels become tags
+                escape(snippet).replace(SNIPPET_START, "<mark>").replace(SNIPPET_STOP, "</mark>")
+            )
+            by_id[pk] = article
+        return [by_id[pk] for pk in ids if pk in by_id]
 
     def facets(self, ids: list[int]) -> dict[str, list[dict]]:
         """Counts of the articles `ids` by outlet, year, tag, speaker and kind, in one query.

@@ -40,6 +40,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=20)
     parser.add_argument("--explain", action="store_true")
+    parser.add_argument(
+        "--sql", action="store_true", help="the fastest of 7 runs of each statement, per request"
+    )
     args = parser.parse_args()
     if not database_exists(BENCH_DB):
         raise SystemExit(f"No {BENCH_DB} database: run bench/reading.py --keep first.")
@@ -60,6 +63,27 @@ def main() -> None:
     paths = [("/search/", {"q": q}) for q in QUERIES]
     paths += [("/search/", {"q": q, "outlet": "outlet-3"}) for q in QUERIES]
 
+    if args.sql:
+        print(f"{'request':50} statements (fastest of 7, ms)")
+        grand = 0.0
+        for path, params in paths:
+            with CaptureQueriesContext(connection) as captured:
+                search_view.search(request_for(path, params))
+            fastest = []
+            for query in captured.captured_queries:
+                runs = []
+                with connection.cursor() as cursor:
+                    for _ in range(7):
+                        started = time.perf_counter()
+                        cursor.execute(query["sql"])
+                        cursor.fetchall()
+                        runs.append((time.perf_counter() - started) * 1000)
+                fastest.append(min(runs))
+            grand += sum(fastest)
+            label = " ".join(f"{v}" for v in params.values())
+            print(f"{label:50} {sum(fastest):6.2f} = " + " + ".join(f"{t:.2f}" for t in fastest))
+        print(f"{'total':50} {grand:6.2f}")
+        return
     if args.explain:
         with connection.cursor() as cursor:
             cursor.execute("SHOW jit")
@@ -78,14 +102,20 @@ def main() -> None:
     phases: dict[str, list[float]] = {}
     real = {}
 
+    current = ["view"]
+    in_sql: dict[str, list[float]] = {}
+
     def timed(name, function):
         def wrapper(*a, **kw):
+            current[0] = name
+            in_sql.setdefault(name, []).append(0.0)
             started = time.perf_counter()
             try:
                 return function(*a, **kw)
             finally:
                 took = (time.perf_counter() - started) * 1000
                 phases.setdefault(name, []).append(took)
+                current[0] = "view"
 
         return wrapper
 
@@ -106,7 +136,10 @@ def main() -> None:
         try:
             return execute(sql, params, many, context)
         finally:
-            database[-1] += (time.perf_counter() - started) * 1000
+            took = (time.perf_counter() - started) * 1000
+            database[-1] += took
+            if current[0] != "view":
+                in_sql[current[0]][-1] += took
 
     totals = []
     for _ in range(args.rounds):
@@ -119,11 +152,15 @@ def main() -> None:
             assert response.status_code == 200
     phases["(in the database)"] = database
     phases["whole view"] = totals
-    print(f"{'phase':20} {'median ms':>10} {'p95 ms':>10}  ({len(totals)} requests)")
+    print(
+        f"{'phase':20} {'median ms':>10} {'p95 ms':>10} {'of it SQL':>10}"
+        f"  ({len(totals)} requests; SQL = median time waiting for the database)"
+    )
     for name, values in phases.items():
+        sql = f"{statistics.median(in_sql[name]):10.2f}" if name in in_sql else ""
         values.sort()
         p95 = values[int(len(values) * 0.95) - 1]
-        print(f"{name:20} {statistics.median(values):10.2f} {p95:10.2f}")
+        print(f"{name:20} {statistics.median(values):10.2f} {p95:10.2f} {sql}")
 
 
 if __name__ == "__main__":

@@ -157,3 +157,46 @@ def test_turkish_capitals_and_names_match_in_any_case(client, q):
     quoted = make_article(title="Dağ yolu açıldı", body="Vali açıklama yaptı.")
     make_annotation(quoted, 0, 4, Annotation.Kind.QUOTE, speaker=make_speaker("Ilgaz Işık"))
     assert titles(client.get(f"/search/?q={q}").content.decode()) == ["Dağ yolu açıldı"]
+
+
+def snippets(html: str) -> list[str]:
+    import re
+
+    return re.findall(r'class="story-summary result-snippet">(.*?)</p>', html, re.S)
+
+
+def test_the_snippet_shows_a_match_far_into_the_body(client):
+    filler = "Nothing of note happened in the valley that week. " * 80
+    make_article(title="A long story", body=filler + "Then the troops withdrew at dawn. " + filler)
+    [snippet] = snippets(client.get("/search/?q=troop").content.decode())
+    assert "<mark>troops</mark> withdrew at dawn" in snippet
+    # An excerpt, not the body: it starts on a whole word and stays short.
+    assert len(snippet) < 400 and not snippet.startswith("alley")
+
+
+def test_the_snippet_finds_stems_that_end_differently_from_the_word(client):
+    filler = "Nothing of note happened in the valley that week. " * 80
+    make_article(title="Abroad", body=filler + "The country held its breath. " + filler)
+    [snippet] = snippets(client.get("/search/?q=countries").content.decode())
+    assert "<mark>country</mark> held its breath" in snippet
+
+
+def test_the_snippet_starts_at_the_top_when_only_the_title_matches(client):
+    make_article(title="Troops return", body="The first line of the story. And more.")
+    [snippet] = snippets(client.get("/search/?q=troops").content.decode())
+    assert snippet.startswith("The first line of the story.")
+
+
+def test_the_snippet_excerpt_finds_dotless_i_words(client):
+    filler = "Su kesintileri genişliyor ve belediye açıklama yaptı. " * 60
+    make_article(title="İzmir", body=filler + "Kuraklık alarmı verildi. " + filler)
+    [snippet] = snippets(client.get("/search/?q=KURAKLIK").content.decode())
+    assert "Kuraklık alarmı verildi" in snippet
+
+
+@pytest.mark.parametrize("q", ["example.com", "c++ code", "x[1] (a|b)", "a\\b", "50% off", "ılık*"])
+def test_query_characters_that_mean_something_to_a_regex_are_harmless(client, q):
+    make_article(title="Example", body=f"Before. Look at example.com and c++ code, x[1] (a|b) {q}.")
+    response = client.get("/search/", {"q": q})
+    assert response.status_code == 200
+    assert titles(response.content.decode()) == ["Example"]

@@ -64,7 +64,7 @@ def search(request: HttpRequest) -> HttpResponse:
     text = form.cleaned_data.get("q", "")
     context = {"form": form, "q": text, "narrowing": narrowing}
     if text:
-        ranked = Article.objects.narrowed(**narrowing).search_ranked_ids(text)
+        ranked = Article.objects.search_ranked_ids(text, **narrowing)
         page = Paginator(ranked, PAGE_SIZE).get_page(request.GET.get("page"))
         context["page"] = page
         context["capped"] = len(ranked) >= SEARCH_WINDOW
