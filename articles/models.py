@@ -7,6 +7,8 @@ so emoji and other astral characters shift nothing.
 from __future__ import annotations
 
 import datetime
+from collections import Counter
+from typing import NamedTuple
 
 from django.conf import settings
 from django.contrib.postgres.expressions import ArraySubquery
@@ -113,10 +115,13 @@ NARROWING_SQL = {
     "until": "a.published_on <= %(until)s",
 }
 SEARCH_RANKED_SQL = f"""
-SELECT id FROM (
+-- Each match brings its outlet and year along, read from the rows already visited: the
+-- outlet and year facets are counted from them without another pass over the articles.
+SELECT id, outlet_id, year FROM (
     -- The window first, ranked after: ts_rank reads the whole vector, so it runs for
     -- the rows kept, never for every match the window was sorted from.
-    SELECT r.id, ts_rank(r.search_vector, {SEARCH_TSQUERY}, 1) AS score
+    SELECT r.id, r.outlet_id, extract(year FROM r.published_on)::int AS year,
+        ts_rank(r.search_vector, {SEARCH_TSQUERY}, 1) AS score
     FROM articles_article r
     WHERE r.id IN (
         SELECT a.id FROM articles_article a
@@ -125,13 +130,13 @@ SELECT id FROM (
         LIMIT %(window)s
     )
     UNION ALL
-    (SELECT n.article_id, 0
+    (SELECT n.article_id, a.outlet_id, extract(year FROM a.published_on)::int, 0
     FROM articles_annotation n JOIN articles_article a ON a.id = n.article_id
     WHERE n.status = 'published' AND {NOTE_TSVECTOR_SQL} @@ {SEARCH_TSQUERY} {{narrowing}}
     ORDER BY n.article_id DESC
     LIMIT %(window)s)
     UNION ALL
-    (SELECT n.article_id, 0
+    (SELECT n.article_id, a.outlet_id, extract(year FROM a.published_on)::int, 0
     FROM articles_annotation n JOIN articles_article a ON a.id = n.article_id
     WHERE n.status = 'published' AND n.speaker_id IN (
         SELECT s.id FROM articles_speaker s WHERE {SPEAKER_TSVECTOR_SQL} @@ {SEARCH_TSQUERY}
@@ -139,7 +144,7 @@ SELECT id FROM (
     ORDER BY n.article_id DESC
     LIMIT %(window)s)
 ) AS matches
-GROUP BY id
+GROUP BY id, outlet_id, year
 ORDER BY max(score) DESC, id DESC
 """
 SEARCH_PAGE_SQL = (
@@ -193,44 +198,48 @@ WHERE a.id = ANY(%(ids)s::bigint[])
 )
 FACET_NAMES = ("outlets", "years", "tags", "speakers", "kinds")
 FACETS_SQL = """
-WITH arts AS MATERIALIZED (
-    SELECT a.outlet_id, a.published_on FROM {article} a WHERE a.id = ANY(%s::bigint[])
-),
-annotations AS MATERIALIZED (
+WITH annotations AS MATERIALIZED (
     SELECT an.article_id, an.kind, an.speaker_id,
         -- A probe of the links' index per annotation: far fewer than the links.
         ARRAY(SELECT l.tag_id FROM {links} l WHERE l.annotation_id = an.id) AS tag_ids
     FROM {annotation} an
-    WHERE an.article_id = ANY(%s::bigint[]) AND an.status = 'published'
+    WHERE an.article_id = ANY(%(ids)s::bigint[]) AND an.status = 'published'
 )
-SELECT 'outlets', o.slug, o.name, n
-    FROM (SELECT outlet_id, count(*) AS n FROM arts GROUP BY outlet_id) c
-    JOIN {outlet} o ON o.id = c.outlet_id
+-- The outlets' names; their counts come with the matches (see SEARCH_RANKED_SQL).
+SELECT 'outlets', o.slug, o.name, o.id
+    FROM {outlet} o
+    WHERE o.id = ANY(%(outlet_ids)s::bigint[])
 UNION ALL
-SELECT 'years', extract(year FROM published_on)::int::text, '', count(*)
-    FROM arts
-    GROUP BY 2
-UNION ALL
+-- Each count is of distinct articles: pairs deduplicated first, by hashing, then counted.
 SELECT 'tags', t.slug, t.name, n
     FROM (
-        SELECT tag_id, count(DISTINCT article_id) AS n
-        FROM annotations, unnest(tag_ids) AS tag_id
+        SELECT tag_id, count(*) AS n
+        FROM (SELECT DISTINCT article_id, tag_id FROM annotations, unnest(tag_ids) AS tag_id) p
         GROUP BY tag_id
     ) c
     JOIN {tag} t ON t.id = c.tag_id
 UNION ALL
 SELECT 'speakers', s.slug, s.name, n
     FROM (
-        SELECT speaker_id, count(DISTINCT article_id) AS n
-        FROM annotations WHERE speaker_id IS NOT NULL
+        SELECT speaker_id, count(*) AS n
+        FROM (
+            SELECT DISTINCT article_id, speaker_id FROM annotations
+            WHERE speaker_id IS NOT NULL
+        ) p
         GROUP BY speaker_id
     ) c
     JOIN {speaker} s ON s.id = c.speaker_id
 UNION ALL
-SELECT 'kinds', kind, '', count(DISTINCT article_id)
-    FROM annotations
+SELECT 'kinds', kind, '', count(*)
+    FROM (SELECT DISTINCT article_id, kind FROM annotations) p
     GROUP BY kind
 """
+
+
+class SearchMatch(NamedTuple):
+    id: int
+    outlet_id: int
+    year: int
 
 
 def search_text(text: str) -> str:
@@ -447,7 +456,7 @@ class ArticleQuerySet(models.QuerySet):
             )
         )
 
-    def search_ranked_ids(
+    def search_matches(
         self,
         text: str,
         *,
@@ -457,8 +466,8 @@ class ArticleQuerySet(models.QuerySet):
         kind: str = "",
         since: datetime.date | None = None,
         until: datetime.date | None = None,
-    ) -> list[int]:
-        """Ids of the articles matching `text`, best first, in one query.
+    ) -> list[SearchMatch]:
+        """The articles matching `text` (id, outlet id, year), best first, in one query.
 
         `text` takes web-search syntax ("exact phrase", or, -word). Three sources are
         matched, each through its own GIN index: the article's vector (title A, summary B,
@@ -484,7 +493,7 @@ class ArticleQuerySet(models.QuerySet):
         params |= {"q": search_text(text), "window": SEARCH_WINDOW}
         with connection.cursor() as cursor:
             cursor.execute(SEARCH_RANKED_SQL.format(narrowing=narrowing), params)
-            return [row[0] for row in cursor.fetchall()]
+            return [SearchMatch(*row) for row in cursor.fetchall()]
 
     def results_page(self, ids: list[int], text: str) -> list[Article]:
         """A page of search results in the order of `ids`, in one query: outlet,
@@ -525,28 +534,39 @@ class ArticleQuerySet(models.QuerySet):
             by_id[pk] = article
         return [by_id[pk] for pk in ids if pk in by_id]
 
-    def facets(self, ids: list[int]) -> dict[str, list[dict]]:
-        """Counts of the articles `ids` by outlet, year, tag, speaker and kind, in one query.
+    def facets(self, matches: list[SearchMatch]) -> dict[str, list[dict]]:
+        """Counts of the `matches` by outlet, year, tag, speaker and kind, in one query.
 
-        Each facet is one grouped SELECT; they run as a single UNION ALL over the ids
-        (passed once, as an array), biggest counts first, FACET_SIZE per facet.
-        Tag, speaker and kind count articles with a published annotation of that value.
+        Outlets and years are counted from the matches themselves. Tag, speaker and kind
+        count articles with a published annotation of that value: one grouped SELECT
+        each, run as a single UNION ALL over the ids (passed once, as an array). Biggest
+        counts first (years newest first), FACET_SIZE per facet.
         """
         tables = {
-            "article": Article._meta.db_table,
             "annotation": Annotation._meta.db_table,
             "links": Annotation.tags.through._meta.db_table,
             "outlet": Outlet._meta.db_table,
             "speaker": Speaker._meta.db_table,
             "tag": Tag._meta.db_table,
         }
-        sql = FACETS_SQL.format(**tables)
+        outlet_counts = Counter(match.outlet_id for match in matches)
         facets: dict[str, list[dict]] = {name: [] for name in FACET_NAMES}
+        facets["years"] = [
+            {"value": str(year), "label": "", "n": n}
+            for year, n in Counter(match.year for match in matches).items()
+        ]
         with connection.cursor() as cursor:
-            # An array literal: psycopg's list adaptation costs more than the ids' join.
-            id_array = "{" + ",".join(str(int(pk)) for pk in ids) + "}"
-            cursor.execute(sql, [id_array, id_array])
+            # Array literals: psycopg's list adaptation costs more than the ids' join.
+            cursor.execute(
+                FACETS_SQL.format(**tables),
+                {
+                    "ids": "{" + ",".join(str(int(match.id)) for match in matches) + "}",
+                    "outlet_ids": "{" + ",".join(str(int(pk)) for pk in outlet_counts) + "}",
+                },
+            )
             for facet, value, label, n in cursor.fetchall():
+                if facet == "outlets":
+                    n = outlet_counts[n]
                 facets[facet].append({"value": value, "label": label, "n": n})
         for name, rows in facets.items():
             if name == "years":

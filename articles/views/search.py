@@ -64,13 +64,15 @@ def search(request: HttpRequest) -> HttpResponse:
     text = form.cleaned_data.get("q", "")
     context = {"form": form, "q": text, "narrowing": narrowing}
     if text:
-        ranked = Article.objects.search_ranked_ids(text, **narrowing)
-        page = Paginator(ranked, PAGE_SIZE).get_page(request.GET.get("page"))
+        matches = Article.objects.search_matches(text, **narrowing)
+        page = Paginator(matches, PAGE_SIZE).get_page(request.GET.get("page"))
         context["page"] = page
-        context["capped"] = len(ranked) >= SEARCH_WINDOW
-        if ranked:
-            page.object_list = Article.objects.results_page(list(page.object_list), text)
-            context["facets"] = _with_links(Article.objects.facets(ranked), request.GET, narrowing)
+        context["capped"] = len(matches) >= SEARCH_WINDOW
+        if matches:
+            ids = [match.id for match in page.object_list]
+            page.object_list = Article.objects.results_page(ids, text)
+            facets = Article.objects.facets(matches)
+            context["facets"] = _with_links(facets, request.GET, narrowing)
     if not text or not context["page"].paginator.count:
         context["suggested_tags"] = Tag.objects.most_used()[:8]
     template = "articles/search.html"
