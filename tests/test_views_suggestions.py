@@ -261,9 +261,9 @@ def test_find_quotes_on_an_unknown_article_is_404(editor_client):
 def test_editors_see_suggestions_on_the_article_page(
     editor_client, article, walsh, django_assert_num_queries
 ):
-    # session, user, groups; article with its annotations' version, annotations, tags
-    # (the first view misses the fragment cache; the suggestions are among them).
-    with django_assert_num_queries(6):
+    # page version; session, user, groups; article, annotations, tags (the first view
+    # misses the fragment cache; the suggestions are among them).
+    with django_assert_num_queries(7):
         response = editor_client.get(article.get_absolute_url())
     html = response.content.decode()
     assert "Suggested quotes (2)" in html
