@@ -55,7 +55,7 @@ def _matches(annotation: Annotation, filters: dict[str, str]) -> bool:
         annotation.speaker is None or annotation.speaker.slug != filters["speaker"]
     ):
         return False
-    return "tag" not in filters or any(t.slug == filters["tag"] for t in annotation.tags.all())
+    return "tag" not in filters or any(t.slug == filters["tag"] for t in annotation.reading_tags)
 
 
 def _filter_options(
@@ -71,7 +71,7 @@ def _filter_options(
     speakers: dict[str, list] = {}
     for a in annotations:
         kinds[a.kind] = kinds.get(a.kind, 0) + 1
-        for tag in a.tags.all():
+        for tag in a.reading_tags:
             tags.setdefault(tag.slug, [tag.name, 0])[1] += 1
         if a.speaker is not None:
             speakers.setdefault(a.speaker.slug, [a.speaker.name, 0])[1] += 1
