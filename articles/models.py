@@ -93,7 +93,8 @@ SPEAKER_TSVECTOR_SQL = (
 )
 # Facet narrowing, each a condition on the article `a` (see `search_ranked_ids`).
 NARROWING_SQL = {
-    "outlet": "a.outlet_id IN (SELECT o.id FROM articles_outlet o WHERE o.slug = %(outlet)s)",
+    # One id (not IN): article_outlet_idx then yields the outlet's matches newest first.
+    "outlet": "a.outlet_id = (SELECT o.id FROM articles_outlet o WHERE o.slug = %(outlet)s)",
     "tag": """EXISTS (
         SELECT 1 FROM articles_annotation n
         JOIN articles_annotation_tags l ON l.annotation_id = n.id
@@ -688,7 +689,8 @@ class Article(models.Model):
         ordering = ["-published_on", "-id"]
         indexes = [
             models.Index(fields=["-published_on", "-id"], name="article_latest_idx"),
-            models.Index(fields=["outlet", "-published_on"], name="article_outlet_idx"),
+            # Outlet pages and search narrowed to an outlet: newest first, read in order.
+            models.Index(fields=["outlet", "-published_on", "-id"], name="article_outlet_idx"),
             GinIndex(fields=["search_vector"], name="article_search_gin"),
             # Duplicate detection by original URL on every import.
             models.Index(fields=["original_url"], name="article_url_idx"),

@@ -41,6 +41,9 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=20)
     parser.add_argument("--explain", action="store_true")
     parser.add_argument(
+        "--fastest", action="store_true", help="the fastest whole request of --rounds, per request"
+    )
+    parser.add_argument(
         "--sql", action="store_true", help="the fastest of 7 runs of each statement, per request"
     )
     args = parser.parse_args()
@@ -63,6 +66,20 @@ def main() -> None:
     paths = [("/search/", {"q": q}) for q in QUERIES]
     paths += [("/search/", {"q": q, "outlet": "outlet-3"}) for q in QUERIES]
 
+    if args.fastest:
+        # Under shared load medians swing by 2x between runs; the fastest of several runs
+        # of each request is what the code costs, and comparable between versions.
+        best = {}
+        for _ in range(args.rounds):
+            for index, (path, params) in enumerate(paths):
+                started = time.perf_counter()
+                search_view.search(request_for(path, params))
+                took = (time.perf_counter() - started) * 1000
+                best[index] = min(best.get(index, took), took)
+        for index, (_, params) in enumerate(paths):
+            print(f"{' '.join(str(v) for v in params.values()):50} {best[index]:7.2f}")
+        print(f"{'sum of the fastest (ms)':50} {sum(best.values()):7.2f}")
+        return
     if args.sql:
         print(f"{'request':50} statements (fastest of 7, ms)")
         grand = 0.0
@@ -123,7 +140,9 @@ def main() -> None:
     from articles import models
 
     qs = models.ArticleQuerySet
-    for name in ("search_matches", "results_page", "facets"):
+    for name in ("search_matches", "search_ranked_ids", "results_page", "facets"):
+        if not hasattr(qs, name):  # earlier versions named the ranking differently
+            continue
         real[name] = getattr(qs, name)
         setattr(qs, name, timed(name, real[name]))
     real["render"] = search_view.render

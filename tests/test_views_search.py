@@ -200,3 +200,26 @@ def test_query_characters_that_mean_something_to_a_regex_are_harmless(client, q)
     response = client.get("/search/", {"q": q})
     assert response.status_code == 200
     assert titles(response.content.decode()) == ["Example"]
+
+
+def test_search_vectors_are_stored_inline():
+    """Search tests the newest articles' vectors one by one; out of line (TOAST) each test
+    costs three times as much. A migration that re-creates the column must keep this."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT attstorage FROM pg_attribute"
+            " WHERE attrelid = 'articles_article'::regclass AND attname = 'search_vector'"
+        )
+        assert cursor.fetchone() == ("m",)
+
+
+def test_narrowing_to_an_outlet_keeps_its_newest_matches(client, django_assert_num_queries):
+    bbc, other = make_outlet("BBC"), make_outlet("Other")
+    for day in range(1, 4):
+        make_article(title=f"Troops {day}", outlet=bbc, published_on=datetime.date(2021, 1, day))
+        make_article(title=f"Troops elsewhere {day}", outlet=other)
+    with django_assert_num_queries(3):
+        html = client.get("/search/?q=troops&outlet=bbc").content.decode()
+    assert sorted(titles(html)) == ["Troops 1", "Troops 2", "Troops 3"]
