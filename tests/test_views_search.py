@@ -223,3 +223,46 @@ def test_narrowing_to_an_outlet_keeps_its_newest_matches(client, django_assert_n
     with django_assert_num_queries(3):
         html = client.get("/search/?q=troops&outlet=bbc").content.decode()
     assert sorted(titles(html)) == ["Troops 1", "Troops 2", "Troops 3"]
+
+
+def facet_counts(client, q: str = "troops") -> dict[str, dict[str, int]]:
+    import re
+
+    html = client.get("/search/", {"q": q}).content.decode()
+    facets = {}
+    for heading, items in re.findall(r"<h2>([^<]+)</h2><ul>(.*?)</ul>", html, re.S):
+        facets[heading] = {
+            label: int(n)
+            for label, n in re.findall(r">([^<]+)</a> <span class=\"count\">(\d+)</span>", items)
+        }
+    return facets
+
+
+def test_facets_follow_every_write_to_annotations_and_their_tags(client):
+    from articles.models import ArticleFacets
+
+    iraq, pentagon = make_tag("Iraq"), make_tag("Pentagon")
+    esper = make_speaker("Mark Esper")
+    first, second = make_article(title="Troops one"), make_article(title="Troops two")
+    quote = make_annotation(
+        first, 0, 5, Annotation.Kind.QUOTE, speaker=esper, status=Annotation.Status.SUGGESTED
+    )
+    # Suggestions are not counted.
+    assert "Speaker" not in facet_counts(client)
+    Annotation.objects.filter(pk=quote.pk).update(status=Annotation.Status.PUBLISHED)
+    assert facet_counts(client)["Speaker"] == {"Mark Esper": 1}
+    claim = make_annotation(first, 6, 9, Annotation.Kind.CLAIM, tags=[iraq])
+    make_annotation(second, 0, 5, Annotation.Kind.CLAIM, tags=[iraq, pentagon])
+    # Two claims on one article count one article.
+    assert facet_counts(client)["Has annotations"] == {"Claims": 2, "Quotes": 1}
+    assert facet_counts(client)["Tag"] == {"#Iraq": 2, "#Pentagon": 1}
+    claim.tags.remove(iraq)
+    assert facet_counts(client)["Tag"] == {"#Iraq": 1, "#Pentagon": 1}
+    claim.tags.add(pentagon)
+    assert facet_counts(client)["Tag"] == {"#Pentagon": 2, "#Iraq": 1}
+    claim.delete()
+    assert facet_counts(client)["Has annotations"] == {"Claims": 1, "Quotes": 1}
+    quote.delete()
+    assert ArticleFacets.objects.filter(article=first).count() == 0
+    second.delete()
+    assert ArticleFacets.objects.count() == 0
