@@ -1,13 +1,20 @@
 """Where a search request spends its time, phase by phase, in-process (no HTTP).
 
-    .venv/bin/python bench/search_phases.py [--rounds 20] [--explain]
+    .venv/bin/python bench/search_phases.py [--rounds 20] [--fastest | --sql | --explain]
 
 Runs on the database `bench/reading.py --keep` leaves behind (100,000 articles), so build it
-once with that first. For each of the reading bench's 8 searches (plain, and narrowed by an
-outlet as its HTMX row does) it times: the ranked ids, the page of results with snippets,
-the facets, and the template; median and p95 per phase over all queries and rounds, in ms.
-With --explain it prints EXPLAIN (ANALYZE, BUFFERS) of every SQL statement of one request
-per query instead. Reads nothing outside the repository.
+once with that first. Requests: the reading bench's 8 searches, plain and narrowed to an
+outlet (as its HTMX row does). Nothing is cached between requests.
+
+- default: median and p95 per phase (the ranked matches, the page of results with snippets,
+  the facets, the template) over all requests and rounds, with the time spent waiting for
+  the database;
+- --fastest: the fastest of --rounds runs of each whole request, and their sum: under shared
+  load medians swing by 2x between runs, the fastest is what the code costs;
+- --sql: each statement of each request, the fastest of 7 runs;
+- --explain: EXPLAIN (ANALYZE, BUFFERS) of every statement.
+
+Reads nothing outside the repository.
 """
 
 from __future__ import annotations
