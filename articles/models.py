@@ -15,7 +15,6 @@ from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import (
-    SearchQuery,
     SearchVector,
     SearchVectorField,
 )
@@ -44,7 +43,7 @@ def _folded(field: str) -> Func:
     """The field with Turkish dotless ı read as i.
 
     PostgreSQL lower-cases "KURAKLIK" to "kuraklik", never to the "kuraklık" the text has,
-    so documents and queries meet on the dotted form (`search_query` folds the same way).
+    so documents and queries meet on the dotted form (`search_text` folds the same way).
     """
     return Func(F(field), Value("ı"), Value("i"), function="translate", output_field=TextField())
 
@@ -63,7 +62,7 @@ SPEAKER_SEARCH_VECTOR = SearchVector(_folded("name"), config="english")
 
 
 FACET_SIZE = 10
-# Search ranks at most this many of the most recent matches per source (see `matching`).
+# Search ranks at most this many of the most recent matches per source (see `search_matches`).
 SEARCH_WINDOW = 400
 # ts_headline re-parses what it is given, in time linear in its length (about 0.2 ms per
 # 1,000 characters), so it gets an excerpt this long from just before the first match.
@@ -241,10 +240,6 @@ class SearchMatch(NamedTuple):
 def search_text(text: str) -> str:
     # Folded like the documents (see _folded): "ılık" and "ILIK" both find "ılık".
     return text.replace("ı", "i")
-
-
-def search_query(text: str) -> SearchQuery:
-    return SearchQuery(search_text(text), search_type="websearch", config="english")
 
 
 class Outlet(models.Model):
