@@ -7,6 +7,7 @@ so emoji and other astral characters shift nothing.
 from __future__ import annotations
 
 import datetime
+import re
 from collections import Counter
 from typing import NamedTuple
 
@@ -70,6 +71,7 @@ SNIPPET_SOURCE_CHARS = 400
 SNIPPET_LEAD_CHARS = 80
 # Control characters mark the matched words until the snippet is escaped.
 SNIPPET_START, SNIPPET_STOP = "\x02", "\x03"
+SNIPPET_DELIMITER = " … "
 
 
 PAGE_VERSION_SQL = """
@@ -166,7 +168,15 @@ SELECT a.id, a.title, a.slug, a.summary, a.published_on, o.id, o.name, o.slug,
         )
         ORDER BY t.name
     ),
-    ts_headline('english'::regconfig, excerpt.text, {SEARCH_TSQUERY}, %(options)s)
+    -- Highlighted with ı read as i, as search matches; with a dotless ı in the excerpt, the
+    -- excerpt and its plain highlight too, to put the ı back (see `_with_dotless_i`).
+    ts_headline(
+        'english'::regconfig, translate(excerpt.text, 'ı', 'i'), {SEARCH_TSQUERY}, %(options)s
+    ),
+    CASE WHEN strpos(excerpt.text, 'ı') > 0 THEN excerpt.text END,
+    CASE WHEN strpos(excerpt.text, 'ı') > 0
+        THEN ts_headline('english'::regconfig, excerpt.text, {SEARCH_TSQUERY}, %(options)s)
+    END
 FROM articles_article a
 JOIN articles_outlet o ON o.id = a.outlet_id
 CROSS JOIN LATERAL (
@@ -229,6 +239,49 @@ SELECT 'kinds', kind, '', count(*)
     FROM annotated, unnest(kinds) AS kind
     GROUP BY kind
 """
+
+
+def _with_dotless_i(snippet: str, excerpt: str) -> str | None:
+    """The snippet ts_headline made of `excerpt` with ı read as i, with each ı back.
+
+    Folding maps character to character, so every character of the snippet is read off the
+    excerpt at its place. A fragment starts where its first word next appears; an HTML tag
+    ts_headline showed as a space is skipped. None if the two ever disagree.
+    """
+    folded = excerpt.replace("ı", "i")
+    markers = (SNIPPET_START, SNIPPET_STOP)
+    out: list[str] = []
+    at = 0  # in the excerpt
+    i = 0  # in the snippet
+    fragment_start = True
+    while i < len(snippet):
+        if snippet[i] in markers:
+            out.append(snippet[i])
+            i += 1
+            continue
+        if snippet.startswith(SNIPPET_DELIMITER, i) and not folded.startswith(
+            SNIPPET_DELIMITER, at
+        ):
+            out.append(SNIPPET_DELIMITER)
+            i += len(SNIPPET_DELIMITER)
+            fragment_start = True
+            continue
+        if fragment_start:
+            word = re.match(r"[^\s\x02\x03]+", snippet[i:])
+            found = folded.find(word.group(), at) if word else -1
+            if found < 0:
+                return None
+            at, fragment_start = found, False
+        if at < len(folded) and folded[at] == snippet[i]:
+            out.append(excerpt[at])
+        elif snippet[i] == " " and folded.startswith("<", at) and ">" in folded[at:]:
+            out.append(" ")
+            at = folded.index(">", at)
+        else:
+            return None
+        at += 1
+        i += 1
+    return "".join(out)
 
 
 class SearchMatch(NamedTuple):
@@ -496,7 +549,7 @@ class ArticleQuerySet(models.QuerySet):
         """
         options = (
             f"StartSel={SNIPPET_START}, StopSel={SNIPPET_STOP}, MaxWords=30, MinWords=15,"
-            ' MaxFragments=2, FragmentDelimiter=" … "'
+            f' MaxFragments=2, FragmentDelimiter="{SNIPPET_DELIMITER}"'
         )
         params = {
             "ids": ids,
@@ -511,8 +564,10 @@ class ArticleQuerySet(models.QuerySet):
         by_id = {}
         for (
             pk, title, slug, summary, published_on, outlet_id, outlet_name, outlet_slug,
-            quotes, claims, tags, snippet,
+            quotes, claims, tags, snippet, excerpt, plain_snippet,
         ) in rows:  # fmt: skip
+            if excerpt is not None:
+                snippet = _with_dotless_i(snippet, excerpt) or plain_snippet
             article = Article(
                 id=pk, title=title, slug=slug, summary=summary, published_on=published_on
             )

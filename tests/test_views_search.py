@@ -191,7 +191,22 @@ def test_the_snippet_excerpt_finds_dotless_i_words(client):
     filler = "Su kesintileri genişliyor ve belediye açıklama yaptı. " * 60
     make_article(title="İzmir", body=filler + "Kuraklık alarmı verildi. " + filler)
     [snippet] = snippets(client.get("/search/?q=KURAKLIK").content.decode())
-    assert "Kuraklık alarmı verildi" in snippet
+    # Highlighted although ts_headline itself never matches "kuraklik" with "kuraklık",
+    # and every dotless ı of the text is still there.
+    assert "<mark>Kuraklık</mark> alarmı verildi" in snippet
+    assert "açıklama yaptı" in snippet and "yapti" not in snippet
+
+
+def test_dotless_i_snippets_keep_their_letters_around_tags_and_between_fragments(client):
+    filler = " Başka bir şey yok burada ama uzun bir metin olsun diye yazıyorum." * 12
+    body = (
+        "Su kesintileri genişliyor." + filler + " Kuraklık alarmı verildi, ılık <b>hava</b>"
+        " sürüyor." + filler + " Yine kuraklık derinleşiyor ve ılık rüzgâr esiyor." + filler
+    )
+    make_article(title="İzmir", body=body)
+    [snippet] = snippets(client.get("/search/?q=kuraklik ilik").content.decode())
+    assert "<mark>Kuraklık</mark>" in snippet and "<mark>ılık</mark>" in snippet
+    assert "ilik" not in snippet and "Kuraklik" not in snippet
 
 
 @pytest.mark.parametrize("q", ["example.com", "c++ code", "x[1] (a|b)", "a\\b", "50% off", "ılık*"])
@@ -266,3 +281,45 @@ def test_facets_follow_every_write_to_annotations_and_their_tags(client):
     assert ArticleFacets.objects.filter(article=first).count() == 0
     second.delete()
     assert ArticleFacets.objects.count() == 0
+
+
+def headline(text: str, q: str) -> str:
+    """ts_headline as search calls it, over `text` with ı read as i."""
+    from django.db import connection
+
+    from articles.models import SNIPPET_DELIMITER, SNIPPET_START, SNIPPET_STOP
+
+    options = (
+        f"StartSel={SNIPPET_START}, StopSel={SNIPPET_STOP}, MaxWords=8, MinWords=3,"
+        f' MaxFragments=2, FragmentDelimiter="{SNIPPET_DELIMITER}"'
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT ts_headline('english', translate(%s, 'ı', 'i'),"
+            " websearch_to_tsquery('english', %s), %s)",
+            [text, q, options],
+        )
+        return cursor.fetchone()[0]
+
+
+def test_dotless_i_goes_back_into_snippets_fragment_by_fragment_and_around_tags():
+    from articles.models import _with_dotless_i
+
+    text = (
+        "Kuraklık başladı. Bu yıl yağış az, barajlar boş. Tarım kötü etkilendi. Hükümet"
+        " açıklama yapmadı. Sonra <b>ılık</b> bir kuraklık daha geldi ve sıcaklık arttı."
+    )
+    made = _with_dotless_i(headline(text, "kuraklik"), text)
+    assert made is not None
+    assert "\x02Kuraklık\x03 başladı" in made and "\x02kuraklık\x03 daha" in made
+    assert " … " in made and "ılık" in made and "<b>" not in made
+    # Each fragment is the text itself (its tags shown as spaces), letter for letter.
+    untagged = text.replace("<b>", " ").replace("</b>", " ")
+    for fragment in made.replace("\x02", "").replace("\x03", "").split(" … "):
+        assert fragment in untagged
+
+
+def test_a_snippet_that_does_not_fit_its_excerpt_is_left_to_the_plain_highlight():
+    from articles.models import _with_dotless_i
+
+    assert _with_dotless_i("\x02kuraklik\x03 geldi", "Başka bir metin, ılık.") is None
