@@ -190,12 +190,16 @@ CROSS JOIN LATERAL (
     SELECT greatest(
         regexp_instr(a.body, (SELECT pattern FROM stems), 1, 1, 0, 'i') - %(lead)s, 1
     ) AS start
+    -- OFFSET 0 keeps this a subquery run once per article: pulled up into the outer query,
+    -- its expression would be computed again at every use of `start` (and of the excerpt).
+    OFFSET 0
 ) found
 CROSS JOIN LATERAL (
     -- Starting mid-word, the excerpt drops that word's end.
     SELECT CASE WHEN found.start = 1 THEN substr(a.body, 1, %(chars)s)
         ELSE regexp_replace(substr(a.body, found.start, %(chars)s), '^\S*\s+', '')
     END AS text
+    OFFSET 0
 ) excerpt
 WHERE a.id = ANY(%(ids)s::bigint[])
 """
