@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 
 import pytest
@@ -153,10 +154,14 @@ def test_an_upload_costs_the_same_queries_whatever_its_size(
     importer, count, django_assert_num_queries
 ):
     files = [source(n) for n in range(count)]
-    # Session, user, permissions (2) and the import's thirteen queries.
-    with django_assert_num_queries(17):
+    # Session, user, permissions (2), the import's thirteen (its NOTIFY included; the quote
+    # finder is the indexer's now) and the length of the indexing queue.
+    with django_assert_num_queries(18):
         response = post(importer, *files)
     assert f"{count} imported" in response.content.decode()
+    html = response.content.decode()
+    assert re.search(rf"\?indexing=waiting\">{count} articles</a>\s+waiting for search", html)
+    assert f"The {count} imported articles are queued for search indexing" in html
 
 
 @pytest.mark.parametrize("model", ["article", "sourcefile"])

@@ -7,6 +7,11 @@ in one transaction. If that transaction fails (another import stored the same ar
 earlier, say), the chunk is stored again file by file, each in its own savepoint, so one
 bad file never costs the others and never leaves half an article behind.
 
+New articles go into the indexing queue (`Article.index_pending`): their search vector and
+the quote finder's proposals cost several times what storing them does, so the indexer
+(`articles.services.indexing`, run by `manage.py index_articles`) does that work after the
+import, woken by a NOTIFY on INDEX_CHANNEL sent as each chunk commits.
+
 Every file gets a SourceFile record, whatever became of it; a dry run parses only and
 touches the database not at all.
 """
@@ -27,7 +32,7 @@ from articles.importers.archives import ImportLimits, SourceEntry, expand_upload
 from articles.importers.language import detect_language
 from articles.models import Article, Outlet, SourceFile
 from articles.names import fold_name, name_slug
-from articles.services.suggestions import suggestions_propose_bulk
+from articles.services.indexing import INDEX_CHANNEL
 
 IMPORTED = "imported"
 DUPLICATE = "duplicate"
@@ -77,10 +82,9 @@ def source_files_import(
 
     ``limits`` defaults to the settings; ``on_chunk`` is called with each chunk's results
     as soon as they are stored (progress bars). ``dry_run`` parses only, with no queries.
-    ``propose_quotes`` runs the quote finder over each chunk's new articles once they are
-    stored and keeps its proposals as suggestions for editors (one speaker lookup and one
-    COPY per chunk, but the finder's own time per article); a bulk backfill can turn it
-    off and run ``manage.py propose_quotes`` later.
+    New articles are stored in the indexing queue: not searchable until the indexer
+    (`articles_index`) has computed their search vector and, when ``propose_quotes``, run
+    the quote finder over them and stored its proposals as suggestions for editors.
     """
     if batch_size < 1:
         raise ValueError("batch_size must be at least 1")
@@ -96,14 +100,7 @@ def source_files_import(
                 for p in pending
             ]
         else:
-            chunk_results = _store(pending, user)
-            if propose_quotes:
-                # Outside the chunk's transaction: the articles are safe whatever happens
-                # here, and an editor can always ask for proposals again on the page.
-                suggestions_propose_bulk(
-                    articles=[r.article for r in chunk_results if r.status == IMPORTED],
-                    fresh=True,
-                )
+            chunk_results = _store(pending, user, propose_quotes=propose_quotes)
         results.extend(chunk_results)
         if on_chunk is not None:
             on_chunk(chunk_results)
@@ -165,32 +162,32 @@ def _too_long_for_storage(parsed: ParsedArticle) -> str | None:
     return None
 
 
-def _store(pending: list[_Pending], user) -> list[ImportResult]:
+def _store(pending: list[_Pending], user, *, propose_quotes: bool) -> list[ImportResult]:
     try:
         with transaction.atomic():
-            return _store_chunk(pending, user)
+            return _store_chunk(pending, user, propose_quotes=propose_quotes)
     except DatabaseError:
         # Typically a race: an article or outlet appeared since we looked. File by file,
         # each file either stores completely or not at all.
-        return [_store_one(item, user) for item in pending]
+        return [_store_one(item, user, propose_quotes=propose_quotes) for item in pending]
 
 
-def _store_one(item: _Pending, user) -> ImportResult:
+def _store_one(item: _Pending, user, *, propose_quotes: bool) -> ImportResult:
     error: DatabaseError | None = None
     # A second attempt sees what the first collided with and reports a duplicate.
     for _attempt in range(2):
         try:
             with transaction.atomic():
-                return _store_chunk([item], user)[0]
+                return _store_chunk([item], user, propose_quotes=propose_quotes)[0]
         except DatabaseError as exc:
             error = exc
     reason = str(error).splitlines()[0] if str(error) else type(error).__name__
     failed = _Pending(item.name, item.data, None, f"could not store the article ({reason})")
     with transaction.atomic():
-        return _store_chunk([failed], user)[0]
+        return _store_chunk([failed], user, propose_quotes=propose_quotes)[0]
 
 
-def _store_chunk(pending: list[_Pending], user) -> list[ImportResult]:
+def _store_chunk(pending: list[_Pending], user, *, propose_quotes: bool) -> list[ImportResult]:
     """Store one chunk in a fixed number of queries; the caller provides the transaction."""
     valid = [p for p in pending if p.error is None]
     _lock_urls({p.parsed.url for p in valid if p.parsed.url})
@@ -234,6 +231,7 @@ def _store_chunk(pending: list[_Pending], user) -> list[ImportResult]:
             outlet = outlets[fold_name(parsed.outlet)]
             article = _article(parsed, outlet=outlet, slug=slug, language=pending[index].language)
             article.pk, article.source_file_id = pk, source_ids[index]
+            article.quotes_pending = propose_quotes
             results[index].article = article
         for index, earlier in duplicate_of_new.items():
             results[index].article = results[earlier].article
@@ -254,11 +252,12 @@ def _store_chunk(pending: list[_Pending], user) -> list[ImportResult]:
     # Files first: articles point at them, and they at the articles (the foreign keys are
     # checked at commit, so the order within the transaction does not matter).
     _copy_rows([r.source_file for r in results])
-    # The chunk's new articles, complete with ids, outlet and body, still inside its
-    # transaction: where work that must happen with every import (such as proposing
-    # quotes) belongs.
     new_articles = [results[i].article for i in new_indexes]
     _copy_rows(new_articles)
+    if new_articles:
+        with connection.cursor() as cursor:
+            # Delivered when the chunk commits (and not at all if it rolls back).
+            cursor.execute("SELECT pg_notify(%s, '')", [INDEX_CHANNEL])
     return results
 
 
@@ -389,6 +388,8 @@ def _article(parsed: ParsedArticle, *, outlet: Outlet, slug: str, language: str)
         body=parsed.body,
         structure=[{"kind": b.kind, "start": b.start, "end": b.end} for b in parsed.blocks],
         content_hash=parsed.content_hash,
+        # Into the indexing queue: the trigger leaves the search vector to the indexer.
+        index_pending=True,
     )
 
 

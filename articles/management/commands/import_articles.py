@@ -15,6 +15,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from pathlib import Path
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, OutputWrapper
 from django.db import connection
 
@@ -23,11 +24,13 @@ from articles.quotefinder import find_quotes
 from articles.services.imports import (
     DUPLICATE,
     FAILED,
+    IMPORTED,
     PARSED,
     ImportResult,
     import_limits,
     source_files_import,
 )
+from articles.services.indexing import IndexBatch, articles_index_all
 from articles.services.suggestions import SpeakerBook
 
 
@@ -83,21 +86,27 @@ class Command(BaseCommand):
         parser.add_argument(
             "--jobs",
             type=int,
-            default=1,
-            help="database connections importing side by side (default 1). PostgreSQL's "
-            "search-index work is what bounds an import, so up to one per CPU core helps; "
-            "with more than one, --json records come in the order files finish",
+            default=None,
+            help=f"database connections importing side by side (default {settings.IMPORT_JOBS}: "
+            "one per CPU core, or IMPORT_JOBS); with more than one, --json records come in "
+            "the order files finish",
         )
         parser.add_argument(
             "--no-quotes",
             action="store_true",
-            help="skip the quote finder (it costs a few milliseconds per article); "
-            "run `manage.py propose_quotes` later to store its suggestions",
+            help="do not have the indexer run the quote finder over the new articles; "
+            "`manage.py propose_quotes` can store its suggestions later",
+        )
+        parser.add_argument(
+            "--wait",
+            action="store_true",
+            help="index the new articles (search vectors, quote suggestions) before exiting, "
+            "for when no `manage.py index_articles` worker runs",
         )
 
     def handle(self, *args, **options) -> None:
         dry_run, as_json, batch_size = options["dry_run"], options["json"], options["batch_size"]
-        jobs = options["jobs"]
+        jobs = settings.IMPORT_JOBS if options["jobs"] is None else options["jobs"]
         if batch_size < 1:
             raise CommandError("--batch-size must be at least 1")
         if jobs < 1:
@@ -132,7 +141,24 @@ class Command(BaseCommand):
         # A dry run never waits on the database, so parallel parsing would only share one GIL.
         results = run(files) if jobs == 1 or dry_run else _in_parallel(run, files, jobs)
         progress.finish()
-        self._summarise(results, dry_run=dry_run, out=self.stderr if as_json else self.stdout)
+        out = self.stderr if as_json else self.stdout
+        self._summarise(results, dry_run=dry_run, out=out)
+        imported = sum(r.status == IMPORTED for r in results)
+        if imported and options["wait"]:
+            # The indexer's workers take their batches FOR UPDATE SKIP LOCKED, side by side.
+            batches = [articles_index_all()] if jobs == 1 else _on_threads(articles_index_all, jobs)
+            done = sum(batches, IndexBatch())
+            out.write(
+                f"{done.indexed:,} articles indexed for search, "
+                f"{done.suggestions:,} quote suggestions stored."
+            )
+        elif imported:
+            work = "search indexing" + ("" if options["no_quotes"] else " and quote suggestions")
+            out.write(
+                f"{imported:,} articles queued for {work}: searchable once "
+                "`manage.py index_articles` (the worker `make run` starts) has indexed them; "
+                "pass --wait to index them here."
+            )
         failed = sum(r.status == FAILED for r in results)
         if failed:
             raise CommandError(f"{failed:,} of {len(results):,} files failed", returncode=1)
@@ -159,25 +185,29 @@ class Command(BaseCommand):
             )
 
 
+def _on_threads(work, jobs: int) -> list:
+    """`work()` on `jobs` threads at once, each with its own database connection."""
+
+    def run():
+        try:
+            return work()
+        finally:
+            connection.close()  # this thread's own connection
+
+    with ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="import") as pool:
+        futures = [pool.submit(run) for _ in range(jobs)]
+        return [future.result() for future in futures]
+
+
 def _in_parallel(run, files: Iterator, jobs: int) -> list[ImportResult]:
-    """Run the import on `jobs` threads, each with its own database connection, all
-    drawing chunks from one stream of files.
+    """Run the import on `jobs` threads, all drawing chunks from one stream of files.
 
     The threads overlap where it counts: each mostly waits for PostgreSQL (which releases
     the GIL) while the database works on another's chunk. Duplicates between threads are
     caught as between any concurrent imports: by the unique content hash and the URL locks.
     """
     shared = _SharedIterator(files)
-
-    def work() -> list[ImportResult]:
-        try:
-            return run(shared)
-        finally:
-            connection.close()  # this thread's own connection
-
-    with ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="import") as pool:
-        futures = [pool.submit(work) for _ in range(jobs)]
-        return [result for future in futures for result in future.result()]
+    return [result for part in _on_threads(lambda: run(shared), jobs) for result in part]
 
 
 class _SharedIterator:
