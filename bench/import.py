@@ -161,9 +161,9 @@ def main() -> int:
     from django.db import connection
     from django.test import Client
     from django.test.utils import setup_test_environment
+    from throwaway_db import server_url  # bench/ is the script's folder
 
     from articles.models import Annotation, Article, SourceFile
-    from throwaway_db import server_url  # bench/ is the script's folder
     from tests.factories import make_user
 
     shutil.rmtree(OUT, ignore_errors=True)

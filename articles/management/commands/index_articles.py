@@ -69,14 +69,17 @@ class Command(BaseCommand):
                 f"Indexing worker waiting for articles on {INDEX_CHANNEL!r} "
                 f"(polling every {poll:g} s)."
             )
-            while not self.stopping:
-                self._drain(batch_size)
-                self._wait(poll)
+            try:
+                while not self.stopping:
+                    self._drain(batch_size)
+                    self._wait(poll)
+            finally:
+                with connection.cursor() as cursor:
+                    cursor.execute("UNLISTEN *")
             self.stdout.write("Indexing worker stopped.")
         finally:
             for signum, handler in previous.items():
                 signal.signal(signum, handler)
-            connection.close()
 
     def _stop(self, signum, frame) -> None:
         # The batch in hand finishes (its transaction commits) before the worker exits.
