@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import gc
 import json
 import multiprocessing
 import os
@@ -131,15 +132,21 @@ class Command(BaseCommand):
             propose_quotes=not options["no_quotes"],
             as_json=as_json,
         )
-        done = IndexBatch()
-        if dry_run or jobs == 1:
-            # A dry run never waits on the database: other processes would only add the
-            # cost of sending the parsed files back.
-            outcomes = job.run(sources, dry_run=dry_run, speakers=speakers, on_chunk=on_chunk)
-            if options["wait"] and not dry_run and any(o.status == IMPORTED for o in outcomes):
-                done = articles_index_all()
-        else:
-            outcomes, done = _in_processes(job, sources, jobs, on_chunk, wait=options["wait"])
+        # What is loaded by now (Django, the app) outlives the import: kept out of the
+        # garbage collector's sight, its collections cost the import about a tenth less.
+        gc.freeze()
+        try:
+            outcomes, done = _import(
+                job,
+                sources,
+                jobs,
+                dry_run=dry_run,
+                wait=options["wait"],
+                speakers=speakers,
+                on_chunk=on_chunk,
+            )
+        finally:
+            gc.unfreeze()
         progress.finish()
         out = self.stderr if as_json else self.stdout
         self._summarise(outcomes, dry_run=dry_run, out=out)
@@ -255,6 +262,20 @@ def _process_index(_worker: int) -> IndexBatch:
         return articles_index_all()
     finally:
         connection.close()
+
+
+def _import(
+    job: _Job, sources: list[Source], jobs: int, *, dry_run: bool, wait: bool, speakers, on_chunk
+) -> tuple[list[FileOutcome], IndexBatch]:
+    if dry_run or jobs == 1:
+        # A dry run never waits on the database: other processes would only add the cost
+        # of sending the parsed files back.
+        outcomes = job.run(sources, dry_run=dry_run, speakers=speakers, on_chunk=on_chunk)
+        done = IndexBatch()
+        if wait and not dry_run and any(o.status == IMPORTED for o in outcomes):
+            done = articles_index_all()
+        return outcomes, done
+    return _in_processes(job, sources, jobs, on_chunk, wait=wait)
 
 
 def _in_processes(

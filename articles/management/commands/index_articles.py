@@ -6,7 +6,7 @@ import signal
 import time
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connection
+from django.db import InterfaceError, OperationalError, connection
 
 from articles.models import Article
 from articles.services.indexing import (
@@ -69,13 +69,26 @@ class Command(BaseCommand):
                 f"Indexing worker waiting for articles on {INDEX_CHANNEL!r} "
                 f"(polling every {poll:g} s)."
             )
+            listening = True
             try:
                 while not self.stopping:
-                    self._drain(batch_size)
-                    self._wait(poll)
+                    try:
+                        if not listening:
+                            self._listen()
+                            listening = True
+                        self._drain(batch_size)
+                        self._wait(poll)
+                    except (OperationalError, InterfaceError) as exc:
+                        # The database restarted or the connection dropped: a new
+                        # connection must LISTEN again.
+                        self.stderr.write(f"Database connection lost ({exc}); reconnecting.")
+                        connection.close()
+                        listening = False
+                        self._pause(min(poll, 5.0))
             finally:
-                with connection.cursor() as cursor:
-                    cursor.execute("UNLISTEN *")
+                if connection.connection is not None:
+                    with connection.cursor() as cursor:
+                        cursor.execute("UNLISTEN *")
             self.stdout.write("Indexing worker stopped.")
         finally:
             for signum, handler in previous.items():
@@ -106,6 +119,11 @@ class Command(BaseCommand):
         connection.ensure_connection()
         with connection.cursor() as cursor:
             cursor.execute(f"LISTEN {connection.ops.quote_name(INDEX_CHANNEL)}")
+
+    def _pause(self, seconds: float) -> None:
+        deadline = time.monotonic() + seconds
+        while not self.stopping and time.monotonic() < deadline:
+            time.sleep(min(_WAKE_SECONDS, max(deadline - time.monotonic(), 0)))
 
     def _wait(self, poll: float) -> None:
         """Until a notification, `poll` seconds, or a stop signal, whichever comes first."""
