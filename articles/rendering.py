@@ -175,7 +175,7 @@ def render_annotation_items(annotations: Iterable) -> SafeString:
                 f"Verdict: {a.get_verdict_display()}</span>"
             )
         details = [f'<p class="annotation-head">{"".join(head)}</p>']
-        tags = a.tags.all()
+        tags = a.reading_tags
         if tags:
             links = " ".join(f'<a href="{tag_url(t.slug)}">#{escape(t.name)}</a>' for t in tags)
             details.append(f'<p class="tag-list">{links}</p>')

@@ -229,11 +229,12 @@ def test_create_takes_a_fixed_number_of_queries(editor_client, article, django_a
 
     # session, user, groups, article, speaker, savepoint, lock the article, look for the same
     # span and kind, insert, tags (find, free slugs, insert, find the new), link, revision,
-    # release; then the annotations (suggestions for the editors' panel included) and tags.
-    with django_assert_num_queries(18):
+    # release; then the annotations with their tags (suggestions for the editors' panel
+    # included).
+    with django_assert_num_queries(17):
         assert create(editor_client, article, **data).status_code == 200
     data = {**data, **span(article, "today.")}
-    with django_assert_num_queries(18):
+    with django_assert_num_queries(17):
         assert create(editor_client, article, **{**data, "tags": "one, three"}).status_code == 200
 
 
@@ -279,7 +280,7 @@ def test_edit_changes_fields_and_records_a_revision(
     annotation = make_annotation(article, 0, 2, "claim", verdict="true")
     url = reverse("annotation_edit", args=[annotation.pk])
     data = {"kind": "claim", "verdict": "false", "tags": "a, b", "note": "checked"}
-    with django_assert_num_queries(18):  # the suggestions come with the annotations
+    with django_assert_num_queries(17):  # the suggestions come with the annotations
         response = editor_client.post(url, data, headers=HX)
     assert response.status_code == 200
     assert "Claim updated." in response.content.decode()
@@ -330,7 +331,7 @@ def test_delete_offers_undo_and_undo_restores_the_same_annotation(
     assert not Annotation.objects.exists()
     # 16, and the lock and check for an identical annotation; the suggestions come with the
     # annotations.
-    with django_assert_num_queries(18):
+    with django_assert_num_queries(17):
         response = editor_client.post(
             reverse("annotation_restore", args=[annotation.pk]), headers=HX
         )
