@@ -248,6 +248,15 @@ _process_job: _Job | None = None
 def _process_start(job: _Job) -> None:
     global _process_job
     _process_job = job
+    # Never talk on a socket shared with the parent (closing it would end the parent's
+    # session too): forget whatever connection was inherited; the first query opens one.
+    for alias in connections:
+        wrapper = connections[alias]
+        wrapper.connection = None
+        wrapper.in_atomic_block = False
+        wrapper.savepoint_ids = []
+        wrapper.closed_in_transaction = False
+        wrapper.needs_rollback = False
 
 
 def _process_import(sources: list[Source]) -> list[FileOutcome]:
