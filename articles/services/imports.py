@@ -2,7 +2,8 @@
 
 Files are handled in chunks. A chunk costs a fixed handful of queries whatever its size
 (one duplicate lookup, one outlet lookup, one slug check, one to allocate ids, one COPY
-each for source files and articles; two more when it brings new outlets), and is stored
+each for source files and articles, one NOTIFY for the indexer; two more when it brings new
+outlets), and is stored
 in one transaction. If that transaction fails (another import stored the same article a moment
 earlier, say), the chunk is stored again file by file, each in its own savepoint, so one
 bad file never costs the others and never leaves half an article behind.
