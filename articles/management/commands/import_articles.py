@@ -6,6 +6,7 @@ import errno
 import gc
 import json
 import multiprocessing
+import multiprocessing.util
 import os
 import stat
 import time
@@ -17,7 +18,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, OutputWrapper
-from django.db import connection, connections
+from django.db import connections
 
 from articles.importers.archives import (
     ImportLimits,
@@ -257,20 +258,17 @@ def _process_start(job: _Job) -> None:
         wrapper.savepoint_ids = []
         wrapper.closed_in_transaction = False
         wrapper.needs_rollback = False
+    # One connection for all the shares this process takes (a new backend would warm its
+    # caches again), closed as the process exits: `_in_processes` lets its workers finish.
+    multiprocessing.util.Finalize(None, connections.close_all, exitpriority=10)
 
 
 def _process_import(sources: list[Source]) -> list[FileOutcome]:
-    try:
-        return _process_job.run(sources)
-    finally:
-        connection.close()  # this process's own; the next share opens another
+    return _process_job.run(sources)
 
 
 def _process_index(_worker: int) -> IndexBatch:
-    try:
-        return articles_index_all()
-    finally:
-        connection.close()
+    return articles_index_all()
 
 
 def _import(
@@ -304,12 +302,20 @@ def _in_processes(
     outcomes: list[FileOutcome] = []
     done = IndexBatch()
     context = multiprocessing.get_context("fork")
-    with context.Pool(jobs, initializer=_process_start, initargs=(job,)) as pool:
+    pool = context.Pool(jobs, initializer=_process_start, initargs=(job,))
+    try:
         for share in pool.imap(_process_import, shares):
             outcomes.extend(share)
             on_chunk(share)
         if wait and any(o.status == IMPORTED for o in outcomes):
             done = sum(pool.map(_process_index, range(jobs)), IndexBatch())
+        # Workers that finish (rather than being terminated) close their connections.
+        pool.close()
+    except BaseException:
+        pool.terminate()
+        raise
+    finally:
+        pool.join()
     return outcomes, done
 
 
