@@ -130,12 +130,12 @@ def database_floor(connection, article_model, count: int) -> None:
         cursor.execute("DROP TABLE bench_twin")
 
 
-def worker(database_url: str) -> subprocess.Popen:
+def worker(database_url: str, *options: str) -> subprocess.Popen:
     """`manage.py index_articles` on the bench database, as `make run` starts it."""
     env = {**os.environ, "DATABASE_URL": database_url}
     env.pop("DJANGO_SETTINGS_MODULE")  # the app's own settings, as deployed
     return subprocess.Popen(
-        [sys.executable, str(ROOT / "manage.py"), "index_articles", "--poll=1"],
+        [sys.executable, str(ROOT / "manage.py"), "index_articles", "--poll=1", *options],
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
@@ -240,9 +240,22 @@ def main() -> int:
         )
         print(f"  import then drain: {seconds + drain:.2f} s until every article is searchable")
 
+        # Two workers side by side (docker compose up --scale indexer=2), as subprocesses.
+        database_url = server_url(connection.settings_dict["NAME"])
+        empty()
+        imported([])
+        started = time.perf_counter()
+        pair = [worker(database_url, "--once") for _ in range(2)]
+        assert [p.wait(timeout=600) for p in pair] == [0, 0]
+        drain = time.perf_counter() - started
+        assert not Article.objects.waiting_for_index().exists()
+        print(
+            f"index_articles --once, two workers side by side: {args.files:,} articles in "
+            f"{drain:.2f} s = {args.files / drain:,.0f} articles/s (start-up included)"
+        )
+
         # End to end as deployed: a worker listening while the command imports.
         empty()
-        database_url = server_url(connection.settings_dict["NAME"])
         running = worker(database_url)
         try:
             time.sleep(3)  # its start-up (Django, LISTEN) is not the import's cost
