@@ -1023,7 +1023,7 @@ class ArticleFacets(models.Model):
     """What search's facets count of an article: the kinds, speakers and tags of its
     published annotations, each value once. No row: no published annotation.
 
-    Database triggers keep it (migration 0009), statement-level like AnnotationsVersion, so
+    Database triggers keep it (migration 0011), statement-level like AnnotationsVersion, so
     a bulk write refreshes each article once. Counting facets over a few hundred matching
     articles then reads one row per annotated article instead of every annotation and a
     probe of its tags (10 ms when a match has 1,000 annotations; about 2 ms this way).

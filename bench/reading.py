@@ -168,7 +168,8 @@ def load_corpus(n_articles: int) -> dict:
         first = datetime.date(2015, 1, 1)
         columns = (
             "title, slug, summary, published_on, outlet_id, agency, original_url, source_note, "
-            "language, body, structure, content_hash, created_at, updated_at"
+            "language, body, structure, content_hash, created_at, updated_at, index_pending, "
+            "quotes_pending"
         )
         now = datetime.datetime.now(datetime.UTC)
         with cursor.copy(f"COPY articles_article ({columns}) FROM STDIN") as copy:
@@ -191,6 +192,8 @@ def load_corpus(n_articles: int) -> dict:
                         hashlib.sha256(f"bench-{i}".encode()).hexdigest(),
                         now,
                         now,
+                        False,  # indexed now, by the trigger: searchable at once
+                        False,
                     )
                 )
         loaded = time.perf_counter() - started
