@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime
 
 from django.conf import settings
+from django.contrib.postgres.aggregates import ArrayAgg
 from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
@@ -597,6 +598,24 @@ class AnnotationQuerySet(models.QuerySet):
             )
         )
 
+    def outlines(self, article_id: int) -> AnnotationQuerySet:
+        """An article's published annotations and suggestions as light rows in text order,
+        in one query: id, start, end, kind, status, speaker_slug, speaker_name, and tag_slugs
+        with tag_names (parallel arrays). What a write's answer needs to redraw marks, list
+        order and filter counts, without loading notes, authors or model instances."""
+        statuses = [Annotation.Status.PUBLISHED, Annotation.Status.SUGGESTED]
+        return (
+            self.filter(article_id=article_id, status__in=statuses)
+            .values("id", "start", "end", "kind", "status")
+            .annotate(
+                speaker_slug=F("speaker__slug"),
+                speaker_name=F("speaker__name"),
+                tag_slugs=ArrayAgg("tags__slug", filter=Q(tags__isnull=False), default=[]),
+                tag_names=ArrayAgg("tags__name", filter=Q(tags__isnull=False), default=[]),
+            )
+            .order_by("start", "-end", "id")
+        )
+
     def quotes_by(self, speaker: Speaker) -> AnnotationQuerySet:
         """A speaker's published quotes, newest article first, in text order within one."""
         return (
@@ -698,6 +717,14 @@ class Annotation(models.Model):
             models.CheckConstraint(
                 condition=Q(kind="quote") | Q(speaker__isnull=True),
                 name="annotation_speaker_only_on_quotes",
+            ),
+            # One published annotation per span and kind: the insert itself refuses a second
+            # (two editors, or one double click), with no lock and no look-up before it.
+            models.UniqueConstraint(
+                fields=["article", "start", "end", "kind"],
+                condition=Q(status="published"),
+                name="annotation_published_span_unique",
+                violation_error_message="This span is already annotated with this kind.",
             ),
         ]
         indexes = [
