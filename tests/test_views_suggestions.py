@@ -297,15 +297,21 @@ def test_readers_never_see_suggestions(client, article, walsh, role):
 def test_the_annotating_tools_keep_suggestions_marked_and_the_panel_current(
     editor_client, article, walsh
 ):
-    data = {"kind": "highlight", "start": 0, "end": 8, "exact": BODY[0:8]}
+    # A highlight over the start of Walsh's suggested quote: its paragraph is redrawn with
+    # the suggestion still marked; the panel, which a new highlight cannot change, is not sent.
+    start = BODY.index("a disaster")
+    data = {"kind": "highlight", "start": start, "end": start + 10, "exact": "a disaster"}
     response = editor_client.post(
         reverse("annotation_create", args=[article.slug]), data, headers=HX
     )
     html = response.content.decode()
-    assert html.count("ann ann-quote is-suggested") == 2
-    assert '<section id="suggestions"' in html and 'hx-swap-oob="true"' in html
+    assert html.count("ann ann-quote is-suggested") == 1
+    assert f'data-annotation="{walsh.pk}"' in html
+    assert '<section id="suggestions"' not in html
+    # Deleting a suggestion changes the panel: it comes along.
     response = editor_client.post(reverse("annotation_delete", args=[walsh.pk]), headers=HX)
     html = response.content.decode()
+    assert '<section id="suggestions"' in html and 'hx-swap-oob="true"' in html
     assert "Suggested quotes (1)" in html and f'id="suggestion-{walsh.pk}"' not in html
 
 

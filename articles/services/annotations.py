@@ -340,7 +340,9 @@ def _remember_tags(annotation: Annotation, tags: Sequence[Tag]) -> None:
 def _locked(annotation_id: int) -> Annotation:
     annotation = (
         Annotation.objects.select_for_update(of=("self",))
-        .select_related("speaker", "author")
+        # The article comes along (its text, not its search vector) for the caller to redraw.
+        .select_related("speaker", "author", "article")
+        .defer("article__search_vector")
         .filter(pk=annotation_id)
         .first()
     )
@@ -428,6 +430,7 @@ def annotation_delete(*, annotation_id: int, user) -> AnnotationRevision:
             annotation, AnnotationRevision.Action.DELETED, user, before, None
         )
         annotation.delete()
+        revision.article = annotation.article  # loaded with the lock: spares the caller a query
         return revision
 
 

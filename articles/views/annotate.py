@@ -67,11 +67,6 @@ def _changed(
     return render(request, "articles/annotation_changed.html#whole", context)
 
 
-def _article_text(pk: int) -> Article:
-    """What redrawing an article's blocks needs: its text and structure, its slug."""
-    return Article.objects.only("id", "slug", "body", "structure").get(pk=pk)
-
-
 def _what_changed(
     request: HttpRequest,
     article: Article,
@@ -296,7 +291,7 @@ def _annotation_update(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 response = _what_changed(
                     request,
-                    _article_text(annotation.article_id),
+                    annotation.article,
                     message,
                     change=EDITED,
                     annotation_id=annotation.pk,
@@ -328,7 +323,7 @@ def annotation_delete(request: HttpRequest, pk: int) -> HttpResponse:
     before = revision.before
     return _what_changed(
         request,
-        _article_text(revision.article_id),
+        revision.article,
         f"{Annotation.Kind(before['kind']).label} deleted.",
         change=REMOVED,
         annotation_id=pk,
