@@ -209,7 +209,7 @@ def render_annotation_items(annotations: Iterable) -> SafeString:
         details = [f'<p class="annotation-head">{"".join(head)}</p>']
         # By name as the filter links sort them: the same in Python as in any database
         # collation, so an entry rendered from a write's own tags matches the page's.
-        tags = sorted(a.tags.all(), key=lambda t: (t.name.lower(), t.name))
+        tags = sorted(a.reading_tags, key=lambda t: (t.name.lower(), t.name))
         if tags:
             links = " ".join(f'<a href="{tag_url(t.slug)}">#{escape(t.name)}</a>' for t in tags)
             details.append(f'<p class="tag-list">{links}</p>')

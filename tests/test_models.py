@@ -1,8 +1,8 @@
 import pytest
 from django.db import IntegrityError, transaction
 
-from articles.models import Annotation, Outlet, Speaker, Tag
-from tests.factories import make_annotation, make_article, make_outlet, make_speaker
+from articles.models import Annotation, AnnotationsVersion, Article, Outlet, Speaker, Tag
+from tests.factories import make_annotation, make_article, make_outlet, make_speaker, make_tag
 
 pytestmark = pytest.mark.django_db
 
@@ -62,9 +62,86 @@ def test_reading_data_takes_a_fixed_number_of_queries(django_assert_num_queries)
     article = make_article()
     for i in range(10):
         make_annotation(article, i, i + 5, tags=[Tag.objects.create(name=f"t{i}", slug=f"t{i}")])
-    from articles.models import Article
-
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(2):
         loaded = Article.objects.for_reading().get(pk=article.pk)
         assert len(loaded.published_annotations) == 10
-        assert all(len(a.tags.all()) == 1 for a in loaded.published_annotations)
+        assert [[t.name for t in a.reading_tags] for a in loaded.published_annotations] == [
+            [f"t{i}"] for i in range(10)
+        ]
+
+
+def _version(article) -> int:
+    return Article.objects.for_reading_page().get(pk=article.pk).annotation_version
+
+
+def test_an_article_never_annotated_has_version_zero():
+    assert _version(make_article()) == 0
+
+
+def test_every_change_to_what_the_page_shows_of_annotations_changes_the_version():
+    article, other = make_article(), make_article()
+    make_annotation(other, 0, 4)
+    seen = [_version(article)]
+    other_version = _version(other)
+
+    def changed() -> None:
+        version = _version(article)
+        assert version not in seen
+        seen.append(version)
+
+    annotation = make_annotation(article, 0, 4)
+    changed()
+    annotation.note = "checked twice"
+    annotation.save()
+    changed()
+    tag = make_tag("economy")
+    annotation.tags.add(tag)
+    changed()
+    tag.name = "the economy"
+    tag.save()
+    changed()
+    annotation.tags.remove(tag)
+    changed()
+    Annotation.objects.filter(pk=annotation.pk).update(status=Annotation.Status.REJECTED)
+    changed()
+    speaker = make_speaker("Ada Lovelace")
+    make_annotation(article, 5, 9, Annotation.Kind.QUOTE, speaker=speaker)
+    changed()
+    speaker.name = "Augusta Ada King"
+    speaker.save()
+    changed()
+    annotation.delete()
+    changed()
+    assert _version(other) == other_version
+
+
+def test_changes_the_page_does_not_show_leave_the_version_alone():
+    article = make_article()
+    speaker = make_speaker("Ada Lovelace")
+    make_annotation(article, 0, 4, Annotation.Kind.QUOTE, speaker=speaker)
+    tag = make_tag("economy")
+    version = _version(article)
+    speaker.description = "Mathematician"
+    speaker.save()
+    tag.save()  # the same name and slug
+    assert _version(article) == version
+
+
+def test_a_bulk_insert_bumps_each_article_once_and_apart():
+    first, second = make_article(), make_article()
+    Annotation.objects.bulk_create(
+        [
+            Annotation(article=a, kind=Annotation.Kind.HIGHLIGHT, start=start, end=start + 4)
+            for a in (first, second)
+            for start in (0, 5)
+        ]
+    )
+    assert 0 != _version(first) != _version(second) != 0
+
+
+def test_deleting_an_annotated_article_removes_its_version():
+    article = make_article()
+    make_annotation(article, 0, 4, tags=[make_tag()])
+    pk = article.pk
+    article.delete()
+    assert not AnnotationsVersion.objects.filter(article_id=pk).exists()

@@ -143,11 +143,11 @@ def test_article_page_renders_marks_in_a_fixed_number_of_queries(client, django_
             tags=[tag],
             author=make_user(),
         )
-    # Article with its annotations' version, then the annotations and their tags.
+    # The page's version, the article, then the annotations with their tags.
     with django_assert_num_queries(3):
         response = client.get(article.get_absolute_url())
     assert len(MARK_ID.findall(response.content.decode())) == 20
-    # Nothing changed: the rendered fragments come from the cache.
+    # Nothing changed: the page comes from the cache on its version alone.
     with django_assert_num_queries(1):
         again = client.get(article.get_absolute_url())
     main = lambda r: r.content.decode().split('<main id="main"')[1]  # noqa: E731
@@ -208,7 +208,7 @@ def test_the_context_can_include_suggestions_for_editors(rf):
 def test_the_context_reloads_an_article_without_annotations(rf, django_assert_num_queries):
     article = make_article()
     make_annotation(article, 0, 5)
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(1):
         context = article_page_context(rf.get("/"), article)
     assert context["annotation_total"] == 1
 

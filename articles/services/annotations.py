@@ -327,14 +327,9 @@ def _duplicate(kind: str) -> ValidationError:
 
 
 def _remember_tags(annotation: Annotation, tags: Sequence[Tag]) -> None:
-    """`annotation.tags.all()` answers `tags` without a query, as after prefetch_related:
-    the caller renders the annotation it just wrote from what it already has."""
-    cached = annotation.tags.get_queryset()
-    cached._result_cache = list(tags)
-    cached._prefetch_done = True
-    if not hasattr(annotation, "_prefetched_objects_cache"):
-        annotation._prefetched_objects_cache = {}
-    annotation._prefetched_objects_cache[Annotation.tags.field.name] = cached
+    """`annotation.reading_tags` answers `tags` without a query: the caller renders the
+    annotation it just wrote from what it already has."""
+    annotation.reading_tags = list(tags)
 
 
 def _locked(annotation_id: int) -> Annotation:

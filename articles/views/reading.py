@@ -10,14 +10,14 @@ from urllib.parse import urlencode
 from django import forms
 from django.core.cache import cache
 from django.db.models import prefetch_related_objects
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 
-from articles.models import Annotation, Article
+from articles.models import Annotation, Article, page_version
 from articles.page_cache import anonymous_page_key, cached_page
 from articles.permissions import is_editor
 from articles.rendering import Mark, render_annotation_items, render_body
@@ -25,8 +25,8 @@ from articles.structured_data import article_json_ld
 
 PAGE_SIZE = 20
 # Rendered fragments are keyed by the article and its annotations' version (see
-# Article.objects.for_reading_page); the expiry bounds memory, and how long a renamed
-# author account keeps its old name on the page.
+# models.AnnotationsVersion); the expiry bounds memory, and how long a renamed author
+# account keeps its old name on the page.
 FRAGMENT_CACHE_SECONDS = 3600
 
 
@@ -64,7 +64,7 @@ class Outline:
     @classmethod
     def of(cls, a: Annotation) -> Outline:
         speaker = (a.speaker.slug, a.speaker.name) if a.speaker is not None else None
-        tags = tuple((t.slug, t.name) for t in a.tags.all())
+        tags = tuple((t.slug, t.name) for t in a.reading_tags)
         return cls(a.id, a.start, a.end, a.kind, a.status, speaker, tags)
 
     @classmethod
@@ -207,15 +207,13 @@ def _annotated_fragments(
 
 
 def _version(article: Article) -> list:
-    """What the page shows of the article, its outlet and annotations, as comparable values."""
-    return [
+    return page_version(
         article.pk,
-        article.updated_at.isoformat(),
-        # The outlet's name is in the byline and the JSON-LD; renaming it changes the page.
+        article.updated_at,
         article.outlet.slug,
         article.outlet.name,
         article.annotation_version,
-    ]
+    )
 
 
 def _cache_key(request: HttpRequest, article: Article, filters: dict, suggestions: bool) -> str:
@@ -333,12 +331,16 @@ def home(request: HttpRequest) -> HttpResponse:
 @require_safe
 @vary_on_headers("HX-Request")
 def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    article = get_object_or_404(Article.objects.for_reading_page(), slug=slug)
+    found = Article.objects.page_version(slug)
+    if found is None:
+        raise Http404("No article at this address.")
+    pk, version = found
     fragment = wants_fragment(request)
     template = "articles/article_detail.html" + ("#reading" if fragment else "")
-    key = anonymous_page_key(request, _version(article), fragment=fragment)
+    key = anonymous_page_key(request, version, fragment=fragment)
 
     def page() -> HttpResponse:
+        article = get_object_or_404(Article.objects.for_reading_page(), pk=pk)
         editor = is_editor(request.user)
         context = article_page_context(request, article, include_suggestions=editor)
         return render(request, template, context)

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0005_search_folds_dotless_i'),
+        ('articles', '0006_annotations_version'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
