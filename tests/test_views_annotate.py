@@ -232,21 +232,21 @@ def test_create_takes_a_fixed_number_of_queries(editor_client, article, django_a
     make_tag("one")
     data = {"kind": "quote", "speaker": speaker.name, "tags": "one, two", **span(article, "today")}
 
-    # session, user, groups, article, speaker, savepoint, insert (a unique constraint refuses
-    # a duplicate: no lock, no look-up), tags (find, free slugs, insert, find the new), link,
-    # revision, release; then the article's annotations as outlines, in one query.
-    with django_assert_num_queries(15):
+    # session, user with editor status, article, speaker, savepoint, insert (a unique
+    # constraint refuses a duplicate: no lock, no look-up), tags (find, free slugs, insert,
+    # find the new), link, revision, release; then the article's annotations as outlines.
+    with django_assert_num_queries(14):
         assert create(editor_client, article, **data).status_code == 200
     data = {**data, **span(article, "today.")}
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(14):
         assert create(editor_client, article, **{**data, "tags": "one, three"}).status_code == 200
     # Existing tags only (the usual case): one query finds them.
     data = {**data, **span(article, "Second")}
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(11):
         assert create(editor_client, article, **{**data, "tags": "one, two"}).status_code == 200
     # A highlight without tags or speaker, as most are.
     data = {"kind": "highlight", **span(article, "paragraph")}
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         assert create(editor_client, article, **data).status_code == 200
 
 
@@ -273,7 +273,7 @@ def test_details_show_the_history_with_previous_values(editor_client, article, e
 
 def test_details_take_a_fixed_number_of_queries(editor_client, article, django_assert_num_queries):
     annotation = make_annotation(article, 0, 2, tags=[make_tag(), make_tag()])
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         editor_client.get(reverse("annotation_detail", args=[annotation.pk]), headers=HX)
 
 
@@ -292,10 +292,10 @@ def test_edit_changes_fields_and_records_a_revision(
     annotation = make_annotation(article, 0, 2, "claim", verdict="true")
     url = reverse("annotation_edit", args=[annotation.pk])
     data = {"kind": "claim", "verdict": "false", "tags": "a, b", "note": "checked"}
-    # session, user, groups, savepoint, the annotation locked with its article, its tags,
+    # session, user with editor status, savepoint, the annotation locked with its article, its tags,
     # update, tags (find, free slugs, insert, find the new, linked, link), revision, release,
     # the outlines.
-    with django_assert_num_queries(16):
+    with django_assert_num_queries(15):
         response = editor_client.post(url, data, headers=HX)
     assert response.status_code == 200
     assert "Claim updated." in response.content.decode()
@@ -336,9 +336,9 @@ def test_delete_offers_undo_and_undo_restores_the_same_annotation(
     annotation = make_annotation(
         article, 3, 9, "quote", speaker=speaker, note="n", tags=[make_tag("t")]
     )
-    # session, user, groups, savepoint, the annotation locked with its article, its tags,
+    # session, user with editor status, savepoint, the annotation locked with its article, its tags,
     # revision, unlink the tags, delete, release, the outlines.
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(10):
         response = editor_client.post(
             reverse("annotation_delete", args=[annotation.pk]), headers=HX
         )
@@ -346,10 +346,10 @@ def test_delete_offers_undo_and_undo_restores_the_same_annotation(
     assert "Quote deleted." in html and "data-undo" in html
     assert f'id="annotation-{annotation.pk}"' not in html
     assert not Annotation.objects.exists()
-    # session, user, groups, savepoint, the last revision locked with its article, is it
+    # session, user with editor status, savepoint, the last revision locked with its article, is it
     # alive, lock the article and check for an identical annotation, speaker, author, insert,
     # tags, link, revision, release, the outlines.
-    with django_assert_num_queries(16):
+    with django_assert_num_queries(15):
         response = editor_client.post(
             reverse("annotation_restore", args=[annotation.pk]), headers=HX
         )
@@ -497,15 +497,15 @@ def test_ids_that_never_existed_are_404_not_a_conflict(
     editor_client, headers, django_assert_num_queries
 ):
     never = 99999
-    # session, user, groups; the annotation (locked for writes), and its history.
-    with django_assert_num_queries(5):
+    # session, user with editor status; the annotation (locked for writes), and its history.
+    with django_assert_num_queries(4):
         edit = editor_client.get(reverse("annotation_edit", args=[never]), headers=headers)
     assert edit.status_code == 404
     update = editor_client.post(
         reverse("annotation_edit", args=[never]), {"kind": "highlight"}, headers=headers
     )
     assert update.status_code == 404
-    with django_assert_num_queries(8):  # and savepoint, rollback, release
+    with django_assert_num_queries(7):  # and savepoint, rollback, release
         delete = editor_client.post(reverse("annotation_delete", args=[never]), headers=headers)
     assert delete.status_code == 404
     restore = editor_client.post(reverse("annotation_restore", args=[never]), headers=headers)

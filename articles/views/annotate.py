@@ -145,9 +145,8 @@ def _what_changed(
 @require_POST
 @editor_required
 def annotation_create(request: HttpRequest, slug: str) -> HttpResponse:
-    article = get_object_or_404(
-        Article.objects.select_related("outlet").defer("search_vector"), slug=slug
-    )
+    # Only what the checks and the redrawn blocks need: not the search vector or the outlet.
+    article = get_object_or_404(Article.objects.only("id", "slug", "body", "structure"), slug=slug)
     form = AnnotationCreateForm(request.POST)
     if form.is_valid():
         try:

@@ -68,10 +68,12 @@ class Outline:
         return cls(a.id, a.start, a.end, a.kind, a.status, speaker, tags)
 
     @classmethod
-    def from_row(cls, row: dict) -> Outline:
-        speaker = (row["speaker_slug"], row["speaker_name"]) if row["speaker_slug"] else None
-        tags = tuple(zip(row["tag_slugs"], row["tag_names"], strict=True))
-        return cls(row["id"], row["start"], row["end"], row["kind"], row["status"], speaker, tags)
+    def from_row(cls, row: tuple) -> Outline:
+        """From a row of `Annotation.objects.outlines()`."""
+        pk, start, end, kind, status, speaker_slug, speaker_name, tag_slugs, tag_names = row
+        speaker = (speaker_slug, speaker_name) if speaker_slug else None
+        tags = tuple(zip(tag_slugs, tag_names, strict=True))
+        return cls(pk, start, end, kind, status, speaker, tags)
 
     def mark(self) -> Mark:
         css = "is-suggested" if self.status == Annotation.Status.SUGGESTED else ""
