@@ -131,3 +131,15 @@ def test_the_users_editor_status_comes_with_the_user_and_follows_the_group(clien
     user.groups.remove(Group.objects.get(name=EDITORS_GROUP))
     response = client.get("/")
     assert response.wsgi_request.user._is_editor is False  # read fresh on every request
+
+
+def test_a_deactivated_or_deleted_editor_is_logged_out_on_the_next_request(client):
+    user = make_user("gone", editor=True)
+    client.force_login(user)
+    user.is_active = False
+    user.save()
+    assert not client.get("/").wsgi_request.user.is_authenticated
+    other = make_user("deleted", editor=True)
+    client.force_login(other)
+    other.delete()
+    assert not client.get("/").wsgi_request.user.is_authenticated
