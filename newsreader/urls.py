@@ -17,3 +17,5 @@ urlpatterns = [
     path("favicon.ico", RedirectView.as_view(url="/static/favicon.svg", permanent=True)),
     path("", include("articles.urls")),
 ]
+
+handler400 = "articles.views.errors.bad_request"
