@@ -104,17 +104,21 @@ def _render(body, structure, marks, wanted=None) -> list[tuple[int, str]]:
     next_start = 0  # first mark in `ordered` not yet started
     next_end = 0  # first mark in `ends` not yet finished
 
+    emit = True  # whether the current block's HTML is wanted, or only its effect on marks
+
     def open_mark(i: int) -> None:
         mark = ordered[i]
         depth[i] = len(stack)
         stack.append(i)
-        out.append(_open_tag(mark, mark.id not in opened))
+        if emit:
+            out.append(_open_tag(mark, mark.id not in opened))
         opened.add(mark.id)
 
     def close_down_to(level: int) -> list[int]:
         closed = stack[level:]
         del stack[level:]
-        out.append("</mark>" * len(closed))
+        if emit:
+            out.append("</mark>" * len(closed))
         return closed
 
     for kind, block_start, block_end in _blocks(body, structure):
@@ -163,7 +167,7 @@ def _render(body, structure, marks, wanted=None) -> list[tuple[int, str]]:
             if next_end < len(ends):
                 stop = min(stop, ordered[ends[next_end]].end)
             stop = max(stop, pos + 1)
-            if emit:  # the text of blocks nobody asked for is skipped, not escaped
+            if emit:  # blocks nobody asked for are walked through, not written
                 out.append(escape(body[pos:stop]))
             pos = stop
         running = close_down_to(0)
