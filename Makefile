@@ -41,8 +41,13 @@ endif
 demo: setup
 	$(PY) manage.py load_demo
 
+# The indexing worker (search vectors and quote suggestions for imported articles) runs
+# beside the server; Ctrl-C, or the server stopping for any reason, stops both.
 run: demo
-	@echo "Serving Newsreader on http://$(HOST):$(PORT)/  (Ctrl-C stops the server; data is kept)"
+	@echo "Serving Newsreader on http://$(HOST):$(PORT)/  (Ctrl-C stops the server and the indexing worker; data is kept)"
+	@$(PY) manage.py index_articles & worker=$$!; \
+	trap 'kill -TERM $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
+	trap 'exit 0' INT TERM; \
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 lint: $(STAMP)

@@ -88,10 +88,32 @@ class AnnotationInline(admin.TabularInline):
         return False
 
 
+class IndexingFilter(admin.SimpleListFilter):
+    """Bulk-imported articles waiting in the indexing queue (not found by search yet)."""
+
+    title = "search indexing"
+    parameter_name = "indexing"
+
+    def lookups(self, request, model_admin):
+        return [("waiting", "Waiting for indexing"), ("done", "Indexed")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "waiting":
+            return queryset.waiting_for_index()
+        if self.value() == "done":
+            return queryset.filter(index_pending=False)
+        return queryset
+
+
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
     list_display = ["title", "outlet", "published_on", "agency", "language", "created_at"]
-    list_filter = ["outlet", "language", ("published_on", admin.DateFieldListFilter)]
+    list_filter = [
+        "outlet",
+        "language",
+        ("published_on", admin.DateFieldListFilter),
+        IndexingFilter,
+    ]
     search_fields = ["title", "summary", "original_url"]
     date_hierarchy = "published_on"
     list_select_related = ["outlet"]
@@ -102,6 +124,7 @@ class ArticleAdmin(admin.ModelAdmin):
         "content_hash",
         "structure",
         "source_file",
+        "index_pending",
         "created_at",
         "updated_at",
     ]

@@ -49,7 +49,9 @@ def _folded(field: str) -> Func:
     return Func(F(field), Value("ı"), Value("i"), function="translate", output_field=TextField())
 
 
-# The database keeps the search vector in sync: title weighs most, then summary, then body.
+# Title weighs most, then summary, then body. A trigger (see the migration
+# search_vector_by_trigger) computes exactly this on every write of the text, except for
+# articles waiting in the indexing queue.
 ARTICLE_SEARCH_VECTOR = (
     SearchVector(_folded("title"), weight="A", config="english")
     + SearchVector(_folded("summary"), weight="B", config="english")
@@ -321,6 +323,11 @@ def _tags_of_article() -> ArraySubquery:
 
 
 class ArticleQuerySet(models.QuerySet):
+    def waiting_for_index(self) -> ArticleQuerySet:
+        """Articles in the indexing queue (no search vector, no quote proposals yet), read
+        through the queue's partial index, so counting them costs no more than the queue."""
+        return self.filter(index_pending=True)
+
     def latest_first(self) -> ArticleQuerySet:
         return self.order_by("-published_on", "-id")
 
@@ -568,8 +575,23 @@ class Article(models.Model):
     source_file = models.ForeignKey(
         SourceFile, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    search_vector = models.GeneratedField(
-        expression=ARTICLE_SEARCH_VECTOR, output_field=SearchVectorField(), db_persist=True
+    # Kept by a database trigger (see migration 0006): computed on every write of the text,
+    # NULL while the article waits in the indexing queue, so it is found by search only
+    # once indexed.
+    search_vector = SearchVectorField(null=True, editable=False)
+    # The indexing queue: bulk imports store articles with these set and leave the costly
+    # work (the search vector, about 1 ms per 5 KB article, and the quote finder, about 2 ms)
+    # to `articles_index`, run by `manage.py index_articles`. Every other write is indexed
+    # at once by the trigger.
+    index_pending = models.BooleanField(
+        default=False,
+        editable=False,
+        help_text="Waiting for the indexer: not found by search until it has run.",
+    )
+    quotes_pending = models.BooleanField(
+        default=False,
+        editable=False,
+        help_text="The indexer should run the quote finder over this article.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -582,6 +604,10 @@ class Article(models.Model):
             models.Index(fields=["-published_on", "-id"], name="article_latest_idx"),
             models.Index(fields=["outlet", "-published_on"], name="article_outlet_idx"),
             GinIndex(fields=["search_vector"], name="article_search_gin"),
+            # The indexing queue: only the waiting articles are in it, so it stays small.
+            models.Index(
+                fields=["id"], condition=Q(index_pending=True), name="article_index_queue"
+            ),
             # Duplicate detection by original URL on every import.
             models.Index(fields=["original_url"], name="article_url_idx"),
         ]

@@ -148,6 +148,9 @@ IMPORT_MAX_FILES = envint("IMPORT_MAX_FILES", 5000)
 IMPORT_MAX_UNCOMPRESSED_BYTES = envint("IMPORT_MAX_UNCOMPRESSED_BYTES", 200 * 1024 * 1024)
 IMPORT_MAX_COMPRESSION_RATIO = envint("IMPORT_MAX_COMPRESSION_RATIO", 100)
 DATA_UPLOAD_MAX_NUMBER_FILES = IMPORT_MAX_FILES
+# `import_articles --jobs` default: an import process per CPU core, each with its own
+# database connection, at most four.
+IMPORT_JOBS = envint("IMPORT_JOBS", max(1, min(os.cpu_count() or 1, 4)))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 # Production hardening; `manage.py check --deploy` runs against these in `make test`.

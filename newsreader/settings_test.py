@@ -13,3 +13,6 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
 # No collectstatic in tests; silence whitenoise's warning about the missing folder.
 WHITENOISE_AUTOREFRESH = True
+# Other connections cannot see a test's own transaction: import on the test's connection
+# unless a test asks for --jobs.
+IMPORT_JOBS = 1

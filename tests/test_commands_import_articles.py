@@ -327,3 +327,40 @@ def test_a_folder_that_refuses_listing_is_reported_as_permission_denied(tmp_path
     error, out, _ = run_failing(str(tmp_path))
     assert f"failed: {locked}: permission denied" in out
     assert "1 imported, 0 duplicates, 1 failed." in out
+
+
+def test_the_summary_says_the_articles_wait_for_the_indexer(tmp_path):
+    write_sources(tmp_path, range(3))
+    out, _ = run(str(tmp_path))
+    assert out.splitlines()[-1] == (
+        "3 articles queued for search indexing and quote suggestions: searchable once "
+        "`manage.py index_articles` (the worker `make run` starts) has indexed them; "
+        "pass --wait to index them here."
+    )
+    assert Article.objects.waiting_for_index().count() == 3
+    out, _ = run("--no-quotes", str(tmp_path))
+    assert "queued" not in out  # all duplicates: nothing new to index
+
+
+def test_no_quotes_queues_for_search_indexing_only(tmp_path):
+    write_sources(tmp_path, range(2))
+    out, _ = run("--no-quotes", str(tmp_path))
+    assert "2 articles queued for search indexing: searchable once" in out
+    assert not Article.objects.filter(quotes_pending=True).exists()
+
+
+def test_wait_indexes_before_exiting(tmp_path):
+    write_sources(tmp_path, range(3))
+    out, _ = run("--wait", str(tmp_path))
+    assert out.splitlines()[-1] == "3 articles indexed for search, 0 quote suggestions stored."
+    assert not Article.objects.waiting_for_index().exists()
+    assert Article.objects.filter(search_vector__isnull=False).count() == 3
+
+
+@pytest.mark.django_db(transaction=True)
+def test_wait_with_parallel_jobs_indexes_everything_once(tmp_path):
+    write_sources(tmp_path, range(12))
+    out, _ = run("--jobs", "2", "--batch-size", "2", "--wait", str(tmp_path))
+    assert "12 imported, 0 duplicates, 0 failed." in out
+    assert out.splitlines()[-1] == "12 articles indexed for search, 0 quote suggestions stored."
+    assert not Article.objects.filter(search_vector__isnull=True).exists()

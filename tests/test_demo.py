@@ -42,3 +42,11 @@ def test_it_creates_the_demo_accounts_with_their_roles(capsys):
         assert (user.is_staff, user.is_superuser) == (staff, superuser)
         assert is_editor(user) == (editor or staff)
         assert f"{username:<8} password: {password}" in out
+
+
+def test_the_demo_articles_are_searchable_with_their_suggestions_at_once():
+    demo_load(samples_dir=SAMPLES)
+    assert not Article.objects.waiting_for_index().exists()
+    assert not Article.objects.filter(search_vector__isnull=True).exists()
+    assert Article.objects.filter(search_vector="pentagon").exists()
+    assert Annotation.objects.suggested().exists()

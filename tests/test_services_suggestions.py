@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 
 from articles.models import Annotation, AnnotationRevision, Speaker
 from articles.services.imports import source_files_import
+from articles.services.indexing import articles_index, articles_index_all
 from articles.services.suggestions import (
     speaker_get_or_create,
     suggestion_accept,
@@ -260,6 +261,9 @@ def test_importing_proposes_quotes_for_each_new_article():
         files=[("a.txt", SOURCE.encode()), ("b.txt", other.encode())], batch_size=10
     )
     assert [r.status for r in results] == ["imported", "imported"]
+    # Proposed by the indexer, after the import.
+    assert not Annotation.objects.exists()
+    assert articles_index_all().suggestions == 2
     first, second = (Annotation.objects.suggested().get(article=r.article) for r in results)
     assert first.exact == "We are not going anywhere," and first.proposed_speaker == "Mick Walsh"
     assert second.speaker == yellen and second.proposed_speaker == ""
@@ -319,20 +323,26 @@ def test_the_json_of_a_real_import_leaves_quotes_to_the_suggestions(tmp_path):
     out = io.StringIO()
     call_command("import_articles", str(tmp_path), json=True, stdout=out, stderr=io.StringIO())
     assert json.loads(out.getvalue().splitlines()[0])["quotes"] is None
+    articles_index_all()
     assert Annotation.objects.suggested().get().exact == "We are not going anywhere,"
 
 
 @pytest.mark.parametrize("count", [2, 40])
-def test_an_import_chunk_with_quotes_costs_the_same_queries_whatever_its_size(
+def test_an_import_chunk_and_its_indexing_cost_the_same_queries_whatever_its_size(
     count, django_assert_num_queries
 ):
     files = [
         (f"{n}.txt", SOURCE.replace("collapse", f"collapse {n}").encode()) for n in range(count)
     ]
-    # The import's eleven for files without a URL (savepoint pair included), then the
-    # speakers and one COPY of the suggestions.
-    with django_assert_num_queries(13):
+    # The import's eleven for files without a URL (savepoint pair included) and its NOTIFY;
+    # the quote finder has left the import's path.
+    with django_assert_num_queries(12):
         source_files_import(files=files, batch_size=100)
+    assert not Annotation.objects.exists()
+    # The indexer: savepoint pair, the batch, speakers, annotations, deleted suggestions,
+    # one COPY, the UPDATE that clears the queue.
+    with django_assert_num_queries(8):
+        articles_index(batch_size=100)
     assert Annotation.objects.suggested().count() == count
 
 
@@ -388,6 +398,7 @@ def test_two_editors_deciding_at_once_one_wins_and_the_other_is_told():
 def test_a_backfill_imports_without_quotes_and_proposes_them_later(tmp_path):
     (tmp_path / "a.txt").write_text(SOURCE, encoding="utf-8")
     call_command("import_articles", str(tmp_path), no_quotes=True, stdout=io.StringIO())
+    assert articles_index_all().indexed == 1
     assert not Annotation.objects.exists()
     out = io.StringIO()
     call_command("propose_quotes", stdout=out)
@@ -408,4 +419,5 @@ def test_propose_quotes_names_unknown_slugs():
 
 def test_the_import_service_can_leave_quotes_for_later():
     source_files_import(files=[("a.txt", SOURCE.encode())], propose_quotes=False)
+    assert articles_index_all().indexed == 1
     assert not Annotation.objects.exists()

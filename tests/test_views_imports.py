@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 
 import pytest
@@ -153,10 +154,14 @@ def test_an_upload_costs_the_same_queries_whatever_its_size(
     importer, count, django_assert_num_queries
 ):
     files = [source(n) for n in range(count)]
-    # Session, user, permissions (2) and the import's thirteen queries.
-    with django_assert_num_queries(17):
+    # Session, user, permissions (2), the import's thirteen (its NOTIFY included; the quote
+    # finder is the indexer's now) and the length of the indexing queue.
+    with django_assert_num_queries(18):
         response = post(importer, *files)
     assert f"{count} imported" in response.content.decode()
+    html = response.content.decode()
+    assert re.search(rf"\?indexing=waiting\">{count} articles</a>\s+waiting for search", html)
+    assert f"The {count} imported articles are queued for search indexing" in html
 
 
 @pytest.mark.parametrize("model", ["article", "sourcefile"])
@@ -182,3 +187,25 @@ def test_more_files_than_one_request_may_carry_is_a_400_not_a_500(importer, sett
     response = post(importer, source(1), source(2), source(3))
     assert response.status_code == 400
     assert not SourceFile.objects.exists()
+
+
+def test_the_import_page_shows_the_indexing_queue(importer):
+    assert "No articles waiting for search indexing." in importer.get(URL).content.decode()
+    post(importer, source(1), source(2))
+    html = importer.get(URL).content.decode()
+    assert re.search(r'href="/admin/articles/article/\?indexing=waiting">2 articles</a>', html)
+
+
+def test_the_article_list_filters_the_articles_waiting_for_indexing(admin_client):
+    from articles.services.indexing import articles_index
+    from tests.factories import make_article
+
+    post(admin_client, source(1), source(2))
+    articles_index(batch_size=1)
+    indexed = make_article(title="Written by hand")
+    html = admin_client.get("/admin/articles/article/?indexing=waiting").content.decode()
+    assert "Waiting for indexing" in html
+    waiting = Article.objects.waiting_for_index().get()
+    assert waiting.title in html and indexed.title not in html
+    html = admin_client.get("/admin/articles/article/?indexing=done").content.decode()
+    assert waiting.title not in html and indexed.title in html

@@ -14,6 +14,7 @@ from articles.names import name_slug
 from articles.permissions import EDITORS_GROUP
 from articles.services.annotations import annotation_create
 from articles.services.imports import source_files_import
+from articles.services.indexing import articles_index_all
 from articles.services.suggestions import suggestion_accept
 
 # Local mode only: printed by `make run` and listed in the README.
@@ -41,6 +42,9 @@ def demo_load(*, samples_dir: Path) -> DemoSummary:
     summary = DemoSummary()
     sources = sorted(samples_dir.glob("*.txt"))
     results = source_files_import(files=[(p.name, p.read_bytes()) for p in sources])
+    # Searchable with the finder's suggestions at once, worker or not; before the demo's own
+    # annotations, which accept the suggestions they match, as an editor would.
+    articles_index_all()
     demo = json.loads((samples_dir / "demo.json").read_text(encoding="utf-8"))
     editor = _demo_accounts()
     for path, result in zip(sources, results, strict=True):

@@ -14,7 +14,7 @@ from django.template.response import TemplateResponse
 from django.views.decorators.http import require_http_methods
 
 from articles.importers.archives import ImportLimits, SourceEntry, upload_size_error
-from articles.models import SourceFile
+from articles.models import Article, SourceFile
 from articles.services.imports import import_limits, source_files_import
 
 IMPORT_PERMISSION = "articles.add_article"
@@ -74,5 +74,7 @@ def import_source_files(request: HttpRequest, *, admin_site: AdminSite) -> HttpR
         "limits": limits,
         "results": results,
         "counts": Counter(r.status for r in results or []),
+        # Bulk imports leave search indexing and quote proposals to the indexing worker.
+        "waiting_for_index": Article.objects.waiting_for_index().count(),
     }
     return TemplateResponse(request, "admin/articles/sourcefile/import.html", context)

@@ -3,31 +3,40 @@
 from __future__ import annotations
 
 import errno
+import gc
 import json
+import multiprocessing
+import multiprocessing.util
 import os
 import stat
-import threading
 import time
 import zipfile
 from collections import Counter
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, OutputWrapper
-from django.db import connection
+from django.db import connections
 
-from articles.importers.archives import SourceEntry, is_zip_name, upload_size_error
+from articles.importers.archives import (
+    ImportLimits,
+    SourceEntry,
+    is_zip_name,
+    upload_size_error,
+)
 from articles.quotefinder import find_quotes
 from articles.services.imports import (
     DUPLICATE,
     FAILED,
+    IMPORTED,
     PARSED,
     ImportResult,
     import_limits,
     source_files_import,
 )
+from articles.services.indexing import IndexBatch, articles_index_all
 from articles.services.suggestions import SpeakerBook
 
 
@@ -83,21 +92,26 @@ class Command(BaseCommand):
         parser.add_argument(
             "--jobs",
             type=int,
-            default=1,
-            help="database connections importing side by side (default 1). PostgreSQL's "
-            "search-index work is what bounds an import, so up to one per CPU core helps; "
-            "with more than one, --json records come in the order files finish",
+            default=None,
+            help=f"processes importing side by side, each with its own database connection "
+            f"(default {settings.IMPORT_JOBS}: one per CPU core, or IMPORT_JOBS)",
         )
         parser.add_argument(
             "--no-quotes",
             action="store_true",
-            help="skip the quote finder (it costs a few milliseconds per article); "
-            "run `manage.py propose_quotes` later to store its suggestions",
+            help="do not have the indexer run the quote finder over the new articles; "
+            "`manage.py propose_quotes` can store its suggestions later",
+        )
+        parser.add_argument(
+            "--wait",
+            action="store_true",
+            help="index the new articles (search vectors, quote suggestions) before exiting, "
+            "for when no `manage.py index_articles` worker runs",
         )
 
     def handle(self, *args, **options) -> None:
         dry_run, as_json, batch_size = options["dry_run"], options["json"], options["batch_size"]
-        jobs = options["jobs"]
+        jobs = settings.IMPORT_JOBS if options["jobs"] is None else options["jobs"]
         if batch_size < 1:
             raise CommandError("--batch-size must be at least 1")
         if jobs < 1:
@@ -105,48 +119,63 @@ class Command(BaseCommand):
         sources = _collect(options["paths"])
         progress = Progress(self.stderr, total=sum(_entry_count(p) for p in sources))
         speakers = SpeakerBook.load() if as_json and dry_run else None
-        output_lock = threading.Lock()
 
-        def on_chunk(chunk: list[ImportResult]) -> None:
-            with output_lock:
-                if as_json:
-                    for result in chunk:
-                        record = import_result_json(result, speakers=speakers)
-                        self.stdout.write(json.dumps(record, ensure_ascii=False))
-                progress.advance(len(chunk))
+        def on_chunk(outcomes: list[FileOutcome]) -> None:
+            if as_json:
+                for outcome in outcomes:
+                    self.stdout.write(json.dumps(outcome.record, ensure_ascii=False))
+            progress.advance(len(outcomes))
 
-        # The command is not an upload: it takes any number of files.
-        limits = replace(import_limits(), max_files=None)
-        files = _read(sources, limits)
-
-        def run(files) -> list[ImportResult]:
-            return source_files_import(
-                files=files,
+        job = _Job(
+            # The command is not an upload: it takes any number of files.
+            limits=replace(import_limits(), max_files=None),
+            batch_size=batch_size,
+            propose_quotes=not options["no_quotes"],
+            as_json=as_json,
+        )
+        # What is loaded by now (Django, the app) outlives the import: kept out of the
+        # garbage collector's sight, its collections cost the import about a tenth less.
+        gc.freeze()
+        try:
+            outcomes, done = _import(
+                job,
+                sources,
+                jobs,
                 dry_run=dry_run,
-                batch_size=batch_size,
-                limits=limits,
+                wait=options["wait"],
+                speakers=speakers,
                 on_chunk=on_chunk,
-                propose_quotes=not options["no_quotes"],
             )
-
-        # A dry run never waits on the database, so parallel parsing would only share one GIL.
-        results = run(files) if jobs == 1 or dry_run else _in_parallel(run, files, jobs)
+        finally:
+            gc.unfreeze()
         progress.finish()
-        self._summarise(results, dry_run=dry_run, out=self.stderr if as_json else self.stdout)
-        failed = sum(r.status == FAILED for r in results)
+        out = self.stderr if as_json else self.stdout
+        self._summarise(outcomes, dry_run=dry_run, out=out)
+        imported = sum(o.status == IMPORTED for o in outcomes)
+        if imported and options["wait"]:
+            out.write(
+                f"{done.indexed:,} articles indexed for search, "
+                f"{done.suggestions:,} quote suggestions stored."
+            )
+        elif imported:
+            work = "search indexing" + ("" if options["no_quotes"] else " and quote suggestions")
+            out.write(
+                f"{imported:,} articles queued for {work}: searchable once "
+                "`manage.py index_articles` (the worker `make run` starts) has indexed them; "
+                "pass --wait to index them here."
+            )
+        failed = sum(o.status == FAILED for o in outcomes)
         if failed:
-            raise CommandError(f"{failed:,} of {len(results):,} files failed", returncode=1)
+            raise CommandError(f"{failed:,} of {len(outcomes):,} files failed", returncode=1)
 
-    def _summarise(self, results: list[ImportResult], *, dry_run: bool, out) -> None:
-        counts = Counter(r.status for r in results)
-        for result in results:
-            if result.status == FAILED:
-                out.write(f"failed: {result.name}: {result.error}")
-            elif result.status == DUPLICATE and result.article is not None:
-                out.write(
-                    f"duplicate: {result.name}: already stored as {result.article.title!r} "
-                    f"({result.article.get_absolute_url()})"
-                )
+    def _summarise(self, outcomes: list[FileOutcome], *, dry_run: bool, out) -> None:
+        counts = Counter(o.status for o in outcomes)
+        for outcome in outcomes:
+            if outcome.status == FAILED:
+                out.write(f"failed: {outcome.name}: {outcome.error}")
+            elif outcome.status == DUPLICATE and outcome.existing is not None:
+                title, url = outcome.existing
+                out.write(f"duplicate: {outcome.name}: already stored as {title!r} ({url})")
         if dry_run:
             out.write(
                 f"Dry run, nothing stored: {counts['parsed']:,} parsed, "
@@ -159,40 +188,135 @@ class Command(BaseCommand):
             )
 
 
-def _in_parallel(run, files: Iterator, jobs: int) -> list[ImportResult]:
-    """Run the import on `jobs` threads, each with its own database connection, all
-    drawing chunks from one stream of files.
+@dataclass
+class FileOutcome:
+    """What the command reports of one file. The ImportResult it comes from holds the file's
+    bytes and its article's body: kept for 10,000 files they cost memory and, worse, make
+    each of Python's garbage collections walk them all."""
 
-    The threads overlap where it counts: each mostly waits for PostgreSQL (which releases
-    the GIL) while the database works on another's chunk. Duplicates between threads are
-    caught as between any concurrent imports: by the unique content hash and the URL locks.
+    name: str
+    status: str
+    error: str | None
+    existing: tuple[str, str] | None  # a duplicate's article: (title, URL)
+    record: dict | None  # the --json record
+
+
+@dataclass
+class _Job:
+    """One import's settings, as each process running a share of it needs them."""
+
+    limits: ImportLimits
+    batch_size: int
+    propose_quotes: bool
+    as_json: bool
+
+    def run(self, sources, *, dry_run=False, speakers=None, on_chunk=None) -> list[FileOutcome]:
+        outcomes: list[FileOutcome] = []
+
+        def reported(chunk: list[ImportResult]) -> None:
+            done = [self.outcome(r, speakers) for r in chunk]
+            outcomes.extend(done)
+            if on_chunk is not None:
+                on_chunk(done)
+
+        source_files_import(
+            files=_read(sources, self.limits),
+            dry_run=dry_run,
+            batch_size=self.batch_size,
+            limits=self.limits,
+            on_chunk=reported,
+            propose_quotes=self.propose_quotes,
+        )
+        return outcomes
+
+    def outcome(self, result: ImportResult, speakers: SpeakerBook | None) -> FileOutcome:
+        existing = None
+        if result.status == DUPLICATE and result.article is not None:
+            existing = (result.article.title, result.article.get_absolute_url())
+        return FileOutcome(
+            name=result.name,
+            status=result.status,
+            error=result.error,
+            existing=existing,
+            record=import_result_json(result, speakers=speakers) if self.as_json else None,
+        )
+
+
+# The job of this worker process (set by _process_start when the pool forks it).
+_process_job: _Job | None = None
+
+
+def _process_start(job: _Job) -> None:
+    global _process_job
+    _process_job = job
+    # Never talk on a socket shared with the parent (closing it would end the parent's
+    # session too): forget whatever connection was inherited; the first query opens one.
+    for alias in connections:
+        wrapper = connections[alias]
+        wrapper.connection = None
+        wrapper.in_atomic_block = False
+        wrapper.savepoint_ids = []
+        wrapper.closed_in_transaction = False
+        wrapper.needs_rollback = False
+    # One connection for all the shares this process takes (a new backend would warm its
+    # caches again), closed as the process exits: `_in_processes` lets its workers finish.
+    multiprocessing.util.Finalize(None, connections.close_all, exitpriority=10)
+
+
+def _process_import(sources: list[Source]) -> list[FileOutcome]:
+    return _process_job.run(sources)
+
+
+def _process_index(_worker: int) -> IndexBatch:
+    return articles_index_all()
+
+
+def _import(
+    job: _Job, sources: list[Source], jobs: int, *, dry_run: bool, wait: bool, speakers, on_chunk
+) -> tuple[list[FileOutcome], IndexBatch]:
+    if dry_run or jobs == 1:
+        # A dry run never waits on the database: other processes would only add the cost
+        # of sending the parsed files back.
+        outcomes = job.run(sources, dry_run=dry_run, speakers=speakers, on_chunk=on_chunk)
+        done = IndexBatch()
+        if wait and not dry_run and any(o.status == IMPORTED for o in outcomes):
+            done = articles_index_all()
+        return outcomes, done
+    return _in_processes(job, sources, jobs, on_chunk, wait=wait)
+
+
+def _in_processes(
+    job: _Job, sources: list[Source], jobs: int, on_chunk, *, wait: bool
+) -> tuple[list[FileOutcome], IndexBatch]:
+    """Import in `jobs` processes, each with its own database connection, taking shares of
+    `batch_size` files in turn; outcomes come back in input order.
+
+    Processes, not threads: parsing and preparing the rows is Python work that one
+    interpreter's lock would serialise. Duplicates between processes are caught as between
+    any concurrent imports: by the unique content hash and the URL locks. With `wait`, the
+    same processes then drain the indexing queue side by side (FOR UPDATE SKIP LOCKED).
     """
-    shared = _SharedIterator(files)
-
-    def work() -> list[ImportResult]:
-        try:
-            return run(shared)
-        finally:
-            connection.close()  # this thread's own connection
-
-    with ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="import") as pool:
-        futures = [pool.submit(work) for _ in range(jobs)]
-        return [result for future in futures for result in future.result()]
-
-
-class _SharedIterator:
-    """Hands out items of one iterator to several threads, one at a time."""
-
-    def __init__(self, items: Iterator) -> None:
-        self._items = items
-        self._lock = threading.Lock()
-
-    def __iter__(self) -> _SharedIterator:
-        return self
-
-    def __next__(self):
-        with self._lock:
-            return next(self._items)
+    shares = [sources[at : at + job.batch_size] for at in range(0, len(sources), job.batch_size)]
+    # Forked children must not share the parent's connection: each opens its own.
+    connections.close_all()
+    outcomes: list[FileOutcome] = []
+    done = IndexBatch()
+    context = multiprocessing.get_context("fork")
+    pool = context.Pool(jobs, initializer=_process_start, initargs=(job,))
+    try:
+        for share in pool.imap(_process_import, shares):
+            outcomes.extend(share)
+            on_chunk(share)
+        if wait and any(o.status == IMPORTED for o in outcomes):
+            done = sum(pool.map(_process_index, range(jobs)), IndexBatch())
+        # Workers that finish (rather than being terminated) close their connections.
+        pool.close()
+    except BaseException:
+        pool.terminate()
+        raise
+    finally:
+        pool.join()
+    return outcomes, done
 
 
 # A path to import, and why it cannot be read (None when it is a readable regular file).
