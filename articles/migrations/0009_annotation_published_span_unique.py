@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0006_annotations_version'),
+        ('articles', '0008_merge_0006_annotations_version_0007_big_columns_lz4'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
