@@ -102,6 +102,7 @@ def apply(state: dict, answer: str) -> None:
                 assert style == "afterend", style
                 items.insert(ids.index(int(target.removeprefix("#item-"))) + 1, entry)
         for m in re.finditer(r'<div hx-swap-oob="delete:#item-(\d+)"></div>', answer):
+            assert int(m.group(1)) in ids, "a delete for an entry the page does not show"
             state["items"] = items = [(pk, html) for pk, html in items if pk != int(m.group(1))]
         for m in ITEM.finditer(answer):
             if m.group(1):  # an edited entry replaces itself

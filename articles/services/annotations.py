@@ -417,15 +417,23 @@ def annotation_update(
 
 
 def annotation_delete(*, annotation_id: int, user) -> AnnotationRevision:
-    """Delete an annotation; its last values stay in the revision so it can be restored."""
+    """Delete an annotation; its last values stay in the revision so it can be restored.
+
+    The revision comes back with `article` and `deleted` (the annotation as it was) loaded.
+    """
     with transaction.atomic():
         annotation = _locked(annotation_id)
-        before = annotation_snapshot(annotation)
+        tags = list(annotation.tags.all())
+        before = annotation_snapshot(annotation, tags)
         revision = revision_record(
             annotation, AnnotationRevision.Action.DELETED, user, before, None
         )
         annotation.delete()
-        revision.article = annotation.article  # loaded with the lock: spares the caller a query
+        # What the caller redraws from, without a query: the article (loaded with the lock)
+        # and the annotation as it was, with its speaker and tags.
+        _remember_tags(annotation, tags)
+        revision.article = annotation.article
+        revision.deleted = annotation
         return revision
 
 

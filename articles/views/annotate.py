@@ -83,10 +83,10 @@ def _what_changed(
     """Only what one write changed on the editor's page, each part swapped out of band.
 
     `change` is ADDED (created, restored), EDITED or REMOVED. `written` is the annotation as
-    saved (None once deleted), its speaker, tags and author at hand; the span start–end
-    names the blocks to redraw. A `suggestion` written or deleted redraws the suggestions
-    panel too (nothing else changes it). One query reads the article's annotations as
-    outlines: the marks, the list order and the filter counts come from it.
+    saved, or as it was when deleted, its speaker, tags and author at hand; the span
+    start–end names the blocks to redraw. A `suggestion` written or deleted redraws the
+    suggestions panel too (nothing else changes it). One query reads the article's
+    annotations as outlines: the marks, the list order and the filter counts come from it.
     """
     filters = _page_filters(request)
     outlines = [Outline.from_row(row) for row in Annotation.objects.outlines(article.pk)]
@@ -114,11 +114,15 @@ def _what_changed(
         # The list is, or was, empty (its own words, no <ol>): sent whole, this entry at most.
         context["whole_list"] = True
         context["annotation_items"] = render_annotation_items([written] if listed else [])
-    elif change == REMOVED or position is None:
-        # Gone, or not in this filtered list: removed if the page shows it.
-        context["list_change"] = format_html(
-            '<div hx-swap-oob="delete:#item-{}"></div>', annotation_id
-        )
+    elif change == REMOVED:
+        # Its entry is on the page if it was published and matched the page's filters.
+        published_before = written.status == Annotation.Status.PUBLISHED
+        if published_before and matches(Outline.of(written), filters):
+            context["list_change"] = format_html(
+                '<div hx-swap-oob="delete:#item-{}"></div>', annotation_id
+            )
+    elif position is None:
+        pass  # not in the list, before or after: a suggestion, or filtered out
     elif change == EDITED:
         entry = render_annotation_items([written])
         context["list_change"] = mark_safe(  # noqa: S308 - rendered and escaped above
@@ -328,6 +332,7 @@ def annotation_delete(request: HttpRequest, pk: int) -> HttpResponse:
         annotation_id=pk,
         start=before["start"],
         end=before["end"],
+        written=revision.deleted,
         suggestion=before.get("status") == Annotation.Status.SUGGESTED,
         undo_id=pk,
     )
