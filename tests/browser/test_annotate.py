@@ -377,10 +377,17 @@ def test_a_save_swaps_only_what_changed_and_equals_a_reload(editor_page, article
     expect(page.locator("#filter-kind-highlight .count")).to_have_text("2")
     expect(page.locator(f"#annotation-{new.pk}")).to_be_focused()
     page.screenshot(path=str(artifacts / "annotate-partial-save.png"))
+    # A longer span from the very start comes first in text order: it opens the list.
+    drag_select(page, "The minister", "said", 0.1, 0.9)
+    page.keyboard.press("c")
+    page.keyboard.press("Control+Enter")
+    expect(items).to_have_count(4)
+    opening = Annotation.objects.get(exact="The minister said")
+    expect(items.nth(0)).to_have_attribute("id", f"item-{opening.pk}")
+    expect(items.nth(1)).to_have_attribute("id", f"item-{first.pk}")
     saved = page_parts(page)
     page.reload()
     assert page_parts(page) == saved
-    assert first.pk  # still listed first
     # Another editor adds one meanwhile, just before where the next save lands: the answer
     # cannot find its place, so the page reloads the article's part and shows both.
     other_start = BODY.index("at the rally")
@@ -388,7 +395,7 @@ def test_a_save_swaps_only_what_changed_and_equals_a_reload(editor_page, article
     drag_select(page, "Critics", "disagreed")
     page.keyboard.press("h")
     form(page).get_by_role("button", name="Save").click()
-    expect(page.locator("#annotation-list li[data-annotation]")).to_have_count(5)
+    expect(page.locator("#annotation-list li[data-annotation]")).to_have_count(6)
     expect(page.locator(f"#item-{other.pk}")).to_be_visible()
     synced = page_parts(page)
     page.reload()
