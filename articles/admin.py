@@ -2,6 +2,7 @@ from functools import partial
 
 from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.urls import path
 from django.utils.html import format_html, format_html_join
@@ -180,6 +181,16 @@ class AnnotationAdminForm(forms.ModelForm):
             for field, value in Annotation.anchor(article.body, start, end).items():
                 setattr(self.instance, field, value)
         return cleaned
+
+    def _post_clean(self):
+        super()._post_clean()
+        if self.instance.pk is not None:
+            # A saved annotation's span is read-only here, so Django skips the constraints
+            # naming it; a kind or status change could still duplicate a published span.
+            try:
+                self.instance.validate_constraints()
+            except ValidationError as error:
+                self._update_errors(error)
 
 
 @admin.register(Annotation)

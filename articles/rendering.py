@@ -64,12 +64,39 @@ def _open_tag(mark: Mark, first: bool) -> str:
 
 
 def render_body(body: str, structure: Sequence[dict], marks: Iterable[Mark]) -> SafeString:
+    return mark_safe("".join(html for _, html in _render(body, structure, marks)))  # noqa: S308
+
+
+def render_blocks(
+    body: str, structure: Sequence[dict], marks: Iterable[Mark], start: int, end: int
+) -> list[tuple[int, SafeString]]:
+    """(block start, block HTML) for the blocks that body[start:end] touches, exactly as
+    `render_body` renders them, edges and the gaps between blocks included.
+
+    A mark can change only the blocks it covers: the marks running into any other block,
+    their order and which piece carries the id are the same with it or without it. So after
+    a write to one span these blocks are all that changed on the page.
+    """
+
+    def touched(block_start: int, block_end: int) -> bool:
+        return block_start <= end and block_end >= start
+
+    return [
+        (block_start, mark_safe(html))  # noqa: S308 - every text piece is escaped
+        for block_start, html in _render(body, structure, marks, touched)
+    ]
+
+
+def _render(body, structure, marks, wanted=None) -> list[tuple[int, str]]:
+    """(block start, HTML) per block; only the `wanted(start, end)` blocks when given (the
+    marks are still walked through every block, so nesting and ids come out the same)."""
     length = len(body)
     # Outer marks first: earlier start, then longer.
     ordered = sorted(
         (m for m in marks if 0 <= m.start < m.end <= length), key=lambda m: (m.start, -m.end)
     )
     ends = sorted(range(len(ordered)), key=lambda i: ordered[i].end)
+    rendered: list[tuple[int, str]] = []
     out: list[str] = []
     stack: list[int] = []  # indexes into `ordered` of the open marks, outermost first
     depth: dict[int, int] = {}  # mark index -> its position in `stack`
@@ -77,20 +104,26 @@ def render_body(body: str, structure: Sequence[dict], marks: Iterable[Mark]) -> 
     next_start = 0  # first mark in `ordered` not yet started
     next_end = 0  # first mark in `ends` not yet finished
 
+    emit = True  # whether the current block's HTML is wanted, or only its effect on marks
+
     def open_mark(i: int) -> None:
         mark = ordered[i]
         depth[i] = len(stack)
         stack.append(i)
-        out.append(_open_tag(mark, mark.id not in opened))
+        if emit:
+            out.append(_open_tag(mark, mark.id not in opened))
         opened.add(mark.id)
 
     def close_down_to(level: int) -> list[int]:
         closed = stack[level:]
         del stack[level:]
-        out.append("</mark>" * len(closed))
+        if emit:
+            out.append("</mark>" * len(closed))
         return closed
 
     for kind, block_start, block_end in _blocks(body, structure):
+        emit = wanted is None or wanted(block_start, block_end)
+        out = []
         tag = "h2" if kind == "heading" else "p"
         out.append(f'<{tag} data-start="{block_start}">')
         # Marks still running from the previous block (they spanned the gap) reopen here.
@@ -134,12 +167,15 @@ def render_body(body: str, structure: Sequence[dict], marks: Iterable[Mark]) -> 
             if next_end < len(ends):
                 stop = min(stop, ordered[ends[next_end]].end)
             stop = max(stop, pos + 1)
-            out.append(escape(body[pos:stop]))
+            if emit:  # blocks nobody asked for are walked through, not written
+                out.append(escape(body[pos:stop]))
             pos = stop
         running = close_down_to(0)
         stack.extend(running)  # remembered, reopened at the next block's start
         out.append(f"</{tag}>\n")
-    return mark_safe("".join(out))  # noqa: S308 - every text piece is escaped above
+        if emit:
+            rendered.append((block_start, "".join(out)))
+    return rendered
 
 
 # A span that starts with its own quotation mark isn't wrapped in another pair.
@@ -175,7 +211,9 @@ def render_annotation_items(annotations: Iterable) -> SafeString:
                 f"Verdict: {a.get_verdict_display()}</span>"
             )
         details = [f'<p class="annotation-head">{"".join(head)}</p>']
-        tags = a.reading_tags
+        # By name as the filter links sort them: the same in Python as in any database
+        # collation, so an entry rendered from a write's own tags matches the page's.
+        tags = sorted(a.reading_tags, key=lambda t: (t.name.lower(), t.name))
         if tags:
             links = " ".join(f'<a href="{tag_url(t.slug)}">#{escape(t.name)}</a>' for t in tags)
             details.append(f'<p class="tag-list">{links}</p>')

@@ -7,9 +7,10 @@ DATABASE_URL points at) with generated articles of about 4 KB (emoji included, s
 code points), a few speakers and tags. Serves the app with gunicorn (2 workers, DEBUG off),
 logs an editor in through the login form, then for each article loads the page (which sets
 the CSRF cookie) and creates the annotations one request at a time: an HTMX POST with
-X-CSRFToken, exactly what annotate.js sends, answered by the new article body and annotation
-list. Quotes name an existing speaker, claims carry a verdict, highlights tags (sometimes a
-new one). After an article's spans, its page is loaded again: the re-render, cache missed.
+X-CSRFToken, exactly what annotate.js sends, answered by what changed on the page (the
+blocks with the new mark, its list entry, the counts). Quotes name an existing speaker,
+claims carry a verdict, highlights tags (sometimes a new one). After an article's spans, its
+page is loaded again: the re-render, cache missed.
 
 Prints median and p95 milliseconds per create (the returned fragments included) and per
 article re-render, next to a trivial view (/healthz) as the floor, and the load average, since
@@ -234,7 +235,9 @@ def run(port: int, articles: list[tuple[str, str]], n_spans: int) -> dict[str, l
             started = time.perf_counter()
             status, content = browser.post(f"/articles/{slug}/annotations/", data, headers)
             creates.append((time.perf_counter() - started) * 1000)
-            assert status == 200 and b'id="article-body"' in content, (status, content[:300])
+            # The answer redraws at least the block with the new mark (what changed, or all).
+            assert status == 200 and b"hx-swap-oob" in content, (status, content[:300])
+            assert b'<mark class="ann ann-' in content, content[:300]
         started = time.perf_counter()
         status, content = browser.request("GET", page_url)
         renders.append((time.perf_counter() - started) * 1000)

@@ -121,3 +121,18 @@ def test_an_annotation_added_in_the_admin_must_lie_inside_the_text(staff_client)
     response = staff_client.post("/admin/articles/annotation/add/", {**form, "start": 0, "end": 5})
     assert response.status_code == 302
     assert Annotation.objects.get().exact == "Short"
+
+
+def test_publishing_a_duplicate_span_in_the_admin_gets_a_message_not_an_error(staff_client):
+    article = make_article()
+    make_annotation(article, 0, 5, "quote")
+    suggestion = make_annotation(article, 0, 5, "quote", status="suggested")
+    url = f"/admin/articles/annotation/{suggestion.pk}/change/"
+    form = {"kind": "quote", "status": "published", "speaker": "", "verdict": "", "note": ""}
+    response = staff_client.post(url, form)
+    assert response.status_code == 200
+    assert "This span is already annotated with this kind." in response.content.decode()
+    suggestion.refresh_from_db()
+    assert suggestion.status == "suggested"
+    # Another kind on the same span is fine.
+    assert staff_client.post(url, {**form, "kind": "highlight"}).status_code == 302

@@ -2,9 +2,11 @@
 (login redirect), and nothing is stored."""
 
 import pytest
+from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from articles.models import Annotation, AnnotationRevision, Speaker
+from articles.permissions import EDITORS_GROUP
 from tests.factories import make_annotation, make_article, make_speaker, make_user
 
 pytestmark = pytest.mark.django_db
@@ -119,3 +121,25 @@ def test_an_editor_may_edit_anyone_s_annotation_and_history_names_who(client, ta
     annotation.refresh_from_db()
     assert annotation.note == "fixed" and annotation.author == author
     assert AnnotationRevision.objects.get().user == colleague
+
+
+def test_the_users_editor_status_comes_with_the_user_and_follows_the_group(client):
+    user = make_user("maybe", editor=True)
+    client.force_login(user)
+    response = client.get("/")
+    assert response.wsgi_request.user._is_editor is True  # loaded with the user, no query
+    user.groups.remove(Group.objects.get(name=EDITORS_GROUP))
+    response = client.get("/")
+    assert response.wsgi_request.user._is_editor is False  # read fresh on every request
+
+
+def test_a_deactivated_or_deleted_editor_is_logged_out_on_the_next_request(client):
+    user = make_user("gone", editor=True)
+    client.force_login(user)
+    user.is_active = False
+    user.save()
+    assert not client.get("/").wsgi_request.user.is_authenticated
+    other = make_user("deleted", editor=True)
+    client.force_login(other)
+    other.delete()
+    assert not client.get("/").wsgi_request.user.is_authenticated

@@ -5,7 +5,7 @@ from html.parser import HTMLParser
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from articles.rendering import Mark, render_body
+from articles.rendering import Mark, render_blocks, render_body
 
 
 class BodyReader(HTMLParser):
@@ -195,3 +195,62 @@ def test_visible_text_always_equals_the_stored_text(paragraphs, raw):
         assert reader.mark_text.get(mark.id, "") == expected
         if expected:
             assert reader.ids.count(f"annotation-{mark.id}") == 1
+
+
+def blocks_of(html: str) -> dict[int, str]:
+    """Each block's HTML by its data-start, as render_body wrote it."""
+    return {
+        int(m.group(1)): m.group(0)
+        for m in re.finditer(r'<(?:p|h2) data-start="(\d+)">.*?</(?:p|h2)>\n', html, re.S)
+    }
+
+
+def test_render_blocks_gives_the_blocks_a_span_touches():
+    body = "One two.\n\nThree four.\n\nFive six."
+    marks = [Mark(1, 4, 15, "quote"), Mark(2, 0, 3, "claim")]
+    touched = render_blocks(body, [], marks, 4, 15)
+    assert [start for start, _ in touched] == [0, 10]
+    whole = blocks_of(render_body(body, [], marks))
+    assert [html for _, html in touched] == [whole[0], whole[10]]
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    paragraphs=st.lists(texts, min_size=1, max_size=5),
+    raw=spans,
+    new=st.tuples(st.integers(0, 120), st.integers(1, 60), st.sampled_from(["quote", "claim"])),
+    gap=st.sampled_from([1, 2, 3]),
+)
+def test_a_new_mark_changes_only_the_blocks_it_touches(paragraphs, raw, new, gap):
+    """What a write sends (the blocks its span touches) is all that differs on the page.
+
+    Blocks are separated by 1-3 characters, so marks may start or end in the gaps; marks may
+    nest, overlap, and span several blocks.
+    """
+    paragraphs = [p.replace("\n", " ") for p in paragraphs]
+    body = ("\n" * gap).join(paragraphs)
+    structure, pos = [], 0
+    for i, p in enumerate(paragraphs):
+        structure.append({"kind": "heading" if i % 3 == 2 else "paragraph", "start": pos})
+        structure[-1]["end"] = pos + len(p)
+        pos += len(p) + gap
+    marks = [
+        Mark(i + 1, s, min(s + length, len(body)), kind)
+        for i, (s, length, kind) in enumerate(raw)
+        if s < len(body)
+    ]
+    start, length, kind = new
+    start = min(start, len(body) - 1)
+    added = Mark(999, start, min(start + length, len(body)), kind, css="is-suggested")
+    before = blocks_of(render_body(body, structure, marks))
+    after = blocks_of(render_body(body, structure, [*marks, added]))
+    touched = dict(render_blocks(body, structure, [*marks, added], added.start, added.end))
+    for block_start, html in after.items():
+        if block_start in touched:
+            assert touched[block_start] == html
+        else:
+            assert before[block_start] == html, "a block the new mark does not touch changed"
+    # Removing it again (a delete) is the same change backwards.
+    gone = dict(render_blocks(body, structure, marks, added.start, added.end))
+    assert gone.keys() == touched.keys()
+    assert all(before[block_start] == html for block_start, html in gone.items())

@@ -235,6 +235,36 @@ def test_two_editors_annotating_one_article_at_once_lose_nothing(article):
     assert Tag.objects.filter(name="shared").count() == 1
 
 
+@pytest.mark.django_db(transaction=True)
+def test_a_double_click_stores_one_annotation_and_refuses_the_other(article):
+    Group.objects.get_or_create(name=EDITORS_GROUP)  # flushed by earlier transactional tests
+    editor = make_user(editor=True)
+    barrier = threading.Barrier(2)
+    outcomes = []
+
+    def annotate():
+        try:
+            barrier.wait()
+            service.annotation_create(
+                article=article, kind="claim", user=editor, tag_names=["x"], **span("soon")
+            )
+            outcomes.append("stored")
+        except ValidationError as error:
+            outcomes.append(" ".join(error.messages))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=annotate) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["This span is already annotated as a claim.", "stored"]
+    # The refused one left nothing behind: no row, no revision, no tag link.
+    assert Annotation.objects.count() == 1 and AnnotationRevision.objects.count() == 1
+    assert Annotation.tags.through.objects.count() == 1
+
+
 def test_an_identical_annotation_is_refused_but_a_suggestion_is_not(article, editor):
     service.annotation_create(article=article, kind="highlight", user=editor, **span("soon"))
     with pytest.raises(ValidationError, match="already annotated as a highlight"):

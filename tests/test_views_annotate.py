@@ -60,9 +60,14 @@ def test_it_creates_a_quote_with_a_new_speaker_and_returns_the_fragments(editor_
     assert annotation.note == "said twice"
     assert sorted(t.name for t in annotation.tags.all()) == ["Elections", "politics"]
     html = response.content.decode()
-    assert 'id="article-body"' in html and 'id="annotation-list"' in html
-    assert f'id="annotation-{annotation.pk}"' in html
-    assert response["HX-Reswap"] == "none"  # the form stays; body and list swap out of band
+    # Only what changed, out of band: the paragraph with the new mark, and the list, whole
+    # since it was empty.
+    assert 'id="article-body"' not in html
+    assert '<p data-start="0" hx-swap-oob="outerHTML:#article-body > [data-start=\'0\']">' in html
+    assert "Second paragraph" not in html  # the other paragraph is unchanged
+    assert 'id="annotation-list" class="annotation-list" hx-swap-oob="true"' in html
+    assert f'id="annotation-{annotation.pk}"' in html and f'id="item-{annotation.pk}"' in html
+    assert response["HX-Reswap"] == "none"  # the form stays; the rest swaps out of band
     assert "Quote saved." in html
     assert "<html" not in html
     assert "annotation-saved" in response["HX-Trigger-After-Settle"]
@@ -227,15 +232,22 @@ def test_create_takes_a_fixed_number_of_queries(editor_client, article, django_a
     make_tag("one")
     data = {"kind": "quote", "speaker": speaker.name, "tags": "one, two", **span(article, "today")}
 
-    # session, user, groups, article, speaker, savepoint, lock the article, look for the same
-    # span and kind, insert, tags (find, free slugs, insert, find the new), link, revision,
-    # release; then the annotations with their tags (suggestions for the editors' panel
-    # included).
-    with django_assert_num_queries(17):
+    # session, user with editor status, article, speaker, savepoint, insert (a unique
+    # constraint refuses a duplicate: no lock, no look-up), tags (find, free slugs, insert,
+    # find the new), link, revision, release; then the article's annotations as outlines.
+    with django_assert_num_queries(14):
         assert create(editor_client, article, **data).status_code == 200
     data = {**data, **span(article, "today.")}
-    with django_assert_num_queries(17):
+    with django_assert_num_queries(14):
         assert create(editor_client, article, **{**data, "tags": "one, three"}).status_code == 200
+    # Existing tags only (the usual case): one query finds them.
+    data = {**data, **span(article, "Second")}
+    with django_assert_num_queries(11):
+        assert create(editor_client, article, **{**data, "tags": "one, two"}).status_code == 200
+    # A highlight without tags or speaker, as most are.
+    data = {"kind": "highlight", **span(article, "paragraph")}
+    with django_assert_num_queries(8):
+        assert create(editor_client, article, **data).status_code == 200
 
 
 def test_details_show_the_history_with_previous_values(editor_client, article, editor):
@@ -261,7 +273,7 @@ def test_details_show_the_history_with_previous_values(editor_client, article, e
 
 def test_details_take_a_fixed_number_of_queries(editor_client, article, django_assert_num_queries):
     annotation = make_annotation(article, 0, 2, tags=[make_tag(), make_tag()])
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         editor_client.get(reverse("annotation_detail", args=[annotation.pk]), headers=HX)
 
 
@@ -280,7 +292,10 @@ def test_edit_changes_fields_and_records_a_revision(
     annotation = make_annotation(article, 0, 2, "claim", verdict="true")
     url = reverse("annotation_edit", args=[annotation.pk])
     data = {"kind": "claim", "verdict": "false", "tags": "a, b", "note": "checked"}
-    with django_assert_num_queries(17):  # the suggestions come with the annotations
+    # session, user with editor status, savepoint, the annotation locked with its article, its tags,
+    # update, tags (find, free slugs, insert, find the new, linked, link), revision, release,
+    # the outlines.
+    with django_assert_num_queries(15):
         response = editor_client.post(url, data, headers=HX)
     assert response.status_code == 200
     assert "Claim updated." in response.content.decode()
@@ -321,7 +336,9 @@ def test_delete_offers_undo_and_undo_restores_the_same_annotation(
     annotation = make_annotation(
         article, 3, 9, "quote", speaker=speaker, note="n", tags=[make_tag("t")]
     )
-    with django_assert_num_queries(12):  # the suggestions come with the annotations
+    # session, user with editor status, savepoint, the annotation locked with its article, its tags,
+    # revision, unlink the tags, delete, release, the outlines.
+    with django_assert_num_queries(10):
         response = editor_client.post(
             reverse("annotation_delete", args=[annotation.pk]), headers=HX
         )
@@ -329,9 +346,10 @@ def test_delete_offers_undo_and_undo_restores_the_same_annotation(
     assert "Quote deleted." in html and "data-undo" in html
     assert f'id="annotation-{annotation.pk}"' not in html
     assert not Annotation.objects.exists()
-    # 16, and the lock and check for an identical annotation; the suggestions come with the
-    # annotations.
-    with django_assert_num_queries(17):
+    # session, user with editor status, savepoint, the last revision locked with its article, is it
+    # alive, lock the article and check for an identical annotation, speaker, author, insert,
+    # tags, link, revision, release, the outlines.
+    with django_assert_num_queries(15):
         response = editor_client.post(
             reverse("annotation_restore", args=[annotation.pk]), headers=HX
         )
@@ -479,15 +497,15 @@ def test_ids_that_never_existed_are_404_not_a_conflict(
     editor_client, headers, django_assert_num_queries
 ):
     never = 99999
-    # session, user, groups; the annotation (locked for writes), and its history.
-    with django_assert_num_queries(5):
+    # session, user with editor status; the annotation (locked for writes), and its history.
+    with django_assert_num_queries(4):
         edit = editor_client.get(reverse("annotation_edit", args=[never]), headers=headers)
     assert edit.status_code == 404
     update = editor_client.post(
         reverse("annotation_edit", args=[never]), {"kind": "highlight"}, headers=headers
     )
     assert update.status_code == 404
-    with django_assert_num_queries(8):  # and savepoint, rollback, release
+    with django_assert_num_queries(7):  # and savepoint, rollback, release
         delete = editor_client.post(reverse("annotation_delete", args=[never]), headers=headers)
     assert delete.status_code == 404
     restore = editor_client.post(reverse("annotation_restore", args=[never]), headers=headers)

@@ -232,7 +232,9 @@ def check_not_annotated(
 
     Locks the article row first (FOR NO KEY UPDATE, so readers and other inserts' key locks
     are not blocked), so two editors — or one double click — cannot both pass the check.
-    Overlapping spans and other kinds stay allowed; suggestions never clash.
+    Overlapping spans and other kinds stay allowed; suggestions never clash. The unique
+    constraint `annotation_published_span_unique` backs this up; creating relies on it alone
+    (no lock, no look-up), a status or kind change checks here for the clear message first.
     """
     Article.objects.select_for_update(no_key=True).filter(pk=article_id).values("pk").first()
     clash = Annotation.objects.published().filter(
@@ -241,10 +243,7 @@ def check_not_annotated(
     if excluding is not None:
         clash = clash.exclude(pk=excluding)
     if clash.exists():
-        label = Kind(kind).label.lower()
-        raise ValidationError(
-            {"kind": f"This span is already annotated as a {label}."}, code="duplicate"
-        )
+        raise _duplicate(kind)
 
 
 def _new_speaker(name: str) -> Speaker:
@@ -281,35 +280,64 @@ def annotation_create(
         speaker = resolve_speaker(kind, speaker_name, new_speaker=new_speaker)
     _check_kind_fields(kind, speaker, verdict)
     _check_tag_names(tag_names)
-    with transaction.atomic():
-        if status == Annotation.Status.PUBLISHED:
-            check_not_annotated(article.pk, start, end, kind)
-        if speaker is not None and speaker.pk is None:
-            speaker = _new_speaker(speaker.name)
-        annotation = Annotation.objects.create(
-            article=article,
-            kind=kind,
-            status=status,
-            start=start,
-            end=end,
-            **Annotation.anchor(article.body, start, end),
-            speaker=speaker,
-            verdict=verdict,
-            note=note.strip(),
-            author=user if user is not None and user.is_authenticated else None,
-        )
-        tags = tags_ensure(names=tag_names)
-        if tags:
-            annotation.tags.add(*tags)
-        after = annotation_snapshot(annotation, tags)
-        revision_record(annotation, AnnotationRevision.Action.CREATED, user, None, after)
+    try:
+        with transaction.atomic():
+            if speaker is not None and speaker.pk is None:
+                speaker = _new_speaker(speaker.name)
+            annotation = Annotation.objects.create(
+                article=article,
+                kind=kind,
+                status=status,
+                start=start,
+                end=end,
+                **Annotation.anchor(article.body, start, end),
+                speaker=speaker,
+                verdict=verdict,
+                note=note.strip(),
+                author=user if user is not None and user.is_authenticated else None,
+            )
+            tags = tags_ensure(names=tag_names)
+            if tags:
+                annotation.tags.add(*tags)
+            _remember_tags(annotation, tags)
+            after = annotation_snapshot(annotation, tags)
+            revision_record(annotation, AnnotationRevision.Action.CREATED, user, None, after)
+    except IntegrityError as error:
+        # The same span and kind published already (or a moment ago, by another editor):
+        # the database's unique constraint refused the insert; nothing was stored.
+        if _constraint_of(error) == DUPLICATE_SPAN_CONSTRAINT:
+            raise _duplicate(kind) from error
+        raise
     return annotation
+
+
+DUPLICATE_SPAN_CONSTRAINT = "annotation_published_span_unique"
+
+
+def _constraint_of(error: IntegrityError) -> str | None:
+    diag = getattr(error.__cause__, "diag", None)
+    return getattr(diag, "constraint_name", None)
+
+
+def _duplicate(kind: str) -> ValidationError:
+    label = Kind(kind).label.lower()
+    return ValidationError(
+        {"kind": f"This span is already annotated as a {label}."}, code="duplicate"
+    )
+
+
+def _remember_tags(annotation: Annotation, tags: Sequence[Tag]) -> None:
+    """`annotation.reading_tags` answers `tags` without a query: the caller renders the
+    annotation it just wrote from what it already has."""
+    annotation.reading_tags = list(tags)
 
 
 def _locked(annotation_id: int) -> Annotation:
     annotation = (
         Annotation.objects.select_for_update(of=("self",))
-        .select_related("speaker")
+        # The article comes along (its text, not its search vector) for the caller to redraw.
+        .select_related("speaker", "author", "article")
+        .defer("article__search_vector")
         .filter(pk=annotation_id)
         .first()
     )
@@ -382,20 +410,30 @@ def annotation_update(
         if tag_names is not UNSET:
             tags = tags_ensure(names=tag_names)
             annotation.tags.set(tags)
+            _remember_tags(annotation, tags)
         after = annotation_snapshot(annotation, tags)
         revision_record(annotation, action, user, before, after)
     return annotation
 
 
 def annotation_delete(*, annotation_id: int, user) -> AnnotationRevision:
-    """Delete an annotation; its last values stay in the revision so it can be restored."""
+    """Delete an annotation; its last values stay in the revision so it can be restored.
+
+    The revision comes back with `article` and `deleted` (the annotation as it was) loaded.
+    """
     with transaction.atomic():
         annotation = _locked(annotation_id)
-        before = annotation_snapshot(annotation)
+        tags = list(annotation.tags.all())
+        before = annotation_snapshot(annotation, tags)
         revision = revision_record(
             annotation, AnnotationRevision.Action.DELETED, user, before, None
         )
         annotation.delete()
+        # What the caller redraws from, without a query: the article (loaded with the lock)
+        # and the annotation as it was, with its speaker and tags.
+        _remember_tags(annotation, tags)
+        revision.article = annotation.article
+        revision.deleted = annotation
         return revision
 
 
@@ -448,6 +486,7 @@ def annotation_restore(*, annotation_id: int, user) -> Annotation:
         tags = tags_ensure(names=values.get("tags", []))
         if tags:
             annotation.tags.add(*tags)
+        _remember_tags(annotation, tags)
         after = annotation_snapshot(annotation, tags)
         revision_record(annotation, AnnotationRevision.Action.RESTORED, user, None, after)
     return annotation

@@ -1,7 +1,7 @@
 """Editors annotating in the browser: create, look at, edit, delete and restore annotations.
 
-Every write answers htmx with the fragments that changed (the article body and the
-annotation list, selected out of band by the caller's `hx-select-oob`, plus the status line);
+Every write answers htmx with only what it changed, swapped out of band: the blocks of text
+its span touches, its list entry, the counts, the status line (see `_what_changed`);
 everyone else gets a redirect back to the article. Errors come back as the form with its
 messages (422) or a conflict message (409); nothing is stored then.
 """
@@ -15,16 +15,34 @@ from django.core.exceptions import ValidationError
 from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
 
 from articles.forms import AnnotationCreateForm, AnnotationFieldsForm
 from articles.models import Annotation, AnnotationRevision, Article, Speaker, Tag
 from articles.permissions import editor_required
+from articles.rendering import render_annotation_items, render_blocks
 from articles.services import annotations as service
-from articles.views.reading import AnnotationFilter, article_page_context
+from articles.views.reading import (
+    AnnotationFilter,
+    Outline,
+    article_page_context,
+    filter_links_html,
+    matches,
+)
 
 SUGGESTION_LIMIT = 10
+
+
+ADDED, EDITED, REMOVED = "added", "edited", "removed"
+
+
+def _page_filters(request: HttpRequest) -> dict[str, str]:
+    """The filters of the page the editor is on (htmx sends its URL): the answer keeps them."""
+    page_query = QueryDict(urlsplit(request.htmx.current_url or "").query)
+    return AnnotationFilter(page_query).values()
 
 
 def _changed(
@@ -34,10 +52,7 @@ def _changed(
     *,
     undo_id: int | None = None,
 ) -> HttpResponse:
-    """The article's new body and list, and a status message (with Undo after a delete).
-
-    The list keeps the filters of the page the editor is on (htmx sends its URL).
-    """
+    """The article's whole body and list, and a status message (with Undo after a delete)."""
     if isinstance(article, Article):
         # Loaded before the write with its outlet: only the annotations are (re)read.
         prefetch_related_objects(
@@ -45,20 +60,97 @@ def _changed(
         )
     else:
         article = Article.objects.for_reading(include_suggestions=True).get(pk=article)
-    page_query = QueryDict(urlsplit(request.htmx.current_url or "").query)
-    filters = AnnotationFilter(page_query).values()
+    filters = _page_filters(request)
     # Editors only here: their page shows the quote finder's suggestions too.
     context = article_page_context(request, article, filters=filters, include_suggestions=True)
     context.update(message=message, undo_id=undo_id)
-    return render(request, "articles/annotation_changed.html", context)
+    return render(request, "articles/annotation_changed.html#whole", context)
+
+
+def _what_changed(
+    request: HttpRequest,
+    article: Article,
+    message: str,
+    *,
+    change: str,
+    annotation_id: int,
+    start: int,
+    end: int,
+    written: Annotation | None = None,
+    suggestion: bool = False,
+    undo_id: int | None = None,
+) -> HttpResponse:
+    """Only what one write changed on the editor's page, each part swapped out of band.
+
+    `change` is ADDED (created, restored), EDITED or REMOVED. `written` is the annotation as
+    saved, or as it was when deleted, its speaker, tags and author at hand; the span
+    start–end names the blocks to redraw. A `suggestion` written or deleted redraws the
+    suggestions panel too (nothing else changes it). One query reads the article's
+    annotations as outlines: the marks, the list order and the filter counts come from it.
+    """
+    filters = _page_filters(request)
+    outlines = [Outline.from_row(row) for row in Annotation.objects.outlines(article.pk)]
+    shown = [o for o in outlines if matches(o, filters)]
+    published = [o for o in outlines if o.status == Annotation.Status.PUBLISHED]
+    listed = [o for o in shown if o.status == Annotation.Status.PUBLISHED]
+    blocks = render_blocks(article.body, article.structure, [o.mark() for o in shown], start, end)
+    selector = "#article-body > [data-start='{}']"
+    context = {
+        "article": article,
+        "filters": filters,
+        "blocks": [
+            # The block replaces its old self (htmx drops the attribute as it swaps).
+            mark_safe(html.replace(">", f' hx-swap-oob="outerHTML:{selector.format(at)}">', 1))  # noqa: S308
+            for at, html in blocks
+        ],
+        "annotation_shown": len(listed),
+        "annotation_total": len(published),
+        "filter_links": filter_links_html(published, filters, article),
+        "message": message,
+        "undo_id": undo_id,
+    }
+    position = next((i for i, o in enumerate(listed) if o.id == annotation_id), None)
+    if not listed or (change == ADDED and len(listed) == 1 and position == 0):
+        # The list is, or was, empty (its own words, no <ol>): sent whole, this entry at most.
+        context["whole_list"] = True
+        context["annotation_items"] = render_annotation_items([written] if listed else [])
+    elif change == REMOVED:
+        # Its entry is on the page if it was published and matched the page's filters.
+        published_before = written.status == Annotation.Status.PUBLISHED
+        if published_before and matches(Outline.of(written), filters):
+            context["list_change"] = format_html(
+                '<div hx-swap-oob="delete:#item-{}"></div>', annotation_id
+            )
+    elif position is None:
+        pass  # not in the list, before or after: a suggestion, or filtered out
+    elif change == EDITED:
+        entry = render_annotation_items([written])
+        context["list_change"] = mark_safe(  # noqa: S308 - rendered and escaped above
+            entry.replace("<li ", '<li hx-swap-oob="true" ', 1)
+        )
+    else:
+        # In text order: after the entry before it, or first.
+        where = f"afterend:#item-{listed[position - 1].id}" if position else None
+        context["list_change"] = format_html(
+            '<div data-resync hx-swap-oob="{}">{}</div>',
+            where or "afterbegin:#annotation-list ol",
+            render_annotation_items([written]),
+        )
+    if suggestion:
+        context["suggestions"] = list(
+            Annotation.objects.suggested()
+            .filter(article=article)
+            .select_related("speaker")
+            .order_by("start", "-end", "id")
+        )
+    return render(request, "articles/annotation_changed.html#what-changed", context)
 
 
 @require_POST
 @editor_required
 def annotation_create(request: HttpRequest, slug: str) -> HttpResponse:
-    article = get_object_or_404(
-        Article.objects.select_related("outlet").defer("search_vector"), slug=slug
-    )
+    # Only what the checks and the redrawn blocks need: not the search vector or the outlet.
+    article = get_object_or_404(Article.objects.only("id", "slug", "body", "structure"), slug=slug)
     form = AnnotationCreateForm(request.POST)
     if form.is_valid():
         try:
@@ -76,7 +168,16 @@ def annotation_create(request: HttpRequest, slug: str) -> HttpResponse:
             if not request.htmx:
                 return redirect(f"{article.get_absolute_url()}#annotation-{annotation.pk}")
             message = f"{annotation.get_kind_display()} saved."
-            response = _changed(request, article, message)
+            response = _what_changed(
+                request,
+                article,
+                message,
+                change=ADDED,
+                annotation_id=annotation.pk,
+                start=annotation.start,
+                end=annotation.end,
+                written=annotation,
+            )
             # The form stays (annotate.js clears it); only the out-of-band parts change.
             response["HX-Reswap"] = "none"
             response["HX-Trigger-After-Settle"] = _saved_event(annotation.pk)
@@ -187,7 +288,21 @@ def _annotation_update(request: HttpRequest, pk: int) -> HttpResponse:
             if not request.htmx:
                 return redirect(annotation.get_absolute_url())
             message = f"{annotation.get_kind_display()} updated."
-            response = _changed(request, annotation.article_id, message)
+            if _page_filters(request):
+                # The entry may join or leave the filtered list: the list is sent whole.
+                response = _changed(request, annotation.article_id, message)
+            else:
+                response = _what_changed(
+                    request,
+                    annotation.article,
+                    message,
+                    change=EDITED,
+                    annotation_id=annotation.pk,
+                    start=annotation.start,
+                    end=annotation.end,
+                    written=annotation,
+                    suggestion=annotation.status == Annotation.Status.SUGGESTED,
+                )
             response["HX-Trigger-After-Settle"] = _saved_event(annotation.pk)
             return response
     annotation = Annotation.objects.select_related("article").filter(pk=pk).first()
@@ -208,8 +323,19 @@ def annotation_delete(request: HttpRequest, pk: int) -> HttpResponse:
         return _gone(request, gone)
     if not request.htmx:
         return redirect(revision.article.get_absolute_url())
-    kind = Annotation.Kind(revision.before["kind"]).label
-    return _changed(request, revision.article_id, f"{kind} deleted.", undo_id=pk)
+    before = revision.before
+    return _what_changed(
+        request,
+        revision.article,
+        f"{Annotation.Kind(before['kind']).label} deleted.",
+        change=REMOVED,
+        annotation_id=pk,
+        start=before["start"],
+        end=before["end"],
+        written=revision.deleted,
+        suggestion=before.get("status") == Annotation.Status.SUGGESTED,
+        undo_id=pk,
+    )
 
 
 @require_POST
@@ -225,7 +351,17 @@ def annotation_restore(request: HttpRequest, pk: int) -> HttpResponse:
     if not request.htmx:
         return redirect(annotation.get_absolute_url())
     message = f"{annotation.get_kind_display()} restored."
-    response = _changed(request, annotation.article_id, message)
+    response = _what_changed(
+        request,
+        annotation.article,
+        message,
+        change=ADDED,
+        annotation_id=annotation.pk,
+        start=annotation.start,
+        end=annotation.end,
+        written=annotation,
+        suggestion=annotation.status == Annotation.Status.SUGGESTED,
+    )
     response["HX-Trigger-After-Settle"] = _saved_event(annotation.pk)
     return response
 

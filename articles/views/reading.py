@@ -48,18 +48,49 @@ class AnnotationFilter(forms.Form):
         return {name: value for name, value in self.cleaned_data.items() if value}
 
 
-def _matches(annotation: Annotation, filters: dict[str, str]) -> bool:
-    if "kind" in filters and annotation.kind != filters["kind"]:
+@dataclass(frozen=True)
+class Outline:
+    """What the marks, the filters and their counts need of an annotation: no note, author or
+    dates. Built from a model instance (`of`) or from `Annotation.objects.outlines()` rows."""
+
+    id: int
+    start: int
+    end: int
+    kind: str
+    status: str
+    speaker: tuple[str, str] | None  # (slug, name)
+    tags: tuple[tuple[str, str], ...]  # (slug, name) each
+
+    @classmethod
+    def of(cls, a: Annotation) -> Outline:
+        speaker = (a.speaker.slug, a.speaker.name) if a.speaker is not None else None
+        tags = tuple((t.slug, t.name) for t in a.reading_tags)
+        return cls(a.id, a.start, a.end, a.kind, a.status, speaker, tags)
+
+    @classmethod
+    def from_row(cls, row: tuple) -> Outline:
+        """From a row of `Annotation.objects.outlines()`."""
+        pk, start, end, kind, status, speaker_slug, speaker_name, tag_slugs, tag_names = row
+        speaker = (speaker_slug, speaker_name) if speaker_slug else None
+        tags = tuple(zip(tag_slugs, tag_names, strict=True))
+        return cls(pk, start, end, kind, status, speaker, tags)
+
+    def mark(self) -> Mark:
+        css = "is-suggested" if self.status == Annotation.Status.SUGGESTED else ""
+        return Mark(self.id, self.start, self.end, self.kind, css=css)
+
+
+def matches(outline: Outline, filters: dict[str, str]) -> bool:
+    if "kind" in filters and outline.kind != filters["kind"]:
         return False
-    if "speaker" in filters and (
-        annotation.speaker is None or annotation.speaker.slug != filters["speaker"]
-    ):
+    speaker = outline.speaker[0] if outline.speaker is not None else None
+    if "speaker" in filters and speaker != filters["speaker"]:
         return False
-    return "tag" not in filters or any(t.slug == filters["tag"] for t in annotation.reading_tags)
+    return "tag" not in filters or any(slug == filters["tag"] for slug, _ in outline.tags)
 
 
 def _filter_options(
-    annotations: list[Annotation], filters: dict[str, str], base_url: str
+    annotations: list[Outline], filters: dict[str, str], base_url: str
 ) -> dict[str, list[dict]]:
     """The filter links: kinds, speakers and tags present, each with its count in the article.
 
@@ -71,10 +102,10 @@ def _filter_options(
     speakers: dict[str, list] = {}
     for a in annotations:
         kinds[a.kind] = kinds.get(a.kind, 0) + 1
-        for tag in a.reading_tags:
-            tags.setdefault(tag.slug, [tag.name, 0])[1] += 1
+        for slug, name in a.tags:
+            tags.setdefault(slug, [name, 0])[1] += 1
         if a.speaker is not None:
-            speakers.setdefault(a.speaker.slug, [a.speaker.name, 0])[1] += 1
+            speakers.setdefault(a.speaker[0], [a.speaker[1], 0])[1] += 1
 
     def link(field: str, value: str, label: str, count: int) -> dict:
         current = filters.get(field, "") == value
@@ -111,8 +142,9 @@ CURRENT = ' aria-current="true"'
 FILTER_GROUPS = {"kinds": "Kind", "speakers": "Speaker", "tags": "Tag"}
 
 
-def _filter_links_html(options: dict[str, list[dict]]) -> SafeString:
+def filter_links_html(published: list[Outline], filters: dict[str, str], article) -> SafeString:
     """The filter groups as HTML lists (string joins: an article can name hundreds)."""
+    options = _filter_options(published, filters, article.get_absolute_url())
     groups = []
     for group, links in options.items():
         if not links:
@@ -151,23 +183,15 @@ def _annotated_fragments(
         for a in article.reading_annotations
         if include_suggestions or a.status == Annotation.Status.PUBLISHED
     ]
-    shown = [a for a in everything if _matches(a, filters)]
-    marks = [
-        Mark(
-            a.id,
-            a.start,
-            a.end,
-            a.kind,
-            css="is-suggested" if a.status == Annotation.Status.SUGGESTED else "",
-        )
-        for a in shown
-    ]
+    outlines = {a.id: Outline.of(a) for a in everything}
+    shown = [a for a in everything if matches(outlines[a.id], filters)]
+    marks = [outlines[a.id].mark() for a in shown]
     published = [a for a in everything if a.status == Annotation.Status.PUBLISHED]
     # Suggestions are marked in the text but listed apart, in the editors' panel.
     listed = [a for a in shown if a.status == Annotation.Status.PUBLISHED]
 
     def filter_links() -> SafeString:
-        return _filter_links_html(_filter_options(published, filters, article.get_absolute_url()))
+        return filter_links_html([outlines[a.id] for a in published], filters, article)
 
     def structured_data() -> SafeString:
         page_url = request.build_absolute_uri(article.get_absolute_url())

@@ -472,3 +472,18 @@ document.body.addEventListener("annotation-saved", (event) => {
   const mark = $(`annotation-${event.detail.id}`);
   if (mark) mark.focus({ preventScroll: true });
 });
+
+// A write's answer holds only what it changed, placed next to what the page already shows
+// (the list entry before it, the count). If that is missing, the page was out of date (another
+// editor's change): reload the article's part of the page, as a filter link does.
+let resyncing = false;
+document.body.addEventListener("htmx:oobErrorNoTarget", (event) => {
+  const content = event.detail.content;
+  if (resyncing || !content || !content.hasAttribute || !content.hasAttribute("data-resync")) return;
+  resyncing = true;
+  htmx
+    .ajax("GET", window.location.href, { target: "#reading", select: "#reading", swap: "outerHTML show:none" })
+    .finally(() => {
+      resyncing = false;
+    });
+});

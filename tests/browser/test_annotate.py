@@ -334,3 +334,69 @@ def test_escape_on_the_details_panel_returns_focus_to_what_opened_it(
     page.keyboard.press("Escape")
     expect(page.locator("#annotation-panel")).to_be_hidden()
     expect(link).to_be_focused()
+
+
+def page_parts(page):
+    """What the editor sees of the annotations: the text's HTML, the list, counts, filters."""
+    return page.evaluate(
+        """() => ({
+          body: document.getElementById('article-body').innerHTML
+            .replace(/ class=""| data-kept="yes"/g, ''),
+          items: [...document.querySelectorAll('#annotation-list li[data-annotation]')]
+            .map((li) => li.id + ' ' + li.querySelector('.annotation-exact').textContent),
+          count: document.querySelector('#annotation-count')?.textContent,
+          filters: document.getElementById('annotation-filters').innerText,
+        })"""
+    )
+
+
+def test_a_save_swaps_only_what_changed_and_equals_a_reload(editor_page, article, artifacts):
+    page = editor_page
+    first = make_annotation(article, 0, len("The minister"), "highlight")
+    last_start = BODY.index("officials")
+    make_annotation(article, last_start, last_start + len("officials claimed"), "claim")
+    page.reload()
+    page.set_viewport_size({"width": 1000, "height": 520})
+    # The untouched paragraph keeps its element: a marker set on it survives the save.
+    page.evaluate("document.querySelector('#article-body [data-start]').dataset.kept = 'yes'")
+    drag_select(page, "budget", "percent")
+    page.keyboard.press("h")
+    expect(form(page).locator("input[name=tags]")).to_be_focused()
+    scrolled = page.evaluate("window.scrollY")
+    page.keyboard.press("Control+Enter")  # a click would scroll to the button first
+    expect(page.locator("#annotate-status")).to_contain_text("Highlight saved.")
+    expect(page.locator("#annotation-list li[data-annotation]")).to_have_count(3)
+    assert page.evaluate("document.querySelector('#article-body [data-start]').dataset.kept")
+    assert page.evaluate("window.scrollY") == scrolled
+    # In text order: between the two that were there, with its Details/Edit/Delete actions.
+    new = Annotation.objects.get(exact="budget grew by 40 percent")
+    items = page.locator("#annotation-list li[data-annotation]")
+    expect(items.nth(1)).to_have_attribute("id", f"item-{new.pk}")
+    expect(items.nth(1).get_by_role("button", name="Delete")).to_be_visible()
+    expect(page.locator("#annotation-count")).to_have_text("3 annotations, in text order")
+    expect(page.locator("#filter-kind-highlight .count")).to_have_text("2")
+    expect(page.locator(f"#annotation-{new.pk}")).to_be_focused()
+    page.screenshot(path=str(artifacts / "annotate-partial-save.png"))
+    # A longer span from the very start comes first in text order: it opens the list.
+    drag_select(page, "The minister", "said", 0.1, 0.9)
+    page.keyboard.press("c")
+    page.keyboard.press("Control+Enter")
+    expect(items).to_have_count(4)
+    opening = Annotation.objects.get(exact="The minister said")
+    expect(items.nth(0)).to_have_attribute("id", f"item-{opening.pk}")
+    expect(items.nth(1)).to_have_attribute("id", f"item-{first.pk}")
+    saved = page_parts(page)
+    page.reload()
+    assert page_parts(page) == saved
+    # Another editor adds one meanwhile, just before where the next save lands: the answer
+    # cannot find its place, so the page reloads the article's part and shows both.
+    other_start = BODY.index("at the rally")
+    other = make_annotation(article, other_start, other_start + len("at the rally"), "claim")
+    drag_select(page, "Critics", "disagreed")
+    page.keyboard.press("h")
+    form(page).get_by_role("button", name="Save").click()
+    expect(page.locator("#annotation-list li[data-annotation]")).to_have_count(6)
+    expect(page.locator(f"#item-{other.pk}")).to_be_visible()
+    synced = page_parts(page)
+    page.reload()
+    assert page_parts(page) == synced

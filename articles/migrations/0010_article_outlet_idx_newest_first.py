@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0008_merge_0006_annotations_version_0007_big_columns_lz4'),
+        ('articles', '0009_annotation_published_span_unique'),
     ]
 
     operations = [

@@ -128,7 +128,7 @@ DROP FUNCTION articles_facets_refresh(bigint[]);
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("articles", "0010_search_vector_inline"),
+        ("articles", "0011_search_vector_inline"),
     ]
 
     operations = [

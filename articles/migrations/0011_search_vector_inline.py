@@ -26,7 +26,7 @@ from django.db import migrations
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("articles", "0009_article_outlet_idx_newest_first"),
+        ("articles", "0010_article_outlet_idx_newest_first"),
     ]
 
     operations = [
