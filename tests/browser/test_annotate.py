@@ -340,8 +340,9 @@ def page_parts(page):
     """What the editor sees of the annotations: the text's HTML, the list, counts, filters."""
     return page.evaluate(
         """() => ({
+          // htmx's own classes linger for a moment after a swap (settling).
           body: document.getElementById('article-body').innerHTML
-            .replace(/ class=""| data-kept="yes"/g, ''),
+            .replace(/ class="(?:\\s*htmx-[a-z]+)*\\s*"| data-kept="yes"/g, ''),
           items: [...document.querySelectorAll('#annotation-list li[data-annotation]')]
             .map((li) => li.id + ' ' + li.querySelector('.annotation-exact').textContent),
           count: document.querySelector('#annotation-count')?.textContent,
