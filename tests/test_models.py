@@ -1,7 +1,17 @@
-import pytest
-from django.db import IntegrityError, transaction
+import random
 
-from articles.models import Annotation, AnnotationsVersion, Article, Outlet, Speaker, Tag
+import pytest
+from django.db import IntegrityError, connection, transaction
+
+from articles.models import (
+    Annotation,
+    AnnotationsVersion,
+    Article,
+    ArticleFacets,
+    Outlet,
+    Speaker,
+    Tag,
+)
 from tests.factories import make_annotation, make_article, make_outlet, make_speaker, make_tag
 
 pytestmark = pytest.mark.django_db
@@ -145,3 +155,37 @@ def test_deleting_an_annotated_article_removes_its_version():
     pk = article.pk
     article.delete()
     assert not AnnotationsVersion.objects.filter(article_id=pk).exists()
+
+
+def _facet_rows() -> list[tuple]:
+    return list(
+        ArticleFacets.objects.order_by("article_id").values_list(
+            "article_id", "kinds", "speaker_ids", "tag_ids"
+        )
+    )
+
+
+def test_facet_values_added_on_insert_equal_a_full_recount():
+    rng = random.Random(7)
+    articles = [make_article() for _ in range(3)]
+    speakers = [make_speaker() for _ in range(3)]
+    tags = [make_tag() for _ in range(4)]
+    for i in range(30):
+        kind = rng.choice(list(Annotation.Kind))
+        status = rng.choice([Annotation.Status.PUBLISHED] * 3 + [Annotation.Status.SUGGESTED])
+        make_annotation(
+            rng.choice(articles),
+            i,
+            i + 3,
+            kind,
+            status=status,
+            speaker=rng.choice(speakers) if kind == Annotation.Kind.QUOTE else None,
+            verdict=Annotation.Verdict.TRUE if kind == Annotation.Kind.CLAIM else "",
+            tags=rng.sample(tags, rng.randint(0, 2)),
+        )
+    added = _facet_rows()
+    assert added  # published annotations made rows
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM articles_articlefacets")
+        cursor.execute("SELECT articles_facets_refresh(%s::bigint[])", [[a.pk for a in articles]])
+    assert _facet_rows() == added
