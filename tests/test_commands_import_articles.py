@@ -364,3 +364,10 @@ def test_wait_with_parallel_jobs_indexes_everything_once(tmp_path):
     assert "12 imported, 0 duplicates, 0 failed." in out
     assert out.splitlines()[-1] == "12 articles indexed for search, 0 quote suggestions stored."
     assert not Article.objects.filter(search_vector__isnull=True).exists()
+
+
+def test_one_article_queued_is_said_in_the_singular(tmp_path):
+    (tmp_path / "one.txt").write_bytes(SAMPLE.read_bytes())
+    out = io.StringIO()
+    call_command("import_articles", str(tmp_path / "one.txt"), stdout=out)
+    assert "1 article queued for search indexing" in out.getvalue()

@@ -19,6 +19,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, OutputWrapper
 from django.db import connections
+from django.template.defaultfilters import pluralize
 
 from articles.importers.archives import (
     ImportLimits,
@@ -154,13 +155,13 @@ class Command(BaseCommand):
         imported = sum(o.status == IMPORTED for o in outcomes)
         if imported and options["wait"]:
             out.write(
-                f"{done.indexed:,} articles indexed for search, "
-                f"{done.suggestions:,} quote suggestions stored."
+                f"{done.indexed:,} article{pluralize(done.indexed)} indexed for search, "
+                f"{done.suggestions:,} quote suggestion{pluralize(done.suggestions)} stored."
             )
         elif imported:
             work = "search indexing" + ("" if options["no_quotes"] else " and quote suggestions")
             out.write(
-                f"{imported:,} articles queued for {work}: searchable once "
+                f"{imported:,} article{pluralize(imported)} queued for {work}: searchable once "
                 "`manage.py index_articles` (the worker `make run` starts) has indexed them; "
                 "pass --wait to index them here."
             )

@@ -7,6 +7,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import InterfaceError, OperationalError, connection
+from django.template.defaultfilters import pluralize
 
 from articles.models import Article
 from articles.services.indexing import (
@@ -107,8 +108,9 @@ class Command(BaseCommand):
             total += done
             seconds = time.perf_counter() - started
             self.stdout.write(
-                f"indexed {total.indexed:,} articles ({total.indexed / seconds:,.0f}/s), "
-                f"{total.suggestions:,} quote suggestions stored"
+                f"indexed {total.indexed:,} article{pluralize(total.indexed)} "
+                f"({total.indexed / seconds:,.0f}/s), "
+                f"{total.suggestions:,} quote suggestion{pluralize(total.suggestions)} stored"
             )
         if total.indexed and self.stopping:
             left = Article.objects.waiting_for_index().count()
