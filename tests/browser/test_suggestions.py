@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.auth.models import Group
+from playwright.sync_api import expect
 
 from articles.models import Annotation, AnnotationRevision, Speaker
 from articles.permissions import EDITORS_GROUP
@@ -66,7 +67,8 @@ def test_suggestions_are_quiet_and_accept_with_a_click(editor_page, article, art
     page.click(f"#suggestion-{walsh.pk} >> text=Accept")
     page.wait_for_selector("#suggestions h2:text('Suggested quotes (1)')")
     assert page.inner_text("#suggestion-status") == "Quote by Mick Walsh accepted."
-    assert page.get_attribute(f"#annotation-{walsh.pk}", "class") == "ann ann-quote"
+    # htmx applies a swapped element's new attributes when it settles, a moment later.
+    expect(page.locator(f"#annotation-{walsh.pk}")).to_have_attribute("class", "ann ann-quote")
     assert "Mick Walsh" in page.inner_text("#annotation-list")
     page.screenshot(path=str(artifacts / "suggestions-accepted.png"), full_page=True)
     walsh.refresh_from_db()
