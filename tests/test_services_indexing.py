@@ -153,6 +153,14 @@ def test_batches_take_the_oldest_first_and_stop_at_the_batch_size():
         articles_index(batch_size=0)
 
 
+def test_a_drain_told_to_stop_finishes_the_batch_in_hand_and_takes_no_other():
+    source_files_import(files=sources(5))
+    batches = []
+    done = articles_index_all(batch_size=2, on_batch=batches.append, stop=lambda: len(batches) == 1)
+    assert done.indexed == 2 and len(batches) == 1
+    assert Article.objects.waiting_for_index().count() == 3
+
+
 @pytest.mark.django_db(transaction=True)
 def test_two_workers_at_once_never_index_the_same_article():
     source_files_import(files=sources(40), propose_quotes=True)

@@ -58,14 +58,17 @@ def articles_index(*, batch_size: int = INDEX_BATCH_SIZE) -> IndexBatch:
     return IndexBatch(len(batch), suggestions)
 
 
-def articles_index_all(*, batch_size: int = INDEX_BATCH_SIZE, on_batch=None) -> IndexBatch:
+def articles_index_all(
+    *, batch_size: int = INDEX_BATCH_SIZE, on_batch=None, stop=None
+) -> IndexBatch:
     """Drain the queue: `articles_index` until no batch is left for this worker.
 
     `on_batch` is called with each batch's IndexBatch (progress). Articles queued while it
-    runs are indexed too.
+    runs are indexed too. `stop()`, when given, is asked before each batch: a worker told
+    to stop finishes the batch in hand and takes no other.
     """
     total = IndexBatch()
-    while (done := articles_index(batch_size=batch_size)).indexed:
+    while not (stop and stop()) and (done := articles_index(batch_size=batch_size)).indexed:
         total += done
         if on_batch is not None:
             on_batch(done)

@@ -14,7 +14,7 @@ from articles.services.indexing import (
     INDEX_BATCH_SIZE,
     INDEX_CHANNEL,
     IndexBatch,
-    articles_index,
+    articles_index_all,
 )
 
 # How often the stop flag is looked at while waiting for a notification.
@@ -100,18 +100,22 @@ class Command(BaseCommand):
         self.stopping = True
 
     def _drain(self, batch_size: int) -> IndexBatch:
-        total, started = IndexBatch(), time.perf_counter()
-        while not self.stopping:
-            done = articles_index(batch_size=batch_size)
-            if not done.indexed:
-                break
-            total += done
+        started, progress = time.perf_counter(), IndexBatch()
+
+        def report(done: IndexBatch) -> None:
+            nonlocal progress
+            progress += done
             seconds = time.perf_counter() - started
             self.stdout.write(
-                f"indexed {total.indexed:,} article{pluralize(total.indexed)} "
-                f"({total.indexed / seconds:,.0f}/s), "
-                f"{total.suggestions:,} quote suggestion{pluralize(total.suggestions)} stored"
+                f"indexed {progress.indexed:,} article{pluralize(progress.indexed)} "
+                f"({progress.indexed / seconds:,.0f}/s), "
+                f"{progress.suggestions:,} quote suggestion{pluralize(progress.suggestions)} "
+                "stored"
             )
+
+        total = articles_index_all(
+            batch_size=batch_size, on_batch=report, stop=lambda: self.stopping
+        )
         if total.indexed and self.stopping:
             left = Article.objects.waiting_for_index().count()
             self.stdout.write(f"Stopping with {left:,} articles still waiting.")
