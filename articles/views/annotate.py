@@ -146,6 +146,26 @@ def _what_changed(
     return render(request, "articles/annotation_changed.html#what-changed", context)
 
 
+def _written(
+    request: HttpRequest, article: Article, annotation: Annotation, message: str, *, change: str
+) -> HttpResponse:
+    """What a create, edit or restore of `annotation` changed, and the event that focuses its
+    mark once htmx has settled."""
+    response = _what_changed(
+        request,
+        article,
+        message,
+        change=change,
+        annotation_id=annotation.pk,
+        start=annotation.start,
+        end=annotation.end,
+        written=annotation,
+        suggestion=annotation.status == Annotation.Status.SUGGESTED,
+    )
+    response["HX-Trigger-After-Settle"] = _saved_event(annotation.pk)
+    return response
+
+
 @require_POST
 @editor_required
 def annotation_create(request: HttpRequest, slug: str) -> HttpResponse:
@@ -168,19 +188,9 @@ def annotation_create(request: HttpRequest, slug: str) -> HttpResponse:
             if not request.htmx:
                 return redirect(f"{article.get_absolute_url()}#annotation-{annotation.pk}")
             message = f"{annotation.get_kind_display()} saved."
-            response = _what_changed(
-                request,
-                article,
-                message,
-                change=ADDED,
-                annotation_id=annotation.pk,
-                start=annotation.start,
-                end=annotation.end,
-                written=annotation,
-            )
+            response = _written(request, article, annotation, message, change=ADDED)
             # The form stays (annotate.js clears it); only the out-of-band parts change.
             response["HX-Reswap"] = "none"
-            response["HX-Trigger-After-Settle"] = _saved_event(annotation.pk)
             return response
     template = "articles/annotation_form.html"
     if request.htmx:
@@ -288,21 +298,10 @@ def _annotation_update(request: HttpRequest, pk: int) -> HttpResponse:
             if not request.htmx:
                 return redirect(annotation.get_absolute_url())
             message = f"{annotation.get_kind_display()} updated."
-            if _page_filters(request):
-                # The entry may join or leave the filtered list: the list is sent whole.
-                response = _changed(request, annotation.article_id, message)
-            else:
-                response = _what_changed(
-                    request,
-                    annotation.article,
-                    message,
-                    change=EDITED,
-                    annotation_id=annotation.pk,
-                    start=annotation.start,
-                    end=annotation.end,
-                    written=annotation,
-                    suggestion=annotation.status == Annotation.Status.SUGGESTED,
-                )
+            if not _page_filters(request):
+                return _written(request, annotation.article, annotation, message, change=EDITED)
+            # The entry may join or leave the filtered list: the list is sent whole.
+            response = _changed(request, annotation.article_id, message)
             response["HX-Trigger-After-Settle"] = _saved_event(annotation.pk)
             return response
     annotation = Annotation.objects.select_related("article").filter(pk=pk).first()
@@ -351,19 +350,7 @@ def annotation_restore(request: HttpRequest, pk: int) -> HttpResponse:
     if not request.htmx:
         return redirect(annotation.get_absolute_url())
     message = f"{annotation.get_kind_display()} restored."
-    response = _what_changed(
-        request,
-        annotation.article,
-        message,
-        change=ADDED,
-        annotation_id=annotation.pk,
-        start=annotation.start,
-        end=annotation.end,
-        written=annotation,
-        suggestion=annotation.status == Annotation.Status.SUGGESTED,
-    )
-    response["HX-Trigger-After-Settle"] = _saved_event(annotation.pk)
-    return response
+    return _written(request, annotation.article, annotation, message, change=ADDED)
 
 
 @require_safe
