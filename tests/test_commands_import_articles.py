@@ -371,3 +371,4 @@ def test_one_article_queued_is_said_in_the_singular(tmp_path):
     out = io.StringIO()
     call_command("import_articles", str(tmp_path / "one.txt"), stdout=out)
     assert "1 article queued for search indexing" in out.getvalue()
+    assert "has indexed it; pass --wait to index it here." in out.getvalue()

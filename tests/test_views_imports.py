@@ -164,6 +164,12 @@ def test_an_upload_costs_the_same_queries_whatever_its_size(
     assert f"The {count} imported articles are queued for search indexing" in html
 
 
+def test_one_imported_article_is_said_in_the_singular(importer):
+    html = " ".join(post(importer, source(0)).content.decode().split())
+    assert "The 1 imported article is queued for search indexing" in html
+    assert "once the indexing worker has indexed it." in html
+
+
 @pytest.mark.parametrize("model", ["article", "sourcefile"])
 def test_the_article_and_source_file_lists_link_to_the_import_page(importer, model):
     html = importer.get(f"/admin/articles/{model}/").content.decode()

@@ -162,8 +162,9 @@ class Command(BaseCommand):
             work = "search indexing" + ("" if options["no_quotes"] else " and quote suggestions")
             out.write(
                 f"{imported:,} article{pluralize(imported)} queued for {work}: searchable once "
-                "`manage.py index_articles` (the worker `make run` starts) has indexed them; "
-                "pass --wait to index them here."
+                "`manage.py index_articles` (the worker `make run` starts) has indexed "
+                f"{pluralize(imported, 'it,them')}; pass --wait to index "
+                f"{pluralize(imported, 'it,them')} here."
             )
         failed = sum(o.status == FAILED for o in outcomes)
         if failed:
