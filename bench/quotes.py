@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from articles.importers import parse_source  # noqa: E402
+from articles.importing.parsers import parse_source  # noqa: E402
 from articles.quotefinder import QuoteProposal, find_quotes  # noqa: E402
 
 TRIM = " \t\n\"'“”‘’«»‹›„‚.,;:!?…-–—()"

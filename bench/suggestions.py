@@ -37,10 +37,10 @@ django.setup()
 from django.db import connection, transaction  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
 
-from articles.models import Annotation  # noqa: E402
+from articles.importing import storing  # noqa: E402
+from articles.importing.indexing import articles_index_all  # noqa: E402
+from articles.models import Annotation, SourceFile  # noqa: E402
 from articles.quotefinder import find_quotes  # noqa: E402
-from articles.services import imports  # noqa: E402
-from articles.services.indexing import articles_index_all  # noqa: E402
 
 URL_LINE = re.compile(r"^<https?://[^>]*>$", re.MULTILINE)
 
@@ -66,14 +66,14 @@ def timed_import(files, batch_size: int, *, suggestions: bool) -> tuple[float, i
     try:
         with transaction.atomic():
             started = time.perf_counter()
-            results = imports.source_files_import(
+            results = storing.source_files_import(
                 files=files, batch_size=batch_size, propose_quotes=suggestions
             )
             articles_index_all()
             elapsed = time.perf_counter() - started
-            imported = sum(r.status == imports.IMPORTED for r in results)
+            imported = sum(r.status == SourceFile.Status.IMPORTED for r in results)
             stored = Annotation.objects.suggested().filter(
-                article__in=[r.article for r in results if r.status == imports.IMPORTED]
+                article__in=[r.article for r in results if r.status == SourceFile.Status.IMPORTED]
             )
             count = stored.count()
             raise Rollback
@@ -94,7 +94,7 @@ def main() -> None:
         f"{len(files):,} source files from {len({n[6:] for n, _ in files})} samples, "
         f"batch size {args.batch_size}, best of {args.runs} runs"
     )
-    bodies = [r.parsed.body for r in imports.source_files_import(files=files, dry_run=True)]
+    bodies = [r.parsed.body for r in storing.source_files_import(files=files, dry_run=True)]
     started = time.perf_counter()
     proposals = sum(len(find_quotes(body)) for body in bodies)
     finder = time.perf_counter() - started

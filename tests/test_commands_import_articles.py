@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from articles.management.commands.import_articles import Progress
+from articles.management.progress import Progress
 from articles.models import Article, SourceFile
-from tests.test_services_imports import EXPECTED, FIXTURES, SAMPLE, source
+from tests.test_importing_storing import EXPECTED, FIXTURES, SAMPLE, source
 
 pytestmark = pytest.mark.django_db
 

@@ -17,8 +17,8 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 
 from articles.models import Annotation, Article
-from articles.services.imports import source_files_import
-from tests.test_services_indexing import sources
+from articles.importing.storing import source_files_import
+from tests.test_importing_indexing import sources
 
 pytestmark = pytest.mark.django_db
 ROOT = Path(__file__).resolve().parent.parent

@@ -8,8 +8,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from articles.models import Annotation, AnnotationRevision, Speaker
-from articles.services.imports import source_files_import
-from articles.services.indexing import articles_index, articles_index_all
+from articles.importing.storing import source_files_import
+from articles.importing.indexing import articles_index, articles_index_all
 from articles.services.suggestions import (
     speaker_get_or_create,
     suggestion_accept,
@@ -292,7 +292,7 @@ def test_the_dry_run_json_lists_each_files_quotes(tmp_path):
 def test_the_finder_gets_only_the_speakers_a_body_could_mean_with_the_same_answers():
     from pathlib import Path
 
-    from articles.importers import parse_source
+    from articles.importing.parsers import parse_source
     from articles.quotefinder import find_quotes
     from articles.services.suggestions import SpeakerBook
 

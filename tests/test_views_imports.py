@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from articles.models import Article, SourceFile
 from tests.factories import make_user
-from tests.test_services_imports import FIXTURES, SAMPLE, source
+from tests.test_importing_storing import FIXTURES, SAMPLE, source
 
 pytestmark = pytest.mark.django_db
 
@@ -203,7 +203,7 @@ def test_the_import_page_shows_the_indexing_queue(importer):
 
 
 def test_the_article_list_filters_the_articles_waiting_for_indexing(admin_client):
-    from articles.services.indexing import articles_index
+    from articles.importing.indexing import articles_index
     from tests.factories import make_article
 
     post(admin_client, source(1), source(2))

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
+from articles.db import copy_rows
 from articles.models import Annotation, AnnotationRevision, Article, Speaker
 from articles.quotefinder import find_quotes
 from articles.services.annotations import (
@@ -118,11 +119,9 @@ def suggestions_propose_bulk(*, articles: Sequence[Article], fresh: bool = False
 
 
 def _store(suggestions: list[Annotation]) -> None:
-    """One COPY for all of them, through the importer's: a chunk of imports can carry
-    thousands of suggestions."""
-    from articles.services.imports import _copy_rows  # imports calls this module
-
-    _copy_rows(suggestions)
+    """One COPY for all of them (`articles.db`): a chunk of imports can carry thousands of
+    suggestions."""
+    copy_rows(suggestions)
 
 
 def _taken_by_article(

@@ -13,9 +13,9 @@ from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_http_methods
 
-from articles.importers.archives import ImportLimits, SourceEntry, upload_size_error
+from articles.importing.parsers.archives import ImportLimits, SourceEntry, upload_size_error
 from articles.models import Article, SourceFile
-from articles.services.imports import import_limits, source_files_import
+from articles.importing.storing import import_limits, source_files_import
 
 IMPORT_PERMISSION = "articles.add_article"
 

@@ -7,7 +7,7 @@ import pytest
 from articles.models import Article, SourceFile
 from tests.conftest import login_in_browser, run_axe
 from tests.factories import make_user
-from tests.test_services_imports import FIXTURES, SAMPLE, source
+from tests.test_importing_storing import FIXTURES, SAMPLE, source
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -10,7 +10,7 @@ from django.db import InterfaceError, OperationalError, connection
 from django.template.defaultfilters import pluralize
 
 from articles.models import Article
-from articles.services.indexing import (
+from articles.importing.indexing import (
     INDEX_BATCH_SIZE,
     INDEX_CHANNEL,
     IndexBatch,

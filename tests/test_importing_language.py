@@ -1,6 +1,6 @@
 import pytest
 
-from articles.importers.language import detect_language
+from articles.importing.parsers.language import detect_language
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,4 @@
-"""Tests for articles.importers (pure parser; runs with or without Django)."""
+"""Tests for articles.importing.parsers (pure parsers; runs with or without Django)."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from articles.importers import (
+from articles.importing.parsers import (
     Block,
     FormatParser,
     ParsedArticle,
@@ -26,7 +26,7 @@ from articles.importers import (
     registered_formats,
     sniff_binary,
 )
-from articles.importers.base import BLOCK_SEPARATOR
+from articles.importing.parsers.base import BLOCK_SEPARATOR
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "samples" / "000_58f869ba7bb6f21c.txt"
@@ -733,7 +733,7 @@ def test_random_bytes_without_nul_are_binary():
 
 
 def test_too_large(monkeypatch):
-    from articles.importers import decoding
+    from articles.importing.parsers import decoding
 
     monkeypatch.setattr(decoding, "MAX_BYTES", 100)
     assert error(b"x" * 101).message == ("file is too large (101 bytes; the limit is 100 bytes)")

@@ -1,4 +1,4 @@
-"""Tests for articles.importers.archives: zip expansion and import limits (pure, no database)."""
+"""Tests for articles.importing.parsers.archives: zip expansion and import limits (pure, no database)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import zipfile
 
 import pytest
 
-from articles.importers.archives import (
+from articles.importing.parsers.archives import (
     ImportLimits,
     SourceEntry,
     expand_uploads,

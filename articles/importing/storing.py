@@ -10,7 +10,7 @@ bad file never costs the others and never leaves half an article behind.
 
 New articles go into the indexing queue (`Article.index_pending`): their search vector and
 the quote finder's proposals cost several times what storing them does, so the indexer
-(`articles.services.indexing`, run by `manage.py index_articles`) does that work after the
+(`articles.importing.indexing`, run by `manage.py index_articles`) does that work after the
 import, woken by a NOTIFY on INDEX_CHANNEL sent as each chunk commits.
 
 Every file gets a SourceFile record, whatever became of it; a dry run parses only and
@@ -25,21 +25,18 @@ from dataclasses import dataclass
 from itertools import islice
 
 from django.conf import settings
-from django.contrib.postgres.search import SearchVectorField
 from django.db import DatabaseError, IntegrityError, connection, transaction
-from django.db.models import JSONField, Model, Q
-from psycopg.postgres import types as postgres_types
+from django.db.models import Q
 
-from articles.importers import ParsedArticle, ParseError, parse_source
-from articles.importers.archives import ImportLimits, SourceEntry, expand_uploads
-from articles.importers.language import detect_language
+from articles.db import allocate_ids, copy_rows
+from articles.importing.indexing import INDEX_CHANNEL
+from articles.importing.parsers import ParsedArticle, ParseError, parse_source
+from articles.importing.parsers.archives import ImportLimits, SourceEntry, expand_uploads
+from articles.importing.parsers.language import detect_language
 from articles.models import Article, Outlet, SourceFile
 from articles.names import fold_name, name_slug
-from articles.services.indexing import INDEX_CHANNEL
 
-IMPORTED = "imported"
-DUPLICATE = "duplicate"
-FAILED = "failed"
+# A dry run's status for a file that parsed; every other status is a SourceFile.Status.
 PARSED = "parsed"
 
 # Slug = title words + "-" + content-hash prefix; the prefix makes collisions rare enough
@@ -51,7 +48,7 @@ _SLUG_TITLE_CHARS = 255 - 1 - 64
 @dataclass
 class ImportResult:
     name: str  # file name, or "archive.zip/path/inside.txt"
-    status: str  # "imported" | "duplicate" | "failed" | "parsed" (dry run)
+    status: str  # a SourceFile.Status, or PARSED (dry run)
     error: str | None = None
     # The imported article, or the existing one a duplicate matches. Existing articles
     # are loaded with only id, slug, title, content_hash and original_url.
@@ -99,7 +96,12 @@ def source_files_import(
         pending = [_parse(entry, for_storage=not dry_run) for entry in chunk]
         if dry_run:
             chunk_results = [
-                ImportResult(p.name, FAILED if p.error else PARSED, p.error, parsed=p.parsed)
+                ImportResult(
+                    p.name,
+                    SourceFile.Status.FAILED if p.error else PARSED,
+                    p.error,
+                    parsed=p.parsed,
+                )
                 for p in pending
             ]
         else:
@@ -197,7 +199,9 @@ def _store_chunk(pending: list[_Pending], user, *, propose_quotes: bool) -> list
     existing_by_hash, existing_by_url = _existing_articles(valid)
 
     # Decide every file's fate before writing anything.
-    results = [ImportResult(p.name, FAILED, p.error, parsed=p.parsed) for p in pending]
+    results = [
+        ImportResult(p.name, SourceFile.Status.FAILED, p.error, parsed=p.parsed) for p in pending
+    ]
     new_by_hash: dict[str, int] = {}
     new_by_url: dict[str, int] = {}
     duplicate_of_new: dict[int, int] = {}  # result index -> index of the new article's file
@@ -212,19 +216,19 @@ def _store_chunk(pending: list[_Pending], user, *, propose_quotes: bool) -> list
         if earlier is None and url:
             earlier = new_by_url.get(url)
         if existing:
-            results[index].status, results[index].article = DUPLICATE, existing
+            results[index].status, results[index].article = SourceFile.Status.DUPLICATE, existing
         elif earlier is not None:
-            results[index].status = DUPLICATE
+            results[index].status = SourceFile.Status.DUPLICATE
             duplicate_of_new[index] = earlier
         else:
-            results[index].status = IMPORTED
+            results[index].status = SourceFile.Status.IMPORTED
             new_indexes.append(index)
             new_by_hash[digest] = index
             if url:
                 new_by_url[url] = index
 
     new_parsed = [pending[i].parsed for i in new_indexes]
-    source_ids, article_ids = _allocate_ids(len(pending), len(new_indexes))
+    source_ids, article_ids = allocate_ids((SourceFile, len(pending)), (Article, len(new_indexes)))
     if new_indexes:
         outlets = _outlets_for([p.outlet for p in new_parsed])
         slugs = _unique_slugs(new_parsed)
@@ -254,9 +258,9 @@ def _store_chunk(pending: list[_Pending], user, *, propose_quotes: bool) -> list
         )
     # Files first: articles point at them, and they at the articles (the foreign keys are
     # checked at commit, so the order within the transaction does not matter).
-    _copy_rows([r.source_file for r in results])
+    copy_rows([r.source_file for r in results])
     new_articles = [results[i].article for i in new_indexes]
-    _copy_rows(new_articles)
+    copy_rows(new_articles)
     if new_articles:
         with connection.cursor() as cursor:
             # Delivered when the chunk commits (and not at all if it rolls back).
@@ -394,83 +398,3 @@ def _article(parsed: ParsedArticle, *, outlet: Outlet, slug: str, language: str)
         # Into the indexing queue: the trigger leaves the search vector to the indexer.
         index_pending=True,
     )
-
-
-def _allocate_ids(source_files: int, articles: int) -> tuple[list[int], list[int]]:
-    """Primary keys for the rows about to be copied in, from their sequences, in one query.
-
-    Knowing them up front lets files and articles point at each other without an UPDATE.
-    """
-    with connection.cursor() as cursor:
-        cursor.execute(
-            """
-            SELECT
-                ARRAY(SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)),
-                ARRAY(SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s))
-            """,
-            [SourceFile._meta.db_table, source_files, Article._meta.db_table, articles],
-        )
-        return cursor.fetchone()
-
-
-def _copy_rows(objects: list[Model]) -> None:
-    """Insert model instances (primary keys all set or all unset) with COPY, in one statement.
-
-    bulk_create would send every column as a client-side quoted array, which costs more
-    than the database's own work for 5 KB articles; COPY streams rows, here in PostgreSQL's
-    binary format: measured on 5 KB articles with their 5 KB source files, the server
-    reads it in a third of the time the text format takes (no escaping of the bytes and
-    text to undo) and the client writes it in a sixth.
-    """
-    if not objects:
-        return
-    meta = type(objects[0])._meta
-    # Rows without a primary key (quote suggestions: nobody needs their ids) get the
-    # database's default for it; the search vector is the database's trigger's to fill.
-    fields = [
-        f
-        for f in meta.concrete_fields
-        if not f.generated
-        and not isinstance(f, SearchVectorField)
-        and not (f.primary_key and objects[0].pk is None)
-    ]
-    # Each column's PostgreSQL type, which binary COPY needs spelled out; "varchar(500)"
-    # is a varchar. Text COPY if ever a type is not one psycopg knows by name.
-    types = [postgres_types.get(f.db_type(connection).split("(")[0]) for f in fields]
-    binary = all(types)
-    # Values as the fields hold them: psycopg adapts str, int, bool, date, datetime and
-    # bytes as they are. pre_save only where it computes (auto_now_add timestamps); JSON
-    # needs the field's own wrapping.
-    stamped = {
-        f for f in fields if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
-    }
-    json_fields = {f for f in fields if isinstance(f, JSONField)}
-    plain = [(f.attname, f not in stamped and f not in json_fields) for f in fields]
-    quote = connection.ops.quote_name
-    columns = ", ".join(quote(f.column) for f in fields)
-    statement = f"COPY {quote(meta.db_table)} ({columns}) FROM STDIN"
-    if binary:
-        statement += " (FORMAT BINARY)"
-    # Raw COPY errors are psycopg's; wrapping makes them Django's IntegrityError etc.
-    with (
-        connection.wrap_database_errors,
-        connection.cursor() as cursor,
-        cursor.copy(statement) as copy,
-    ):
-        if binary:
-            copy.set_types([t.oid for t in types])
-        for obj in objects:
-            values = obj.__dict__
-            copy.write_row(
-                [
-                    values[attname]
-                    if is_plain
-                    else f.get_db_prep_save(f.pre_save(obj, True), connection)
-                    if f in json_fields
-                    else f.pre_save(obj, True)
-                    for f, (attname, is_plain) in zip(fields, plain, strict=True)
-                ]
-            )
-    for obj in objects:
-        obj._state.adding = False
-        obj._state.db = connection.alias

@@ -1,4 +1,4 @@
-"""Tests for articles.services.imports: storing parsed source files, duplicates, atomicity."""
+"""Tests for articles.importing.storing: storing parsed source files, duplicates, atomicity."""
 
 from __future__ import annotations
 
@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from articles.importers import parse_source
+from articles.importing.parsers import parse_source
 from articles.models import Article, Outlet, SourceFile
-from articles.services import imports
-from articles.services.imports import source_files_import
+from articles.importing import storing
+from articles.importing.storing import source_files_import
 from tests.factories import make_article, make_outlet, make_user
 
 pytestmark = pytest.mark.django_db
@@ -46,7 +46,7 @@ def source(
     return f"story-{number}.txt", "\n\n".join(parts).encode()
 
 
-def import_one(name_and_bytes, **kwargs) -> imports.ImportResult:
+def import_one(name_and_bytes, **kwargs) -> storing.ImportResult:
     [result] = source_files_import(files=[name_and_bytes], **kwargs)
     return result
 
@@ -308,13 +308,13 @@ def test_a_new_outlet_is_created_once_per_batch_with_the_first_spelling():
 
 def test_an_outlet_created_meanwhile_is_found_not_fought_over(monkeypatch):
     """Another import creates the outlet between our lookup and our insert."""
-    real_create = imports._create_outlets
+    real_create = storing._create_outlets
 
     def create_after_a_competitor(names):
         Outlet.objects.create(name="THE PLANET", slug="the-planet")
         real_create(names)
 
-    monkeypatch.setattr(imports, "_create_outlets", create_after_a_competitor)
+    monkeypatch.setattr(storing, "_create_outlets", create_after_a_competitor)
     result = import_one(source(1, outlet="The Planet"))
     assert result.status == "imported"
     assert Outlet.objects.get().name == "THE PLANET"
@@ -338,14 +338,14 @@ def test_a_taken_slug_falls_back_to_the_full_content_hash():
 def test_a_race_during_the_chunk_insert_falls_back_to_file_by_file(monkeypatch):
     """Story 2 was stored by another import just after our lookup: the others still import."""
     competitor = import_one(source(2))
-    real_lookup = imports._existing_articles
+    real_lookup = storing._existing_articles
     calls = []
 
     def lookup_that_loses_the_race(valid):
         calls.append(len(valid))
         return ({}, {}) if len(calls) == 1 else real_lookup(valid)
 
-    monkeypatch.setattr(imports, "_existing_articles", lookup_that_loses_the_race)
+    monkeypatch.setattr(storing, "_existing_articles", lookup_that_loses_the_race)
     results = source_files_import(files=[source(1), source(2), source(3)])
     assert calls == [3, 1, 1, 1]  # the chunk, then file by file
     assert [r.status for r in results] == ["imported", "duplicate", "imported"]
@@ -360,7 +360,7 @@ def test_a_file_that_cannot_be_stored_is_recorded_as_failed(monkeypatch):
         return ["taken"] * len(parsed)
 
     make_article(slug="taken")
-    monkeypatch.setattr(imports, "_unique_slugs", slug_taken_every_time)
+    monkeypatch.setattr(storing, "_unique_slugs", slug_taken_every_time)
     good_name, good = fixture("bad_empty.txt")
     results = source_files_import(files=[source(1), (good_name, good)])
     assert results[0].status == "failed"
@@ -425,7 +425,7 @@ def test_concurrent_imports_of_one_url_take_turns():
             connection.close()
 
     with transaction.atomic():
-        imports._lock_urls(["https://x.example/1"])
+        storing._lock_urls(["https://x.example/1"])
         first = import_one(source(1, url="https://x.example/1"))
         racer = threading.Thread(target=import_in_another_thread)
         racer.start()
