@@ -7,6 +7,8 @@ rows point at each other with from `allocate_ids` first.
 
 from __future__ import annotations
 
+import re
+
 from django.contrib.postgres.search import SearchVectorField
 from django.db import connection
 from django.db.models import JSONField, Model
@@ -52,10 +54,10 @@ def copy_rows(objects: list[Model]) -> None:
         and not isinstance(f, SearchVectorField)
         and not (f.primary_key and objects[0].pk is None)
     ]
-    # Each column's PostgreSQL type, which binary COPY needs spelled out; "varchar(500)"
-    # is a varchar. Text COPY if ever a type is not one psycopg knows by name.
-    types = [postgres_types.get(f.db_type(connection).split("(")[0]) for f in fields]
-    binary = all(types)
+    # Each column's PostgreSQL type, which binary COPY needs spelled out. Text COPY if
+    # ever a type is not one psycopg knows by name.
+    oids = [_binary_oid(f.db_type(connection)) for f in fields]
+    binary = all(oids)
     # Values as the fields hold them: psycopg adapts str, int, bool, date, datetime and
     # bytes as they are. pre_save only where it computes (auto_now_add timestamps); JSON
     # needs the field's own wrapping.
@@ -76,7 +78,7 @@ def copy_rows(objects: list[Model]) -> None:
         cursor.copy(statement) as copy,
     ):
         if binary:
-            copy.set_types([t.oid for t in types])
+            copy.set_types(oids)
         for obj in objects:
             values = obj.__dict__
             copy.write_row(
@@ -92,3 +94,13 @@ def copy_rows(objects: list[Model]) -> None:
     for obj in objects:
         obj._state.adding = False
         obj._state.db = connection.alias
+
+
+def _binary_oid(db_type: str) -> int | None:
+    """The type oid binary COPY sends a column as: "varchar(500)" is a varchar,
+    "varchar(200)[]" an array of them; None when psycopg does not know the type."""
+    name = re.sub(r"\(.*?\)", "", db_type)
+    info = postgres_types.get(name)
+    if info is None:
+        return None
+    return info.array_oid if name.endswith("[]") else info.oid
