@@ -16,8 +16,8 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 
-from articles.models import Annotation, Article
 from articles.importing.storing import source_files_import
+from articles.models import Annotation, Article
 from tests.test_importing_indexing import sources
 
 pytestmark = pytest.mark.django_db
@@ -38,6 +38,14 @@ def test_once_drains_the_queue_and_says_what_it_did():
     assert not Article.objects.waiting_for_index().exists()
     assert Annotation.objects.suggested().count() == 5
     assert run("--once") == "0 articles indexed, 0 quote suggestions stored.\n"
+
+
+def test_once_says_1_article_for_one():
+    source_files_import(files=sources(1))
+    progress, summary = run("--once").splitlines()
+    assert progress.startswith("indexed 1 article (")
+    assert progress.endswith("/s), 1 quote suggestion stored")
+    assert summary == "1 article indexed, 1 quote suggestion stored."
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,4 @@
-"""Tests for articles.importing.parsers.archives: zip expansion and import limits (pure, no database)."""
+"""Tests for articles.importing.parsers.archives: zip expansion, import limits (pure, no DB)."""
 
 from __future__ import annotations
 

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from django.db import connections, transaction
 
-from articles.models import ARTICLE_SEARCH_VECTOR, Annotation, Article
-from articles.importing.storing import source_files_import
 from articles.importing.indexing import articles_index, articles_index_all
+from articles.importing.storing import source_files_import
+from articles.models import ARTICLE_SEARCH_VECTOR, Annotation, Article
 from articles.services.suggestions import suggestions_propose_bulk
 from tests.factories import make_annotation, make_article, make_speaker
 from tests.test_services_suggestions import SOURCE

@@ -8,6 +8,8 @@ import json
 import os
 import pickle
 import random
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -1007,3 +1009,29 @@ def test_round_trip_generated_articles(generated, padded_date, newline, trailing
         assert getattr(article, name) == value, name
     assert [(b.kind, article.body[b.start : b.end]) for b in article.blocks] == blocks
     assert_well_formed(article)
+
+
+def test_the_parsers_and_discovery_load_nothing_from_django_or_the_rest_of_the_app():
+    # Run in a fresh interpreter: this one has Django and the whole app loaded already.
+    pure = ["articles.importing.parsers", "articles.importing.discovery"]
+    code = f"""
+import importlib, pkgutil, sys
+import articles.importing.parsers as parsers
+for module in pkgutil.iter_modules(parsers.__path__):
+    importlib.import_module("articles.importing.parsers." + module.name)
+importlib.import_module("articles.importing.discovery")
+pure = {pure!r}
+print(sorted(
+    name for name in sys.modules
+    if name.split(".")[0] == "django"
+    or (
+        name.split(".")[0] == "articles"
+        and name not in ("articles", "articles.importing")
+        and not any(name == p or name.startswith(p + ".") for p in pure)
+    )
+))
+"""
+    loaded = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    assert loaded.stdout.strip() == "[]"

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from articles.importing.parsers import parse_source
-from articles.models import Article, Outlet, SourceFile
 from articles.importing import storing
+from articles.importing.parsers import parse_source
 from articles.importing.storing import source_files_import
+from articles.models import Article, Outlet, SourceFile
 from tests.factories import make_article, make_outlet, make_user
 
 pytestmark = pytest.mark.django_db

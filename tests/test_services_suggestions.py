@@ -7,9 +7,9 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from articles.models import Annotation, AnnotationRevision, Speaker
-from articles.importing.storing import source_files_import
 from articles.importing.indexing import articles_index, articles_index_all
+from articles.importing.storing import source_files_import
+from articles.models import Annotation, AnnotationRevision, Speaker
 from articles.services.suggestions import (
     speaker_get_or_create,
     suggestion_accept,

@@ -9,12 +9,12 @@ from pathlib import Path
 from django.contrib.auth.models import Group, User
 from django.db import transaction
 
+from articles.importing.indexing import articles_index_all
+from articles.importing.storing import source_files_import
 from articles.models import Annotation, Article, Speaker, Tag
 from articles.names import name_slug
 from articles.permissions import EDITORS_GROUP
 from articles.services.annotations import annotation_create
-from articles.importing.storing import source_files_import
-from articles.importing.indexing import articles_index_all
 from articles.services.suggestions import suggestion_accept
 
 # Local mode only: printed by `make run` and listed in the README.

@@ -14,8 +14,8 @@ from django.template.response import TemplateResponse
 from django.views.decorators.http import require_http_methods
 
 from articles.importing.parsers.archives import ImportLimits, SourceEntry, upload_size_error
-from articles.models import Article, SourceFile
 from articles.importing.storing import import_limits, source_files_import
+from articles.models import Article, SourceFile
 
 IMPORT_PERMISSION = "articles.add_article"
 

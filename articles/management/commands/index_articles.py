@@ -9,13 +9,13 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import InterfaceError, OperationalError, connection
 from django.template.defaultfilters import pluralize
 
-from articles.models import Article
 from articles.importing.indexing import (
     INDEX_BATCH_SIZE,
     INDEX_CHANNEL,
     IndexBatch,
     articles_index_all,
 )
+from articles.models import Article
 
 # How often the stop flag is looked at while waiting for a notification.
 _WAKE_SECONDS = 0.5
@@ -61,8 +61,8 @@ class Command(BaseCommand):
             if options["once"]:
                 done = self._drain(batch_size)
                 self.stdout.write(
-                    f"{done.indexed:,} articles indexed, "
-                    f"{done.suggestions:,} quote suggestions stored."
+                    f"{done.indexed:,} article{pluralize(done.indexed)} indexed, "
+                    f"{done.suggestions:,} quote suggestion{pluralize(done.suggestions)} stored."
                 )
                 return
             self._listen()
@@ -118,7 +118,7 @@ class Command(BaseCommand):
         )
         if total.indexed and self.stopping:
             left = Article.objects.waiting_for_index().count()
-            self.stdout.write(f"Stopping with {left:,} articles still waiting.")
+            self.stdout.write(f"Stopping with {left:,} article{pluralize(left)} still waiting.")
         return total
 
     def _listen(self) -> None:
