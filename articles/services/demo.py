@@ -11,7 +11,7 @@ from django.db import transaction
 
 from articles.importing.indexing import articles_index_all
 from articles.importing.storing import source_files_import
-from articles.models import Annotation, Article, Speaker, Tag
+from articles.models import Annotation, Article, SourceFile, Speaker, Tag
 from articles.names import name_slug
 from articles.permissions import EDITORS_GROUP
 from articles.services.annotations import annotation_create
@@ -48,9 +48,9 @@ def demo_load(*, samples_dir: Path) -> DemoSummary:
     demo = json.loads((samples_dir / "demo.json").read_text(encoding="utf-8"))
     editor = _demo_accounts()
     for path, result in zip(sources, results, strict=True):
-        if result.status == "imported":
+        if result.status == SourceFile.Status.IMPORTED:
             summary.imported += 1
-        elif result.status == "duplicate":
+        elif result.status == SourceFile.Status.DUPLICATE:
             summary.already_there += 1
         else:
             summary.problems.append(f"{path.name}: {result.error}")
