@@ -78,6 +78,7 @@ class AnnotationInline(admin.TabularInline):
     """A read-only overview: changes go through the annotation's own page, which keeps history."""
 
     model = Annotation
+    ordering = ["start", "-end", "id"]  # text order (the model has no default ordering)
     extra = 0
     fields = ["kind", "status", "start", "end", "exact", "speaker", "verdict", "author"]
     readonly_fields = fields
@@ -196,6 +197,8 @@ class AnnotationAdminForm(forms.ModelForm):
 @admin.register(Annotation)
 class AnnotationAdmin(admin.ModelAdmin):
     form = AnnotationAdminForm
+    # Newest article first (its own ordering), each in text order.
+    ordering = ["article", "start", "-end", "id"]
     list_display = [
         "__str__",
         "kind",

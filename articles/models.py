@@ -49,9 +49,9 @@ def _folded(field: str) -> Func:
     return Func(F(field), Value("ı"), Value("i"), function="translate", output_field=TextField())
 
 
-# Title weighs most, then summary, then body. A trigger (see the migration
-# search_vector_by_trigger) computes exactly this on every write of the text, except for
-# articles waiting in the indexing queue.
+# Title weighs most, then summary, then body. A trigger (articles/sql/article_search_vector.sql)
+# computes exactly this on every write of the text, except for articles waiting in the
+# indexing queue.
 ARTICLE_SEARCH_VECTOR = (
     SearchVector(_folded("title"), weight="A", config="english")
     + SearchVector(_folded("summary"), weight="B", config="english")
@@ -367,9 +367,8 @@ class Speaker(models.Model):
             models.UniqueConstraint(Lower("name"), name="speaker_name_ci_unique"),
         ]
         indexes = [
-            # Autocomplete and the quote finder look speakers up by alias.
-            GinIndex(fields=["aliases"], name="speaker_aliases_gin"),
-            # Search matches speakers by name.
+            # Search matches speakers by name. (No index on aliases: lookups by alias unnest
+            # and lower() them, which no array index serves, over a table this small.)
             GinIndex(SPEAKER_SEARCH_VECTOR, name="speaker_name_search"),
         ]
 
@@ -728,7 +727,8 @@ class Article(models.Model):
     source_file = models.ForeignKey(
         SourceFile, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    # Kept by a database trigger (see migration 0006): computed on every write of the text,
+    # Kept by a database trigger (articles/sql/article_search_vector.sql), stored inline and
+    # uncompressed (articles/sql/column_storage.sql): computed on every write of the text,
     # NULL while the article waits in the indexing queue, so it is found by search only
     # once indexed.
     search_vector = SearchVectorField(null=True, editable=False)
@@ -921,7 +921,9 @@ class Annotation(models.Model):
     objects = AnnotationQuerySet.as_manager()
 
     class Meta:
-        ordering = ["article", "start", "-end", "id"]
+        # No default ordering: ordering by "article" joined articles_article and sorted by
+        # published_on in every query that did not order itself (the indexer's among them).
+        # Text order is ("start", "-end", "id"); callers that need an order say so.
         constraints = [
             models.CheckConstraint(
                 condition=Q(start__gte=0) & Q(start__lt=models.F("end")),
@@ -1027,10 +1029,10 @@ class AnnotationsVersion(models.Model):
     (added, changed or deleted, by the ORM, a bulk update or raw SQL), a tag's or speaker's
     name or slug.
 
-    Database triggers keep it (migration 0006): statement-level, so a bulk insert of
-    thousands of suggestions bumps each article once. Values come from a sequence, never
-    reused, so a version seen inside a transaction that rolled back can't come back with
-    other content. No row means no annotation ever changed: version 0.
+    Kept by triggers in articles/sql/annotations_version.sql: statement-level, so a bulk
+    insert of thousands of suggestions bumps each article once. Values come from a
+    sequence, never reused, so a version seen inside a transaction that rolled back can't
+    come back with other content. No row means no annotation ever changed: version 0.
 
     Computing a digest over the annotations on every read cost about 6 ms for an article
     with 1,000 of them; this is a primary-key probe. There is no foreign key: the article's
@@ -1058,10 +1060,11 @@ class ArticleFacets(models.Model):
     """What search's facets count of an article: the kinds, speakers and tags of its
     published annotations, each value once. No row: no published annotation.
 
-    Database triggers keep it (migration 0012), statement-level like AnnotationsVersion, so
-    a bulk write refreshes each article once. Counting facets over a few hundred matching
-    articles then reads one row per annotated article instead of every annotation and a
-    probe of its tags (10 ms when a match has 1,000 annotations; about 2 ms this way).
+    Kept by triggers in articles/sql/article_facets.sql, statement-level like
+    AnnotationsVersion, so a bulk write touches each article once. Counting facets over a
+    few hundred matching articles then reads one row per annotated article instead of every
+    annotation and a probe of its tags (10 ms when a match has 1,000 annotations; about 2 ms
+    this way).
     """
 
     article = models.OneToOneField(

@@ -26,7 +26,8 @@ def vector(article: Article) -> str | None:
 
 
 def expected_vector(article: Article) -> str:
-    """The vector migration 0005's generated column computed, from its own expression."""
+    """ARTICLE_SEARCH_VECTOR computed by the ORM, which the trigger in
+    articles/sql/article_search_vector.sql must agree with."""
     return (
         Article.objects.annotate(expected=ARTICLE_SEARCH_VECTOR)
         .values_list("expected", flat=True)

@@ -84,6 +84,26 @@ def _version(article) -> int:
     return Article.objects.for_reading_page().get(pk=article.pk).annotation_version
 
 
+def test_annotation_queries_join_no_article_unless_asked():
+    """No default ordering: ordering by "article" joined articles_article and sorted by
+    published_on in every query without its own order_by, the indexer's among them."""
+    for query in [
+        Annotation.objects.filter(article_id=1),
+        Annotation.objects.filter(article__in=[1, 2]).values_list("kind", "start", "end"),
+    ]:
+        sql = str(query.query)
+        assert "JOIN" not in sql and "ORDER BY" not in sql and "published_on" not in sql
+
+
+def test_annotation_lists_that_need_an_order_ask_for_text_order():
+    article = make_article()
+    later = make_annotation(article, 10, 20)
+    inner = make_annotation(article, 0, 5)
+    outer = make_annotation(article, 0, 9, Annotation.Kind.CLAIM)
+    [reading] = Article.objects.for_reading().filter(pk=article.pk)
+    assert reading.reading_annotations == [outer, inner, later]
+
+
 def test_an_article_never_annotated_has_version_zero():
     assert _version(make_article()) == 0
 

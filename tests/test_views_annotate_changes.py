@@ -154,7 +154,11 @@ def test_answers_applied_to_the_page_equal_the_full_render(client, seed, query):
     state = page_state(client, article, query)
     deleted: list[int] = []
     for step in range(40):
-        alive = list(Annotation.objects.filter(article=article).values_list("pk", flat=True))
+        alive = list(
+            Annotation.objects.filter(article=article)
+            .order_by("start", "-end", "id")
+            .values_list("pk", flat=True)
+        )
         action = rng.choice(["create"] * 4 + ["edit", "delete", "restore"])
         if action == "create" or not alive:
             start, end = random_span(rng)

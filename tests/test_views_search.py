@@ -220,7 +220,7 @@ def test_query_characters_that_mean_something_to_a_regex_are_harmless(client, q)
 def test_search_vectors_are_stored_inline_and_uncompressed():
     """Search tests the newest articles' vectors one by one; out of line (TOAST) each test
     costs three times as much, lz4-compressed 2.5 times. A migration that re-creates the
-    column or changes its compression must keep this (migration 0011)."""
+    column or changes its compression must keep this (articles/sql/column_storage.sql)."""
     from django.db import connection
 
     with connection.cursor() as cursor:

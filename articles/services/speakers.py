@@ -167,6 +167,7 @@ def speaker_merge(*, keep_id: int, duplicate_ids: Sequence[int], user) -> Speake
         quotes = list(
             Annotation.objects.select_for_update(of=("self",))
             .filter(speaker_id__in=duplicate_ids)
+            .order_by("pk")  # locked in one order, so two merges never wait in a cycle
             .select_related("speaker")
             .prefetch_related("tags")
         )
