@@ -7,9 +7,6 @@ so emoji and other astral characters shift nothing.
 from __future__ import annotations
 
 import datetime
-import re
-from collections import Counter
-from typing import NamedTuple
 
 from django.conf import settings
 from django.contrib.postgres.expressions import ArraySubquery
@@ -19,7 +16,7 @@ from django.contrib.postgres.search import (
     SearchVector,
     SearchVectorField,
 )
-from django.db import connection, connections, models
+from django.db import connections, models
 from django.db.models import (
     Count,
     Exists,
@@ -36,15 +33,14 @@ from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, JSONObject, Lower
 from django.urls import reverse
 from django.utils.functional import cached_property
-from django.utils.html import escape
-from django.utils.safestring import mark_safe
 
 
 def _folded(field: str) -> Func:
     """The field with Turkish dotless ı read as i.
 
     PostgreSQL lower-cases "KURAKLIK" to "kuraklik", never to the "kuraklık" the text has,
-    so documents and queries meet on the dotted form (`search_text` folds the same way).
+    so documents and queries meet on the dotted form (`articles.search.queries.search_text`
+    folds the same way).
     """
     return Func(F(field), Value("ı"), Value("i"), function="translate", output_field=TextField())
 
@@ -64,18 +60,6 @@ NOTE_SEARCH_VECTOR = SearchVector(_folded("note"), config="english")
 SPEAKER_SEARCH_VECTOR = SearchVector(_folded("name"), config="english")
 
 
-FACET_SIZE = 10
-# Search ranks at most this many of the most recent matches per source (see `search_matches`).
-SEARCH_WINDOW = 400
-# ts_headline re-parses what it is given, in time linear in its length (about 0.2 ms per
-# 1,000 characters), so it gets an excerpt this long from just before the first match.
-SNIPPET_SOURCE_CHARS = 400
-SNIPPET_LEAD_CHARS = 80
-# Control characters mark the matched words until the snippet is escaped.
-SNIPPET_START, SNIPPET_STOP = "\x02", "\x03"
-SNIPPET_DELIMITER = " … "
-
-
 PAGE_VERSION_SQL = """
 SELECT a.id, a.updated_at, o.slug, o.name, coalesce(v.version, 0)
 FROM articles_article a
@@ -83,129 +67,6 @@ JOIN articles_outlet o ON o.id = a.outlet_id
 LEFT JOIN articles_annotationsversion v ON v.article_id = a.id
 WHERE a.slug = %s
 """
-# Search runs as hand-written SQL: building the same statements through the ORM cost
-# more Python time (about 8 ms a request) than PostgreSQL took to run them. The text
-# vectors below are written exactly as the GIN indexes define them, so the indexes serve.
-SEARCH_TSQUERY = "websearch_to_tsquery('english'::regconfig, %(q)s)"
-NOTE_TSVECTOR_SQL = (
-    "to_tsvector('english'::regconfig, COALESCE(translate(n.note, 'ı'::text, 'i'::text), ''::text))"
-)
-SPEAKER_TSVECTOR_SQL = (
-    "to_tsvector('english'::regconfig,"
-    " COALESCE(translate((s.name)::text, 'ı'::text, 'i'::text), ''::text))"
-)
-# Facet narrowing, each a condition on the article `a` (see `search_ranked_ids`).
-NARROWING_SQL = {
-    # One id (not IN): article_outlet_idx then yields the outlet's matches newest first.
-    "outlet": "a.outlet_id = (SELECT o.id FROM articles_outlet o WHERE o.slug = %(outlet)s)",
-    "tag": """EXISTS (
-        SELECT 1 FROM articles_annotation n
-        JOIN articles_annotation_tags l ON l.annotation_id = n.id
-        JOIN articles_tag t ON t.id = l.tag_id
-        WHERE n.article_id = a.id AND n.status = 'published' AND t.slug = %(tag)s)""",
-    "speaker": """EXISTS (
-        SELECT 1 FROM articles_annotation n JOIN articles_speaker s ON s.id = n.speaker_id
-        WHERE n.article_id = a.id AND n.status = 'published' AND s.slug = %(speaker)s)""",
-    "kind": """EXISTS (
-        SELECT 1 FROM articles_annotation n
-        WHERE n.article_id = a.id AND n.status = 'published' AND n.kind = %(kind)s)""",
-    "since": "a.published_on >= %(since)s",
-    "until": "a.published_on <= %(until)s",
-}
-SEARCH_RANKED_SQL = f"""
--- Each match brings its outlet and year along, read from the rows already visited: the
--- outlet and year facets are counted from them without another pass over the articles.
-SELECT id, outlet_id, year FROM (
-    -- The window first, ranked after: ts_rank reads the whole vector, so it runs for
-    -- the rows kept, never for every match the window was sorted from.
-    SELECT r.id, r.outlet_id, extract(year FROM r.published_on)::int AS year,
-        ts_rank(r.search_vector, {SEARCH_TSQUERY}, 1) AS score
-    FROM articles_article r
-    WHERE r.id IN (
-        SELECT a.id FROM articles_article a
-        WHERE a.search_vector @@ {SEARCH_TSQUERY} {{narrowing}}
-        ORDER BY a.published_on DESC, a.id DESC
-        LIMIT %(window)s
-    )
-    UNION ALL
-    (SELECT n.article_id, a.outlet_id, extract(year FROM a.published_on)::int, 0
-    FROM articles_annotation n JOIN articles_article a ON a.id = n.article_id
-    WHERE n.status = 'published' AND {NOTE_TSVECTOR_SQL} @@ {SEARCH_TSQUERY} {{narrowing}}
-    ORDER BY n.article_id DESC
-    LIMIT %(window)s)
-    UNION ALL
-    (SELECT n.article_id, a.outlet_id, extract(year FROM a.published_on)::int, 0
-    FROM articles_annotation n JOIN articles_article a ON a.id = n.article_id
-    WHERE n.status = 'published' AND n.speaker_id IN (
-        SELECT s.id FROM articles_speaker s WHERE {SPEAKER_TSVECTOR_SQL} @@ {SEARCH_TSQUERY}
-    ) {{narrowing}}
-    ORDER BY n.article_id DESC
-    LIMIT %(window)s)
-) AS matches
-GROUP BY id, outlet_id, year
-ORDER BY max(score) DESC, id DESC
-"""
-SEARCH_PAGE_SQL = (
-    r"""
-WITH stems AS (
-    -- The query's stems as a regular expression of word beginnings. A stem mostly begins
-    -- the words it stands for ("withdraw" for withdrawal), once its final i is dropped
-    -- ("countri" for country); other characters than letters and digits are escaped, and
-    -- i also matches a dotless ı (cheaper than folding the whole body first).
-    SELECT '\m(' || string_agg(replace(
-        regexp_replace(regexp_replace(lexeme, '(.)i$', '\1'), '([^[:alnum:]])', '\\\1', 'g'),
-        'i', '[iı]'
-    ), '|') || ')' AS pattern
-    FROM unnest(tsvector_to_array(to_tsvector('english'::regconfig, %(q)s))) AS lexeme
-)"""
-    + rf"""
-SELECT a.id, a.title, a.slug, a.summary, a.published_on, o.id, o.name, o.slug,
-    counts.quotes, counts.claims,
-    ARRAY(
-        SELECT ARRAY[t.name, t.slug] FROM articles_tag t
-        WHERE t.id IN (
-            SELECT l.tag_id FROM articles_annotation_tags l
-            JOIN articles_annotation n ON n.id = l.annotation_id
-            WHERE n.article_id = a.id AND n.status = 'published'
-        )
-        ORDER BY t.name
-    ),
-    -- Highlighted with ı read as i, as search matches; with a dotless ı in the excerpt, the
-    -- excerpt and its plain highlight too, to put the ı back (see `_with_dotless_i`).
-    ts_headline(
-        'english'::regconfig, translate(excerpt.text, 'ı', 'i'), {SEARCH_TSQUERY}, %(options)s
-    ),
-    CASE WHEN strpos(excerpt.text, 'ı') > 0 THEN excerpt.text END,
-    CASE WHEN strpos(excerpt.text, 'ı') > 0
-        THEN ts_headline('english'::regconfig, excerpt.text, {SEARCH_TSQUERY}, %(options)s)
-    END
-FROM articles_article a
-JOIN articles_outlet o ON o.id = a.outlet_id
-CROSS JOIN LATERAL (
-    SELECT count(*) FILTER (WHERE n.kind = 'quote') AS quotes,
-        count(*) FILTER (WHERE n.kind = 'claim') AS claims
-    FROM articles_annotation n WHERE n.article_id = a.id AND n.status = 'published'
-) counts
-CROSS JOIN LATERAL (
-    -- Where the body first has a word starting with one of the query's stems: the
-    -- snippet's excerpt starts a little before it.
-    SELECT greatest(
-        regexp_instr(a.body, (SELECT pattern FROM stems), 1, 1, 0, 'i') - %(lead)s, 1
-    ) AS start
-    -- OFFSET 0 keeps this a subquery run once per article: pulled up into the outer query,
-    -- its expression would be computed again at every use of `start` (and of the excerpt).
-    OFFSET 0
-) found
-CROSS JOIN LATERAL (
-    -- Starting mid-word, the excerpt drops that word's end.
-    SELECT CASE WHEN found.start = 1 THEN substr(a.body, 1, %(chars)s)
-        ELSE regexp_replace(substr(a.body, found.start, %(chars)s), '^\S*\s+', '')
-    END AS text
-    OFFSET 0
-) excerpt
-WHERE a.id = ANY(%(ids)s::bigint[])
-"""
-)
 
 
 def page_version(
@@ -215,90 +76,6 @@ def page_version(
     comparable values: equal versions, equal pages."""
     # The outlet's name is in the byline and the JSON-LD; renaming it changes the page.
     return [pk, updated_at.isoformat(), outlet_slug, outlet_name, annotations]
-
-
-FACET_NAMES = ("outlets", "years", "tags", "speakers", "kinds")
-FACETS_SQL = """
-WITH annotated AS MATERIALIZED (
-    -- One row per matching article with published annotations (see ArticleFacets), each
-    -- value once: counting rows counts articles.
-    SELECT f.kinds, f.speaker_ids, f.tag_ids FROM {facets} f
-    WHERE f.article_id = ANY(%(ids)s::bigint[])
-)
--- The outlets' names; their counts come with the matches (see SEARCH_RANKED_SQL).
-SELECT 'outlets', o.slug, o.name, o.id
-    FROM {outlet} o
-    WHERE o.id = ANY(%(outlet_ids)s::bigint[])
-UNION ALL
-SELECT 'tags', t.slug, t.name, n
-    FROM (SELECT tag_id, count(*) AS n FROM annotated, unnest(tag_ids) AS tag_id GROUP BY 1) c
-    JOIN {tag} t ON t.id = c.tag_id
-UNION ALL
-SELECT 'speakers', s.slug, s.name, n
-    FROM (
-        SELECT speaker_id, count(*) AS n FROM annotated, unnest(speaker_ids) AS speaker_id
-        GROUP BY 1
-    ) c
-    JOIN {speaker} s ON s.id = c.speaker_id
-UNION ALL
-SELECT 'kinds', kind, '', count(*)
-    FROM annotated, unnest(kinds) AS kind
-    GROUP BY kind
-"""
-
-
-def _with_dotless_i(snippet: str, excerpt: str) -> str | None:
-    """The snippet ts_headline made of `excerpt` with ı read as i, with each ı back.
-
-    Folding maps character to character, so every character of the snippet is read off the
-    excerpt at its place. A fragment starts where its first word next appears; an HTML tag
-    ts_headline showed as a space is skipped. None if the two ever disagree.
-    """
-    folded = excerpt.replace("ı", "i")
-    markers = (SNIPPET_START, SNIPPET_STOP)
-    out: list[str] = []
-    at = 0  # in the excerpt
-    i = 0  # in the snippet
-    fragment_start = True
-    while i < len(snippet):
-        if snippet[i] in markers:
-            out.append(snippet[i])
-            i += 1
-            continue
-        if snippet.startswith(SNIPPET_DELIMITER, i) and not folded.startswith(
-            SNIPPET_DELIMITER, at
-        ):
-            out.append(SNIPPET_DELIMITER)
-            i += len(SNIPPET_DELIMITER)
-            fragment_start = True
-            continue
-        if fragment_start:
-            word = re.match(r"[^\s\x02\x03]+", snippet[i:])
-            found = folded.find(word.group(), at) if word else -1
-            if found < 0:
-                return None
-            at, fragment_start = found, False
-        if at < len(folded) and folded[at] == snippet[i]:
-            out.append(excerpt[at])
-        elif snippet[i] == " " and folded.startswith("<", at) and ">" in folded[at:]:
-            out.append(" ")
-            at = folded.index(">", at)
-        else:
-            return None
-        at += 1
-        i += 1
-    return "".join(out)
-
-
-class SearchMatch(NamedTuple):
-    id: int
-    outlet_id: int
-    year: int
-
-
-def search_text(text: str) -> str:
-    # Folded like the documents (see _folded): "ılık" and "ILIK" both find "ılık".
-    return text.replace("ı", "i")
 
 
 class Outlet(models.Model):
@@ -509,130 +286,6 @@ class ArticleQuerySet(models.QuerySet):
                 tag_list=_tags_of_article(),
             )
         )
-
-    def search_matches(
-        self,
-        text: str,
-        *,
-        outlet: str = "",
-        tag: str = "",
-        speaker: str = "",
-        kind: str = "",
-        since: datetime.date | None = None,
-        until: datetime.date | None = None,
-    ) -> list[SearchMatch]:
-        """The articles matching `text` (id, outlet id, year), best first, in one query.
-
-        `text` takes web-search syntax ("exact phrase", or, -word). Three sources are
-        matched, each through its own GIN index: the article's vector (title A, summary B,
-        body C), published annotations' notes, and the speakers of published quotes. Only
-        the SEARCH_WINDOW most recent matches of each source are kept, so a word found in
-        most articles costs no more to rank than a rare one. Text matches are ordered by
-        ts_rank; matches by note or speaker only follow, newest first.
-
-        The facets narrow the articles: outlet, tag, speaker and kind (slugs / values) of a
-        published annotation, and the date range.
-        """
-        params = {
-            "outlet": outlet,
-            "tag": tag,
-            "speaker": speaker,
-            "kind": kind,
-            "since": since,
-            "until": until,
-        }
-        narrowing = "".join(
-            f" AND {NARROWING_SQL[name]}" for name, value in params.items() if value
-        )
-        params |= {"q": search_text(text), "window": SEARCH_WINDOW}
-        with connection.cursor() as cursor:
-            cursor.execute(SEARCH_RANKED_SQL.format(narrowing=narrowing), params)
-            return [SearchMatch(*row) for row in cursor.fetchall()]
-
-    def results_page(self, ids: list[int], text: str) -> list[Article]:
-        """A page of search results in the order of `ids`, in one query: outlet,
-        `quote_count`, `claim_count`, `tag_list` ([{"name", "slug"}]) and `snippet` (an
-        escaped excerpt, matched words in <mark>) each; the body stays in the database.
-
-        ts_headline re-parses what it is given, so it reads SNIPPET_SOURCE_CHARS of the
-        body from just before the first word that matches, and only for this page.
-        """
-        options = (
-            f"StartSel={SNIPPET_START}, StopSel={SNIPPET_STOP}, MaxWords=30, MinWords=15,"
-            f' MaxFragments=2, FragmentDelimiter="{SNIPPET_DELIMITER}"'
-        )
-        params = {
-            "ids": ids,
-            "q": search_text(text),
-            "options": options,
-            "lead": SNIPPET_LEAD_CHARS,
-            "chars": SNIPPET_SOURCE_CHARS,
-        }
-        with connection.cursor() as cursor:
-            cursor.execute(SEARCH_PAGE_SQL, params)
-            rows = cursor.fetchall()
-        by_id = {}
-        for (
-            pk, title, slug, summary, published_on, outlet_id, outlet_name, outlet_slug,
-            quotes, claims, tags, snippet, excerpt, plain_snippet,
-        ) in rows:  # fmt: skip
-            if excerpt is not None:
-                snippet = _with_dotless_i(snippet, excerpt) or plain_snippet
-            article = Article(
-                id=pk, title=title, slug=slug, summary=summary, published_on=published_on
-            )
-            article.outlet = Outlet(id=outlet_id, name=outlet_name, slug=outlet_slug)
-            article.quote_count, article.claim_count = quotes, claims
-            article.tag_list = [{"name": name, "slug": tag_slug} for name, tag_slug in tags]
-            article.snippet = mark_safe(  # noqa: S308 - escaped before the sentinels become tags
-                escape(snippet).replace(SNIPPET_START, "<mark>").replace(SNIPPET_STOP, "</mark>")
-            )
-            by_id[pk] = article
-        return [by_id[pk] for pk in ids if pk in by_id]
-
-    def facets(self, matches: list[SearchMatch]) -> dict[str, list[dict]]:
-        """Counts of the `matches` by outlet, year, tag, speaker and kind, in one query.
-
-        Outlets and years are counted from the matches themselves. Tag, speaker and kind
-        count articles with a published annotation of that value, from each article's
-        ArticleFacets row: one grouped SELECT each, run as a single UNION ALL over the ids
-        (passed once, as an array). Biggest counts first (years newest first), FACET_SIZE
-        per facet.
-        """
-        tables = {
-            "facets": ArticleFacets._meta.db_table,
-            "outlet": Outlet._meta.db_table,
-            "speaker": Speaker._meta.db_table,
-            "tag": Tag._meta.db_table,
-        }
-        outlet_counts = Counter(match.outlet_id for match in matches)
-        facets: dict[str, list[dict]] = {name: [] for name in FACET_NAMES}
-        facets["years"] = [
-            {"value": str(year), "label": "", "n": n}
-            for year, n in Counter(match.year for match in matches).items()
-        ]
-        with connection.cursor() as cursor:
-            # Array literals: psycopg's list adaptation costs more than the ids' join.
-            cursor.execute(
-                FACETS_SQL.format(**tables),
-                {
-                    "ids": "{" + ",".join(str(int(match.id)) for match in matches) + "}",
-                    "outlet_ids": "{" + ",".join(str(int(pk)) for pk in outlet_counts) + "}",
-                },
-            )
-            for facet, value, label, n in cursor.fetchall():
-                if facet == "outlets":
-                    n = outlet_counts[n]
-                facets[facet].append({"value": value, "label": label, "n": n})
-        for name, rows in facets.items():
-            if name == "years":
-                rows.sort(key=lambda row: row["value"], reverse=True)
-            elif name == "kinds":
-                rows.sort(key=lambda row: row["value"])
-            else:
-                rows.sort(key=lambda row: (-row["n"], row["label"].lower()))
-            del rows[FACET_SIZE:]
-        return facets
 
     def tagged(self, tag: Tag) -> ArticleQuerySet:
         """Articles with a published annotation carrying `tag`."""

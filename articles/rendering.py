@@ -238,3 +238,12 @@ def render_annotation_items(annotations: Iterable) -> SafeString:
             f'<div class="annotation-details" id="note-{a.id}">{"".join(details)}</div></li>\n'
         )
     return mark_safe("".join(out))  # noqa: S308 - every value is escaped above
+
+
+def marked_text(text: str, start: str, stop: str) -> SafeString:
+    """`text` escaped, each span between the `start` and `stop` characters in <mark>.
+
+    Search snippets: ts_headline marks the matched words with control characters, which
+    escaping leaves as they are, so they become tags only after the text is safe.
+    """
+    return mark_safe(escape(text).replace(start, "<mark>").replace(stop, "</mark>"))

@@ -254,3 +254,13 @@ def test_a_new_mark_changes_only_the_blocks_it_touches(paragraphs, raw, new, gap
     gone = dict(render_blocks(body, structure, marks, added.start, added.end))
     assert gone.keys() == touched.keys()
     assert all(before[block_start] == html for block_start, html in gone.items())
+
+
+def test_marked_text_escapes_the_text_before_the_markers_become_marks():
+    from django.utils.safestring import SafeString
+
+    from articles.rendering import marked_text
+
+    html = marked_text("The \x02troops\x03 & <b>tanks</b> \x02withdrew\x03", "\x02", "\x03")
+    assert isinstance(html, SafeString)
+    assert html == "The <mark>troops</mark> &amp; &lt;b&gt;tanks&lt;/b&gt; <mark>withdrew</mark>"

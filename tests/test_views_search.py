@@ -31,17 +31,6 @@ def test_titles_rank_above_bodies(client):
     assert "1 story matches “reopen”" in client.get("/search/?q=reopen").content.decode()
 
 
-def test_it_finds_annotation_notes_and_speaker_names(client):
-    noted = make_article(title="Noted story", body="Nothing to see here.")
-    make_annotation(noted, 0, 7, note="Contradicted by the ministry's own figures")
-    quoted = make_article(title="Quoted story", body="Someone said something.")
-    make_annotation(quoted, 0, 7, Annotation.Kind.QUOTE, speaker=make_speaker("Mark Esper"))
-    hidden = make_article(title="Suggested only", body="Nothing either.")
-    make_annotation(hidden, 0, 7, note="ministry", status=Annotation.Status.SUGGESTED)
-    assert titles(client.get("/search/?q=ministry").content.decode()) == ["Noted story"]
-    assert titles(client.get("/search/?q=esper").content.decode()) == ["Quoted story"]
-
-
 def test_snippets_highlight_the_matches_and_escape_the_text(client):
     make_article(title="A story", body="The troops & tanks <b>bold</b> withdrew after.")
     html = client.get("/search/?q=troops").content.decode()
@@ -146,89 +135,12 @@ def test_the_search_box_searches_as_you_type_through_htmx(client):
     assert 'hx-target="#search-results"' in html and 'hx-push-url="true"' in html
 
 
-@pytest.mark.parametrize("q", ["kuraklık", "Kuraklık", "KURAKLIK", "kuraklik"])
-def test_turkish_dotless_i_matches_in_any_case(client, q):
-    make_article(title="İzmir kuraklık alarmı", body="Su kesintileri genişliyor.")
-    assert titles(client.get(f"/search/?q={q}").content.decode()) == ["İzmir kuraklık alarmı"]
-
-
-@pytest.mark.parametrize("q", ["ılgaz", "ILGAZ", "Ilgaz"])
-def test_turkish_capitals_and_names_match_in_any_case(client, q):
-    quoted = make_article(title="Dağ yolu açıldı", body="Vali açıklama yaptı.")
-    make_annotation(quoted, 0, 4, Annotation.Kind.QUOTE, speaker=make_speaker("Ilgaz Işık"))
-    assert titles(client.get(f"/search/?q={q}").content.decode()) == ["Dağ yolu açıldı"]
-
-
-def snippets(html: str) -> list[str]:
-    import re
-
-    return re.findall(r'class="story-summary result-snippet">(.*?)</p>', html, re.S)
-
-
-def test_the_snippet_shows_a_match_far_into_the_body(client):
-    filler = "Nothing of note happened in the valley that week. " * 80
-    make_article(title="A long story", body=filler + "Then the troops withdrew at dawn. " + filler)
-    [snippet] = snippets(client.get("/search/?q=troop").content.decode())
-    assert "<mark>troops</mark> withdrew at dawn" in snippet
-    # An excerpt, not the body: it starts on a whole word and stays short.
-    assert len(snippet) < 400 and not snippet.startswith("alley")
-
-
-def test_the_snippet_finds_stems_that_end_differently_from_the_word(client):
-    filler = "Nothing of note happened in the valley that week. " * 80
-    make_article(title="Abroad", body=filler + "The country held its breath. " + filler)
-    [snippet] = snippets(client.get("/search/?q=countries").content.decode())
-    assert "<mark>country</mark> held its breath" in snippet
-
-
-def test_the_snippet_starts_at_the_top_when_only_the_title_matches(client):
-    make_article(title="Troops return", body="The first line of the story. And more.")
-    [snippet] = snippets(client.get("/search/?q=troops").content.decode())
-    assert snippet.startswith("The first line of the story.")
-
-
-def test_the_snippet_excerpt_finds_dotless_i_words(client):
-    filler = "Su kesintileri genişliyor ve belediye açıklama yaptı. " * 60
-    make_article(title="İzmir", body=filler + "Kuraklık alarmı verildi. " + filler)
-    [snippet] = snippets(client.get("/search/?q=KURAKLIK").content.decode())
-    # Highlighted although ts_headline itself never matches "kuraklik" with "kuraklık",
-    # and every dotless ı of the text is still there.
-    assert "<mark>Kuraklık</mark> alarmı verildi" in snippet
-    assert "açıklama yaptı" in snippet and "yapti" not in snippet
-
-
-def test_dotless_i_snippets_keep_their_letters_around_tags_and_between_fragments(client):
-    filler = " Başka bir şey yok burada ama uzun bir metin olsun diye yazıyorum." * 12
-    body = (
-        "Su kesintileri genişliyor." + filler + " Kuraklık alarmı verildi, ılık <b>hava</b>"
-        " sürüyor." + filler + " Yine kuraklık derinleşiyor ve ılık rüzgâr esiyor." + filler
-    )
-    make_article(title="İzmir", body=body)
-    [snippet] = snippets(client.get("/search/?q=kuraklik ilik").content.decode())
-    assert "<mark>Kuraklık</mark>" in snippet and "<mark>ılık</mark>" in snippet
-    assert "ilik" not in snippet and "Kuraklik" not in snippet
-
-
 @pytest.mark.parametrize("q", ["example.com", "c++ code", "x[1] (a|b)", "a\\b", "50% off", "ılık*"])
 def test_query_characters_that_mean_something_to_a_regex_are_harmless(client, q):
     make_article(title="Example", body=f"Before. Look at example.com and c++ code, x[1] (a|b) {q}.")
     response = client.get("/search/", {"q": q})
     assert response.status_code == 200
     assert titles(response.content.decode()) == ["Example"]
-
-
-def test_search_vectors_are_stored_inline_and_uncompressed():
-    """Search tests the newest articles' vectors one by one; out of line (TOAST) each test
-    costs three times as much, lz4-compressed 2.5 times. A migration that re-creates the
-    column or changes its compression must keep this (articles/sql/column_storage.sql)."""
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT attstorage, attcompression FROM pg_attribute"
-            " WHERE attrelid = 'articles_article'::regclass AND attname = 'search_vector'"
-        )
-        assert cursor.fetchone() == ("m", "p")
 
 
 def test_narrowing_to_an_outlet_keeps_its_newest_matches(client, django_assert_num_queries):
@@ -282,45 +194,3 @@ def test_facets_follow_every_write_to_annotations_and_their_tags(client):
     assert ArticleFacets.objects.filter(article=first).count() == 0
     second.delete()
     assert ArticleFacets.objects.count() == 0
-
-
-def headline(text: str, q: str) -> str:
-    """ts_headline as search calls it, over `text` with ı read as i."""
-    from django.db import connection
-
-    from articles.models import SNIPPET_DELIMITER, SNIPPET_START, SNIPPET_STOP
-
-    options = (
-        f"StartSel={SNIPPET_START}, StopSel={SNIPPET_STOP}, MaxWords=8, MinWords=3,"
-        f' MaxFragments=2, FragmentDelimiter="{SNIPPET_DELIMITER}"'
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT ts_headline('english', translate(%s, 'ı', 'i'),"
-            " websearch_to_tsquery('english', %s), %s)",
-            [text, q, options],
-        )
-        return cursor.fetchone()[0]
-
-
-def test_dotless_i_goes_back_into_snippets_fragment_by_fragment_and_around_tags():
-    from articles.models import _with_dotless_i
-
-    text = (
-        "Kuraklık başladı. Bu yıl yağış az, barajlar boş. Tarım kötü etkilendi. Hükümet"
-        " açıklama yapmadı. Sonra <b>ılık</b> bir kuraklık daha geldi ve sıcaklık arttı."
-    )
-    made = _with_dotless_i(headline(text, "kuraklik"), text)
-    assert made is not None
-    assert "\x02Kuraklık\x03 başladı" in made and "\x02kuraklık\x03 daha" in made
-    assert " … " in made and "ılık" in made and "<b>" not in made
-    # Each fragment is the text itself (its tags shown as spaces), letter for letter.
-    untagged = text.replace("<b>", " ").replace("</b>", " ")
-    for fragment in made.replace("\x02", "").replace("\x03", "").split(" … "):
-        assert fragment in untagged
-
-
-def test_a_snippet_that_does_not_fit_its_excerpt_is_left_to_the_plain_highlight():
-    from articles.models import _with_dotless_i
-
-    assert _with_dotless_i("\x02kuraklik\x03 geldi", "Başka bir metin, ılık.") is None

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django import forms
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 
-from articles.models import SEARCH_WINDOW, Annotation, Article, Tag
+from articles.models import Annotation, Tag
+from articles.search import search as search_articles
+from articles.search.results import Facets
 from articles.views.reading import wants_fragment
-
-PAGE_SIZE = 20
 
 
 class SearchForm(forms.Form):
@@ -30,11 +31,22 @@ class SearchForm(forms.Form):
         return {name: value for name, value in self.cleaned_data.items() if value and name != "q"}
 
 
+@dataclass(frozen=True)
+class FacetLink:
+    """A facet value as the page links it: `href` toggles its filter on the current query."""
+
+    value: str
+    label: str
+    n: int
+    href: str
+    current: bool = False
+
+
 FACET_FIELDS = {"outlets": "outlet", "kinds": "kind", "speakers": "speaker", "tags": "tag"}
 
 
-def _with_links(facets: dict, query: QueryDict, narrowing: dict) -> dict:
-    """Each facet value gets `href` (its filter toggled on the current query, back to the
+def _with_links(facets: Facets, query: QueryDict, narrowing: dict) -> dict[str, list[FacetLink]]:
+    """Each facet value with `href` (its filter toggled on the current query, back to the
     first page) and `current`: built once here rather than twice per link by
     {% querystring %} in the template, which cost more than the facets' query."""
 
@@ -47,13 +59,23 @@ def _with_links(facets: dict, query: QueryDict, narrowing: dict) -> dict:
                 params[key] = value
         return f"?{params.urlencode()}"
 
+    links: dict[str, list[FacetLink]] = {}
     for name, field in FACET_FIELDS.items():
-        for row in facets[name]:
-            row["current"] = narrowing.get(field) == row["value"]
-            row["href"] = href(**{field: None if row["current"] else row["value"]})
-    for row in facets["years"]:
-        row["href"] = href(since=f"{row['value']}-01-01", until=f"{row['value']}-12-31")
-    return facets
+        links[name] = []
+        for row in getattr(facets, name):
+            current = narrowing.get(field) == row.value
+            link = href(**{field: None if current else row.value})
+            links[name].append(FacetLink(row.value, row.label, row.n, link, current))
+    links["years"] = [
+        FacetLink(
+            row.value,
+            row.label,
+            row.n,
+            href(since=f"{row.value}-01-01", until=f"{row.value}-12-31"),
+        )
+        for row in facets.years
+    ]
+    return links
 
 
 @require_safe
@@ -64,15 +86,10 @@ def search(request: HttpRequest) -> HttpResponse:
     text = form.cleaned_data.get("q", "")
     context = {"form": form, "q": text, "narrowing": narrowing}
     if text:
-        matches = Article.objects.search_matches(text, **narrowing)
-        page = Paginator(matches, PAGE_SIZE).get_page(request.GET.get("page"))
-        context["page"] = page
-        context["capped"] = len(matches) >= SEARCH_WINDOW
-        if matches:
-            ids = [match.id for match in page.object_list]
-            page.object_list = Article.objects.results_page(ids, text)
-            facets = Article.objects.facets(matches)
-            context["facets"] = _with_links(facets, request.GET, narrowing)
+        results = search_articles(text, **narrowing, page=request.GET.get("page"))
+        context |= {"page": results.page, "capped": results.capped}
+        if results.facets:
+            context["facets"] = _with_links(results.facets, request.GET, narrowing)
     if not text or not context["page"].paginator.count:
         context["suggested_tags"] = Tag.objects.most_used()[:8]
     template = "articles/search.html"
