@@ -266,7 +266,7 @@ def test_known_speakers_alias_and_unique_surname():
 
 def test_known_speakers_ambiguous_surname_is_a_new_speaker():
     body = '"We respect the decision," Seely said.'
-    known = {"William Seely": [], "Anna Seely": []}
+    known: dict[str, list[str]] = {"William Seely": [], "Anna Seely": []}
     assert quotes(body, known_speakers=known) == [("We respect the decision,", "Seely")]
 
 

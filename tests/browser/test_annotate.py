@@ -98,6 +98,7 @@ def test_mouse_selection_snaps_to_words_and_saves_a_quote_with_a_new_speaker(
     expect(page.locator("#annotate-create")).to_be_hidden()
     assert page.evaluate("window.scrollY") == scroll_before
     annotation = Annotation.objects.get()
+    assert annotation.speaker is not None
     assert annotation.speaker.name == "Jane Minister"
     assert annotation.exact == "rebuild every bridge"
     page.screenshot(path=str(artifacts / "annotate-quote-saved.png"))

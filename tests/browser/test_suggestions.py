@@ -121,6 +121,7 @@ def test_edit_then_accept(editor_page, article, artifacts):
     page.screenshot(path=str(artifacts / "suggestions-edited.png"), full_page=True)
     walsh.refresh_from_db()
     assert (walsh.status, walsh.exact) == (Annotation.Status.PUBLISHED, "a disaster for the port")
+    assert walsh.speaker is not None
     assert walsh.speaker.name == "Michael Walsh"
 
 
