@@ -1,5 +1,7 @@
 """Annotating in Chromium: selections by mouse and keyboard, the form, edit, delete and undo."""
 
+from __future__ import annotations
+
 import re
 
 import pytest

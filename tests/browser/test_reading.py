@@ -1,5 +1,7 @@
 """The reading pages in Chromium: marks, details, permalinks, filters, search, axe-core."""
 
+from __future__ import annotations
+
 import datetime
 
 import pytest
