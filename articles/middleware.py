@@ -61,7 +61,7 @@ class CompressionMiddleware(GZipMiddleware):
         if response.has_header("Content-Encoding"):
             return response
         patch_vary_headers(response, ("Accept-Encoding",))
-        if not re_accepts_gzip.search(request.META.get("HTTP_ACCEPT_ENCODING", "")):
+        if not re_accepts_gzip.search(request.headers.get("accept-encoding", "")):
             return response
         response.content = gzip_body(response.content)
         response.headers["Content-Length"] = str(len(response.content))
