@@ -50,9 +50,13 @@ run: demo
 	trap 'exit 0' INT TERM; \
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
+# The same checks pre-commit runs on commit (.pre-commit-config.yaml), without needing it:
+# pre-commit fetches its hooks from their repositories, which a build machine may not reach.
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports
 
 format: $(STAMP)
 	$(VENV)/bin/ruff check --fix .

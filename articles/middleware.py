@@ -1,10 +1,12 @@
+from __future__ import annotations
+
 import gzip
 import secrets
 import string
 
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.middleware.gzip import GZipMiddleware, re_accepts_gzip
 from django.utils.cache import patch_vary_headers
 
@@ -50,13 +52,16 @@ def gzip_body(content: bytes) -> bytes:
 class CompressionMiddleware(GZipMiddleware):
     """Django's GZipMiddleware, with `gzip_body` for whole (not streamed) responses."""
 
-    def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
-        if response.streaming or len(response.content) < LARGE_BODY:
+    def process_response(
+        self, request: HttpRequest, response: HttpResponseBase
+    ) -> HttpResponseBase:
+        # Only streaming responses are not HttpResponse instances.
+        if not isinstance(response, HttpResponse) or len(response.content) < LARGE_BODY:
             return super().process_response(request, response)
         if response.has_header("Content-Encoding"):
             return response
         patch_vary_headers(response, ("Accept-Encoding",))
-        if not re_accepts_gzip.search(request.META.get("HTTP_ACCEPT_ENCODING", "")):
+        if not re_accepts_gzip.search(request.headers.get("accept-encoding", "")):
             return response
         response.content = gzip_body(response.content)
         response.headers["Content-Length"] = str(len(response.content))

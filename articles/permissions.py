@@ -58,7 +58,7 @@ class EditorAwareBackend(ModelBackend):
         user = next(iter(users), None)
         if user is None or not self.user_can_authenticate(user):
             return None
-        user._is_editor = user.in_editors_group
+        user._is_editor = user.in_editors_group  # type: ignore[attr-defined]  # raw() column
         return user
 
 

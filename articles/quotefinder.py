@@ -13,8 +13,9 @@
 * ``speaker`` is a full name with titles dropped, mapped onto ``known_speakers`` when it
   matches a canonical name, an alias, or a surname unique among them; ``None`` when the
   quote is attributed to something that is not a named person or to nobody;
-* the function never raises for any ``str`` and uses only regular expressions and linear
-  scans (no models, no network, no Django).
+* the function never raises for any ``str`` (an internal error is logged and yields
+  ``[]``) and uses only regular expressions and linear scans (no models, no network, no
+  Django).
 
 It is a proposal engine for editors: it favours precision on scare quotes and titles
 (``so-called "fast track"``, a report called ``"Keeping Track"``) and repairs the common
@@ -25,11 +26,14 @@ after an attribution sentence; a closing mark lost at a paragraph end).
 from __future__ import annotations
 
 import bisect
+import logging
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 __all__ = ["QuoteProposal", "find_quotes"]
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -716,12 +720,12 @@ def _build_people(doc: _Doc, quote_spans: list[tuple[int, int]]) -> None:
         evidence = evidence or bool(role & (ROLE_WORDS | TITLES))
         bucket = strong if evidence else weak
         bucket.setdefault(tokens, set()).update(titles, role)
-    for tokens, titles in weak.items():
+    for tokens, seen_titles in weak.items():
         if tokens[-1] in singles and tokens not in strong:
-            strong[tokens] = titles
-    for tokens, titles in strong.items():
+            strong[tokens] = seen_titles
+    for tokens, seen_titles in strong.items():
         full = " ".join(tokens)
-        doc.persons[full] = _Person(full, tokens, set(titles))
+        doc.persons[full] = _Person(full, tokens, set(seen_titles))
     # A surname used alone as a speaker, never given in full: still a person.
     surnames = {p.tokens[-1] for p in doc.persons.values()}
     for s in singles - surnames:
@@ -835,21 +839,24 @@ def _resolve_phrase(doc: _Doc, a: int, b: int, near_end: bool = True, last: bool
         if t.text.casefold() in PLURAL_PRONOUNS:
             return None
     if near_end:
-        last = toks[-1]
-        name = _person_at(doc, last)
-        if name and not _coordinated(doc, last):
+        next_to_verb = toks[-1]
+        name = _person_at(doc, next_to_verb)
+        if name and not _coordinated(doc, next_to_verb):
             return name
         if name:
             return None  # 'Esper and Milley said': several speakers
-    for t in reversed(toks) if last else toks:
+    # The name nearest the verb wins: the last one when the phrase follows the verb (last)
+    # and also when it ends at the verb (near_end).
+    from_end = last or near_end
+    for t in reversed(toks) if from_end else toks:
         name = _person_at(doc, t)
         if name:
             return name
     runs = doc.runs(a, b)
-    for run in reversed(runs) if last else runs:
-        _, name = doc.split_run(run)
-        if len(name) >= 2 and not doc.is_orgish(name):
-            return " ".join(x.text for x in name)
+    for run in reversed(runs) if from_end else runs:
+        _, run_name = doc.split_run(run)
+        if len(run_name) >= 2 and not doc.is_orgish(run_name):
+            return " ".join(x.text for x in run_name)
     for i, t in enumerate(toks):
         if words[i] in TITLES or (t.text.islower() and words[i] not in ANON_DETERMINERS):
             ref = _title_ref(doc, t.text, a)
@@ -1018,7 +1025,8 @@ def find_quotes(
         return []
     try:
         return _find(text, known_speakers)
-    except Exception:  # a proposal engine must not take the page down with it
+    except Exception:  # a proposal engine must not take the page (or an import) down with it
+        logger.exception("find_quotes failed on a %d-character text", len(text))
         return []
 
 

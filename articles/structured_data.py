@@ -5,6 +5,7 @@ from __future__ import annotations
 import heapq
 import json
 from collections.abc import Sequence
+from typing import Any
 
 from django.utils.safestring import SafeString, mark_safe
 
@@ -74,7 +75,7 @@ def article_json_ld(
         graph.append(_claim_review(article, claim, speakers.get(claim.id), page_url))
     data = {"@context": "https://schema.org", "@graph": graph}
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":")).translate(_JSON_ESCAPES)
-    return mark_safe(f'<script type="application/ld+json">{text}</script>')  # noqa: S308
+    return mark_safe(f'<script type="application/ld+json">{text}</script>')
 
 
 def _claim_review(
@@ -88,8 +89,8 @@ def _claim_review(
     }
     if claim.rating is not None:
         rating["ratingValue"] = claim.rating
-    item = {"@type": "Claim", "datePublished": article.published_on.isoformat()}
-    if quote is not None:
+    item: dict[str, Any] = {"@type": "Claim", "datePublished": article.published_on.isoformat()}
+    if quote is not None and quote.speaker is not None:  # claim_speakers: quotes with one
         item["author"] = {"@type": "Person", "name": quote.speaker.name}
     if article.original_url:
         item["appearance"] = {"@type": "CreativeWork", "url": article.original_url}

@@ -35,6 +35,7 @@ import sys
 import time
 from http.cookies import SimpleCookie
 from pathlib import Path
+from typing import cast
 from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -67,7 +68,9 @@ def sentence(rng: random.Random) -> str:
 
 
 def article_text(rng: random.Random, target: int = 4000) -> tuple[str, list[dict]]:
-    blocks, parts, pos = [], [], 0
+    blocks: list[dict] = []
+    parts: list[str] = []
+    pos = 0
     while pos < target:
         if blocks and rng.random() < 0.15:
             kind, text = "heading", " ".join(rng.choice(WORDS) for _ in range(3)).capitalize()
@@ -195,7 +198,9 @@ class Browser:
 
     def log_in(self) -> None:
         status, page = self.request("GET", "/accounts/login/")
-        token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+        found = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+        assert found, "no CSRF token on the login page"
+        token = found.group(1)
         form = {"username": "bench-editor", "password": PASSWORD, "csrfmiddlewaretoken": token}
         status, _ = self.post("/accounts/login/", form)
         assert status == 302 and "sessionid" in self.cookies, "login failed"
@@ -266,7 +271,8 @@ def main() -> None:
     try:
         articles = build(url, args.articles + 1)  # the first one only warms up
         server = serve(url, free_port())
-        port = int(server.args[server.args.index("-b") + 1].rsplit(":", 1)[1])
+        server_args = cast(list[str], server.args)
+        port = int(server_args[server_args.index("-b") + 1].rsplit(":", 1)[1])
         # Warm both workers (imports, templates, connections) on a throwaway article.
         run(port, articles[:1], 3)
         results = run(port, articles[1:], args.spans)

@@ -294,8 +294,8 @@ def main() -> int:
         response = client.post("/admin/articles/sourcefile/import/", {"files": [upload]})
         seconds = time.perf_counter() - started
         assert response.status_code == 200, response.status_code
-        imported = SourceFile.objects.filter(name__startswith="batch.zip/", status="imported")
-        assert imported.count() == args.upload, imported.count()
+        uploaded = SourceFile.objects.filter(name__startswith="batch.zip/", status="imported")
+        assert uploaded.count() == args.upload, uploaded.count()
         print(
             f"admin upload of one zip ({len(archive.getvalue()):,} bytes): "
             f"{rate(args.upload, seconds)}"

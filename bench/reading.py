@@ -273,7 +273,7 @@ def reading_articles(rng, text, outlet, speakers, tags) -> dict:
             structure=structure,
             content_hash=hashlib.sha256(f"reading-{count}".encode()).hexdigest(),
         )
-        annotations = []
+        annotations: list[Annotation] = []
         for i in range(count):
             kind = ("quote", "claim", "highlight")[i % 3]
             if i % 10 == 9 and annotations:

@@ -67,7 +67,7 @@ def main() -> None:
 
     def request_for(path, params):
         request = RequestFactory().get(path, params)
-        request.htmx = HtmxDetails(request)
+        request.htmx = HtmxDetails(request)  # type: ignore[attr-defined]
         return request
 
     paths = [("/search/", {"q": q}) for q in QUERIES]
@@ -76,7 +76,7 @@ def main() -> None:
     if args.fastest:
         # Under shared load medians swing by 2x between runs; the fastest of several runs
         # of each request is what the code costs, and comparable between versions.
-        best = {}
+        best: dict[int, float] = {}
         for _ in range(args.rounds):
             for index, (path, params) in enumerate(paths):
                 started = time.perf_counter()
@@ -152,7 +152,7 @@ def main() -> None:
     real["render"] = search_view.render
     search_view.render = timed("render", real["render"])
 
-    database = []
+    database: list[float] = []
 
     def in_database(execute, sql, params, many, context):
         started = time.perf_counter()

@@ -94,7 +94,11 @@ def main() -> None:
         f"{len(files):,} source files from {len({n[6:] for n, _ in files})} samples, "
         f"batch size {args.batch_size}, best of {args.runs} runs"
     )
-    bodies = [r.parsed.body for r in storing.source_files_import(files=files, dry_run=True)]
+    bodies = [
+        r.parsed.body
+        for r in storing.source_files_import(files=files, dry_run=True)
+        if r.parsed is not None  # a dry run parses every file
+    ]
     started = time.perf_counter()
     proposals = sum(len(find_quotes(body)) for body in bodies)
     finder = time.perf_counter() - started
@@ -114,6 +118,7 @@ def main() -> None:
             for _ in range(args.runs):
                 run = timed_import(files, args.batch_size, suggestions=suggestions)
                 best = run if best is None or run[0] < best[0] else best
+            assert best is not None
             elapsed, imported, stored = best
             print(
                 f"{label:31} {imported / elapsed:8,.0f} files/s "

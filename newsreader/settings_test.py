@@ -1,11 +1,13 @@
 """Settings for the test suite: the real settings with fast hashing and plain static files."""
 
+from __future__ import annotations
+
 import os
 
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-production-use-0123456789")
 os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
 
-from newsreader.settings import *  # noqa: E402, F403
+from newsreader.settings import *  # noqa: F403
 
 # The manifest storage 404s under live_server; tests don't run collectstatic.
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405

@@ -1,4 +1,10 @@
-"""Shared fixtures: factories for the data model, users in each role, and Chromium."""
+"""Shared fixtures: factories for the data model, users in each role, and Chromium.
+
+Hypothesis profiles: "ci" (chosen when the CI environment variable is set, as .ci/run has it)
+derandomizes, so a CI run tries the same examples every time and a failure there is one that
+reproduces; it prints the failing example's blob for `@reproduce_failure`. Elsewhere the
+default profile searches afresh each run; HYPOTHESIS_PROFILE=ci picks the CI one locally.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +14,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings as hypothesis_settings
+
+hypothesis_settings.register_profile("ci", derandomize=True, database=None, print_blob=True)
+hypothesis_settings.load_profile(
+    os.getenv("HYPOTHESIS_PROFILE") or ("ci" if os.getenv("CI") else "default")
+)
 
 # Playwright's sync API runs an event loop; pytest-django's live_server is sync Django.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -70,6 +82,36 @@ def run_axe(page) -> list[dict]:
     page.add_script_tag(path=str(Path(__file__).parent / "browser/vendor/axe-4.11.4.min.js"))
     result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
     return result["violations"]
+
+
+def watch_page(page) -> None:
+    """Record, inside the page, each key it handles and each htmx request it sends.
+
+    For tests that assert something did *not* happen: `handled(page, key)` then waits for a
+    positive signal (the key went through every listener) before anything is asserted.
+    """
+    page.evaluate(
+        """() => {
+          window.handledKeys = [];
+          window.htmxRequests = [];
+          // On window, bubbling: runs after the listeners on body (htmx's) and on document.
+          window.addEventListener("keydown", (e) => window.handledKeys.push(e.key));
+          document.addEventListener("htmx:beforeRequest", (e) => {
+            const { verb, path } = e.detail.requestConfig;
+            window.htmxRequests.push(`${verb} ${path}`);
+          });
+        }"""
+    )
+
+
+def handled(page, key: str) -> list[str]:
+    """Wait until the page has handled `key` (see `watch_page`); the htmx requests sent so far.
+
+    htmx sends a request from inside the key's listener, so any request the keys pressed
+    until now caused is in the list once this returns.
+    """
+    page.wait_for_function("key => window.handledKeys.includes(key)", arg=key)
+    return page.evaluate("window.htmxRequests")
 
 
 def login_in_browser(page, live_server, username: str, password: str = "password") -> None:

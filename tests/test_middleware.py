@@ -1,4 +1,7 @@
+from __future__ import annotations
+
 import gzip
+from typing import cast
 
 from django.http import HttpResponse
 
@@ -7,7 +10,7 @@ from articles.middleware import LARGE_BODY, CompressionMiddleware
 
 def compress(rf, body: bytes, accept: str = "gzip, deflate") -> HttpResponse:
     middleware = CompressionMiddleware(lambda request: HttpResponse(body))
-    return middleware(rf.get("/", headers={"Accept-Encoding": accept}))
+    return cast(HttpResponse, middleware(rf.get("/", headers={"Accept-Encoding": accept})))
 
 
 def test_a_large_body_is_gzipped_and_decompresses_to_itself(rf):

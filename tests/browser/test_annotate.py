@@ -1,5 +1,7 @@
 """Annotating in Chromium: selections by mouse and keyboard, the form, edit, delete and undo."""
 
+from __future__ import annotations
+
 import re
 
 import pytest
@@ -8,7 +10,7 @@ from playwright.sync_api import expect
 
 from articles.models import Annotation, Speaker
 from articles.permissions import EDITORS_GROUP
-from tests.conftest import login_in_browser, run_axe
+from tests.conftest import handled, login_in_browser, run_axe, watch_page
 from tests.factories import make_annotation, make_article, make_tag, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -98,6 +100,7 @@ def test_mouse_selection_snaps_to_words_and_saves_a_quote_with_a_new_speaker(
     expect(page.locator("#annotate-create")).to_be_hidden()
     assert page.evaluate("window.scrollY") == scroll_before
     annotation = Annotation.objects.get()
+    assert annotation.speaker is not None
     assert annotation.speaker.name == "Jane Minister"
     assert annotation.exact == "rebuild every bridge"
     page.screenshot(path=str(artifacts / "annotate-quote-saved.png"))
@@ -230,8 +233,11 @@ def test_readers_and_anonymous_visitors_get_no_tools(page, live_server, article)
     page.goto(f"{live_server.url}{article.get_absolute_url()}")
     expect(page.locator(".account")).to_contain_text("reader")
     drag_select(page, "rebuild", "bridge")
+    watch_page(page)
     page.keyboard.press("q")
+    assert handled(page, "q") == []
     expect(page.locator("#editor-tools")).to_have_count(0)
+    expect(page.locator("#annotate-create")).to_have_count(0)
     expect(page.locator("#annotation-list")).not_to_contain_text("Delete")
 
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from playwright.sync_api import expect
 
 from articles.models import Article, SourceFile
 from tests.conftest import login_in_browser, run_axe
@@ -21,7 +24,7 @@ def test_an_editor_imports_files_through_the_admin(page, live_server, artifacts,
 
     page.goto(f"{live_server.url}/admin/articles/article/")
     page.click("text=Import source files")
-    assert page.url.endswith("/admin/articles/sourcefile/import/")
+    expect(page).to_have_url(re.compile(r"/admin/articles/sourcefile/import/$"))
     page.click("input[type=submit]")  # nothing chosen yet
     assert page.inner_text(".errorlist") == "Choose at least one file to import."
     page.screenshot(path=str(artifacts / "admin-import-nothing-chosen.png"))

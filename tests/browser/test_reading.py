@@ -1,8 +1,12 @@
 """The reading pages in Chromium: marks, details, permalinks, filters, search, axe-core."""
 
+from __future__ import annotations
+
 import datetime
+import re
 
 import pytest
+from playwright.sync_api import expect
 
 from articles.models import Annotation
 from tests.conftest import run_axe
@@ -98,10 +102,10 @@ def test_article_page_marks_details_and_accessibility(page, live_server, story, 
 
     # Nested marks: the card names every annotation under the pointer.
     page.click(f"#annotation-{story['inner'].id}", position={"x": 4, "y": 4})
-    text = card.inner_text()
-    assert "Mark Esper" in text and "Verdict: True" in text
+    expect(card).to_contain_text("Mark Esper")
+    expect(card).to_contain_text("Verdict: True")
     page.keyboard.press("Escape")
-    assert card.is_hidden()
+    expect(card).to_be_hidden()
 
     # Keyboard: tabbing onto a mark shows its card too.
     page.focus(f"#annotation-{story['quote'].id}")
@@ -145,7 +149,8 @@ def test_filters_work_through_htmx_without_reloading(page, live_server, story, a
     page.wait_for_url("**?kind=quote")
     page.wait_for_function("document.querySelectorAll('#article-body mark.ann[id]').length === 2")
     assert page.evaluate("window.notReloaded") is True
-    assert page.locator("#filter-kind-quote").get_attribute("aria-current") == "true"
+    # htmx applies a swapped element's new attributes when it settles, a moment later.
+    expect(page.locator("#filter-kind-quote")).to_have_attribute("aria-current", "true")
     body_text = page.eval_on_selector("#article-body", "el => el.innerText")
     assert "".join(body_text.split()) == "".join(BODY.split())
     page.click("#filter-tag-iraq")
@@ -208,7 +213,9 @@ def test_home_search_and_speaker_pages(page, live_server, story, artifacts):
     assert_no_axe_violations(page)
     page.click("blockquote a")
     page.wait_for_url(f"**#annotation-{story['outer'].id}")
-    assert "is-target" in page.locator(f"#annotation-{story['outer'].id}").get_attribute("class")
+    expect(page.locator(f"#annotation-{story['outer'].id}")).to_have_class(
+        re.compile(r"\bis-target\b")
+    )
 
 
 def test_everything_is_reachable_by_keyboard(page, live_server, story):

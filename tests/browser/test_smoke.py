@@ -1,5 +1,7 @@
 """The foundation's end-to-end check: Chromium opens the home page and the sample article."""
 
+from __future__ import annotations
+
 import pytest
 from django.conf import settings
 

@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 from articles.models import Annotation, AnnotationRevision, Speaker
 from articles.permissions import EDITORS_GROUP
 from articles.services.suggestions import suggestions_propose
-from tests.conftest import login_in_browser, run_axe
+from tests.conftest import handled, login_in_browser, run_axe, watch_page
 from tests.factories import make_article, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -82,7 +82,7 @@ def test_reject_with_a_click(editor_page, article):
     yellen = suggestion(article, YELLEN_WORDS)
     page.click(f"#suggestion-{yellen.pk} >> text=Reject")
     page.wait_for_selector("#suggestions h2:text('Suggested quotes (1)')")
-    assert page.locator(f"#annotation-{yellen.pk}").count() == 0
+    expect(page.locator(f"#annotation-{yellen.pk}")).to_have_count(0)
     assert "will not be proposed again" in page.inner_text("#suggestion-status")
     yellen.refresh_from_db()
     assert yellen.status == Annotation.Status.REJECTED
@@ -121,6 +121,7 @@ def test_edit_then_accept(editor_page, article, artifacts):
     page.screenshot(path=str(artifacts / "suggestions-edited.png"), full_page=True)
     walsh.refresh_from_db()
     assert (walsh.status, walsh.exact) == (Annotation.Status.PUBLISHED, "a disaster for the port")
+    assert walsh.speaker is not None
     assert walsh.speaker.name == "Michael Walsh"
 
 
@@ -136,9 +137,11 @@ def test_keyboard_accept_reject_and_edit(editor_page, article, artifacts):
     page.screenshot(path=str(artifacts / "suggestions-keyboard-next.png"), full_page=True)
     page.keyboard.press("e")
     page.wait_for_selector(f"#suggestion-{walsh.pk} form.suggestion-form")
-    # Typing in the form is typing, not shortcuts.
+    # Typing in the form is typing, not shortcuts ("a", "r" and "e" are in the name).
     page.fill(f"#suggestion-{walsh.pk} input[name=speaker]", "")
+    watch_page(page)
     page.type(f"#suggestion-{walsh.pk} input[name=speaker]", "Ray Arden")
+    assert handled(page, "n") == []
     assert page.input_value(f"#suggestion-{walsh.pk} input[name=speaker]") == "Ray Arden"
     assert Annotation.objects.get(pk=walsh.pk).status == Annotation.Status.SUGGESTED
     page.goto(page.url)  # Cancel the edit; "r" rejects.
@@ -156,9 +159,10 @@ def test_modified_keys_do_not_act(editor_page, article):
     page = editor_page
     yellen = suggestion(article, YELLEN_WORDS)
     page.focus(f"#suggestion-{yellen.pk}")
+    watch_page(page)
     page.keyboard.press("Control+a")
     page.keyboard.press("Shift+Tab")
-    page.wait_for_timeout(300)
+    assert handled(page, "Tab") == []
     assert Annotation.objects.get(pk=yellen.pk).status == Annotation.Status.SUGGESTED
 
 
@@ -167,8 +171,11 @@ def test_readers_see_no_suggestions(page, live_server, article):
     make_user("reader")
     login_in_browser(page, live_server, "reader")
     page.goto(live_server.url + article.get_absolute_url())
-    assert page.locator("#suggestions, mark.is-suggested").count() == 0
+    expect(page.locator("#article-body")).to_contain_text("inflation is back to target")
+    expect(page.locator("#suggestions, mark.is-suggested")).to_have_count(0)
+    watch_page(page)
     page.keyboard.press("a")
+    assert handled(page, "a") == []
     assert not Annotation.objects.published().exists()
 
 
@@ -181,7 +188,7 @@ def test_clicking_a_suggestion_offers_accept_in_its_details(editor_page, article
     page.screenshot(path=str(artifacts / "suggestions-details-panel.png"), full_page=True)
     button.click()
     page.wait_for_selector("#suggestions h2:text('Suggested quotes (1)')")
-    assert page.locator("#annotation-panel").is_hidden()
+    expect(page.locator("#annotation-panel")).to_be_hidden()
     assert Annotation.objects.get(pk=yellen.pk).status == Annotation.Status.PUBLISHED
 
 
@@ -191,5 +198,5 @@ def test_deleting_a_suggestion_from_its_details_updates_the_panel(editor_page, a
     page.click(f"#annotation-{walsh.pk}", position={"x": 8, "y": 8})
     page.locator("#annotation-panel button[data-action=delete]").click()
     page.wait_for_selector("#suggestions h2:text('Suggested quotes (1)')")
-    assert page.locator(f"#suggestion-{walsh.pk}").count() == 0
+    expect(page.locator(f"#suggestion-{walsh.pk}")).to_have_count(0)
     assert not Annotation.objects.filter(pk=walsh.pk).exists()
