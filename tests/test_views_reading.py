@@ -8,7 +8,7 @@ from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
 
 from articles.models import Annotation, Article, Speaker, Tag
-from articles.views.reading import article_page_context
+from articles.presentation import article_page_context
 from tests.factories import make_annotation, make_article, make_speaker, make_tag, make_user
 
 pytestmark = pytest.mark.django_db

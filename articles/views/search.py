@@ -2,32 +2,17 @@
 
 from __future__ import annotations
 
-from django import forms
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 
-from articles.models import SEARCH_WINDOW, Annotation, Article, Tag
-from articles.views.reading import wants_fragment
+from articles.forms import SearchForm
+from articles.models import SEARCH_WINDOW, Article, Tag
+from articles.presentation import wants_fragment
 
 PAGE_SIZE = 20
-
-
-class SearchForm(forms.Form):
-    q = forms.CharField(label="Search stories", max_length=200, required=False, strip=True)
-    outlet = forms.SlugField(required=False)
-    tag = forms.SlugField(required=False)
-    speaker = forms.SlugField(required=False)
-    kind = forms.ChoiceField(choices=Annotation.Kind.choices, required=False)
-    since = forms.DateField(label="From", required=False)
-    until = forms.DateField(label="To", required=False)
-
-    def narrowing(self) -> dict:
-        """The valid facet choices; an invalid one is reported and left out, never a 500."""
-        self.is_valid()
-        return {name: value for name, value in self.cleaned_data.items() if value and name != "q"}
 
 
 FACET_FIELDS = {"outlets": "outlet", "kinds": "kind", "speakers": "speaker", "tags": "tag"}
