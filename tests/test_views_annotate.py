@@ -199,16 +199,6 @@ def test_a_new_speaker_is_not_stored_when_the_span_is_wrong(editor_client, artic
     assert not Speaker.objects.exists()
 
 
-def test_a_post_without_csrf_token_is_refused_with_a_message(editor, article):
-    client = Client(enforce_csrf_checks=True)
-    client.force_login(editor)
-    response = create(client, article, kind="highlight", **span(article, "today"))
-    assert response.status_code == 403
-    assert "CSRF check failed" in response.content.decode()
-    assert response["HX-Retarget"] == "#annotate-status"
-    assert not Annotation.objects.exists()
-
-
 def test_a_post_with_the_csrf_header_is_accepted(editor, article):
     client = Client(enforce_csrf_checks=True)
     client.force_login(editor)
@@ -389,24 +379,6 @@ def test_the_article_page_shows_tools_to_editors_only(client, editor, article):
     assert "annotate.js" in html and 'id="annotate-form"' in html
     assert 'id="annotation-actions-template"' in html
     assert 'data-start="0"' in html
-
-
-def test_speaker_suggestions_match_names_and_aliases(editor_client):
-    make_speaker("Angela Merkel", aliases=["Kanzlerin"])
-    make_speaker("Olaf Scholz")
-    url = reverse("speaker_suggestions")
-    html = editor_client.get(url, {"speaker": "kanzler"}, headers=HX).content.decode()
-    assert 'value="Angela Merkel"' in html and "Scholz" not in html
-    html = editor_client.get(url, {"speaker": "ola"}, headers=HX).content.decode()
-    assert 'value="Olaf Scholz"' in html and "Merkel" not in html
-    assert editor_client.get(url, {"speaker": "%"}).content.decode().strip() == ""
-
-
-def test_tag_suggestions_complete_the_last_tag(editor_client):
-    make_tag("economy")
-    make_tag("elections")
-    html = editor_client.get(reverse("tag_suggestions"), {"tags": "war, ele"}).content.decode()
-    assert 'value="war, elections"' in html and "economy" not in html
 
 
 def test_without_javascript_details_edit_and_delete_work_as_pages(editor_client, article):
