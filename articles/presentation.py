@@ -20,7 +20,13 @@ from django.utils.safestring import SafeString
 from articles.forms import AnnotationFilter
 from articles.models import Annotation, Article
 from articles.page_cache import fragment_key
-from articles.rendering import Mark, render_annotation_items, render_body, render_filter_links
+from articles.rendering import (
+    Mark,
+    render_annotation_items,
+    render_body,
+    render_filter_links,
+    render_json_ld,
+)
 from articles.structured_data import article_json_ld
 
 PAGE_SIZE = 20
@@ -168,7 +174,7 @@ def _annotated_fragments(
 
     def structured_data() -> SafeString:
         page_url = request.build_absolute_uri(article.get_absolute_url())
-        return article_json_ld(article, published, page_url)
+        return render_json_ld(article_json_ld(article, published, page_url))
 
     return {
         "body_html": render_body(article.body, article.structure, marks),

@@ -1,5 +1,6 @@
 """The Python that builds HTML, where the template engine would be too slow: an article body
-with its annotations as `<mark>` elements, the annotation list's entries, the filter links.
+with its annotations as `<mark>` elements, the annotation list's entries, the filter links,
+the JSON-LD element.
 Each can come as an out-of-band swap for htmx (`oob=`), the attribute written here.
 
 Guarantees: the text content of the output equals the body's blocks exactly (nothing lost or
@@ -19,6 +20,7 @@ with how deeply the marks overlap).
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -277,3 +279,13 @@ def render_filter_links(options: dict[str, list[dict]]) -> SafeString:
             f'<ul class="filter-group" aria-label="{FILTER_GROUPS[group]}">{items}</ul>\n'
         )
     return mark_safe("".join(groups))  # noqa: S308 - every value is escaped above
+
+
+# As django.utils.html.json_script: nothing in the data can end the <script> element.
+_JSON_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
+
+
+def render_json_ld(data: dict) -> SafeString:
+    """`data` in a <script type="application/ld+json"> element, compact."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":")).translate(_JSON_ESCAPES)
+    return mark_safe(f'<script type="application/ld+json">{text}</script>')  # noqa: S308
