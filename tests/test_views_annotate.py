@@ -10,6 +10,7 @@ from articles.models import Annotation, AnnotationRevision, Speaker, Tag
 from articles.services.annotations import annotation_create as create_annotation
 from articles.services.annotations import annotation_delete as delete_annotation
 from tests.factories import make_annotation, make_article, make_speaker, make_tag, make_user
+from tests.htmx import parse
 
 pytestmark = pytest.mark.django_db
 
@@ -510,11 +511,8 @@ def test_restoring_a_live_annotation_without_history_is_a_conflict_not_404(edito
 
 def test_the_filter_counts_follow_each_write(editor_client, article):
     response = create(editor_client, article, kind="highlight", **span(article, "today"))
-    html = response.content.decode()
-    nav = html[html.index('<nav id="annotation-filters"') :]
-    nav = nav[: nav.index("</nav>")]
-    assert 'hx-swap-oob="outerHTML"' in nav and "Highlights" in nav and "Claims" not in nav
+    nav = parse(response.content.decode()).find("#annotation-filters")
+    assert nav.attrs["hx-swap-oob"] == "outerHTML"
+    assert "Highlights" in nav.html() and "Claims" not in nav.html()
     response = create(editor_client, article, kind="claim", **span(article, "Second paragraph"))
-    html = response.content.decode()
-    nav = html[html.index('<nav id="annotation-filters"') :]
-    assert "Claims" in nav[: nav.index("</nav>")]
+    assert "Claims" in parse(response.content.decode()).find("#annotation-filters").html()
