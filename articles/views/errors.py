@@ -13,6 +13,7 @@ from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooMany
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from articles.http import HtmxHttpRequest
 from articles.write_answers import refused
 
 
@@ -32,12 +33,13 @@ def _bad_request_reason(exception: Exception | None) -> str:
     return "Newsreader could not understand the request."
 
 
+# A plain HttpRequest: a bad request can be refused before django-htmx's middleware ran.
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     context = {"reason": _bad_request_reason(exception)}
     return render(request, "400.html", context, status=400)
 
 
-def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+def csrf_failure(request: HtmxHttpRequest, reason: str = "") -> HttpResponse:
     """A stale page or expired session: say so plainly (htmx shows it in the status line)."""
     message = (
         "Your change was not saved: the page's security token is missing or out of date "
