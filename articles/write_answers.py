@@ -137,18 +137,22 @@ def annotation_written(
     request: HtmxHttpRequest, article: Article, annotation: Annotation, message: str, *, change: str
 ) -> HttpResponse:
     """What a create, edit or restore of `annotation` changed, and the event that focuses its
-    mark once htmx has settled."""
-    response = what_changed(
-        request,
-        article,
-        message,
-        change=change,
-        annotation_id=annotation.pk,
-        start=annotation.start,
-        end=annotation.end,
-        written=annotation,
-        suggestion=annotation.status == Annotation.Status.SUGGESTED,
-    )
+    mark once htmx has settled. An edit on a filtered page gets the body and list whole:
+    the entry may join or leave the filtered list."""
+    if change == EDITED and page_filters(request.htmx):
+        response = whole_article(request, annotation.article_id, message)
+    else:
+        response = what_changed(
+            request,
+            article,
+            message,
+            change=change,
+            annotation_id=annotation.pk,
+            start=annotation.start,
+            end=annotation.end,
+            written=annotation,
+            suggestion=annotation.status == Annotation.Status.SUGGESTED,
+        )
     response["HX-Trigger-After-Settle"] = saved_event(annotation.pk)
     return response
 

@@ -24,11 +24,8 @@ from articles.write_answers import (
     EDITED,
     REMOVED,
     annotation_written,
-    page_filters,
     refused,
-    saved_event,
     what_changed,
-    whole_article,
 )
 
 
@@ -147,14 +144,9 @@ def _annotation_update(request: HtmxHttpRequest, pk: int) -> HttpResponse:
             if not request.htmx:
                 return redirect(annotation.get_absolute_url())
             message = f"{annotation.get_kind_display()} updated."
-            if not page_filters(request.htmx):
-                return annotation_written(
-                    request, annotation.article, annotation, message, change=EDITED
-                )
-            # The entry may join or leave the filtered list: the list is sent whole.
-            response = whole_article(request, annotation.article_id, message)
-            response["HX-Trigger-After-Settle"] = saved_event(annotation.pk)
-            return response
+            return annotation_written(
+                request, annotation.article, annotation, message, change=EDITED
+            )
     annotation = Annotation.objects.select_related("article").filter(pk=pk).first()
     if annotation is None:
         return _gone(request, service.AnnotationGone(pk))

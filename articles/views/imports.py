@@ -6,11 +6,12 @@ from collections import Counter
 
 from django.contrib.admin import AdminSite
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_http_methods
 
 from articles.forms import SourceFilesImportForm
+from articles.http import HtmxHttpRequest
 from articles.models import Article, SourceFile
 from articles.services.imports import import_limits, source_files_import
 
@@ -18,7 +19,7 @@ IMPORT_PERMISSION = "articles.add_article"
 
 
 @require_http_methods(["GET", "POST"])
-def import_source_files(request: HttpRequest, *, admin_site: AdminSite) -> HttpResponse:
+def import_source_files(request: HtmxHttpRequest, *, admin_site: AdminSite) -> HttpResponse:
     if not request.user.has_perm(IMPORT_PERMISSION):
         raise PermissionDenied("Importing needs permission to add articles.")
     posted = request.method == "POST"
