@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.urls import reverse
 
+from articles.importing.parsers.archives import ImportLimits, SourceEntry, upload_size_error
 from articles.models import Annotation
 from articles.services.annotations import parse_tag_names
 from articles.services.speakers import parse_aliases
@@ -86,3 +91,133 @@ class SpeakerForm(forms.Form):
 
 class SpeakerMergeForm(forms.Form):
     into = forms.CharField(max_length=200, label="Merge into")
+
+
+class AnnotationFilter(forms.Form):
+    """Which marks the reader wants to see; anything invalid is simply not applied."""
+
+    kind = forms.ChoiceField(choices=Annotation.Kind.choices, required=False)
+    tag = forms.SlugField(required=False)
+    speaker = forms.SlugField(required=False)
+
+    def values(self) -> dict[str, str]:
+        self.is_valid()
+        return {name: value for name, value in self.cleaned_data.items() if value}
+
+
+class ClaimFilter(forms.Form):
+    verdict = forms.ChoiceField(choices=Annotation.Verdict.choices, required=False)
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(label="Search stories", max_length=200, required=False, strip=True)
+    outlet = forms.SlugField(required=False)
+    tag = forms.SlugField(required=False)
+    speaker = forms.SlugField(required=False)
+    kind = forms.ChoiceField(choices=Annotation.Kind.choices, required=False)
+    since = forms.DateField(label="From", required=False)
+    until = forms.DateField(label="To", required=False)
+
+    def narrowing(self) -> dict:
+        """The valid facet choices; an invalid one is reported and left out, never a 500."""
+        self.is_valid()
+        return {name: value for name, value in self.cleaned_data.items() if value and name != "q"}
+
+
+class SuggestionEditForm(forms.Form):
+    """The suggestion as the editor corrects it: its words, its speaker, a note."""
+
+    text = forms.CharField(
+        label="Quote",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Trim or extend the words; they must appear in the article.",
+    )
+    speaker = forms.CharField(
+        label="Speaker",
+        required=False,
+        max_length=200,
+        help_text="An existing speaker's name or alias, or a new name. Empty for none.",
+    )
+    note = forms.CharField(label="Note", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, suggestion: Annotation, **kwargs) -> None:
+        self.suggestion = suggestion
+        kwargs.setdefault(
+            "initial",
+            {
+                "text": suggestion.exact,
+                "speaker": suggestion.speaker.name
+                if suggestion.speaker
+                else suggestion.proposed_speaker,
+                "note": suggestion.note,
+            },
+        )
+        # Several suggestions can be edited on one page: keep their field ids apart.
+        kwargs.setdefault("auto_id", f"id_%s_{suggestion.pk}")
+        super().__init__(*args, **kwargs)
+        # The annotating feature's speaker autocomplete fills the datalist as one types.
+        self.fields["speaker"].widget.attrs |= {
+            "list": f"speaker-options-{suggestion.pk}",
+            "autocomplete": "off",
+            "hx-get": reverse("speaker_suggestions"),
+            "hx-trigger": "input changed delay:200ms",
+            "hx-target": f"#speaker-options-{suggestion.pk}",
+            "hx-swap": "innerHTML",
+            "hx-sync": "this:replace",
+        }
+
+    def clean_text(self) -> str:
+        text = self.cleaned_data["text"].replace("\r\n", "\n")
+        if self.span_of(text) is None:
+            raise ValidationError(
+                "These words are not in the article. Edit within the article's own text."
+            )
+        return text
+
+    def span_of(self, text: str) -> tuple[int, int] | None:
+        """Where `text` occurs in the body, the occurrence nearest the suggestion winning."""
+        body, origin = self.suggestion.article.body, self.suggestion.start
+        best, at = None, 0
+        while (found := body.find(text, at)) >= 0:
+            if best is not None and found - origin >= abs(best - origin):
+                break  # later occurrences are only further away
+            best, at = found, found + 1
+        return None if best is None else (best, best + len(text))
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files from one input; empty files pass so they get a record and a reason."""
+
+    widget = MultipleFileInput
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(allow_empty_file=True, **kwargs)
+
+    def clean(self, data, initial=None) -> list[UploadedFile]:
+        if isinstance(data, list | tuple):
+            if not data and self.required:
+                raise forms.ValidationError(self.error_messages["required"], code="required")
+            return [super(MultipleFileField, self).clean(item, initial) for item in data]
+        return [super().clean(data, initial)]
+
+
+class SourceFilesImportForm(forms.Form):
+    """The admin's import page: source files and .zip archives, several at once."""
+
+    files = MultipleFileField(
+        label="Source files",
+        help_text="Text files in the newsreader export layout, or .zip archives of them. "
+        "Select several at once.",
+        error_messages={"required": "Choose at least one file to import."},
+    )
+
+    def uploads(self, limits: ImportLimits) -> Iterator[tuple[str, bytes] | SourceEntry]:
+        """The chosen files, each read only when its turn comes and only if within limits."""
+        for upload in self.cleaned_data["files"]:
+            name = upload.name or "unnamed"
+            error = upload_size_error(name, upload.size or 0, limits)
+            yield SourceEntry(name, b"", error) if error else (name, upload.read())

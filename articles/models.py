@@ -69,15 +69,6 @@ WHERE a.slug = %s
 """
 
 
-def page_version(
-    pk: int, updated_at: datetime.datetime, outlet_slug: str, outlet_name: str, annotations: int
-) -> list:
-    """What a reading page shows of the article, its outlet and its annotations, as
-    comparable values: equal versions, equal pages."""
-    # The outlet's name is in the byline and the JSON-LD; renaming it changes the page.
-    return [pk, updated_at.isoformat(), outlet_slug, outlet_name, annotations]
-
-
 class Outlet(models.Model):
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=220, unique=True)
@@ -328,20 +319,17 @@ class ArticleQuerySet(models.QuerySet):
             .prefetch_related(self.reading_annotations_prefetch(include_suggestions))
         )
 
-    def page_version(self, slug: str) -> tuple[int, list] | None:
-        """The primary key and the version of the reading page of the article at `slug`
-        (its updated time, outlet and annotations version), or None: no such article.
+    def page_version(self, slug: str) -> tuple[int, datetime.datetime, str, str, int] | None:
+        """What the version of the reading page of the article at `slug` is made of (see
+        `page_cache.page_version`): its primary key, updated time, outlet slug and name and
+        annotations version; or None: no such article.
 
         One query in raw SQL: a cached page is served on this alone, and compiling the
         ORM's query would cost more than running it (about 1.3 ms against 0.3 ms).
         """
         with connections[self.db].cursor() as cursor:
             cursor.execute(PAGE_VERSION_SQL, [slug])
-            row = cursor.fetchone()
-        if row is None:
-            return None
-        pk, updated_at, outlet_slug, outlet_name, annotations = row
-        return pk, page_version(pk, updated_at, outlet_slug, outlet_name, annotations)
+            return cursor.fetchone()
 
     def for_reading_page(self) -> ArticleQuerySet:
         """The article with outlet and `annotation_version`, in one query.

@@ -1,17 +1,23 @@
-"""Whole-response cache for anonymous readers.
+"""Page versions, and the caches keyed by them: rendered fragments, and whole responses for
+anonymous readers.
 
-An anonymous visitor's page holds nothing personal (no CSRF token, no name, no editor
-tools), so the final bytes, gzip-compressed once when the client takes gzip, can be kept
-under the version of what the page shows and served again for one query (the version) and
-a cache lookup. Signed-in users, requests with pending messages and anything but GET are
-never cached. The response says `Vary: Cookie, HX-Request, Accept-Encoding`, so shared
-caches keep the variants apart as well.
+A page's version holds, as comparable values, everything it shows of the article, its
+outlet and its annotations: equal versions, equal pages. Rendered fragments are cached
+under it for everyone (`fragment_key`). An anonymous visitor's page holds nothing personal
+(no CSRF token, no name, no editor tools), so the final bytes, gzip-compressed once when
+the client takes gzip, can be kept under the version of what the page shows and served
+again for one query (the version) and a cache lookup. Signed-in users, requests with
+pending messages and anything but GET are never cached. The response says
+`Vary: Cookie, HX-Request, Accept-Encoding`, so shared caches keep the variants apart as
+well.
 """
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from django.contrib.messages import get_messages
 from django.core.cache import cache
@@ -20,8 +26,49 @@ from django.utils.cache import patch_vary_headers
 
 from articles.middleware import gzip_body
 
+if TYPE_CHECKING:
+    from articles.models import Article
+
 PAGE_CACHE_SECONDS = 3600
 VARY = ("Cookie", "HX-Request", "Accept-Encoding")
+
+
+def page_version(
+    pk: int, updated_at: datetime.datetime, outlet_slug: str, outlet_name: str, annotations: int
+) -> list:
+    """What a reading page shows of the article, its outlet and its annotations, as
+    comparable values: equal versions, equal pages. The arguments are the row of
+    `Article.objects.page_version(slug)`."""
+    # The outlet's name is in the byline and the JSON-LD; renaming it changes the page.
+    return [pk, updated_at.isoformat(), outlet_slug, outlet_name, annotations]
+
+
+def article_version(article: Article) -> list:
+    """`page_version` of an article from `Article.objects.for_reading_page()`."""
+    return page_version(
+        article.pk,
+        article.updated_at,
+        article.outlet.slug,
+        article.outlet.name,
+        article.annotation_version,
+    )
+
+
+def fragment_key(
+    request: HttpRequest, article: Article, filters: dict[str, str], suggestions: bool
+) -> str:
+    """The cache key of the article page's rendered fragments at the article's version.
+
+    The fragments hold absolute URLs (the JSON-LD's), so scheme and host are part of it.
+    """
+    parts = [
+        *article_version(article),
+        suggestions,
+        sorted(filters.items()),
+        request.scheme,
+        request.get_host(),
+    ]
+    return "article-page:" + hashlib.sha256(repr(parts).encode()).hexdigest()
 
 
 def _accepts_gzip(request: HttpRequest) -> bool:

@@ -1,4 +1,7 @@
-"""Turn an article body and its annotations into HTML with `<mark>` elements.
+"""The Python that builds HTML, where the template engine would be too slow: an article body
+with its annotations as `<mark>` elements, the annotation list's entries, the filter links,
+the JSON-LD element.
+Each can come as an out-of-band swap for htmx (`oob=`), the attribute written here.
 
 Guarantees: the text content of the output equals the body's blocks exactly (nothing lost or
 doubled), whatever the annotations: overlapping, nested, adjacent, spanning blocks, or
@@ -17,6 +20,7 @@ with how deeply the marks overlap).
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -68,14 +72,22 @@ def render_body(body: str, structure: Sequence[dict], marks: Iterable[Mark]) -> 
 
 
 def render_blocks(
-    body: str, structure: Sequence[dict], marks: Iterable[Mark], start: int, end: int
+    body: str,
+    structure: Sequence[dict],
+    marks: Iterable[Mark],
+    start: int,
+    end: int,
+    *,
+    oob: bool = False,
 ) -> list[tuple[int, SafeString]]:
     """(block start, block HTML) for the blocks that body[start:end] touches, exactly as
     `render_body` renders them, edges and the gaps between blocks included.
 
     A mark can change only the blocks it covers: the marks running into any other block,
     their order and which piece carries the id are the same with it or without it. So after
-    a write to one span these blocks are all that changed on the page.
+    a write to one span these blocks are all that changed on the page. With `oob`, each
+    block replaces its old self on the page, out of band (htmx drops the attribute as it
+    swaps, leaving the block as `render_body` renders it).
     """
 
     def touched(block_start: int, block_end: int) -> bool:
@@ -83,11 +95,14 @@ def render_blocks(
 
     return [
         (block_start, mark_safe(html))  # noqa: S308 - every text piece is escaped
-        for block_start, html in _render(body, structure, marks, touched)
+        for block_start, html in _render(body, structure, marks, touched, oob=oob)
     ]
 
 
-def _render(body, structure, marks, wanted=None) -> list[tuple[int, str]]:
+OOB_BLOCK = " hx-swap-oob=\"outerHTML:#article-body > [data-start='{}']\""
+
+
+def _render(body, structure, marks, wanted=None, *, oob: bool = False) -> list[tuple[int, str]]:
     """(block start, HTML) per block; only the `wanted(start, end)` blocks when given (the
     marks are still walked through every block, so nesting and ids come out the same)."""
     length = len(body)
@@ -125,7 +140,8 @@ def _render(body, structure, marks, wanted=None) -> list[tuple[int, str]]:
         emit = wanted is None or wanted(block_start, block_end)
         out = []
         tag = "h2" if kind == "heading" else "p"
-        out.append(f'<{tag} data-start="{block_start}">')
+        swap = OOB_BLOCK.format(block_start) if oob else ""
+        out.append(f'<{tag} data-start="{block_start}"{swap}>')
         # Marks still running from the previous block (they spanned the gap) reopen here.
         running = sorted(
             (i for i in stack if ordered[i].end > block_start), key=lambda i: -ordered[i].end
@@ -188,13 +204,15 @@ def _url_maker(name: str):
     return lambda slug: f"{head}{slug}{tail}"
 
 
-def render_annotation_items(annotations: Iterable) -> SafeString:
+def render_annotation_items(annotations: Iterable, *, oob: bool = False) -> SafeString:
     """The article page's annotation list entries, in the order given.
 
     Built with string joins rather than the template engine: an article can carry a
     thousand annotations and this runs for each page view that misses the cache.
     Each entry's details sit in `#note-ID`, which the mark's aria-describedby names.
+    With `oob`, each entry replaces its namesake on the page, out of band.
     """
+    swap = ' hx-swap-oob="true"' if oob else ""
     speaker_url, tag_url = _url_maker("speaker"), _url_maker("tag")
     out: list[str] = []
     for a in annotations:
@@ -232,7 +250,7 @@ def render_annotation_items(annotations: Iterable) -> SafeString:
         if not exact.startswith(QUOTATION_MARKS):
             exact = f"“{exact}”"
         out.append(
-            f'<li class="annotation-item kind-{a.kind}{" is-suggested" if suggested else ""}"'
+            f'<li{swap} class="annotation-item kind-{a.kind}{" is-suggested" if suggested else ""}"'
             f' id="item-{a.id}" data-annotation="{a.id}">'
             f'<a class="annotation-exact" href="#annotation-{a.id}">{escape(exact)}</a>'
             f'<div class="annotation-details" id="note-{a.id}">{"".join(details)}</div></li>\n'
@@ -247,3 +265,36 @@ def marked_text(text: str, start: str, stop: str) -> SafeString:
     escaping leaves as they are, so they become tags only after the text is safe.
     """
     return mark_safe(escape(text).replace(start, "<mark>").replace(stop, "</mark>"))
+
+
+CURRENT = ' aria-current="true"'
+FILTER_GROUPS = {"kinds": "Kind", "speakers": "Speaker", "tags": "Tag"}
+
+
+def render_filter_links(options: dict[str, list[dict]]) -> SafeString:
+    """The article page's filter groups as HTML lists, from `presentation.filter_options`
+    (string joins: an article can name hundreds)."""
+    groups = []
+    for group, links in options.items():
+        if not links:
+            continue
+        items = "".join(
+            f'<li><a id="{escape(f["id"])}" href="{escape(f["href"])}" hx-get="{escape(f["href"])}"'
+            f"{CURRENT if f['current'] else ''}>{escape(f['label'])} "
+            f'<span class="count">{f["count"]}</span></a></li>'
+            for f in links
+        )
+        groups.append(
+            f'<ul class="filter-group" aria-label="{FILTER_GROUPS[group]}">{items}</ul>\n'
+        )
+    return mark_safe("".join(groups))  # noqa: S308 - every value is escaped above
+
+
+# As django.utils.html.json_script: nothing in the data can end the <script> element.
+_JSON_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
+
+
+def render_json_ld(data: dict) -> SafeString:
+    """`data` in a <script type="application/ld+json"> element, compact."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":")).translate(_JSON_ESCAPES)
+    return mark_safe(f'<script type="application/ld+json">{text}</script>')  # noqa: S308

@@ -3,18 +3,12 @@
 from __future__ import annotations
 
 import heapq
-import json
 from collections.abc import Sequence
 from typing import Any
-
-from django.utils.safestring import SafeString, mark_safe
 
 from articles.models import Annotation, Article
 
 PUBLISHER = {"@type": "Organization", "name": "Newsreader"}
-
-# As django.utils.html.json_script: nothing in the data can end the <script> element.
-_JSON_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
 
 
 def claim_speakers(annotations: Sequence[Annotation]) -> dict[int, Annotation]:
@@ -46,10 +40,9 @@ def claim_speakers(annotations: Sequence[Annotation]) -> dict[int, Annotation]:
     return found
 
 
-def article_json_ld(
-    article: Article, annotations: Sequence[Annotation], page_url: str
-) -> SafeString:
-    """One <script type="application/ld+json"> holding a @graph of the article and reviews."""
+def article_json_ld(article: Article, annotations: Sequence[Annotation], page_url: str) -> dict:
+    """A @graph of the article and its reviews (`rendering.render_json_ld` puts it in its
+    <script> element)."""
     news_article = {
         "@type": "NewsArticle",
         "headline": article.title[:110],
@@ -73,9 +66,7 @@ def article_json_ld(
         if claim.kind != Annotation.Kind.CLAIM or not claim.verdict:
             continue
         graph.append(_claim_review(article, claim, speakers.get(claim.id), page_url))
-    data = {"@context": "https://schema.org", "@graph": graph}
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":")).translate(_JSON_ESCAPES)
-    return mark_safe(f'<script type="application/ld+json">{text}</script>')
+    return {"@context": "https://schema.org", "@graph": graph}
 
 
 def _claim_review(

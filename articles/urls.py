@@ -1,7 +1,7 @@
 from django.urls import path
 
 from articles import feeds
-from articles.views import annotate, browse, reading, search, speakers, suggestions
+from articles.views import annotate, autocomplete, browse, reading, search, speakers, suggestions
 
 urlpatterns = [
     path("", reading.home, name="home"),
@@ -35,8 +35,8 @@ urlpatterns = [
     path("annotations/<int:pk>/edit/", annotate.annotation_edit, name="annotation_edit"),
     path("annotations/<int:pk>/delete/", annotate.annotation_delete, name="annotation_delete"),
     path("annotations/<int:pk>/restore/", annotate.annotation_restore, name="annotation_restore"),
-    path("editor/suggest/speakers/", annotate.speaker_suggestions, name="speaker_suggestions"),
-    path("editor/suggest/tags/", annotate.tag_suggestions, name="tag_suggestions"),
+    path("editor/suggest/speakers/", autocomplete.speaker_autocomplete, name="speaker_suggestions"),
+    path("editor/suggest/tags/", autocomplete.tag_autocomplete, name="tag_suggestions"),
     path("editor/speakers/", speakers.speakers_manage, name="speakers_manage"),
     path("editor/speakers/<int:pk>/", speakers.speaker_edit, name="speaker_edit"),
     path("editor/speakers/<int:pk>/merge/", speakers.speaker_merge_into, name="speaker_merge"),

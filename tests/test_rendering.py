@@ -2,10 +2,20 @@ import re
 from collections import defaultdict
 from html.parser import HTMLParser
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from articles.rendering import Mark, render_blocks, render_body
+from articles.models import Article
+from articles.rendering import (
+    Mark,
+    render_annotation_items,
+    render_blocks,
+    render_body,
+    render_filter_links,
+)
+from tests.factories import make_annotation, make_article
+from tests.htmx import apply_oob_swaps, parse
 
 
 class BodyReader(HTMLParser):
@@ -264,3 +274,55 @@ def test_marked_text_escapes_the_text_before_the_markers_become_marks():
     html = marked_text("The \x02troops\x03 & <b>tanks</b> \x02withdrew\x03", "\x02", "\x03")
     assert isinstance(html, SafeString)
     assert html == "The <mark>troops</mark> &amp; &lt;b&gt;tanks&lt;/b&gt; <mark>withdrew</mark>"
+
+
+def test_blocks_out_of_band_replace_their_namesakes_as_render_body_renders_them():
+    body = "One two.\n\nThree four.\n\nFive six."
+    before = render_body(body, [], [Mark(2, 0, 3, "claim")])
+    marks = [Mark(1, 4, 15, "quote"), Mark(2, 0, 3, "claim")]
+    touched = render_blocks(body, [], marks, 4, 15, oob=True)
+    assert touched[0][1].startswith(
+        '<p data-start="0" hx-swap-oob="outerHTML:#article-body > [data-start=\'0\']">'
+    )
+    page = parse(f'<div id="article-body">{before}</div>')
+    apply_oob_swaps(page, "".join(html for _, html in touched))
+    assert (
+        page.find("#article-body").html()
+        == parse(f'<div id="article-body">{render_body(body, [], marks)}</div>')
+        .find("#article-body")
+        .html()
+    )
+
+
+@pytest.mark.django_db
+def test_list_entries_out_of_band_replace_their_namesakes():
+    article = make_article(body="Words to annotate here.", structure=None)
+    make_annotation(article, 0, 5, "highlight", note="a <b>note</b>")
+    (annotation,) = Article.objects.for_reading().get(pk=article.pk).reading_annotations
+    plain = render_annotation_items([annotation])
+    swapped = render_annotation_items([annotation], oob=True)
+    assert swapped.startswith('<li hx-swap-oob="true" class="annotation-item kind-highlight"')
+    assert swapped.replace(' hx-swap-oob="true"', "") == plain
+    assert "a &lt;b&gt;note&lt;/b&gt;" in plain
+
+
+def test_filter_links_are_escaped_and_mark_the_current_one():
+    options = {
+        "kinds": [
+            {"id": "filter-kind-all", "href": "/a/", "label": "All", "count": 2, "current": True}
+        ],
+        "speakers": [],
+        "tags": [
+            {
+                "id": "filter-tag-x",
+                "href": "/a/?tag=x&kind=q",
+                "label": "#<x>",
+                "count": 1,
+                "current": False,
+            }
+        ],
+    }
+    html = render_filter_links(options)
+    assert html.count('<ul class="filter-group"') == 2 and 'aria-label="Speaker"' not in html
+    assert '<a id="filter-kind-all" href="/a/" hx-get="/a/" aria-current="true">All ' in html
+    assert 'href="/a/?tag=x&amp;kind=q"' in html and "#&lt;x&gt;" in html

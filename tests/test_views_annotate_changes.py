@@ -1,9 +1,10 @@
-"""A write's answer holds only what changed; applied to the page as htmx would, the page must
-equal a full render of the article afterwards: every block, the list in text order, the
-count, the filter links and the suggestions panel. Random writes (spans across paragraphs
+"""A write's answer holds only what changed; applied to the page as htmx would (tests/htmx.py),
+the page must equal a full render of the article afterwards: every block, the list in text
+order, the count, the filter links and the suggestions panel. Random writes (spans across paragraphs
 and headings, overlapping and nested, every kind, tags and speakers), with and without
 filters, with the quote finder's suggestions on the page."""
 
+import copy
 import random
 import re
 
@@ -12,6 +13,7 @@ from django.urls import reverse
 
 from articles.models import Annotation
 from tests.factories import make_annotation, make_article, make_speaker, make_user
+from tests.htmx import Element, apply_oob_swaps, parse
 
 pytestmark = pytest.mark.django_db
 
@@ -25,11 +27,9 @@ PARAGRAPHS = [
     'A spokesman added: "We expect a deal," then declined to comment further.',
 ]
 BODY = "\n\n".join(PARAGRAPHS)
-CSRF = re.compile(r'name="csrfmiddlewaretoken" value="[^"]+"')
-BLOCK = re.compile(r'<(p|h2) data-start="(\d+)"( hx-swap-oob="[^"]*")?>.*?</\1>\n', re.S)
-ITEM = re.compile(
-    r'<li( hx-swap-oob="true")? class="annotation-item[^"]*" id="item-(\d+)".*?</li>\n', re.S
-)
+# What the forms that send these writes name in hx-select-oob (annotation_form.html and
+# the delete and undo buttons).
+SELECT_OOB = "#article-body,#annotation-list"
 
 
 def structure() -> list[dict]:
@@ -41,79 +41,36 @@ def structure() -> list[dict]:
     return blocks
 
 
-def between(html: str, start: str, stop: str) -> str:
-    head = html.index(start)
-    return html[head : html.index(stop, head)]
+def without_csrf_tokens(element: Element) -> str:
+    element = copy.deepcopy(element)
+    for field in element.find_all("input[name='csrfmiddlewaretoken']"):
+        field.attrs["value"] = ""
+    return element.html()
 
 
-def list_state(html: str) -> dict:
-    count = re.search(r'id="annotation-count" role="status">(.*?)</p>', html)
-    empty = re.search(r'<p class="empty"[^>]*>(.*?)</p>', html)
+def page_state(page: Element) -> dict:
+    """What the editor sees of the article: every block, the list in text order, the count,
+    the filter links and the suggestions panel."""
+    count = page.find("#annotation-count")
+    empty = page.find("#annotation-list p.empty")
+    entries = page.find("#annotation-list ol")
     return {
-        "items": [(int(m.group(2)), m.group(0)) for m in ITEM.finditer(html)],
-        "count": count and count.group(1),
-        "empty": empty and empty.group(1),
+        "blocks": {
+            int(block.attrs["data-start"]): block.html()
+            for block in page.find("#article-body").elements()
+        },
+        "items": [(item.attrs["id"], item.html()) for item in entries.elements()]
+        if entries
+        else [],
+        "count": count and count.inner_html(),
+        "empty": empty and empty.inner_html(),
+        "filters": page.find("#annotation-filters").html(),
+        "suggestions": without_csrf_tokens(page.find("#suggestions")),
     }
 
 
-def page_state(client, article, query: str = "") -> dict:
-    html = client.get(article.get_absolute_url() + query).content.decode()
-    body = between(html, '<div id="article-body"', "</div>")
-    return {
-        "blocks": {int(m.group(2)): m.group(0) for m in BLOCK.finditer(body)},
-        **list_state(between(html, '<div id="annotation-list"', "</aside>")),
-        "filters": between(html, '<nav id="annotation-filters"', "</nav>"),
-        "suggestions": CSRF.sub("", between(html, '<section id="suggestions"', "</section>")),
-    }
-
-
-def apply(state: dict, answer: str) -> None:
-    """What htmx does with the answer's out-of-band parts (and hx-select-oob's)."""
-    if '<div id="article-body"' in answer:  # the whole body (a filtered page's edit)
-        body = between(answer, '<div id="article-body"', "</div>")
-        state["blocks"] = {int(m.group(2)): m.group(0) for m in BLOCK.finditer(body)}
-    else:
-        for m in BLOCK.finditer(answer):
-            oob = m.group(3)
-            if oob:
-                start = int(m.group(2))
-                assert oob == f" hx-swap-oob=\"outerHTML:#article-body > [data-start='{start}']\""
-                assert start in state["blocks"], "the block to replace is on the page"
-                state["blocks"][start] = m.group(0).replace(oob, "")
-    if '<div id="annotation-list"' in answer:
-        state.update(list_state(between(answer, '<div id="annotation-list"', "<nav")))
-    else:
-        items = state["items"]
-        ids = [pk for pk, _ in items]
-        for m in re.finditer(
-            r'<div data-resync hx-swap-oob="(\w+):([^"]+)">(.*?)</div>\n(?=<)', answer, re.S
-        ):
-            style, target, content = m.groups()
-            if style == "innerHTML":
-                assert target == "#annotation-count" and state["count"] is not None
-                state["count"] = content
-                continue
-            new = ITEM.search(content)
-            entry = (int(new.group(2)), new.group(0))
-            if style == "afterbegin":
-                assert target == "#annotation-list ol" and items
-                items.insert(0, entry)
-            else:
-                assert style == "afterend", style
-                items.insert(ids.index(int(target.removeprefix("#item-"))) + 1, entry)
-        for m in re.finditer(r'<div hx-swap-oob="delete:#item-(\d+)"></div>', answer):
-            assert int(m.group(1)) in ids, "a delete for an entry the page does not show"
-            state["items"] = items = [(pk, html) for pk, html in items if pk != int(m.group(1))]
-        for m in ITEM.finditer(answer):
-            if m.group(1):  # an edited entry replaces itself
-                pk = int(m.group(2))
-                html = m.group(0).replace(m.group(1), "")
-                state["items"] = [(p, html if p == pk else h) for p, h in state["items"]]
-    nav = between(answer, '<nav id="annotation-filters"', "</nav>")
-    state["filters"] = nav.replace(' hx-swap-oob="outerHTML"', "")
-    if '<section id="suggestions"' in answer:
-        panel = between(answer, '<section id="suggestions"', "</section>")
-        state["suggestions"] = CSRF.sub("", panel.replace(' hx-swap-oob="true"', ""))
+def full_page(client, article, query: str = "") -> Element:
+    return parse(client.get(article.get_absolute_url() + query).content.decode())
 
 
 def random_span(rng: random.Random) -> tuple[int, int]:
@@ -151,7 +108,7 @@ def test_answers_applied_to_the_page_equal_the_full_render(client, seed, query):
         make_annotation(article, start, end, "quote", status=Annotation.Status.SUGGESTED)
     client.force_login(make_user("ed", editor=True))
     headers = {**HX, "HX-Current-URL": f"http://testserver{article.get_absolute_url()}{query}"}
-    state = page_state(client, article, query)
+    page = full_page(client, article, query)
     deleted: list[int] = []
     for step in range(40):
         alive = list(
@@ -176,10 +133,14 @@ def test_answers_applied_to_the_page_equal_the_full_render(client, seed, query):
         if response.status_code != 200:
             # Refused (a duplicate span, a speaker on a claim...): nothing changed.
             assert response.status_code in (409, 422), response.content[:300]
-            assert page_state(client, article, query) == state
+            assert page_state(full_page(client, article, query)) == page_state(page)
             continue
-        apply(state, response.content.decode())
-        assert state == page_state(client, article, query), (step, action, data)
+        apply_oob_swaps(page, response.content.decode(), select_oob=SELECT_OOB)
+        assert page_state(page) == page_state(full_page(client, article, query)), (
+            step,
+            action,
+            data,
+        )
 
 
 def test_a_span_across_two_paragraphs_redraws_both_and_nothing_else(client):
@@ -192,7 +153,8 @@ def test_a_span_across_two_paragraphs_redraws_both_and_nothing_else(client):
         {"kind": "highlight", "start": start, "end": end, "exact": BODY[start:end]},
         headers=HX,
     )
-    redrawn = [int(m.group(2)) for m in BLOCK.finditer(response.content.decode())]
+    answer = parse(response.content.decode())
+    redrawn = [int(block.attrs["data-start"]) for block in answer.find_all("[data-start]")]
     blocks = structure()
     assert redrawn == [blocks[2]["start"], blocks[3]["start"]]
     annotation = Annotation.objects.get()

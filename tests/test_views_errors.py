@@ -1,12 +1,14 @@
-"""The 400 and 403 pages: in the site's style, saying what happened and what to do."""
+"""The 400 and 403 pages and the CSRF failure view: in the site's style, saying what happened
+and what to do."""
 
 from __future__ import annotations
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.urls import reverse
 
-from articles.models import SourceFile
+from articles.models import Annotation, SourceFile
 from tests.factories import make_article, make_user
 
 pytestmark = pytest.mark.django_db
@@ -39,3 +41,27 @@ def test_a_reader_refused_a_write_sees_who_they_are_and_what_to_do(client):
     html = response.content.decode()
     assert "You can’t do that here" in html
     assert "signed in as <strong>rita</strong>" in html
+
+
+def test_a_post_without_csrf_token_is_refused_with_a_message():
+    """The CSRF failure view (settings.CSRF_FAILURE_VIEW) answers htmx in the status line."""
+    article = make_article(body="He said it today.", structure=None)
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(make_user("ed", editor=True))
+    start = article.body.index("today")
+    data = {"kind": "highlight", "start": start, "end": start + 5, "exact": "today"}
+    url = reverse("annotation_create", args=[article.slug])
+    response = client.post(url, data, headers={"HX-Request": "true"})
+    assert response.status_code == 403
+    assert "CSRF check failed" in response.content.decode()
+    assert response["HX-Retarget"] == "#annotate-status"
+    assert not Annotation.objects.exists()
+
+
+def test_a_post_without_csrf_token_outside_htmx_gets_the_page():
+    article = make_article()
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(make_user("ed", editor=True))
+    response = client.post(reverse("annotation_create", args=[article.slug]), {})
+    assert response.status_code == 403
+    assert "CSRF check failed" in response.content.decode() and "<html" in response.content.decode()

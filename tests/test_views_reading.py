@@ -8,7 +8,6 @@ from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
 
 from articles.models import Annotation, Article, Speaker, Tag
-from articles.views.reading import article_page_context
 from tests.factories import make_annotation, make_article, make_speaker, make_tag, make_user
 
 pytestmark = pytest.mark.django_db
@@ -187,30 +186,6 @@ def test_suggestions_are_not_shown_to_readers(client):
     article = make_article()
     make_annotation(article, 0, 5, status=Annotation.Status.SUGGESTED)
     assert not MARK_ID.search(client.get(article.get_absolute_url()).content.decode())
-
-
-def test_the_context_can_include_suggestions_for_editors(rf):
-    article = make_article()
-    make_annotation(article, 0, 5, Annotation.Kind.QUOTE, status=Annotation.Status.SUGGESTED)
-    make_annotation(article, 8, 12)
-    loaded = Article.objects.for_reading(include_suggestions=True).get(pk=article.pk)
-    context = article_page_context(rf.get("/"), loaded, include_suggestions=True)
-    assert 'class="ann ann-quote is-suggested"' in context["body_html"]
-    # Listed in the editors' suggestions panel, not among the annotations.
-    assert [s.start for s in context["suggestions"]] == [0]
-    assert "(suggestion)" not in context["annotation_items"]
-    assert context["annotation_total"] == 1
-    plain = article_page_context(rf.get("/"), Article.objects.for_reading().get(pk=article.pk))
-    assert "is-suggested" not in plain["body_html"]
-    assert plain["annotation_total"] == 1
-
-
-def test_the_context_reloads_an_article_without_annotations(rf, django_assert_num_queries):
-    article = make_article()
-    make_annotation(article, 0, 5)
-    with django_assert_num_queries(1):
-        context = article_page_context(rf.get("/"), article)
-    assert context["annotation_total"] == 1
 
 
 def test_filters_show_only_matching_marks(client):

@@ -2,32 +2,33 @@
 
 from __future__ import annotations
 
-from django import forms
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 
+from articles.forms import ClaimFilter
+from articles.http import HtmxHttpRequest
 from articles.models import Annotation, Article, Outlet, Speaker, Tag
-from articles.views.reading import wants_fragment
+from articles.presentation import wants_fragment
 
 PAGE_SIZE = 20
 PUBLISHED = Q(annotations__status=Annotation.Status.PUBLISHED)
 
 
-def _page(request: HttpRequest, items) -> object:
+def _page(request: HtmxHttpRequest, items) -> object:
     return Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
-def _template(request: HttpRequest, name: str, fragment: str) -> str:
+def _template(request: HtmxHttpRequest, name: str, fragment: str) -> str:
     return f"{name}#{fragment}" if wants_fragment(request) else name
 
 
 @require_safe
 @vary_on_headers("HX-Request")
-def tag(request: HttpRequest, slug: str) -> HttpResponse:
+def tag(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     tags = Tag.objects.annotate(annotation_count=Count("annotations", filter=PUBLISHED))
     tag = get_object_or_404(tags, slug=slug)
     page = _page(request, Article.objects.tagged(tag).with_listing_data().latest_first())
@@ -37,7 +38,7 @@ def tag(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_safe
 @vary_on_headers("HX-Request")
-def speaker(request: HttpRequest, slug: str) -> HttpResponse:
+def speaker(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     quotes = PUBLISHED & Q(annotations__kind=Annotation.Kind.QUOTE)
     speakers = Speaker.objects.annotate(
         article_count=Count("annotations__article", filter=quotes, distinct=True)
@@ -50,20 +51,16 @@ def speaker(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_safe
 @vary_on_headers("HX-Request")
-def outlet(request: HttpRequest, slug: str) -> HttpResponse:
+def outlet(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     outlet = get_object_or_404(Outlet, slug=slug)
     page = _page(request, outlet.articles.with_listing_data().latest_first())
     template = _template(request, "articles/outlet.html", "article-list")
     return render(request, template, {"outlet": outlet, "page": page})
 
 
-class ClaimFilter(forms.Form):
-    verdict = forms.ChoiceField(choices=Annotation.Verdict.choices, required=False)
-
-
 @require_safe
 @vary_on_headers("HX-Request")
-def claims(request: HttpRequest) -> HttpResponse:
+def claims(request: HtmxHttpRequest) -> HttpResponse:
     form = ClaimFilter(request.GET)
     verdict = form.cleaned_data["verdict"] if form.is_valid() else ""
     counts = Annotation.objects.verdict_counts()

@@ -2,326 +2,21 @@
 
 from __future__ import annotations
 
-import functools
-import hashlib
-from dataclasses import dataclass
-from urllib.parse import urlencode
-
-from django import forms
-from django.core.cache import cache
-from django.db.models import prefetch_related_objects
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.utils.html import escape
-from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 
-from articles.models import Annotation, Article, page_version
-from articles.page_cache import anonymous_page_key, cached_page
+from articles.http import HtmxHttpRequest
+from articles.models import Article
+from articles.page_cache import anonymous_page_key, cached_page, page_version
 from articles.permissions import is_editor
-from articles.rendering import Mark, render_annotation_items, render_body
-from articles.structured_data import article_json_ld
-
-PAGE_SIZE = 20
-# Rendered fragments are keyed by the article and its annotations' version (see
-# models.AnnotationsVersion); the expiry bounds memory, and how long a renamed author
-# account keeps its old name on the page.
-FRAGMENT_CACHE_SECONDS = 3600
-
-
-def wants_fragment(request: HttpRequest) -> bool:
-    """An htmx swap, which gets the page's fragment; not a history restore, which needs the
-    whole page (htmx asks for it when its snapshot of a pushed URL is gone)."""
-    return bool(request.htmx) and not request.htmx.history_restore_request
-
-
-class AnnotationFilter(forms.Form):
-    """Which marks the reader wants to see; anything invalid is simply not applied."""
-
-    kind = forms.ChoiceField(choices=Annotation.Kind.choices, required=False)
-    tag = forms.SlugField(required=False)
-    speaker = forms.SlugField(required=False)
-
-    def values(self) -> dict[str, str]:
-        self.is_valid()
-        return {name: value for name, value in self.cleaned_data.items() if value}
-
-
-@dataclass(frozen=True)
-class Outline:
-    """What the marks, the filters and their counts need of an annotation: no note, author or
-    dates. Built from a model instance (`of`) or from `Annotation.objects.outlines()` rows."""
-
-    id: int
-    start: int
-    end: int
-    kind: str
-    status: str
-    speaker: tuple[str, str] | None  # (slug, name)
-    tags: tuple[tuple[str, str], ...]  # (slug, name) each
-
-    @classmethod
-    def of(cls, a: Annotation) -> Outline:
-        speaker = (a.speaker.slug, a.speaker.name) if a.speaker is not None else None
-        tags = tuple((t.slug, t.name) for t in a.reading_tags)
-        return cls(a.id, a.start, a.end, a.kind, a.status, speaker, tags)
-
-    @classmethod
-    def from_row(cls, row: tuple) -> Outline:
-        """From a row of `Annotation.objects.outlines()`."""
-        pk, start, end, kind, status, speaker_slug, speaker_name, tag_slugs, tag_names = row
-        speaker = (speaker_slug, speaker_name) if speaker_slug else None
-        tags = tuple(zip(tag_slugs, tag_names, strict=True))
-        return cls(pk, start, end, kind, status, speaker, tags)
-
-    def mark(self) -> Mark:
-        css = "is-suggested" if self.status == Annotation.Status.SUGGESTED else ""
-        return Mark(self.id, self.start, self.end, self.kind, css=css)
-
-
-def matches(outline: Outline, filters: dict[str, str]) -> bool:
-    if "kind" in filters and outline.kind != filters["kind"]:
-        return False
-    speaker = outline.speaker[0] if outline.speaker is not None else None
-    if "speaker" in filters and speaker != filters["speaker"]:
-        return False
-    return "tag" not in filters or any(slug == filters["tag"] for slug, _ in outline.tags)
-
-
-def _filter_options(
-    annotations: list[Outline], filters: dict[str, str], base_url: str
-) -> dict[str, list[dict]]:
-    """The filter links: kinds, speakers and tags present, each with its count in the article.
-
-    Each link toggles its value on top of the other filters; hrefs are built here once
-    (the page is cached per filter) instead of per link in the template.
-    """
-    kinds: dict[str, int] = {}
-    tags: dict[str, list] = {}
-    speakers: dict[str, list] = {}
-    for a in annotations:
-        kinds[a.kind] = kinds.get(a.kind, 0) + 1
-        for slug, name in a.tags:
-            tags.setdefault(slug, [name, 0])[1] += 1
-        if a.speaker is not None:
-            speakers.setdefault(a.speaker[0], [a.speaker[1], 0])[1] += 1
-
-    def link(field: str, value: str, label: str, count: int) -> dict:
-        current = filters.get(field, "") == value
-        wanted = {**filters, field: "" if current and value else value}
-        query = urlencode({k: v for k, v in sorted(wanted.items()) if v})
-        return {
-            "id": f"filter-{field}-{value or 'all'}",
-            "href": f"{base_url}?{query}" if query else base_url,
-            "label": label,
-            "count": count,
-            "current": current,
-        }
-
-    kind_links = [link("kind", "", "All", len(annotations))] + [
-        link("kind", value, f"{label}s", kinds[value])
-        for value, label in Annotation.Kind.choices
-        if value in kinds
-    ]
-    by_name = lambda item: item[1][0].lower()  # noqa: E731
-    return {
-        "kinds": kind_links,
-        "speakers": [
-            link("speaker", slug, name, n)
-            for slug, (name, n) in sorted(speakers.items(), key=by_name)
-        ],
-        "tags": [
-            link("tag", slug, f"#{name}", n)
-            for slug, (name, n) in sorted(tags.items(), key=by_name)
-        ],
-    }
-
-
-CURRENT = ' aria-current="true"'
-FILTER_GROUPS = {"kinds": "Kind", "speakers": "Speaker", "tags": "Tag"}
-
-
-def filter_links_html(published: list[Outline], filters: dict[str, str], article) -> SafeString:
-    """The filter groups as HTML lists (string joins: an article can name hundreds)."""
-    options = _filter_options(published, filters, article.get_absolute_url())
-    groups = []
-    for group, links in options.items():
-        if not links:
-            continue
-        items = "".join(
-            f'<li><a id="{escape(f["id"])}" href="{escape(f["href"])}" hx-get="{escape(f["href"])}"'
-            f"{CURRENT if f['current'] else ''}>{escape(f['label'])} "
-            f'<span class="count">{f["count"]}</span></a></li>'
-            for f in links
-        )
-        groups.append(
-            f'<ul class="filter-group" aria-label="{FILTER_GROUPS[group]}">{items}</ul>\n'
-        )
-    return mark_safe("".join(groups))  # noqa: S308 - every value is escaped above
-
-
-def _annotated_fragments(
-    request: HttpRequest,
-    article: Article,
-    filters: dict[str, str],
-    include_suggestions: bool,
-    *,
-    lazy: bool = False,
-) -> dict:
-    """The costly part of the page: marks, the annotation list, filter counts, JSON-LD.
-
-    With `lazy`, the filter links and JSON-LD are callables the template calls only if it
-    shows them: a write's answer (body, list, filters) skips building the JSON-LD.
-    """
-    if not hasattr(article, "reading_annotations"):
-        prefetch_related_objects(
-            [article], Article.objects.reading_annotations_prefetch(include_suggestions)
-        )
-    everything = [
-        a
-        for a in article.reading_annotations
-        if include_suggestions or a.status == Annotation.Status.PUBLISHED
-    ]
-    outlines = {a.id: Outline.of(a) for a in everything}
-    shown = [a for a in everything if matches(outlines[a.id], filters)]
-    marks = [outlines[a.id].mark() for a in shown]
-    published = [a for a in everything if a.status == Annotation.Status.PUBLISHED]
-    # Suggestions are marked in the text but listed apart, in the editors' panel.
-    listed = [a for a in shown if a.status == Annotation.Status.PUBLISHED]
-
-    def filter_links() -> SafeString:
-        return filter_links_html([outlines[a.id] for a in published], filters, article)
-
-    def structured_data() -> SafeString:
-        page_url = request.build_absolute_uri(article.get_absolute_url())
-        return article_json_ld(article, published, page_url)
-
-    return {
-        "body_html": render_body(article.body, article.structure, marks),
-        "annotation_items": render_annotation_items(listed),
-        "annotation_shown": len(listed),
-        "annotation_total": len(published),
-        # Templates call callables: these are built on first use, once.
-        "filter_links": functools.cache(filter_links) if lazy else filter_links(),
-        "structured_data": functools.cache(structured_data) if lazy else structured_data(),
-    }
-
-
-def _version(article: Article) -> list:
-    return page_version(
-        article.pk,
-        article.updated_at,
-        article.outlet.slug,
-        article.outlet.name,
-        article.annotation_version,
-    )
-
-
-def _cache_key(request: HttpRequest, article: Article, filters: dict, suggestions: bool) -> str:
-    parts = [*_version(article), suggestions, sorted(filters.items()), request.get_host()]
-    return "article-page:" + hashlib.sha256(repr(parts).encode()).hexdigest()
-
-
-def article_page_context(
-    request: HttpRequest,
-    article: Article,
-    *,
-    filters: dict[str, str] | None = None,
-    include_suggestions: bool = False,
-) -> dict:
-    """Everything article_detail.html and its fragments (article-body, annotation-list) need.
-
-    `article` comes from `Article.objects.for_reading()` (annotations already loaded: no
-    further query) or `.for_reading_page()` (carries an annotation version: the rendered
-    fragments come from the cache while nothing changed, else 2 queries load the
-    annotations). `filters` ({kind, tag, speaker}) defaults to the query string.
-    Suggestions are included only when asked (editors), marked `is-suggested`.
-    """
-    if filters is None:
-        filters = AnnotationFilter(request.GET).values()
-    versioned = hasattr(article, "annotation_version") and not hasattr(
-        article, "reading_annotations"
-    )
-    key = _cache_key(request, article, filters, include_suggestions) if versioned else None
-    fragments = cache.get(key) if key else None
-    if fragments is None:
-        fragments = _annotated_fragments(
-            request, article, filters, include_suggestions, lazy=key is None
-        )
-        if key:
-            cache.set(key, fragments, FRAGMENT_CACHE_SECONDS)
-    context = {
-        "article": article,
-        "filters": filters,
-        "include_suggestions": include_suggestions,
-        **fragments,
-    }
-    if include_suggestions and hasattr(article, "reading_annotations"):
-        # Loaded with the suggestions just above (or by the caller, as asked): no query.
-        context["suggestions"] = [
-            a for a in article.reading_annotations if a.status == Annotation.Status.SUGGESTED
-        ]
-    elif include_suggestions:
-        # The editors' panel needs the suggestions themselves, cached fragments or not.
-        context["suggestions"] = list(
-            Annotation.objects.suggested()
-            .filter(article=article)
-            .select_related("speaker")
-            .order_by("start", "-end", "id")
-        )
-    return context
-
-
-@dataclass
-class OpenEndedPage:
-    """A page of a list too long to count on every view: it only knows whether more follow.
-
-    Quacks like Django's Page for the templates (paginator is None: no "of N").
-    """
-
-    object_list: list
-    number: int
-    has_next: bool
-    paginator: None = None
-
-    def has_previous(self) -> bool:
-        return self.number > 1
-
-    def has_other_pages(self) -> bool:
-        return self.has_next or self.has_previous()
-
-    def next_page_number(self) -> int:
-        return self.number + 1
-
-    def previous_page_number(self) -> int:
-        return self.number - 1
-
-
-def open_ended_page(items, page: str | None) -> OpenEndedPage:
-    """One query: the page's rows plus one, to tell whether another page follows.
-
-    Out-of-range numbers answer as Django's `Paginator.get_page` does on every other list:
-    not a number → the first page; below 1 or past the end → the last page (found by a
-    count, two queries more, only then).
-    """
-    try:
-        number = int(page)
-    except (TypeError, ValueError):
-        number = 1
-    if 0 < number < 100_000:  # beyond, the offset alone would make PostgreSQL work hard
-        offset = (number - 1) * PAGE_SIZE
-        rows = list(items[offset : offset + PAGE_SIZE + 1])
-        if rows or number == 1:
-            return OpenEndedPage(rows[:PAGE_SIZE], number, has_next=len(rows) > PAGE_SIZE)
-    last = max(1, -(-items.count() // PAGE_SIZE))
-    offset = (last - 1) * PAGE_SIZE
-    return OpenEndedPage(list(items[offset : offset + PAGE_SIZE]), last, has_next=False)
+from articles.presentation import article_page_context, open_ended_page, wants_fragment
 
 
 @require_safe
 @vary_on_headers("HX-Request")
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: HtmxHttpRequest) -> HttpResponse:
     articles = Article.objects.with_listing_data().latest_first()
     page = open_ended_page(articles, request.GET.get("page"))
     template = "articles/home.html"
@@ -332,11 +27,12 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 @vary_on_headers("HX-Request")
-def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
+def article_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     found = Article.objects.page_version(slug)
     if found is None:
         raise Http404("No article at this address.")
-    pk, version = found
+    pk = found[0]
+    version = page_version(*found)
     fragment = wants_fragment(request)
     template = "articles/article_detail.html" + ("#reading" if fragment else "")
     key = anonymous_page_key(request, version, fragment=fragment)

@@ -4,31 +4,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django import forms
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import HttpResponse, QueryDict
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 
-from articles.models import Annotation, Tag
+from articles.forms import SearchForm
+from articles.http import HtmxHttpRequest
+from articles.models import Tag
+from articles.presentation import wants_fragment
 from articles.search import search as search_articles
 from articles.search.results import Facets
-from articles.views.reading import wants_fragment
-
-
-class SearchForm(forms.Form):
-    q = forms.CharField(label="Search stories", max_length=200, required=False, strip=True)
-    outlet = forms.SlugField(required=False)
-    tag = forms.SlugField(required=False)
-    speaker = forms.SlugField(required=False)
-    kind = forms.ChoiceField(choices=Annotation.Kind.choices, required=False)
-    since = forms.DateField(label="From", required=False)
-    until = forms.DateField(label="To", required=False)
-
-    def narrowing(self) -> dict:
-        """The valid facet choices; an invalid one is reported and left out, never a 500."""
-        self.is_valid()
-        return {name: value for name, value in self.cleaned_data.items() if value and name != "q"}
 
 
 @dataclass(frozen=True)
@@ -80,7 +66,7 @@ def _with_links(facets: Facets, query: QueryDict, narrowing: dict) -> dict[str, 
 
 @require_safe
 @vary_on_headers("HX-Request")
-def search(request: HttpRequest) -> HttpResponse:
+def search(request: HtmxHttpRequest) -> HttpResponse:
     form = SearchForm(request.GET)
     narrowing = form.narrowing()
     text = form.cleaned_data.get("q", "")

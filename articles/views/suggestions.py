@@ -6,86 +6,25 @@ suggestions panel) and everyone else with a redirect back to the article.
 
 from __future__ import annotations
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
+from articles.forms import SuggestionEditForm
+from articles.http import HtmxHttpRequest
 from articles.models import Annotation, Article
 from articles.permissions import editor_required
+from articles.presentation import article_page_context
 from articles.services.suggestions import (
     suggestion_accept,
     suggestion_reject,
     suggestions_propose,
 )
-from articles.views.reading import article_page_context
 
 UPDATE_TEMPLATE = "articles/_quote_suggestions.html#suggestions-update"
-
-
-class SuggestionEditForm(forms.Form):
-    """The suggestion as the editor corrects it: its words, its speaker, a note."""
-
-    text = forms.CharField(
-        label="Quote",
-        widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="Trim or extend the words; they must appear in the article.",
-    )
-    speaker = forms.CharField(
-        label="Speaker",
-        required=False,
-        max_length=200,
-        help_text="An existing speaker's name or alias, or a new name. Empty for none.",
-    )
-    note = forms.CharField(label="Note", required=False, widget=forms.Textarea(attrs={"rows": 2}))
-
-    def __init__(self, *args, suggestion: Annotation, **kwargs) -> None:
-        self.suggestion = suggestion
-        kwargs.setdefault(
-            "initial",
-            {
-                "text": suggestion.exact,
-                "speaker": suggestion.speaker.name
-                if suggestion.speaker
-                else suggestion.proposed_speaker,
-                "note": suggestion.note,
-            },
-        )
-        # Several suggestions can be edited on one page: keep their field ids apart.
-        kwargs.setdefault("auto_id", f"id_%s_{suggestion.pk}")
-        super().__init__(*args, **kwargs)
-        # The annotating feature's speaker autocomplete fills the datalist as one types.
-        self.fields["speaker"].widget.attrs |= {
-            "list": f"speaker-options-{suggestion.pk}",
-            "autocomplete": "off",
-            "hx-get": reverse("speaker_suggestions"),
-            "hx-trigger": "input changed delay:200ms",
-            "hx-target": f"#speaker-options-{suggestion.pk}",
-            "hx-swap": "innerHTML",
-            "hx-sync": "this:replace",
-        }
-
-    def clean_text(self) -> str:
-        text = self.cleaned_data["text"].replace("\r\n", "\n")
-        if self.span_of(text) is None:
-            raise ValidationError(
-                "These words are not in the article. Edit within the article's own text."
-            )
-        return text
-
-    def span_of(self, text: str) -> tuple[int, int] | None:
-        """Where `text` occurs in the body, the occurrence nearest the suggestion winning."""
-        body, origin = self.suggestion.article.body, self.suggestion.start
-        best, at = None, 0
-        while (found := body.find(text, at)) >= 0:
-            if best is not None and found - origin >= abs(best - origin):
-                break  # later occurrences are only further away
-            best, at = found, found + 1
-        return None if best is None else (best, best + len(text))
 
 
 def _suggestion(pk: int) -> Annotation:
@@ -97,7 +36,7 @@ def _suggestion(pk: int) -> Annotation:
 
 
 def _respond(
-    request: HttpRequest, article: Article, *, message: str, error: bool = False, focus=None
+    request: HtmxHttpRequest, article: Article, *, message: str, error: bool = False, focus=None
 ) -> HttpResponse:
     """htmx gets the refreshed fragments with the message; others a redirect and a flash."""
     if not request.htmx:
@@ -114,7 +53,7 @@ def _respond(
 
 @require_POST
 @editor_required
-def suggestion_accept_view(request: HttpRequest, pk: int) -> HttpResponse:
+def suggestion_accept_view(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     suggestion = _suggestion(pk)
     try:
         accepted = suggestion_accept(annotation=suggestion, user=request.user)
@@ -128,7 +67,7 @@ def suggestion_accept_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @editor_required
-def suggestion_reject_view(request: HttpRequest, pk: int) -> HttpResponse:
+def suggestion_reject_view(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     suggestion = _suggestion(pk)
     try:
         suggestion_reject(annotation=suggestion, user=request.user)
@@ -145,7 +84,7 @@ def suggestion_reject_view(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @vary_on_headers("HX-Request")
 @editor_required
-def suggestion_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def suggestion_edit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     suggestion = _suggestion(pk)
     if suggestion.status != Annotation.Status.SUGGESTED:
         return _respond(
@@ -182,7 +121,7 @@ def suggestion_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @editor_required
-def suggestions_find(request: HttpRequest, slug: str) -> HttpResponse:
+def suggestions_find(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     article = get_object_or_404(
         Article.objects.select_related("outlet").defer("search_vector"), slug=slug
     )

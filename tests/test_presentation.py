@@ -1,0 +1,88 @@
+"""The article page's presentation: its context with the cached fragments, filters, paging."""
+
+import pytest
+from django.core.cache import cache
+
+from articles.models import Annotation, Article
+from articles.presentation import (
+    Outline,
+    article_page_context,
+    filter_options,
+    matches,
+    open_ended_page,
+)
+from tests.factories import make_annotation, make_article
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    cache.clear()
+
+
+def test_the_context_can_include_suggestions_for_editors(rf):
+    article = make_article()
+    make_annotation(article, 0, 5, Annotation.Kind.QUOTE, status=Annotation.Status.SUGGESTED)
+    make_annotation(article, 8, 12)
+    loaded = Article.objects.for_reading(include_suggestions=True).get(pk=article.pk)
+    context = article_page_context(rf.get("/"), loaded, include_suggestions=True)
+    assert 'class="ann ann-quote is-suggested"' in context["body_html"]
+    # Listed in the editors' suggestions panel, not among the annotations.
+    assert [s.start for s in context["suggestions"]] == [0]
+    assert "(suggestion)" not in context["annotation_items"]
+    assert context["annotation_total"] == 1
+    plain = article_page_context(rf.get("/"), Article.objects.for_reading().get(pk=article.pk))
+    assert "is-suggested" not in plain["body_html"]
+    assert plain["annotation_total"] == 1
+
+
+def test_the_context_reloads_an_article_without_annotations(rf, django_assert_num_queries):
+    article = make_article()
+    make_annotation(article, 0, 5)
+    with django_assert_num_queries(1):
+        context = article_page_context(rf.get("/"), article)
+    assert context["annotation_total"] == 1
+
+
+def test_http_and_https_requests_do_not_share_cached_fragments(rf):
+    """The fragments hold absolute URLs (the JSON-LD's): each scheme gets its own."""
+    article = make_article()
+    make_annotation(article, 0, 5)
+    url = article.get_absolute_url()
+    for secure, scheme in [(False, "http"), (True, "https"), (False, "http")]:
+        versioned = Article.objects.for_reading_page().get(pk=article.pk)
+        context = article_page_context(rf.get(url, secure=secure), versioned)
+        assert f'"url":"{scheme}://testserver{url}"' in context["structured_data"]
+
+
+def test_filter_options_count_each_value_and_toggle_it_on_the_other_filters():
+    outlines = [
+        Outline(1, 0, 5, "quote", "published", ("ana", "Ana"), (("economy", "Economy"),)),
+        Outline(2, 6, 9, "claim", "published", None, (("economy", "Economy"),)),
+    ]
+    options = filter_options(outlines, {"kind": "quote"}, "/articles/a/")
+    kinds = {
+        link["id"]: (link["href"], link["count"], link["current"]) for link in options["kinds"]
+    }
+    assert kinds == {
+        "filter-kind-all": ("/articles/a/", 2, False),
+        "filter-kind-quote": ("/articles/a/", 1, True),
+        "filter-kind-claim": ("/articles/a/?kind=claim", 1, False),
+    }
+    assert [link["href"] for link in options["tags"]] == ["/articles/a/?kind=quote&tag=economy"]
+    assert [link["label"] for link in options["speakers"]] == ["Ana"]
+    assert [o.id for o in outlines if matches(o, {"tag": "economy", "kind": "claim"})] == [2]
+
+
+def test_an_open_ended_page_knows_only_whether_more_follow():
+    items = list(range(45))
+
+    class Rows(list):
+        def count(self):
+            return len(self)
+
+    page = open_ended_page(Rows(items), "2")
+    assert page.object_list == items[20:40] and page.has_next and page.has_previous()
+    last = open_ended_page(Rows(items), "9")
+    assert last.number == 3 and last.object_list == items[40:] and not last.has_next

@@ -1,0 +1,34 @@
+"""Editors' autocomplete: speakers by name or alias, the last of the typed tags."""
+
+import pytest
+from django.urls import reverse
+
+from tests.factories import make_speaker, make_tag, make_user
+
+pytestmark = pytest.mark.django_db
+
+HX = {"HX-Request": "true"}
+
+
+@pytest.fixture
+def editor_client(client):
+    client.force_login(make_user("ed", editor=True))
+    return client
+
+
+def test_speaker_autocomplete_matches_names_and_aliases(editor_client):
+    make_speaker("Angela Merkel", aliases=["Kanzlerin"])
+    make_speaker("Olaf Scholz")
+    url = reverse("speaker_suggestions")
+    html = editor_client.get(url, {"speaker": "kanzler"}, headers=HX).content.decode()
+    assert 'value="Angela Merkel"' in html and "Scholz" not in html
+    html = editor_client.get(url, {"speaker": "ola"}, headers=HX).content.decode()
+    assert 'value="Olaf Scholz"' in html and "Merkel" not in html
+    assert editor_client.get(url, {"speaker": "%"}).content.decode().strip() == ""
+
+
+def test_tag_autocomplete_completes_the_last_tag(editor_client):
+    make_tag("economy")
+    make_tag("elections")
+    html = editor_client.get(reverse("tag_suggestions"), {"tags": "war, ele"}).content.decode()
+    assert 'value="war, elections"' in html and "economy" not in html
