@@ -128,11 +128,14 @@ def _checked(annotation: Annotation, fields: AnnotationFields) -> None:
         annotation.speaker = _speaker_named(fields)
     except ValidationError as error:
         errors = error.update_error_dict(errors)
-    for check in (annotation_check, lambda _: _check_tag_names(fields.tag_names)):
-        try:
-            check(annotation)
-        except ValidationError as error:
-            errors = error.update_error_dict(errors)
+    try:
+        annotation_check(annotation)
+    except ValidationError as error:
+        errors = error.update_error_dict(errors)
+    try:
+        _check_tag_names(fields.tag_names)
+    except ValidationError as error:
+        errors = error.update_error_dict(errors)
     if errors:
         raise ValidationError(errors)
 
