@@ -71,8 +71,8 @@ def test_a_new_speaker_gets_a_free_slug():
 
 
 def test_a_rename_gives_the_quoting_articles_pages_a_new_version(article):
-    # The trigger articles_speaker_renamed does it (migration 0006); the service writes
-    # nothing to the annotations themselves.
+    # The trigger articles_speaker_renamed does it (0006_annotations_version); the service
+    # writes nothing to the annotations themselves.
     speaker = make_speaker("Old Name")
     quote = make_annotation(article, 0, 5, "quote", speaker=speaker)
     other = make_article()

@@ -126,8 +126,8 @@ def speaker_update(
     """Rename a speaker and replace its aliases; the old name becomes an alias.
 
     Article pages showing the speaker get a new version from the database: the trigger
-    `articles_speaker_renamed` (migration 0006) bumps the annotations version of every
-    article quoting a speaker whose name or slug changed.
+    `articles_speaker_renamed` (0006_annotations_version) bumps the annotations version of
+    every article quoting a speaker whose name or slug changed.
     """
     with transaction.atomic():
         speaker = Speaker.objects.select_for_update().filter(pk=speaker_id).first()
