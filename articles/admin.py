@@ -16,12 +16,8 @@ from articles.models import (
     Speaker,
     Tag,
 )
-from articles.services.annotations import (
-    annotation_delete,
-    annotation_snapshot,
-    revision_record,
-    revision_summary,
-)
+from articles.revisions import annotation_snapshot, revision_record, revision_summary
+from articles.services.annotations import annotation_delete
 from articles.views.imports import import_source_files
 
 # Article and SourceFile lists link to the import page from their object tools.
@@ -173,12 +169,8 @@ class AnnotationAdminForm(forms.ModelForm):
         cleaned = super().clean()
         article, start, end = cleaned.get("article"), cleaned.get("start"), cleaned.get("end")
         if self.instance.pk is None and article and start is not None and end is not None:
-            if not 0 <= start < end <= len(article.body):
-                raise forms.ValidationError(
-                    f"The span must lie inside the article text (0 to {len(article.body)}) "
-                    "and end after it starts."
-                )
-            # The span's text and context are taken from the article, never typed in.
+            # The span's text and context are taken from the article, never typed in;
+            # Annotation.clean() (run by the model form next) checks the span itself.
             for field, value in Annotation.anchor(article.body, start, end).items():
                 setattr(self.instance, field, value)
         return cleaned
@@ -188,8 +180,9 @@ class AnnotationAdminForm(forms.ModelForm):
         if self.instance.pk is not None:
             # A saved annotation's span is read-only here, so Django skips the constraints
             # naming it; a kind or status change could still duplicate a published span.
+            # Fields that already have an error are left out: clean() said it in its words.
             try:
-                self.instance.validate_constraints()
+                self.instance.validate_constraints(exclude=set(self.errors))
             except ValidationError as error:
                 self._update_errors(error)
 

@@ -1,4 +1,8 @@
-"""Forms that parse what editors post; the services do the checking that needs the database."""
+"""Forms that parse what editors post: types, required fields, choices.
+
+The rules of an annotation are `Annotation.clean()`'s; the services check them and the forms
+show their errors on the matching fields (`add_service_error`).
+"""
 
 from __future__ import annotations
 
@@ -11,7 +15,7 @@ from django.urls import reverse
 
 from articles.importing.parsers.archives import ImportLimits, SourceEntry, upload_size_error
 from articles.models import Annotation
-from articles.services.annotations import parse_tag_names
+from articles.services.annotations import AnnotationFields, parse_tag_names
 from articles.services.speakers import parse_aliases
 
 
@@ -29,32 +33,26 @@ class AnnotationFieldsForm(forms.Form):
 
     def clean(self) -> dict:
         data = super().clean()
-        kind = data.get("kind")
-        if data.get("verdict") and kind and kind != Annotation.Kind.CLAIM:
-            self.add_error(
-                "verdict", "Only claims have a verdict: choose “claim” or clear the verdict."
-            )
-        if kind and kind != Annotation.Kind.QUOTE:
-            if data.get("new_speaker"):
-                self.add_error("speaker", "Only quotes have a speaker: choose “quote”.")
+        if data.get("kind") != Annotation.Kind.QUOTE and not data.get("new_speaker"):
             # A speaker typed before switching kind is left over, not meant.
             data["speaker"] = ""
         data["tag_names"] = parse_tag_names(data.get("tags", ""))
         return data
 
-    def service_arguments(self) -> dict:
+    def annotation_fields(self) -> AnnotationFields:
+        """What the editor set, for `annotation_create` or `annotation_update`."""
         data = self.cleaned_data
-        return {
-            "kind": data["kind"],
-            "speaker_name": data["speaker"],
-            "new_speaker": data["new_speaker"],
-            "verdict": data["verdict"],
-            "tag_names": data["tag_names"],
-            "note": data["note"],
-        }
+        return AnnotationFields(
+            kind=data["kind"],
+            speaker_name=data["speaker"],
+            new_speaker=data["new_speaker"],
+            verdict=data["verdict"],
+            tag_names=data["tag_names"],
+            note=data["note"],
+        )
 
     def add_service_error(self, error: ValidationError) -> None:
-        """Show a service's error on the matching field, or above the form."""
+        """Show a service's (or the model's) error on the matching field, or above the form."""
         if hasattr(error, "error_dict"):
             for field, errors in error.error_dict.items():
                 self.add_error(field if field in self.fields else None, errors)
@@ -70,13 +68,6 @@ class AnnotationCreateForm(AnnotationFieldsForm):
     exact = forms.CharField(strip=False, max_length=100_000, widget=forms.HiddenInput)
 
     field_order = ["start", "end", "exact", "kind"]
-
-    def clean(self) -> dict:
-        data = super().clean()
-        start, end = data.get("start"), data.get("end")
-        if start is not None and end is not None and start >= end:
-            self.add_error("start", "The selection is empty: select some text first.")
-        return data
 
 
 class SpeakerForm(forms.Form):

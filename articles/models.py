@@ -16,6 +16,7 @@ from django.contrib.postgres.search import (
     SearchVector,
     SearchVectorField,
 )
+from django.core.exceptions import ValidationError
 from django.db import connections, models
 from django.db.models import (
     Count,
@@ -100,10 +101,6 @@ class SpeakerQuerySet(models.QuerySet):
                 )
             )
         )
-
-    def named_exactly(self, name: str) -> SpeakerQuerySet:
-        """The speaker whose name is `name`, compared as the unique index compares names."""
-        return self.alias(lowered_name=Lower("name")).filter(lowered_name=Lower(Value(name)))
 
     def matching(self, term: str) -> SpeakerQuerySet:
         """Autocomplete: name or an alias contains `term` (case-insensitive), names first."""
@@ -414,11 +411,6 @@ class Article(models.Model):
         return reverse("article", args=[self.slug])
 
     @property
-    def published_annotations(self) -> list[Annotation]:
-        """After `for_reading()`: the published annotations in text order."""
-        return [a for a in self.reading_annotations if a.status == Annotation.Status.PUBLISHED]
-
-    @property
     def headings(self) -> list[str]:
         return [self.body[b["start"] : b["end"]] for b in self.structure if b["kind"] == "heading"]
 
@@ -498,6 +490,32 @@ class AnnotationQuerySet(models.QuerySet):
             .annotate(n=Count("id"))
         )
         return dict(rows)
+
+
+# The rules of an annotation, each checked once, in `Annotation.clean()` (the services call
+# it through `full_clean()`; the CheckConstraints in `Annotation.Meta` guard the same rules in
+# the database). The messages are the editors': the annotate form shows them on its fields.
+UNKNOWN_KIND = "Unknown kind “{kind}”: choose quote, claim or highlight."
+UNKNOWN_STATUS = "Unknown status “{status}”."
+UNKNOWN_VERDICT = "Unknown verdict “{verdict}”."
+VERDICT_ONLY_FOR_CLAIMS = "Only claims have a verdict: choose “claim” or clear the verdict."
+SPEAKER_ONLY_FOR_QUOTES = "Only quotes have a speaker: choose “quote” or clear the speaker."
+SPAN_EMPTY = "The selection is empty: select some text first."
+SPAN_OUTSIDE_TEXT = (
+    "The selection {start}–{end} is outside the article text (0–{length}). "
+    "Reload the page and select again."
+)
+SPAN_TEXT_MISMATCH = (
+    "The selected text does not match the article at these offsets "
+    "(the page may be out of date). Reload the page and select again."
+)
+# Refused by the unique constraint `annotation_published_span_unique`, not by clean(): the
+# services map its IntegrityError to this message (see services.annotations.duplicate_span).
+DUPLICATE_SPAN = "This span is already annotated as a {kind}."
+
+
+def _collapsed(text: str) -> str:
+    return " ".join(text.split())
 
 
 class Annotation(models.Model):
@@ -606,6 +624,42 @@ class Annotation(models.Model):
 
     def get_absolute_url(self) -> str:
         return f"{self.article.get_absolute_url()}#annotation-{self.pk}"
+
+    def clean(self) -> None:
+        """Every rule of an annotation that needs no query, each with its message.
+
+        Reads `self.article.body`: load the article with the annotation (the services do).
+        `exact` is what the editor selected; whitespace is compared collapsed, since the
+        browser never sees the separators between blocks, so a selection across paragraphs
+        sends a single newline where the body may have two.
+        """
+        errors: dict[str, str] = {}
+        if self.kind not in self.Kind.values:
+            errors["kind"] = UNKNOWN_KIND.format(kind=self.kind)
+        if self.status not in self.Status.values:
+            errors["status"] = UNKNOWN_STATUS.format(status=self.status)
+        if self.verdict and self.verdict not in self.Verdict.values:
+            errors["verdict"] = UNKNOWN_VERDICT.format(verdict=self.verdict)
+        elif self.verdict and self.kind != self.Kind.CLAIM:
+            errors["verdict"] = VERDICT_ONLY_FOR_CLAIMS
+        # An unsaved speaker (a new one, stored only once every check has passed) counts.
+        has_speaker = self.speaker_id is not None or (
+            Annotation.speaker.is_cached(self) and self.speaker is not None
+        )
+        if has_speaker and self.kind != self.Kind.QUOTE:
+            errors["speaker"] = SPEAKER_ONLY_FOR_QUOTES
+        if self.article_id is not None and self.start is not None and self.end is not None:
+            body = self.article.body
+            if self.start >= self.end:
+                errors["start"] = SPAN_EMPTY
+            elif self.start < 0 or self.end > len(body):
+                errors["start"] = SPAN_OUTSIDE_TEXT.format(
+                    start=self.start, end=self.end, length=len(body)
+                )
+            elif _collapsed(body[self.start : self.end]) != _collapsed(self.exact):
+                errors["exact"] = SPAN_TEXT_MISMATCH
+        if errors:
+            raise ValidationError(errors)
 
     @cached_property
     def reading_tags(self) -> list[Tag]:

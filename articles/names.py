@@ -9,6 +9,8 @@ lookup misses what the index then refuses as a duplicate.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.utils.text import slugify
 
 # Letters that Unicode decomposition does not reduce to ASCII, spelled as newsrooms do.
@@ -29,3 +31,13 @@ def fold_name(name: str) -> str:
 def name_slug(text: str, *, max_length: int = 200, fallback: str = "item") -> str:
     """A readable ASCII slug: "Hatice Yıldız" → "hatice-yildiz", "Straße" → "strasse"."""
     return slugify(text.translate(_TRANSLITERATION))[:max_length].strip("-") or fallback
+
+
+def unique_slug(base: str, taken: Iterable[str]) -> str:
+    """`base`, or `base-2`, `base-3`… whichever is not in `taken`."""
+    taken = set(taken)
+    base = base or "item"
+    slug, n = base, 2
+    while slug in taken:
+        slug, n = f"{base}-{n}", n + 1
+    return slug

@@ -74,7 +74,7 @@ _EN_VERBS = (
     "cautioned|predicted|suggested|complained|joked|quipped|remarked|observed|pointed out|"
     "tweeted|posted|testified|vowed|vows|promised|pledged|confirmed|denied|shouted|"
     "recounted|mentioned|reiterated|countered|maintained|accused|accuses|agreed|"
-    "commented|went on|according to|insisted|boasted|conceded|demanded|wondered"
+    "commented|went on|according to|boasted|demanded|wondered"
 )
 # Turkish reporting expressions. Several are multi-word; the scanner tries longer phrases
 # first so "diye konuştu" is one attribution, not "konuştu" alone.
@@ -988,29 +988,35 @@ def _zero_subject(doc: _Doc, pi: int, c: _Cand, seen: dict[int, object]) -> obje
 # --- known speakers -----------------------------------------------------------------------
 
 
-def _fold(s: str) -> str:
-    return " ".join(s.replace("’", "'").casefold().split())
+def speaker_key(name: str) -> str:
+    """How the finder compares speaker names: any case, any spacing, either apostrophe.
+
+    Looser than `names.fold_name` (which must agree with PostgreSQL's lower() for the unique
+    indexes), and kept here because the finder imports nothing from the app; the
+    suggestions service matches the finder's names back to speakers with it.
+    """
+    return " ".join(name.replace("’", "'").casefold().split())
 
 
 def _map_known(name: str | None, known: Mapping[str, Sequence[str]] | None) -> str | None:
     if not name or not known:
         return name
-    target = _fold(name)
+    target = speaker_key(name)
     by_surname: dict[str, set[str]] = {}
     for canon, aliases in known.items():
         forms = [canon, *(aliases or ())]
         for f in forms:
-            if _fold(f) == target:
+            if speaker_key(f) == target:
                 return canon
         for f in forms:
-            parts = _fold(f).split()
+            parts = speaker_key(f).split()
             if parts:
                 by_surname.setdefault(parts[-1], set()).add(canon)
     parts = target.split()
     owners = by_surname.get(parts[-1], set())
     if len(owners) == 1:
         canon = next(iter(owners))
-        if len(parts) == 1 or _fold(canon).split()[0] == parts[0]:
+        if len(parts) == 1 or speaker_key(canon).split()[0] == parts[0]:
             return canon
     return name
 

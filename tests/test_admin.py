@@ -116,7 +116,7 @@ def test_an_annotation_added_in_the_admin_must_lie_inside_the_text(staff_client)
     form = {"article": article.pk, "kind": "highlight", "status": "published", "note": ""}
     response = staff_client.post("/admin/articles/annotation/add/", {**form, "start": 0, "end": 99})
     assert response.status_code == 200
-    assert "must lie inside the article text" in response.content.decode()
+    assert "outside the article text" in response.content.decode()  # Annotation.clean()
     assert not Annotation.objects.exists()
     response = staff_client.post("/admin/articles/annotation/add/", {**form, "start": 0, "end": 5})
     assert response.status_code == 302

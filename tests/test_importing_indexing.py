@@ -114,7 +114,7 @@ def test_the_indexer_proposes_exactly_what_the_import_proposed_inline():
     queued = set(Annotation.objects.suggested().values_list(*fields))
     Annotation.objects.all().delete()
     # The call the import made for each chunk's new articles before the queue existed.
-    suggestions_propose_bulk(articles=[r.article for r in results], fresh=True)
+    suggestions_propose_bulk(articles=[r.article for r in results])
     assert set(Annotation.objects.suggested().values_list(*fields)) == queued
 
 

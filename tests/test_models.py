@@ -74,8 +74,9 @@ def test_reading_data_takes_a_fixed_number_of_queries(django_assert_num_queries)
         make_annotation(article, i, i + 5, tags=[Tag.objects.create(name=f"t{i}", slug=f"t{i}")])
     with django_assert_num_queries(2):
         loaded = Article.objects.for_reading().get(pk=article.pk)
-        assert len(loaded.published_annotations) == 10
-        assert [[t.name for t in a.reading_tags] for a in loaded.published_annotations] == [
+        annotations = loaded.reading_annotations
+        assert len(annotations) == 10
+        assert [[t.name for t in a.reading_tags] for a in annotations] == [
             [f"t{i}"] for i in range(10)
         ]
 

@@ -7,6 +7,7 @@ from django.test import Client
 from django.urls import reverse
 
 from articles.models import Annotation, AnnotationRevision, Speaker, Tag
+from articles.services.annotations import AnnotationFields
 from articles.services.annotations import annotation_create as create_annotation
 from articles.services.annotations import annotation_delete as delete_annotation
 from tests.factories import make_annotation, make_article, make_speaker, make_tag, make_user
@@ -338,9 +339,9 @@ def test_delete_offers_undo_and_undo_restores_the_same_annotation(
     assert f'id="annotation-{annotation.pk}"' not in html
     assert not Annotation.objects.exists()
     # session, user with editor status, savepoint, the last revision locked with its article, is it
-    # alive, lock the article and check for an identical annotation, speaker, author, insert,
-    # tags, link, revision, release, the outlines.
-    with django_assert_num_queries(15):
+    # alive, speaker, author, insert (a unique constraint refuses a duplicate: no lock, no
+    # look-up), tags, link, revision, release, the outlines.
+    with django_assert_num_queries(13):
         response = editor_client.post(
             reverse("annotation_restore", args=[annotation.pk]), headers=HX
         )
@@ -488,7 +489,10 @@ def test_ids_that_never_existed_are_404_not_a_conflict(
 
 def test_deleted_annotations_still_get_the_conflict_message(editor_client, article, editor):
     annotation = create_annotation(
-        article=article, kind="highlight", user=editor, **span(article, "today")
+        article=article,
+        fields=AnnotationFields(kind="highlight"),
+        user=editor,
+        **span(article, "today"),
     )
     pk = annotation.pk
     editor_client.post(reverse("annotation_delete", args=[pk]), headers=HX)

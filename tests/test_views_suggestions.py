@@ -84,10 +84,10 @@ def test_accept_answers_htmx_with_body_list_and_panel(
     editor_client, article, walsh, django_assert_num_queries
 ):
     # session, user with editor status, suggestion; lock; speaker lookup; creating the speaker
-    # (savepoint pair, name check, free slug, insert); the article lock and the check for an
-    # identical quote; update, revision (savepoint pair); annotations with their tags
-    # (suggestions among them).
-    with django_assert_num_queries(17):
+    # (savepoint pair, name check, free slug, insert); update (a unique constraint refuses an
+    # identical quote: no lock, no look-up), revision (savepoint pair); annotations with their
+    # tags (suggestions among them).
+    with django_assert_num_queries(15):
         response = editor_client.post(reverse("suggestion-accept", args=[walsh.pk]), headers=HX)
     html = response.content.decode()
     assert response.status_code == 200 and "<html" not in html
@@ -113,7 +113,7 @@ def test_accept_query_count_does_not_grow_with_suggestions(
     Annotation.objects.filter(pk=yellen.pk).update(
         speaker=make_speaker("Janet Yellen"), proposed_speaker=""
     )
-    with django_assert_num_queries(11):  # 11, and the check for an identical quote (2)
+    with django_assert_num_queries(9):
         editor_client.post(reverse("suggestion-accept", args=[yellen.pk]), headers=HX)
 
 
@@ -184,10 +184,9 @@ def test_edit_then_accept_publishes_the_corrected_quote(
 ):
     data = {"text": "a disaster for the port", "speaker": "Janet Yellen", "note": "Checked"}
     make_speaker("Janet Yellen")
-    # session, user with editor status, suggestion; lock, speaker lookup, the article lock and
-    # the check for an identical quote, update, revision (savepoint pair); annotations with
-    # their tags.
-    with django_assert_num_queries(12):
+    # session, user with editor status, suggestion; lock, speaker lookup, update, revision
+    # (savepoint pair); annotations with their tags.
+    with django_assert_num_queries(10):
         response = editor_client.post(reverse("suggestion-edit", args=[walsh.pk]), data, headers=HX)
     assert "Quote accepted with your changes." in response.content.decode()
     walsh.refresh_from_db()

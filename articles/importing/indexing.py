@@ -50,7 +50,6 @@ def articles_index(*, batch_size: int = INDEX_BATCH_SIZE) -> IndexBatch:
         )
         if not batch:
             return IndexBatch()
-        # Not `fresh`: an editor may have annotated an article while it waited.
         suggestions = suggestions_propose_bulk(articles=[a for a in batch if a.quotes_pending])
         Article.objects.filter(id__in=[a.id for a in batch]).update(
             index_pending=False, quotes_pending=False

@@ -4,23 +4,51 @@ Every function runs in one transaction and records an `AnnotationRevision` in it
 history can never disagree with the data. Updates and deletes lock the annotation row
 (`select_for_update`), so two editors working on one article serialize instead of losing
 writes; a row that vanished meanwhile raises `AnnotationGone` for a 409-style answer.
+
+The rules of an annotation live in `Annotation.clean()`, checked here through
+`annotation_check` before anything is stored; a second published annotation of the same kind
+on the same span is refused by the database's unique constraint, whose error becomes the
+editor's message (`save_unless_duplicate`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models.functions import Lower
 
-from articles.models import Annotation, AnnotationRevision, Article, Speaker, Tag
-from articles.names import fold_name, name_slug
-from articles.services.speakers import speaker_create, speaker_find, unique_slug
+from articles.models import DUPLICATE_SPAN, Annotation, AnnotationRevision, Article, Speaker, Tag
+from articles.names import fold_name, name_slug, unique_slug
+from articles.revisions import annotation_snapshot, revision_record
+from articles.services.speakers import speaker_find, speaker_get_or_create
 
 Kind = Annotation.Kind
 TAG_MAX_LENGTH = 100
+DUPLICATE_SPAN_CONSTRAINT = "annotation_published_span_unique"
+NEW_SPEAKER_NEEDS_NAME = "Type the new speaker's name."
+UNKNOWN_SPEAKER = (
+    "Unknown speaker “{name}”. Pick one from the suggestions, or tick “new speaker” to add them."
+)
+
+
+@dataclass(frozen=True, kw_only=True)
+class AnnotationFields:
+    """What an editor sets on an annotation, creating or editing it (the form builds it).
+
+    `speaker_name` names an existing speaker by name or alias, or, with `new_speaker`, one
+    to create; empty for none. `tag_names` are found or created, case-insensitively.
+    """
+
+    kind: str
+    speaker_name: str = ""
+    new_speaker: bool = False
+    verdict: str = ""
+    tag_names: Sequence[str] = ()
+    note: str = ""
 
 
 class AnnotationGone(Exception):
@@ -34,103 +62,88 @@ class AnnotationGone(Exception):
         )
 
 
-def annotation_snapshot(annotation: Annotation, tags: Iterable[Tag] | None = None) -> dict:
-    """The values a revision keeps: enough to show a diff and to recreate the annotation.
+# full_clean() checks here only what costs no query. Not the foreign keys: each would be
+# looked up (the database refuses a dangling one anyway). No validate_unique: a primary key
+# set on restore would be looked up. No validate_constraints: each constraint runs a SELECT;
+# the CheckConstraints guard what clean() checks, and the duplicate span is the unique
+# constraint's own (see `save_unless_duplicate`). Kind, status, verdict and the span are
+# left to clean(), which words their errors for editors (one message per rule).
+_NOT_CHECKED_BY_FIELD = ["article", "speaker", "author"]
+_NOT_CHECKED_BY_FIELD += ["kind", "status", "verdict", "start", "end"]
 
-    Pass `tags` when they are known, to spare a query.
+
+def annotation_check(annotation: Annotation) -> None:
+    """Raise the ValidationError of every rule `annotation` breaks (see `Annotation.clean`),
+    without a query: its article must be loaded with it."""
+    annotation.full_clean(
+        exclude=_NOT_CHECKED_BY_FIELD, validate_unique=False, validate_constraints=False
+    )
+
+
+def save_unless_duplicate(annotation: Annotation, **save_options) -> None:
+    """`annotation.save(**save_options)`; a ValidationError with the editor's message when the
+    database's unique constraint refuses a second published annotation of that kind on the
+    span (there is no look-up before: the insert or update itself is the check).
+
+    Call it inside the write's `transaction.atomic()`: leaving it with the error rolls back.
     """
-    speaker = annotation.speaker
-    tags = annotation.tags.all() if tags is None else tags
-    return {
-        "kind": annotation.kind,
-        "status": annotation.status,
-        "start": annotation.start,
-        "end": annotation.end,
-        "exact": annotation.exact,
-        "prefix": annotation.prefix,
-        "suffix": annotation.suffix,
-        "speaker_id": speaker.pk if speaker else None,
-        "speaker": speaker.name if speaker else "",
-        "verdict": annotation.verdict,
-        "tags": sorted(tag.name for tag in tags),
-        "note": annotation.note,
-        "author_id": annotation.author_id,
-    }
+    try:
+        annotation.save(**save_options)
+    except IntegrityError as error:
+        diag = getattr(error.__cause__, "diag", None)
+        if getattr(diag, "constraint_name", None) != DUPLICATE_SPAN_CONSTRAINT:
+            raise
+        label = Kind(annotation.kind).label.lower()
+        message = DUPLICATE_SPAN.format(kind=label)
+        raise ValidationError({"kind": message}, code="duplicate") from error
 
 
-def _normalize_space(text: str) -> str:
-    return " ".join(text.split())
+def _speaker_named(fields: AnnotationFields) -> Speaker | None:
+    """The speaker `fields` name: an existing one (name or alias), or a new one if asked.
 
-
-def check_span(article: Article, start: int, end: int, exact: str) -> None:
-    """Offsets in range and `exact` equal to the body there.
-
-    Whitespace is compared collapsed: the browser never sees the separators between blocks,
-    so a selection across paragraphs sends a single newline where the body may have two.
+    Checks only; a new speaker is returned unsaved so nothing is stored before every other
+    check has passed. On a kind without speakers the name is not looked up: the unsaved
+    speaker makes `Annotation.clean()` refuse it.
     """
-    length = len(article.body)
-    if not 0 <= start < end <= length:
-        raise ValidationError(
-            {
-                "start": (
-                    f"The selection {start}–{end} is outside the article text "
-                    f"(0–{length}). Reload the page and select again."
-                )
-            }
-        )
-    if _normalize_space(article.body[start:end]) != _normalize_space(exact):
-        raise ValidationError(
-            {
-                "exact": (
-                    "The selected text does not match the article at these offsets "
-                    "(the page may be out of date). Reload the page and select again."
-                )
-            }
-        )
+    name = " ".join(fields.speaker_name.split())
+    if fields.kind != Kind.QUOTE:
+        return Speaker(name=name) if name or fields.new_speaker else None
+    if not name:
+        if fields.new_speaker:
+            raise ValidationError({"speaker": NEW_SPEAKER_NEEDS_NAME})
+        return None
+    existing = speaker_find(name)
+    if existing is not None:
+        return existing
+    if not fields.new_speaker:
+        raise ValidationError({"speaker": UNKNOWN_SPEAKER.format(name=name)})
+    return Speaker(name=name)
 
 
-def _check_kind_fields(kind: str, speaker: Speaker | None, verdict: str) -> None:
-    if kind not in Kind.values:
-        raise ValidationError({"kind": f"Unknown kind “{kind}”: choose quote, claim or highlight."})
-    errors = {}
-    if verdict and kind != Kind.CLAIM:
-        errors["verdict"] = "Only claims have a verdict: choose “claim” or clear the verdict."
-    if verdict and verdict not in Annotation.Verdict.values:
-        errors["verdict"] = f"Unknown verdict “{verdict}”."
-    if speaker is not None and kind != Kind.QUOTE:
-        errors["speaker"] = "Only quotes have a speaker: choose “quote” or clear the speaker."
+def _checked(annotation: Annotation, fields: AnnotationFields) -> None:
+    """Set the speaker `fields` name on `annotation` and check everything, every error at
+    once: the speaker, the annotation's rules, the tag names."""
+    errors: dict = {}
+    try:
+        annotation.speaker = _speaker_named(fields)
+    except ValidationError as error:
+        errors = error.update_error_dict(errors)
+    try:
+        annotation_check(annotation)
+    except ValidationError as error:
+        errors = error.update_error_dict(errors)
+    try:
+        _check_tag_names(fields.tag_names)
+    except ValidationError as error:
+        errors = error.update_error_dict(errors)
     if errors:
         raise ValidationError(errors)
 
 
-def resolve_speaker(kind: str, name: str, *, new_speaker: bool) -> Speaker | None:
-    """The speaker a quote names: an existing one (name or alias), or a new one if asked.
-
-    Checks only; a new speaker is returned unsaved so nothing is stored before every other
-    check has passed.
-    """
-    name = name.strip()
-    if not name:
-        if new_speaker:
-            raise ValidationError({"speaker": "Type the new speaker's name."})
-        return None
-    if kind != Kind.QUOTE:
-        raise ValidationError(
-            {"speaker": "Only quotes have a speaker: choose “quote” or clear the speaker."}
-        )
-    existing = speaker_find(name)
-    if existing is not None:
-        return existing
-    if not new_speaker:
-        raise ValidationError(
-            {
-                "speaker": (
-                    f"Unknown speaker “{name}”. Pick one from the suggestions, "
-                    "or tick “new speaker” to add them."
-                )
-            }
-        )
-    return Speaker(name=name)
+def _store_new_speaker(annotation: Annotation) -> None:
+    if annotation.speaker is not None and annotation.speaker.pk is None:
+        # Another editor may have added the same speaker a moment ago: theirs is the one.
+        annotation.speaker = speaker_get_or_create(name=annotation.speaker.name)
 
 
 def parse_tag_names(text: str) -> list[str]:
@@ -184,146 +197,46 @@ def _tags_named(names: Sequence[str]) -> dict[str, Tag]:
     }
 
 
-REVISION_FIELDS = ["kind", "status", "speaker", "verdict", "tags", "note"]
-
-
-def revision_changes(revision: AnnotationRevision) -> list[tuple[str, object, object]]:
-    """(field, before, after) for each field an update changed."""
-    before, after = revision.before or {}, revision.after or {}
-    if not before or not after:
-        return []
-    return [
-        (f, before.get(f), after.get(f)) for f in REVISION_FIELDS if before.get(f) != after.get(f)
-    ]
-
-
-def revision_summary(revision: AnnotationRevision) -> str:
-    changes = revision_changes(revision)
-    if not changes:
-        values = revision.after or revision.before or {}
-        return f"“{values.get('exact', '')[:80]}”"
-    return "; ".join(
-        f"{field}: {old or '(none)'} → {new or '(none)'}" for field, old, new in changes
-    )
-
-
-def revision_record(
-    annotation: Annotation,
-    action: str,
-    user,
-    before: dict | None,
-    after: dict | None,
-) -> AnnotationRevision:
-    """One row of history; call it inside the transaction that made the change."""
-    return AnnotationRevision.objects.create(
-        annotation_id=annotation.pk,
-        article_id=annotation.article_id,
-        action=action,
-        before=before,
-        after=after,
-        user=user if user is not None and user.is_authenticated else None,
-    )
-
-
-def check_not_annotated(
-    article_id: int, start: int, end: int, kind: str, *, excluding: int | None = None
-) -> None:
-    """Refuse a second published annotation of the same kind on exactly the same span.
-
-    Locks the article row first (FOR NO KEY UPDATE, so readers and other inserts' key locks
-    are not blocked), so two editors — or one double click — cannot both pass the check.
-    Overlapping spans and other kinds stay allowed; suggestions never clash. The unique
-    constraint `annotation_published_span_unique` backs this up; creating relies on it alone
-    (no lock, no look-up), a status or kind change checks here for the clear message first.
-    """
-    Article.objects.select_for_update(no_key=True).filter(pk=article_id).values("pk").first()
-    clash = Annotation.objects.published().filter(
-        article_id=article_id, start=start, end=end, kind=kind
-    )
-    if excluding is not None:
-        clash = clash.exclude(pk=excluding)
-    if clash.exists():
-        raise _duplicate(kind)
-
-
-def _new_speaker(name: str) -> Speaker:
-    try:
-        with transaction.atomic():
-            return speaker_create(name=name)
-    except (IntegrityError, ValidationError):
-        # Another editor added the same speaker a moment ago: theirs is the one.
-        existing = speaker_find(name)
-        if existing is None:
-            raise
-        return existing
-
-
 def annotation_create(
     *,
     article: Article,
-    kind: str,
     start: int,
     end: int,
     exact: str,
+    fields: AnnotationFields,
     user,
-    speaker: Speaker | None = None,
-    speaker_name: str = "",
-    new_speaker: bool = False,
-    verdict: str = "",
-    tag_names: Sequence[str] = (),
-    note: str = "",
     status: str = Annotation.Status.PUBLISHED,
 ) -> Annotation:
-    """A new annotation on body[start:end]; everything is checked before anything is stored."""
-    check_span(article, start, end, exact)
-    if speaker is None:
-        speaker = resolve_speaker(kind, speaker_name, new_speaker=new_speaker)
-    _check_kind_fields(kind, speaker, verdict)
-    _check_tag_names(tag_names)
-    try:
-        with transaction.atomic():
-            if speaker is not None and speaker.pk is None:
-                speaker = _new_speaker(speaker.name)
-            annotation = Annotation.objects.create(
-                article=article,
-                kind=kind,
-                status=status,
-                start=start,
-                end=end,
-                **Annotation.anchor(article.body, start, end),
-                speaker=speaker,
-                verdict=verdict,
-                note=note.strip(),
-                author=user if user is not None and user.is_authenticated else None,
-            )
-            tags = tags_ensure(names=tag_names)
-            if tags:
-                annotation.tags.add(*tags)
-            _remember_tags(annotation, tags)
-            after = annotation_snapshot(annotation, tags)
-            revision_record(annotation, AnnotationRevision.Action.CREATED, user, None, after)
-    except IntegrityError as error:
-        # The same span and kind published already (or a moment ago, by another editor):
-        # the database's unique constraint refused the insert; nothing was stored.
-        if _constraint_of(error) == DUPLICATE_SPAN_CONSTRAINT:
-            raise _duplicate(kind) from error
-        raise
-    return annotation
+    """A new annotation on body[start:end]; everything is checked before anything is stored.
 
-
-DUPLICATE_SPAN_CONSTRAINT = "annotation_published_span_unique"
-
-
-def _constraint_of(error: IntegrityError) -> str | None:
-    diag = getattr(error.__cause__, "diag", None)
-    return getattr(diag, "constraint_name", None)
-
-
-def _duplicate(kind: str) -> ValidationError:
-    label = Kind(kind).label.lower()
-    return ValidationError(
-        {"kind": f"This span is already annotated as a {label}."}, code="duplicate"
+    `exact` is the text the editor selected; the annotation keeps the body's own text there.
+    """
+    annotation = Annotation(
+        article=article,
+        kind=fields.kind,
+        status=status,
+        start=start,
+        end=end,
+        exact=exact,
+        verdict=fields.verdict,
+        note=fields.note.strip(),
+        author=user if user is not None and user.is_authenticated else None,
     )
+    _checked(annotation, fields)
+    for field, value in Annotation.anchor(article.body, start, end).items():
+        setattr(annotation, field, value)
+    with transaction.atomic():
+        _store_new_speaker(annotation)
+        # The same span and kind published already (or a moment ago, by another editor):
+        # the database's unique constraint refuses the insert; nothing is stored.
+        save_unless_duplicate(annotation, force_insert=True)
+        tags = tags_ensure(names=fields.tag_names)
+        if tags:
+            annotation.tags.add(*tags)
+        _remember_tags(annotation, tags)
+        after = annotation_snapshot(annotation, tags)
+        revision_record(annotation, AnnotationRevision.Action.CREATED, user, None, after)
+    return annotation
 
 
 def _remember_tags(annotation: Annotation, tags: Sequence[Tag]) -> None:
@@ -335,7 +248,8 @@ def _remember_tags(annotation: Annotation, tags: Sequence[Tag]) -> None:
 def _locked(annotation_id: int) -> Annotation:
     annotation = (
         Annotation.objects.select_for_update(of=("self",))
-        # The article comes along (its text, not its search vector) for the caller to redraw.
+        # The article comes along (its text, not its search vector) for the checks and for
+        # the caller to redraw.
         .select_related("speaker", "author", "article")
         .defer("article__search_vector")
         .filter(pk=annotation_id)
@@ -346,24 +260,16 @@ def _locked(annotation_id: int) -> Annotation:
     return annotation
 
 
-UNSET = object()
-
-
 def annotation_update(
     *,
     annotation_id: int,
     user,
-    kind: str | object = UNSET,
-    speaker: Speaker | None | object = UNSET,
-    speaker_name: str | object = UNSET,
-    new_speaker: bool = False,
-    verdict: str | object = UNSET,
-    tag_names: Sequence[str] | object = UNSET,
-    note: str | object = UNSET,
-    status: str | object = UNSET,
+    fields: AnnotationFields,
+    status: str | None = None,
     action: str = AnnotationRevision.Action.UPDATED,
 ) -> Annotation:
-    """Change some fields of an annotation (only those passed); the span never changes.
+    """Set an annotation's fields to `fields`, and its status unless None; the span never
+    changes.
 
     `action` names the revision: accepting or rejecting a suggestion is a status change
     recorded as such.
@@ -371,46 +277,18 @@ def annotation_update(
     with transaction.atomic():
         annotation = _locked(annotation_id)
         before = annotation_snapshot(annotation)
-        new_kind = annotation.kind if kind is UNSET else kind
-        if speaker is UNSET and speaker_name is not UNSET:
-            speaker = resolve_speaker(new_kind, speaker_name, new_speaker=new_speaker)
-        new_speaker_obj = annotation.speaker if speaker is UNSET else speaker
-        if new_kind != Kind.QUOTE and speaker is UNSET:
-            new_speaker_obj = None  # a quote turned claim or highlight loses its speaker
-        new_verdict = annotation.verdict if verdict is UNSET else verdict
-        if new_kind != Kind.CLAIM and verdict is UNSET:
-            new_verdict = ""
-        _check_kind_fields(new_kind, new_speaker_obj, new_verdict)
-        if status is not UNSET and status not in Annotation.Status.values:
-            raise ValidationError({"status": f"Unknown status “{status}”."})
-        if tag_names is not UNSET:
-            _check_tag_names(tag_names)
-        new_status = annotation.status if status is UNSET else status
-        if new_status == Annotation.Status.PUBLISHED and (
-            new_kind != annotation.kind or new_status != annotation.status
-        ):
-            check_not_annotated(
-                annotation.article_id,
-                annotation.start,
-                annotation.end,
-                new_kind,
-                excluding=annotation.pk,
-            )
-        if new_speaker_obj is not None and new_speaker_obj.pk is None:
-            new_speaker_obj = _new_speaker(new_speaker_obj.name)
-        annotation.kind = new_kind
-        annotation.speaker = new_speaker_obj
-        annotation.verdict = new_verdict
-        if note is not UNSET:
-            annotation.note = note.strip()
-        if status is not UNSET:
+        annotation.kind = fields.kind
+        annotation.verdict = fields.verdict
+        annotation.note = fields.note.strip()
+        if status is not None:
             annotation.status = status
-        annotation.save()
-        tags = None
-        if tag_names is not UNSET:
-            tags = tags_ensure(names=tag_names)
-            annotation.tags.set(tags)
-            _remember_tags(annotation, tags)
+        _checked(annotation, fields)
+        _store_new_speaker(annotation)
+        # A kind or status change onto a span published with that kind is refused here.
+        save_unless_duplicate(annotation)
+        tags = tags_ensure(names=fields.tag_names)
+        annotation.tags.set(tags)
+        _remember_tags(annotation, tags)
         after = annotation_snapshot(annotation, tags)
         revision_record(annotation, action, user, before, after)
     return annotation
@@ -438,55 +316,57 @@ def annotation_delete(*, annotation_id: int, user) -> AnnotationRevision:
 
 
 def annotation_restore(*, annotation_id: int, user) -> Annotation:
-    """Bring a deleted annotation back, same id, from the snapshot its deletion kept."""
+    """Bring a deleted annotation back, same id, from the snapshot its deletion kept.
+
+    Refused if the span was published again meanwhile with the same kind.
+    """
     with transaction.atomic():
-        last = (
-            AnnotationRevision.objects.select_for_update()
-            .select_related("article")
-            .filter(annotation_id=annotation_id)
-            .order_by("-created_at", "-id")
-            .first()
+        return _restored(annotation_id, user)
+
+
+def _restored(annotation_id: int, user) -> Annotation:
+    last = (
+        AnnotationRevision.objects.select_for_update()
+        .select_related("article")
+        .filter(annotation_id=annotation_id)
+        .order_by("-created_at", "-id")
+        .first()
+    )
+    if last is None:
+        raise ValidationError(f"There is no history for annotation {annotation_id}.")
+    if (
+        last.action != AnnotationRevision.Action.DELETED
+        or Annotation.objects.filter(pk=annotation_id).exists()
+    ):
+        raise ValidationError("This annotation is not deleted: there is nothing to restore.")
+    values = last.before
+    speaker = None
+    if values["kind"] == Kind.QUOTE and (values.get("speaker_id") or values.get("speaker")):
+        # The speaker may have been merged into another since: fall back to the name.
+        speaker = Speaker.objects.filter(pk=values.get("speaker_id")).first() or speaker_find(
+            values.get("speaker", "")
         )
-        if last is None:
-            raise ValidationError(f"There is no history for annotation {annotation_id}.")
-        if (
-            last.action != AnnotationRevision.Action.DELETED
-            or Annotation.objects.filter(pk=annotation_id).exists()
-        ):
-            raise ValidationError("This annotation is not deleted: there is nothing to restore.")
-        values = last.before
-        article = last.article
-        start, end = values["start"], values["end"]
-        if article.body[start:end] != values["exact"]:
-            raise ValidationError("The article text changed since; this annotation cannot return.")
-        status = values.get("status", Annotation.Status.PUBLISHED)
-        if status == Annotation.Status.PUBLISHED:
-            check_not_annotated(article.pk, start, end, values["kind"])
-        speaker = None
-        if values["kind"] == Kind.QUOTE and (values.get("speaker_id") or values.get("speaker")):
-            # The speaker may have been merged into another since: fall back to the name.
-            speaker = Speaker.objects.filter(pk=values.get("speaker_id")).first() or speaker_find(
-                values.get("speaker", "")
-            )
-        annotation = Annotation.objects.create(
-            pk=annotation_id,
-            article=article,
-            kind=values["kind"],
-            status=status,
-            start=start,
-            end=end,
-            exact=values["exact"],
-            prefix=values.get("prefix", ""),
-            suffix=values.get("suffix", ""),
-            speaker=speaker,
-            verdict=values.get("verdict", ""),
-            note=values.get("note", ""),
-            author=get_user_model().objects.filter(pk=values.get("author_id")).first(),
-        )
-        tags = tags_ensure(names=values.get("tags", []))
-        if tags:
-            annotation.tags.add(*tags)
-        _remember_tags(annotation, tags)
-        after = annotation_snapshot(annotation, tags)
-        revision_record(annotation, AnnotationRevision.Action.RESTORED, user, None, after)
+    annotation = Annotation(
+        pk=annotation_id,
+        article=last.article,
+        kind=values["kind"],
+        status=values.get("status", Annotation.Status.PUBLISHED),
+        start=values["start"],
+        end=values["end"],
+        exact=values["exact"],
+        prefix=values.get("prefix", ""),
+        suffix=values.get("suffix", ""),
+        speaker=speaker,
+        verdict=values.get("verdict", ""),
+        note=values.get("note", ""),
+        author=get_user_model().objects.filter(pk=values.get("author_id")).first(),
+    )
+    annotation_check(annotation)  # the article's text still holds the words, and so on
+    save_unless_duplicate(annotation, force_insert=True)
+    tags = tags_ensure(names=values.get("tags", []))
+    if tags:
+        annotation.tags.add(*tags)
+    _remember_tags(annotation, tags)
+    after = annotation_snapshot(annotation, tags)
+    revision_record(annotation, AnnotationRevision.Action.RESTORED, user, None, after)
     return annotation

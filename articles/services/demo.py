@@ -14,7 +14,8 @@ from articles.importing.storing import source_files_import
 from articles.models import Annotation, Article, SourceFile, Speaker, Tag
 from articles.names import name_slug
 from articles.permissions import EDITORS_GROUP
-from articles.services.annotations import annotation_create
+from articles.services.annotations import AnnotationFields, annotation_create
+from articles.services.speakers import speaker_get_or_create
 from articles.services.suggestions import suggestion_accept
 
 # Local mode only: printed by `make run` and listed in the README.
@@ -102,33 +103,30 @@ def _annotate(article: Article, spec: dict, speakers: dict, author: User) -> tup
             article=article, start__lt=end, end__gt=start
         ).delete()
     # Through the editors' own service: checked the same way, and with a history entry.
-    annotation_create(
-        article=article,
+    fields = AnnotationFields(
         kind=kind,
-        start=start,
-        end=end,
-        exact=article.body[start:end],
-        user=author,
-        speaker=speaker,
+        speaker_name=speaker.name if speaker else "",
         verdict=spec.get("verdict", ""),
         tag_names=spec.get("tags", []),
         note=spec.get("note", ""),
+    )
+    annotation_create(
+        article=article,
+        start=start,
+        end=end,
+        exact=article.body[start:end],
+        fields=fields,
+        user=author,
     )
     return 1, ""
 
 
 def _speaker(name: str, details: dict) -> Speaker:
-    surname = name.split()[-1]
-    speaker, _ = Speaker.objects.get_or_create(
-        name__iexact=name,
-        defaults={
-            "name": name,
-            "slug": name_slug(name, fallback="speaker"),
-            "description": details.get("description", ""),
-            "aliases": details.get("aliases", [surname]),
-        },
+    return speaker_get_or_create(
+        name=name,
+        aliases=details.get("aliases", [name.split()[-1]]),
+        description=details.get("description", ""),
     )
-    return speaker
 
 
 def _tag(name: str) -> Tag:

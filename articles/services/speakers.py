@@ -1,27 +1,18 @@
-"""Writing speakers: create, rename and edit aliases, merge duplicates."""
+"""Writing speakers: create (or find), rename and edit aliases, merge duplicates."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models.functions import Lower, Now
 
 from articles.models import Annotation, AnnotationRevision, Speaker
-from articles.names import fold_name, name_slug
+from articles.names import fold_name, name_slug, unique_slug
+from articles.revisions import annotation_snapshot, revision_new
 
 NAME_MAX_LENGTH = 200
-
-
-def unique_slug(base: str, taken: Iterable[str]) -> str:
-    """`base`, or `base-2`, `base-3`… whichever is not in `taken`."""
-    taken = set(taken)
-    base = base or "item"
-    slug, n = base, 2
-    while slug in taken:
-        slug, n = f"{base}-{n}", n + 1
-    return slug
 
 
 def speaker_find(name: str) -> Speaker | None:
@@ -106,10 +97,38 @@ def speaker_create(*, name: str, aliases: Sequence[str] = (), description: str =
         )
 
 
+def speaker_get_or_create(
+    *, name: str, aliases: Sequence[str] = (), description: str = ""
+) -> Speaker:
+    """The speaker called `name` (case-insensitively, or by an alias), created if missing,
+    with `aliases` and `description`.
+
+    Another editor may create the same speaker at the same moment: the name is unique
+    case-insensitively, so one insert fails (rolled back to `speaker_create`'s own savepoint)
+    and that one picks up the other's row.
+    """
+    name = " ".join(name.split())
+    existing = speaker_find(name)
+    if existing is not None:
+        return existing
+    try:
+        return speaker_create(name=name, aliases=aliases, description=description)
+    except (IntegrityError, ValidationError):
+        existing = speaker_find(name)
+        if existing is None:
+            raise
+        return existing
+
+
 def speaker_update(
     *, speaker_id: int, name: str, aliases: Sequence[str], description: str | None = None
 ) -> Speaker:
-    """Rename a speaker and replace its aliases; the old name becomes an alias."""
+    """Rename a speaker and replace its aliases; the old name becomes an alias.
+
+    Article pages showing the speaker get a new version from the database: the trigger
+    `articles_speaker_renamed` (0006_annotations_version) bumps the annotations version of
+    every article quoting a speaker whose name or slug changed.
+    """
     with transaction.atomic():
         speaker = Speaker.objects.select_for_update().filter(pk=speaker_id).first()
         if speaker is None:
@@ -129,8 +148,6 @@ def speaker_update(
         if name != old:
             # The slug stays: bookmarks and shared links to the speaker page keep working.
             speaker.name = name
-            # Article pages cache their fragments by their annotations' latest update.
-            Annotation.objects.filter(speaker=speaker).update(updated_at=Now())
         speaker.aliases = aliases
         if description is not None:
             speaker.description = description
@@ -143,10 +160,6 @@ def speaker_merge(*, keep_id: int, duplicate_ids: Sequence[int], user) -> Speake
 
     Each moved quote gets an `updated` revision, so its history tells who merged it.
     """
-    from articles.services.annotations import (
-        annotation_snapshot,
-    )  # the two services depend on each other
-
     duplicate_ids = [pk for pk in dict.fromkeys(duplicate_ids) if pk != keep_id]
     if not duplicate_ids:
         raise ValidationError("Choose a different speaker to merge with.")
@@ -175,18 +188,11 @@ def speaker_merge(*, keep_id: int, duplicate_ids: Sequence[int], user) -> Speake
         for quote in quotes:
             before = annotation_snapshot(quote)
             quote.speaker = keep
-            revisions.append(
-                AnnotationRevision(
-                    annotation_id=quote.pk,
-                    article_id=quote.article_id,
-                    action=AnnotationRevision.Action.UPDATED,
-                    before=before,
-                    after=annotation_snapshot(quote),
-                    user=user if user is not None and user.is_authenticated else None,
-                )
-            )
+            action = AnnotationRevision.Action.UPDATED
+            revisions.append(revision_new(quote, action, user, before, annotation_snapshot(quote)))
+        # The update's trigger gives the quoting articles' pages a new version.
         moved = Annotation.objects.filter(pk__in=[q.pk for q in quotes])
-        moved.update(speaker=keep, updated_at=Now())  # a new version for cached article pages
+        moved.update(speaker=keep, updated_at=Now())
         AnnotationRevision.objects.bulk_create(revisions)
         Speaker.objects.filter(pk__in=duplicate_ids).delete()
         keep.save(update_fields=["aliases"])

@@ -14,17 +14,14 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 
 from articles.db import copy_rows
 from articles.models import Annotation, AnnotationRevision, Article, Speaker
-from articles.quotefinder import find_quotes
-from articles.services.annotations import (
-    annotation_snapshot,
-    check_not_annotated,
-    revision_record,
-)
-from articles.services.speakers import speaker_create, speaker_find
+from articles.quotefinder import find_quotes, speaker_key
+from articles.revisions import annotation_snapshot, revision_record
+from articles.services.annotations import annotation_check, save_unless_duplicate
+from articles.services.speakers import speaker_get_or_create
 
 
 @dataclass(frozen=True)
@@ -49,9 +46,9 @@ class SpeakerBook:
         for speaker in speakers:
             known[speaker.name] = list(speaker.aliases)
             for alias in speaker.aliases:
-                by_name.setdefault(_fold(alias), speaker)
+                by_name.setdefault(speaker_key(alias), speaker)
             for form in (speaker.name, *speaker.aliases):
-                words = _fold(form).split()
+                words = speaker_key(form).split()
                 runs = _WORD_RUN.findall(words[-1]) if words else []
                 if runs:
                     # "o'brien" is found by its last run, "brien", as the body's runs split it.
@@ -59,7 +56,7 @@ class SpeakerBook:
                 elif words:
                     always.add(speaker.name)
         # A speaker's own name wins over someone else's alias.
-        by_name.update({_fold(s.name): s for s in speakers})
+        by_name.update({speaker_key(s.name): s for s in speakers})
         return cls(known, by_name, by_last_word, frozenset(always))
 
     def known_for(self, body: str) -> dict[str, list[str]]:
@@ -71,14 +68,10 @@ class SpeakerBook:
         return {name: self.known[name] for name in names}
 
     def match(self, name: str | None) -> Speaker | None:
-        return self.by_name.get(_fold(name)) if name else None
+        return self.by_name.get(speaker_key(name)) if name else None
 
 
 _WORD_RUN = re.compile(r"\w+")
-
-
-def _fold(name: str) -> str:
-    return " ".join(name.replace("’", "'").casefold().split())
 
 
 def suggestions_propose(*, article: Article) -> int:
@@ -90,18 +83,17 @@ def suggestions_propose(*, article: Article) -> int:
     return suggestions_propose_bulk(articles=[article])
 
 
-def suggestions_propose_bulk(*, articles: Sequence[Article], fresh: bool = False) -> int:
+def suggestions_propose_bulk(*, articles: Sequence[Article]) -> int:
     """`suggestions_propose` for many articles at once, as the importer calls it per chunk.
 
     Four queries whatever the number of articles: speakers, existing annotations, deleted
-    suggestions, one COPY (none when nothing was found). `fresh` says the articles were
-    created just now by the importer, so they have no annotations to look up yet.
+    suggestions, one COPY (none when nothing was found).
     """
     articles = [a for a in articles if a.body]
     if not articles:
         return 0
     book = SpeakerBook.load()
-    taken = {} if fresh else _taken_by_article(articles)
+    taken = _taken_by_article(articles)
     suggestions: list[Annotation] = []
     for article in articles:
         spans, texts, quote_spans = taken.get(article.id, (set(), set(), []))
@@ -205,28 +197,26 @@ def suggestion_accept(
                 current.end if end is None else end,
             )
         if speaker is None and speaker_name is not None:
-            speaker = speaker_get_or_create(name=speaker_name) if speaker_name.strip() else None
+            speaker = _speaker_found_or_new(speaker_name) if speaker_name.strip() else None
         elif speaker is None:
             speaker = current.speaker
             if speaker is None and current.proposed_speaker:
-                speaker = speaker_get_or_create(name=current.proposed_speaker)
+                speaker = _speaker_found_or_new(current.proposed_speaker)
         current.speaker = speaker
         current.proposed_speaker = ""
         if note is not None:
             current.note = note
-        # An editor may have quoted the same words since the finder proposed them.
-        check_not_annotated(
-            current.article_id, current.start, current.end, current.kind, excluding=current.pk
-        )
         current.status = Annotation.Status.PUBLISHED
         current.author = user
-        # The span is checked by _move and the kind/speaker rule holds for quotes; the
-        # database's constraints back both up.
-        current.save(
+        annotation_check(current)
+        # An editor may have quoted the same words since the finder proposed them: the
+        # unique constraint refuses the update then.
+        save_unless_duplicate(
+            current,
             update_fields=[
                 *("start", "end", "exact", "prefix", "suffix", "speaker", "proposed_speaker"),
                 *("note", "status", "author", "updated_at"),
-            ]
+            ],
         )
         _record(current, AnnotationRevision.Action.ACCEPTED, before, user)
     return current
@@ -260,35 +250,18 @@ def _lock_pending(annotation: Annotation) -> Annotation:
 
 
 def _move(annotation: Annotation, start: int, end: int) -> None:
-    body = annotation.article.body
-    if not 0 <= start < end <= len(body):
-        raise ValidationError("The quote must be a non-empty part of the article text.")
+    """The suggestion's new span, its words and context taken from the body (the span is
+    checked with the rest, by `annotation_check`)."""
     annotation.start, annotation.end = start, end
-    for field, value in Annotation.anchor(body, start, end).items():
+    for field, value in Annotation.anchor(annotation.article.body, start, end).items():
         setattr(annotation, field, value)
 
 
-def speaker_get_or_create(*, name: str) -> Speaker:
-    """The speaker called `name` (case-insensitively, or by an alias), created if missing.
-
-    A new speaker gets their surname as an alias, so the finder matches "Yellen" to
-    "Janet Yellen" next time.
-    """
-    name = " ".join(name.split())
-    existing = speaker_find(name)
-    if existing is not None:
-        return existing
+def _speaker_found_or_new(name: str) -> Speaker:
+    """The speaker called `name`, created if missing with their surname as an alias, so the
+    finder matches "Yellen" to "Janet Yellen" next time."""
     parts = name.split()
-    try:
-        # Another editor may create the same speaker at the same moment: the name is unique
-        # case-insensitively, so one insert fails (rolled back to speaker_create's own
-        # savepoint) and that one picks up the other's row.
-        return speaker_create(name=name, aliases=parts[-1:] if len(parts) > 1 else [])
-    except (IntegrityError, ValidationError):
-        existing = speaker_find(name)
-        if existing is None:
-            raise
-        return existing
+    return speaker_get_or_create(name=name, aliases=parts[-1:] if len(parts) > 1 else [])
 
 
 def _snapshot(annotation: Annotation) -> dict:

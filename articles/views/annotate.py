@@ -18,6 +18,7 @@ from articles.forms import AnnotationCreateForm, AnnotationFieldsForm
 from articles.http import HtmxHttpRequest
 from articles.models import Annotation, AnnotationRevision, Article
 from articles.permissions import editor_required
+from articles.revisions import revision_changes
 from articles.services import annotations as service
 from articles.write_answers import (
     ADDED,
@@ -42,8 +43,8 @@ def annotation_create(request: HtmxHttpRequest, slug: str) -> HttpResponse:
                 start=form.cleaned_data["start"],
                 end=form.cleaned_data["end"],
                 exact=form.cleaned_data["exact"],
+                fields=form.annotation_fields(),
                 user=request.user,
-                **form.service_arguments(),
             )
         except ValidationError as error:
             form.add_service_error(error)
@@ -82,7 +83,7 @@ def annotation_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         AnnotationRevision.objects.filter(annotation_id=pk).select_related("user")[:50]
     )
     for revision in revisions:
-        revision.changes = service.revision_changes(revision)
+        revision.changes = revision_changes(revision)
     template = "articles/annotation_detail.html"
     if request.htmx:
         template += "#annotation-details"
@@ -134,7 +135,7 @@ def _annotation_update(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             annotation = service.annotation_update(
-                annotation_id=pk, user=request.user, **form.service_arguments()
+                annotation_id=pk, user=request.user, fields=form.annotation_fields()
             )
         except service.AnnotationGone as gone:
             return _gone(request, gone)
@@ -205,7 +206,7 @@ def article_history(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     alive = set(Annotation.objects.filter(pk__in=ids).values_list("pk", flat=True))
     restorable, seen = set(), set()
     for revision in revisions:  # newest first: the first row per annotation is its last change
-        revision.changes = service.revision_changes(revision)
+        revision.changes = revision_changes(revision)
         if revision.annotation_id not in seen:
             seen.add(revision.annotation_id)
             if (

@@ -71,7 +71,7 @@ function isWordAt(chars, i) {
 }
 
 // Whole words, no surrounding spaces: the way people mean a selection.
-export function snap(chars, start, end) {
+function snap(chars, start, end) {
   while (start < end && SPACE.test(chars[start])) start++;
   while (end > start && SPACE.test(chars[end - 1])) end--;
   if (start >= end) return null;

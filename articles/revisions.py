@@ -1,0 +1,81 @@
+"""An annotation's history: the snapshot a revision keeps, recording one, reading one back.
+
+Every write to an annotation records an `AnnotationRevision` in its own transaction (the
+annotation and speaker services, the admin), so the history never disagrees with the data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from articles.models import Annotation, AnnotationRevision, Tag
+
+REVISION_FIELDS = ["kind", "status", "speaker", "verdict", "tags", "note"]
+
+
+def annotation_snapshot(annotation: Annotation, tags: Iterable[Tag] | None = None) -> dict:
+    """The values a revision keeps: enough to show a diff and to recreate the annotation.
+
+    Pass `tags` when they are known, to spare a query.
+    """
+    speaker = annotation.speaker
+    tags = annotation.tags.all() if tags is None else tags
+    return {
+        "kind": annotation.kind,
+        "status": annotation.status,
+        "start": annotation.start,
+        "end": annotation.end,
+        "exact": annotation.exact,
+        "prefix": annotation.prefix,
+        "suffix": annotation.suffix,
+        "speaker_id": speaker.pk if speaker else None,
+        "speaker": speaker.name if speaker else "",
+        "verdict": annotation.verdict,
+        "tags": sorted(tag.name for tag in tags),
+        "note": annotation.note,
+        "author_id": annotation.author_id,
+    }
+
+
+def revision_new(
+    annotation: Annotation, action: str, user, before: dict | None, after: dict | None
+) -> AnnotationRevision:
+    """One row of history, unsaved (for `bulk_create`); `revision_record` saves one."""
+    return AnnotationRevision(
+        annotation_id=annotation.pk,
+        article_id=annotation.article_id,
+        action=action,
+        before=before,
+        after=after,
+        user=user if user is not None and user.is_authenticated else None,
+    )
+
+
+def revision_record(
+    annotation: Annotation, action: str, user, before: dict | None, after: dict | None
+) -> AnnotationRevision:
+    """One row of history; call it inside the transaction that made the change."""
+    revision = revision_new(annotation, action, user, before, after)
+    revision.save(force_insert=True)
+    return revision
+
+
+def revision_changes(revision: AnnotationRevision) -> list[tuple[str, object, object]]:
+    """(field, before, after) for each field an update changed."""
+    before, after = revision.before or {}, revision.after or {}
+    if not before or not after:
+        return []
+    return [
+        (f, before.get(f), after.get(f)) for f in REVISION_FIELDS if before.get(f) != after.get(f)
+    ]
+
+
+def revision_summary(revision: AnnotationRevision) -> str:
+    """One line for the admin: what an update changed, or the annotation's words."""
+    changes = revision_changes(revision)
+    if not changes:
+        values = revision.after or revision.before or {}
+        return f"“{values.get('exact', '')[:80]}”"
+    return "; ".join(
+        f"{field}: {old or '(none)'} → {new or '(none)'}" for field, old, new in changes
+    )
