@@ -1,5 +1,7 @@
 """The rules of an annotation, each once, through `Annotation.clean()` (models.py)."""
 
+from __future__ import annotations
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction

@@ -1,3 +1,5 @@
+from __future__ import annotations
+
 import pytest
 from django.conf import settings
 from django.contrib.auth import authenticate

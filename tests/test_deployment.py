@@ -1,5 +1,7 @@
 """Deployment files stay valid even though no Docker engine runs here."""
 
+from __future__ import annotations
+
 import os
 import subprocess
 import sys

@@ -1,5 +1,7 @@
 """The annotate forms parse; the rules' errors come from the model, mapped onto fields."""
 
+from __future__ import annotations
+
 from django.core.exceptions import ValidationError
 
 from articles import models

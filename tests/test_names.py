@@ -1,5 +1,7 @@
 """Names compare the way the database's unique indexes compare them, Turkish letters included."""
 
+from __future__ import annotations
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection

@@ -1,5 +1,7 @@
 """Page versions and the keys cached pages and fragments are stored under."""
 
+from __future__ import annotations
+
 import pytest
 
 from articles.models import Article

@@ -1,6 +1,8 @@
 """Every write URL, and every editor-only page, refuses readers (403) and anonymous visitors
 (login redirect), and nothing is stored."""
 
+from __future__ import annotations
+
 import pytest
 from django.contrib.auth.models import Group
 from django.urls import reverse

@@ -1,5 +1,7 @@
 """The article page's presentation: its context with the cached fragments, filters, paging."""
 
+from __future__ import annotations
+
 import pytest
 from django.core.cache import cache
 

@@ -1,5 +1,7 @@
 """An annotation's history (articles/revisions.py): snapshots, records, changes read back."""
 
+from __future__ import annotations
+
 import pytest
 
 from articles.models import AnnotationRevision

@@ -1,5 +1,7 @@
 """articles.search: what `search()` finds and what it answers, without the page around it."""
 
+from __future__ import annotations
+
 import datetime
 
 import pytest

@@ -15,6 +15,8 @@ inside a transaction rolled back at the end (dropping one of the indexes there i
 tests were checked to fail without it).
 """
 
+from __future__ import annotations
+
 import pytest
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext

@@ -1,5 +1,7 @@
 """Search snippets: the excerpt ts_headline is given, and dotless ı put back into it."""
 
+from __future__ import annotations
+
 import pytest
 
 from articles.search import search

@@ -1,5 +1,7 @@
 """The annotation service: checks, revisions, restore, concurrency."""
 
+from __future__ import annotations
+
 import threading
 
 import pytest

@@ -1,5 +1,7 @@
 """The speaker service: find, get or create, rename, merge."""
 
+from __future__ import annotations
+
 import pytest
 from django.core.exceptions import ValidationError
 

@@ -1,5 +1,7 @@
 """Annotating through HTMX: create, details, edit, delete, restore; errors store nothing."""
 
+from __future__ import annotations
+
 import re
 
 import pytest

@@ -4,6 +4,8 @@ order, the count, the filter links and the suggestions panel. Random writes (spa
 and headings, overlapping and nested, every kind, tags and speakers), with and without
 filters, with the quote finder's suggestions on the page."""
 
+from __future__ import annotations
+
 import copy
 import random
 import re

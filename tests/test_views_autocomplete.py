@@ -1,5 +1,7 @@
 """Editors' autocomplete: speakers by name or alias, the last of the typed tags."""
 
+from __future__ import annotations
+
 import pytest
 from django.urls import reverse
 

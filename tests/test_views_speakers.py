@@ -1,5 +1,7 @@
 """The editors' speaker page: rename, aliases, merge."""
 
+from __future__ import annotations
+
 import pytest
 from django.urls import reverse
 

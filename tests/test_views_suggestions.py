@@ -1,3 +1,5 @@
+from __future__ import annotations
+
 import pytest
 from django.contrib.messages import get_messages
 from django.test import Client

@@ -6,6 +6,8 @@ last columns (source_file, search_vector, index_pending, quotes_pending) are add
 SourceFile, in the column order the squashed history left.
 """
 
+from __future__ import annotations
+
 import django.contrib.postgres.fields
 import django.contrib.postgres.indexes
 import django.contrib.postgres.search

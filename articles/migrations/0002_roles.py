@@ -1,5 +1,7 @@
 """Create the Editors group with the permissions annotating needs."""
 
+from __future__ import annotations
+
 from django.contrib.auth.management import create_permissions
 from django.db import migrations
 

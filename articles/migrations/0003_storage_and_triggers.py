@@ -6,6 +6,8 @@ a function or trigger, edit its file and add a migration that runs the file agai
 articles/sql/README.md), so existing databases get it too.
 """
 
+from __future__ import annotations
+
 from pathlib import Path
 
 from django.db import migrations

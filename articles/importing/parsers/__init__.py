@@ -18,9 +18,16 @@ Contract relied on by the importer and the annotation code:
   the layout that was recognised (currently only "newsreader-text-v1").
 """
 
-from .base import Block, ParsedArticle, ParseError, content_hash
-from .decoding import decode_text, sniff_binary
-from .registry import FormatParser, parse_source, register_format, registered_formats
+from __future__ import annotations
+
+from articles.importing.parsers.base import Block, ParsedArticle, ParseError, content_hash
+from articles.importing.parsers.decoding import decode_text, sniff_binary
+from articles.importing.parsers.registry import (
+    FormatParser,
+    parse_source,
+    register_format,
+    registered_formats,
+)
 
 __all__ = [
     "Block",

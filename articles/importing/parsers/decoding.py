@@ -12,7 +12,7 @@ from __future__ import annotations
 import codecs
 import re
 
-from .base import ParseError
+from articles.importing.parsers.base import ParseError
 
 # Far above any real article (they are a few KB); stops a stray disk image from being read
 # into several copies in memory.

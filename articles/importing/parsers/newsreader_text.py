@@ -21,7 +21,13 @@ import datetime
 import json
 import re
 
-from .base import BLOCK_SEPARATOR, Block, ParsedArticle, ParseError, excerpt
+from articles.importing.parsers.base import (
+    BLOCK_SEPARATOR,
+    Block,
+    ParsedArticle,
+    ParseError,
+    excerpt,
+)
 
 FORMAT_NAME = "newsreader-text-v1"
 

@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from . import newsreader_text
-from .base import ParsedArticle, ParseError
-from .decoding import decode_text
+from articles.importing.parsers import newsreader_text
+from articles.importing.parsers.base import ParsedArticle, ParseError
+from articles.importing.parsers.decoding import decode_text
 
 # Sniff scores: 0 means "not mine", 1 "plain text I can try", 2 "certainly mine".
 Sniffer = Callable[[str, str], int]
