@@ -21,10 +21,10 @@ class LatestArticlesFeed(Feed):
     subtitle = "News stories with their quotes, claims and verdicts annotated by editors."
 
     def link(self) -> str:
-        return reverse("home")
+        return reverse("articles:home")
 
     def feed_url(self) -> str:
-        return reverse("latest-feed")
+        return reverse("articles:latest_feed")
 
     def articles(self):
         return Article.objects.select_related("outlet").defer("body", "structure", "search_vector")
@@ -62,7 +62,7 @@ class TagFeed(LatestArticlesFeed):
         return tag.get_absolute_url()
 
     def feed_url(self, tag: Tag) -> str:  # type: ignore[override]  # Feed takes the object or not
-        return reverse("tag-feed", args=[tag.slug])
+        return reverse("articles:tag_feed", args=[tag.slug])
 
     def items(self, tag: Tag):  # type: ignore[override]  # Feed takes the object or not
         return self.articles().tagged(tag).latest_first()[:FEED_SIZE]

@@ -150,7 +150,7 @@ class SuggestionEditForm(forms.Form):
         self.fields["speaker"].widget.attrs |= {
             "list": f"speaker-options-{suggestion.pk}",
             "autocomplete": "off",
-            "hx-get": reverse("speaker_suggestions"),
+            "hx-get": reverse("articles:speaker_autocomplete"),
             "hx-trigger": "input changed delay:200ms",
             "hx-target": f"#speaker-options-{suggestion.pk}",
             "hx-swap": "innerHTML",

@@ -85,7 +85,7 @@ class Outlet(models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("outlet", args=[self.slug])
+        return reverse("articles:outlet", args=[self.slug])
 
 
 class SpeakerQuerySet(models.QuerySet):
@@ -141,7 +141,7 @@ class Speaker(models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("speaker", args=[self.slug])
+        return reverse("articles:speaker", args=[self.slug])
 
 
 class TagQuerySet(models.QuerySet):
@@ -177,7 +177,7 @@ class Tag(models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("tag", args=[self.slug])
+        return reverse("articles:tag", args=[self.slug])
 
 
 class SourceFile(models.Model):
@@ -408,7 +408,7 @@ class Article(models.Model):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("article", args=[self.slug])
+        return reverse("articles:article", args=[self.slug])
 
     @property
     def headings(self) -> list[str]:

@@ -213,7 +213,7 @@ def render_annotation_items(annotations: Iterable, *, oob: bool = False) -> Safe
     With `oob`, each entry replaces its namesake on the page, out of band.
     """
     swap = ' hx-swap-oob="true"' if oob else ""
-    speaker_url, tag_url = _url_maker("speaker"), _url_maker("tag")
+    speaker_url, tag_url = _url_maker("articles:speaker"), _url_maker("articles:tag")
     out: list[str] = []
     for a in annotations:
         suggested = a.status == "suggested"

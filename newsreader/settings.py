@@ -119,7 +119,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 CSRF_FAILURE_VIEW = "articles.views.errors.csrf_failure"
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "home"
+LOGIN_REDIRECT_URL = "articles:home"
 LOGOUT_REDIRECT_URL = None  # registration/logged_out.html confirms it
 
 LANGUAGE_CODE = "en"

@@ -7,7 +7,7 @@ from django.core.management import call_command
 
 from articles.models import Annotation, Article, Speaker
 from articles.permissions import is_editor
-from articles.services.demo import DEMO_ACCOUNTS, demo_load
+from articles.demo import DEMO_ACCOUNTS, demo_load
 
 pytestmark = pytest.mark.django_db
 

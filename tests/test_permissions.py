@@ -26,25 +26,25 @@ def write_requests(article, annotation, other):
     a = annotation.pk
     return [
         (
-            reverse("annotation_create", args=[article.slug]),
+            reverse("articles:annotation_create", args=[article.slug]),
             {"kind": "highlight", "start": 0, "end": 7, "exact": article.body[:7]},
         ),
-        (reverse("annotation_edit", args=[a]), {"kind": "highlight", "note": "x"}),
-        (reverse("annotation_delete", args=[a]), {}),
-        (reverse("annotation_restore", args=[a]), {}),
-        (reverse("speaker_edit", args=[other.pk]), {"name": "Renamed", "aliases": ""}),
-        (reverse("speaker_merge", args=[other.pk]), {"into": "Kept"}),
+        (reverse("articles:annotation_edit", args=[a]), {"kind": "highlight", "note": "x"}),
+        (reverse("articles:annotation_delete", args=[a]), {}),
+        (reverse("articles:annotation_restore", args=[a]), {}),
+        (reverse("articles:speaker_edit", args=[other.pk]), {"name": "Renamed", "aliases": ""}),
+        (reverse("articles:speaker_merge", args=[other.pk]), {"into": "Kept"}),
     ]
 
 
 def editor_pages(article, annotation):
     return [
-        reverse("annotation_detail", args=[annotation.pk]),
-        reverse("annotation_edit", args=[annotation.pk]),
-        reverse("article_history", args=[article.slug]),
-        reverse("speaker_suggestions") + "?speaker=K",
-        reverse("tag_suggestions") + "?tags=a",
-        reverse("speakers_manage"),
+        reverse("articles:annotation_detail", args=[annotation.pk]),
+        reverse("articles:annotation_edit", args=[annotation.pk]),
+        reverse("articles:article_history", args=[article.slug]),
+        reverse("articles:speaker_autocomplete") + "?speaker=K",
+        reverse("articles:tag_autocomplete") + "?tags=a",
+        reverse("articles:speakers_manage"),
     ]
 
 
@@ -100,10 +100,10 @@ def test_get_on_write_only_urls_is_refused(client, targets):
     article, annotation, other = targets
     client.force_login(make_user(editor=True))
     for url in (
-        reverse("annotation_create", args=[article.slug]),
-        reverse("annotation_delete", args=[annotation.pk]),
-        reverse("annotation_restore", args=[annotation.pk]),
-        reverse("speaker_merge", args=[other.pk]),
+        reverse("articles:annotation_create", args=[article.slug]),
+        reverse("articles:annotation_delete", args=[annotation.pk]),
+        reverse("articles:annotation_restore", args=[annotation.pk]),
+        reverse("articles:speaker_merge", args=[other.pk]),
     ):
         assert client.get(url).status_code == 405
     assert Annotation.objects.count() == 1
@@ -116,7 +116,7 @@ def test_an_editor_may_edit_anyone_s_annotation_and_history_names_who(client, ta
     annotation.save()
     colleague = make_user("colleague", editor=True)
     client.force_login(colleague)
-    url = reverse("annotation_edit", args=[annotation.pk])
+    url = reverse("articles:annotation_edit", args=[annotation.pk])
     client.post(
         url, {"kind": "quote", "speaker": "Kept", "note": "fixed"}, headers={"HX-Request": "true"}
     )

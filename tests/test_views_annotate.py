@@ -43,7 +43,7 @@ def span(article, text):
 
 
 def create(client, article, headers=HX, **data):
-    return client.post(reverse("annotation_create", args=[article.slug]), data, headers=headers)
+    return client.post(reverse("articles:annotation_create", args=[article.slug]), data, headers=headers)
 
 
 def test_it_creates_a_quote_with_a_new_speaker_and_returns_the_fragments(editor_client, article):
@@ -250,31 +250,31 @@ def test_details_show_the_history_with_previous_values(editor_client, article, e
     other = make_user("second-editor", editor=True)
     editor_client.force_login(other)
     editor_client.post(
-        reverse("annotation_edit", args=[annotation.pk]),
+        reverse("articles:annotation_edit", args=[annotation.pk]),
         {"kind": "claim", "verdict": "true", "note": "second"},
         headers=HX,
     )
-    response = editor_client.get(reverse("annotation_detail", args=[annotation.pk]), headers=HX)
+    response = editor_client.get(reverse("articles:annotation_detail", args=[annotation.pk]), headers=HX)
     html = response.content.decode()
     assert response.status_code == 200 and "<html" not in html
     assert "Created</strong> by ed" in html
     assert "Updated</strong> by second-editor" in html
     assert "<del>first</del>" in html and "<ins>second</ins>" in html
     assert "<del>highlight</del> → <ins>claim</ins>" in html
-    full = editor_client.get(reverse("annotation_detail", args=[annotation.pk]))
+    full = editor_client.get(reverse("articles:annotation_detail", args=[annotation.pk]))
     assert "<html" in full.content.decode()
 
 
 def test_details_take_a_fixed_number_of_queries(editor_client, article, django_assert_num_queries):
     annotation = make_annotation(article, 0, 2, tags=[make_tag(), make_tag()])
     with django_assert_num_queries(5):
-        editor_client.get(reverse("annotation_detail", args=[annotation.pk]), headers=HX)
+        editor_client.get(reverse("articles:annotation_detail", args=[annotation.pk]), headers=HX)
 
 
 def test_edit_form_is_prefilled(editor_client, article):
     speaker = make_speaker("Ann Speaker")
     annotation = make_annotation(article, 0, 2, "quote", speaker=speaker, tags=[make_tag("Alpha")])
-    response = editor_client.get(reverse("annotation_edit", args=[annotation.pk]), headers=HX)
+    response = editor_client.get(reverse("articles:annotation_edit", args=[annotation.pk]), headers=HX)
     html = response.content.decode()
     assert 'value="Ann Speaker"' in html and 'value="Alpha"' in html
     assert re.search(r'value="quote"[^>]* checked', html)
@@ -284,7 +284,7 @@ def test_edit_changes_fields_and_records_a_revision(
     editor_client, article, django_assert_num_queries
 ):
     annotation = make_annotation(article, 0, 2, "claim", verdict="true")
-    url = reverse("annotation_edit", args=[annotation.pk])
+    url = reverse("articles:annotation_edit", args=[annotation.pk])
     data = {"kind": "claim", "verdict": "false", "tags": "a, b", "note": "checked"}
     # session, user with editor status, savepoint, the annotation locked with its article, its tags,
     # update, tags (find, free slugs, insert, find the new, linked, link), revision, release,
@@ -302,7 +302,7 @@ def test_edit_changes_fields_and_records_a_revision(
 
 def test_edit_errors_keep_the_annotation_unchanged(editor_client, article):
     annotation = make_annotation(article, 0, 2, "highlight")
-    url = reverse("annotation_edit", args=[annotation.pk])
+    url = reverse("articles:annotation_edit", args=[annotation.pk])
     response = editor_client.post(url, {"kind": "highlight", "verdict": "true"}, headers=HX)
     assert response.status_code == 422
     assert "Only claims have a verdict" in response.content.decode()
@@ -314,12 +314,12 @@ def test_editing_a_deleted_annotation_is_a_clear_conflict(editor_client, article
     annotation = make_annotation(article, 0, 2)
     pk = annotation.pk
     delete_annotation(annotation_id=pk, user=editor)  # by another editor, with its revision
-    url = reverse("annotation_edit", args=[pk])
+    url = reverse("articles:annotation_edit", args=[pk])
     response = editor_client.post(url, {"kind": "highlight", "note": "late"}, headers=HX)
     assert response.status_code == 409
     assert "another editor deleted it" in response.content.decode()
     assert response["HX-Retarget"] == "#annotate-status"
-    delete = editor_client.post(reverse("annotation_delete", args=[pk]), headers=HX)
+    delete = editor_client.post(reverse("articles:annotation_delete", args=[pk]), headers=HX)
     assert delete.status_code == 409
 
 
@@ -334,7 +334,7 @@ def test_delete_offers_undo_and_undo_restores_the_same_annotation(
     # revision, unlink the tags, delete, release, the outlines.
     with django_assert_num_queries(10):
         response = editor_client.post(
-            reverse("annotation_delete", args=[annotation.pk]), headers=HX
+            reverse("articles:annotation_delete", args=[annotation.pk]), headers=HX
         )
     html = response.content.decode()
     assert "Quote deleted." in html and "data-undo" in html
@@ -345,7 +345,7 @@ def test_delete_offers_undo_and_undo_restores_the_same_annotation(
     # look-up), tags, link, revision, release, the outlines.
     with django_assert_num_queries(13):
         response = editor_client.post(
-            reverse("annotation_restore", args=[annotation.pk]), headers=HX
+            reverse("articles:annotation_restore", args=[annotation.pk]), headers=HX
         )
     assert response.status_code == 200
     restored = Annotation.objects.get()
@@ -353,21 +353,21 @@ def test_delete_offers_undo_and_undo_restores_the_same_annotation(
     assert [t.name for t in restored.tags.all()] == ["t"] and restored.note == "n"
     actions = list(AnnotationRevision.objects.order_by("id").values_list("action", flat=True))
     assert actions == ["deleted", "restored"]
-    again = editor_client.post(reverse("annotation_restore", args=[annotation.pk]), headers=HX)
+    again = editor_client.post(reverse("articles:annotation_restore", args=[annotation.pk]), headers=HX)
     assert again.status_code == 409 and "nothing to restore" in again.content.decode()
 
 
 def test_article_history_offers_restore_for_deleted_annotations(editor_client, article):
     create(editor_client, article, kind="highlight", **span(article, "today"))
     annotation = Annotation.objects.get()
-    editor_client.post(reverse("annotation_delete", args=[annotation.pk]), headers=HX)
-    response = editor_client.get(reverse("article_history", args=[article.slug]))
+    editor_client.post(reverse("articles:annotation_delete", args=[annotation.pk]), headers=HX)
+    response = editor_client.get(reverse("articles:article_history", args=[article.slug]))
     html = response.content.decode()
     assert "Deleted</strong> #" in html and "Restore “today”" in html
-    editor_client.post(reverse("annotation_restore", args=[annotation.pk]))
+    editor_client.post(reverse("articles:annotation_restore", args=[annotation.pk]))
     assert (
         "Restore “"
-        not in editor_client.get(reverse("article_history", args=[article.slug])).content.decode()
+        not in editor_client.get(reverse("articles:article_history", args=[article.slug])).content.decode()
     )
 
 
@@ -387,15 +387,15 @@ def test_the_article_page_shows_tools_to_editors_only(client, editor, article):
 
 def test_without_javascript_details_edit_and_delete_work_as_pages(editor_client, article):
     annotation = make_annotation(article, 0, 2, "highlight")
-    details = editor_client.get(reverse("annotation_detail", args=[annotation.pk]))
+    details = editor_client.get(reverse("articles:annotation_detail", args=[annotation.pk]))
     assert "<div hx-disable>" in details.content.decode()  # no panel to swap into
-    edit_url = reverse("annotation_edit", args=[annotation.pk])
+    edit_url = reverse("articles:annotation_edit", args=[annotation.pk])
     assert "<div hx-disable>" in editor_client.get(edit_url).content.decode()
     response = editor_client.post(edit_url, {"kind": "highlight", "note": "plain"})
     assert response.status_code == 302 and response["Location"].endswith(
         f"#annotation-{annotation.pk}"
     )
-    response = editor_client.post(reverse("annotation_delete", args=[annotation.pk]))
+    response = editor_client.post(reverse("articles:annotation_delete", args=[annotation.pk]))
     assert response.status_code == 302 and response["Location"] == article.get_absolute_url()
     assert not Annotation.objects.exists()
 
@@ -403,10 +403,10 @@ def test_without_javascript_details_edit_and_delete_work_as_pages(editor_client,
 def test_details_of_an_annotation_deleted_meanwhile_say_so(editor_client, article):
     create(editor_client, article, kind="highlight", **span(article, "today"))
     annotation = Annotation.objects.get()
-    editor_client.post(reverse("annotation_delete", args=[annotation.pk]), headers=HX)
-    response = editor_client.get(reverse("annotation_detail", args=[annotation.pk]), headers=HX)
+    editor_client.post(reverse("articles:annotation_delete", args=[annotation.pk]), headers=HX)
+    response = editor_client.get(reverse("articles:annotation_detail", args=[annotation.pk]), headers=HX)
     assert response.status_code == 409 and "deleted meanwhile" in response.content.decode()
-    assert editor_client.get(reverse("annotation_detail", args=[99999])).status_code == 404
+    assert editor_client.get(reverse("articles:annotation_detail", args=[99999])).status_code == 404
 
 
 def test_without_htmx_a_refused_annotation_gets_the_form_page_with_its_message(
@@ -457,7 +457,7 @@ def test_other_kinds_overlaps_and_suggestions_on_the_same_span_are_allowed(edito
 def test_editing_the_kind_into_a_clash_is_refused(editor_client, article):
     make_annotation(article, 0, 7, "claim")
     highlight = make_annotation(article, 0, 7, "highlight")
-    url = reverse("annotation_edit", args=[highlight.pk])
+    url = reverse("articles:annotation_edit", args=[highlight.pk])
     response = editor_client.post(url, {"kind": "claim"}, headers=HX)
     assert response.status_code == 422
     assert "This span is already annotated as a claim." in response.content.decode()
@@ -475,16 +475,16 @@ def test_ids_that_never_existed_are_404_not_a_conflict(
     never = 99999
     # session, user with editor status; the annotation (locked for writes), and its history.
     with django_assert_num_queries(4):
-        edit = editor_client.get(reverse("annotation_edit", args=[never]), headers=headers)
+        edit = editor_client.get(reverse("articles:annotation_edit", args=[never]), headers=headers)
     assert edit.status_code == 404
     update = editor_client.post(
-        reverse("annotation_edit", args=[never]), {"kind": "highlight"}, headers=headers
+        reverse("articles:annotation_edit", args=[never]), {"kind": "highlight"}, headers=headers
     )
     assert update.status_code == 404
     with django_assert_num_queries(7):  # and savepoint, rollback, release
-        delete = editor_client.post(reverse("annotation_delete", args=[never]), headers=headers)
+        delete = editor_client.post(reverse("articles:annotation_delete", args=[never]), headers=headers)
     assert delete.status_code == 404
-    restore = editor_client.post(reverse("annotation_restore", args=[never]), headers=headers)
+    restore = editor_client.post(reverse("articles:annotation_restore", args=[never]), headers=headers)
     assert restore.status_code == 404
     assert "another editor deleted it" not in delete.content.decode()
 
@@ -497,21 +497,21 @@ def test_deleted_annotations_still_get_the_conflict_message(editor_client, artic
         **span(article, "today"),
     )
     pk = annotation.pk
-    editor_client.post(reverse("annotation_delete", args=[pk]), headers=HX)
-    edit = editor_client.get(reverse("annotation_edit", args=[pk]), headers=HX)
+    editor_client.post(reverse("articles:annotation_delete", args=[pk]), headers=HX)
+    edit = editor_client.get(reverse("articles:annotation_edit", args=[pk]), headers=HX)
     assert edit.status_code == 409 and "another editor deleted it" in edit.content.decode()
-    delete = editor_client.post(reverse("annotation_delete", args=[pk]), headers=HX)
+    delete = editor_client.post(reverse("articles:annotation_delete", args=[pk]), headers=HX)
     assert delete.status_code == 409 and "another editor deleted it" in delete.content.decode()
     assert (
-        editor_client.post(reverse("annotation_restore", args=[pk]), headers=HX).status_code == 200
+        editor_client.post(reverse("articles:annotation_restore", args=[pk]), headers=HX).status_code == 200
     )
-    again = editor_client.post(reverse("annotation_restore", args=[pk]), headers=HX)
+    again = editor_client.post(reverse("articles:annotation_restore", args=[pk]), headers=HX)
     assert again.status_code == 409 and "not deleted" in again.content.decode()
 
 
 def test_restoring_a_live_annotation_without_history_is_a_conflict_not_404(editor_client, article):
     suggestion = make_annotation(article, 0, 2, "quote", status="suggested")  # no revision yet
-    response = editor_client.post(reverse("annotation_restore", args=[suggestion.pk]), headers=HX)
+    response = editor_client.post(reverse("articles:annotation_restore", args=[suggestion.pk]), headers=HX)
     assert response.status_code == 409
 
 

@@ -122,15 +122,15 @@ def test_answers_applied_to_the_page_equal_the_full_render(client, seed, query):
         if action == "create" or not alive:
             start, end = random_span(rng)
             data = {"start": start, "end": end, "exact": BODY[start:end], **random_fields(rng)}
-            url = reverse("annotation_create", args=[article.slug])
+            url = reverse("articles:annotation_create", args=[article.slug])
         elif action == "edit":
-            url, data = reverse("annotation_edit", args=[rng.choice(alive)]), random_fields(rng)
+            url, data = reverse("articles:annotation_edit", args=[rng.choice(alive)]), random_fields(rng)
         elif action == "delete" or not deleted:
             pk = rng.choice(alive)
-            url, data = reverse("annotation_delete", args=[pk]), {}
+            url, data = reverse("articles:annotation_delete", args=[pk]), {}
             deleted.append(pk)
         else:
-            url, data = reverse("annotation_restore", args=[deleted.pop()]), {}
+            url, data = reverse("articles:annotation_restore", args=[deleted.pop()]), {}
         response = client.post(url, data, headers=headers)
         if response.status_code != 200:
             # Refused (a duplicate span, a speaker on a claim...): nothing changed.
@@ -151,7 +151,7 @@ def test_a_span_across_two_paragraphs_redraws_both_and_nothing_else(client):
     start = BODY.index("today.")
     end = BODY.index("in İzmir") + len("in İzmir")
     response = client.post(
-        reverse("annotation_create", args=[article.slug]),
+        reverse("articles:annotation_create", args=[article.slug]),
         {"kind": "highlight", "start": start, "end": end, "exact": BODY[start:end]},
         headers=HX,
     )

@@ -21,7 +21,7 @@ def editor_client(client):
 def test_speaker_autocomplete_matches_names_and_aliases(editor_client):
     make_speaker("Angela Merkel", aliases=["Kanzlerin"])
     make_speaker("Olaf Scholz")
-    url = reverse("speaker_suggestions")
+    url = reverse("articles:speaker_autocomplete")
     html = editor_client.get(url, {"speaker": "kanzler"}, headers=HX).content.decode()
     assert 'value="Angela Merkel"' in html and "Scholz" not in html
     html = editor_client.get(url, {"speaker": "ola"}, headers=HX).content.decode()
@@ -32,5 +32,5 @@ def test_speaker_autocomplete_matches_names_and_aliases(editor_client):
 def test_tag_autocomplete_completes_the_last_tag(editor_client):
     make_tag("economy")
     make_tag("elections")
-    html = editor_client.get(reverse("tag_suggestions"), {"tags": "war, ele"}).content.decode()
+    html = editor_client.get(reverse("articles:tag_autocomplete"), {"tags": "war, ele"}).content.decode()
     assert 'value="war, elections"' in html and "economy" not in html

@@ -36,7 +36,7 @@ def test_an_unreadable_request_gets_the_styled_page(client):
 def test_a_reader_refused_a_write_sees_who_they_are_and_what_to_do(client):
     client.force_login(make_user("rita"))
     article = make_article()
-    response = client.post(reverse("annotation_create", args=[article.slug]), {})
+    response = client.post(reverse("articles:annotation_create", args=[article.slug]), {})
     assert response.status_code == 403
     html = response.content.decode()
     assert "You can’t do that here" in html
@@ -50,7 +50,7 @@ def test_a_post_without_csrf_token_is_refused_with_a_message():
     client.force_login(make_user("ed", editor=True))
     start = article.body.index("today")
     data = {"kind": "highlight", "start": start, "end": start + 5, "exact": "today"}
-    url = reverse("annotation_create", args=[article.slug])
+    url = reverse("articles:annotation_create", args=[article.slug])
     response = client.post(url, data, headers={"HX-Request": "true"})
     assert response.status_code == 403
     assert "CSRF check failed" in response.content.decode()
@@ -62,6 +62,6 @@ def test_a_post_without_csrf_token_outside_htmx_gets_the_page():
     article = make_article()
     client = Client(enforce_csrf_checks=True)
     client.force_login(make_user("ed", editor=True))
-    response = client.post(reverse("annotation_create", args=[article.slug]), {})
+    response = client.post(reverse("articles:annotation_create", args=[article.slug]), {})
     assert response.status_code == 403
     assert "CSRF check failed" in response.content.decode() and "<html" in response.content.decode()

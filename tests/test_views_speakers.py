@@ -22,9 +22,9 @@ def test_the_page_lists_speakers_with_quote_counts_and_filters(editor_client):
     speaker = make_speaker("Angela Merkel", aliases=["Kanzlerin"])
     make_annotation(make_article(), 0, 3, "quote", speaker=speaker)
     make_speaker("Olaf Scholz")
-    html = editor_client.get(reverse("speakers_manage")).content.decode()
+    html = editor_client.get(reverse("articles:speakers_manage")).content.decode()
     assert "Angela Merkel" in html and "Olaf Scholz" in html and 'value="Kanzlerin"' in html
-    fragment = editor_client.get(reverse("speakers_manage"), {"q": "kanzler"}, headers=HX)
+    fragment = editor_client.get(reverse("articles:speakers_manage"), {"q": "kanzler"}, headers=HX)
     html = fragment.content.decode()
     assert "<html" not in html and "Angela Merkel" in html and "Scholz" not in html
 
@@ -33,12 +33,12 @@ def test_the_page_takes_a_fixed_number_of_queries(editor_client, django_assert_n
     for i in range(10):
         make_speaker(f"Speaker {i}")
     with django_assert_num_queries(3):
-        editor_client.get(reverse("speakers_manage"))
+        editor_client.get(reverse("articles:speakers_manage"))
 
 
 def test_rename_and_aliases_answer_with_the_row(editor_client, django_assert_num_queries):
     speaker = make_speaker("Jon Doe")
-    url = reverse("speaker_edit", args=[speaker.pk])
+    url = reverse("articles:speaker_edit", args=[speaker.pk])
     # No slug lookup: a rename keeps the slug. One to check no alias is another's name. No
     # update of the quotes: a trigger gives their articles' pages a new version.
     with django_assert_num_queries(9):
@@ -54,7 +54,7 @@ def test_rename_and_aliases_answer_with_the_row(editor_client, django_assert_num
 def test_a_rename_onto_an_existing_name_is_refused(editor_client):
     make_speaker("Jane Roe")
     speaker = make_speaker("Jane R.")
-    url = reverse("speaker_edit", args=[speaker.pk])
+    url = reverse("articles:speaker_edit", args=[speaker.pk])
     response = editor_client.post(url, {"name": "JANE ROE", "aliases": ""}, headers=HX)
     assert response.status_code == 422
     assert "merge the two instead" in response.content.decode()
@@ -68,7 +68,7 @@ def test_merge_moves_quotes_and_answers_with_the_table(editor_client, django_ass
     article = make_article()
     for i in range(3):
         make_annotation(article, i, i + 2, "quote", speaker=duplicate)
-    url = reverse("speaker_merge", args=[duplicate.pk])
+    url = reverse("articles:speaker_merge", args=[duplicate.pk])
     with django_assert_num_queries(15):  # the same for any number of quotes
         response = editor_client.post(url, {"into": "recep tayyip erdoğan"}, headers=HX)
     assert response.status_code == 200 and response["HX-Retarget"] == "#speaker-table"
@@ -79,7 +79,7 @@ def test_merge_moves_quotes_and_answers_with_the_table(editor_client, django_ass
 
 def test_merge_into_an_unknown_speaker_is_refused(editor_client):
     speaker = make_speaker("Someone")
-    url = reverse("speaker_merge", args=[speaker.pk])
+    url = reverse("articles:speaker_merge", args=[speaker.pk])
     response = editor_client.post(url, {"into": "Nobody"}, headers=HX)
     assert response.status_code == 422 and "Unknown speaker “Nobody”" in response.content.decode()
     assert Speaker.objects.count() == 1
@@ -88,14 +88,14 @@ def test_merge_into_an_unknown_speaker_is_refused(editor_client):
 def test_without_htmx_the_page_redirects_with_a_message(editor_client):
     speaker = make_speaker("Someone")
     make_speaker("Other")
-    url = reverse("speaker_merge", args=[speaker.pk])
+    url = reverse("articles:speaker_merge", args=[speaker.pk])
     response = editor_client.post(url, {"into": "Other"}, follow=True)
     assert "Merged into Other." in response.content.decode()
 
 
 def test_editing_a_speaker_merged_away_meanwhile_says_so(editor_client):
     speaker = make_speaker("Gone")
-    url = reverse("speaker_edit", args=[speaker.pk])
+    url = reverse("articles:speaker_edit", args=[speaker.pk])
     speaker.delete()
     response = editor_client.post(url, {"name": "Back", "aliases": ""}, headers=HX)
     assert response.status_code == 422 and "no longer exists" in response.content.decode()
@@ -106,7 +106,7 @@ def test_a_rename_shows_on_article_pages_at_once(client, editor_client):
     article = make_article()
     make_annotation(article, 0, 5, "quote", speaker=speaker)
     assert "Old Name" in client.get(article.get_absolute_url()).content.decode()
-    editor_client.post(reverse("speaker_edit", args=[speaker.pk]), {"name": "New Name"})
+    editor_client.post(reverse("articles:speaker_edit", args=[speaker.pk]), {"name": "New Name"})
     assert "New Name" in client.get(article.get_absolute_url()).content.decode()
 
 
@@ -118,7 +118,7 @@ def test_logout_shows_the_logged_out_page(editor_client):
 def test_an_alias_that_is_another_speakers_name_is_refused(editor_client):
     other = make_speaker("Mark Esper")
     speaker = make_speaker("Secretary Esper", aliases=["The Secretary"])
-    url = reverse("speaker_edit", args=[speaker.pk])
+    url = reverse("articles:speaker_edit", args=[speaker.pk])
     response = editor_client.post(
         url, {"name": "Secretary Esper", "aliases": "Esper, MARK  ESPER"}, headers=HX
     )
@@ -135,7 +135,7 @@ def test_an_alias_that_is_another_speakers_name_is_refused(editor_client):
 def test_alias_clashes_compare_names_as_the_database_lowercases_them(editor_client):
     make_speaker("İsmail Kahraman")  # "İ".lower() is "i̇" in Python, "i" in PostgreSQL
     speaker = make_speaker("Kahraman")
-    url = reverse("speaker_edit", args=[speaker.pk])
+    url = reverse("articles:speaker_edit", args=[speaker.pk])
     response = editor_client.post(
         url, {"name": "Kahraman", "aliases": "ismail kahraman"}, headers=HX
     )
@@ -148,7 +148,7 @@ def test_alias_clashes_compare_names_as_the_database_lowercases_them(editor_clie
 def test_an_alias_may_repeat_the_speakers_own_name_or_be_new(editor_client):
     make_speaker("Mark Esper")
     speaker = make_speaker("Lloyd Austin")
-    url = reverse("speaker_edit", args=[speaker.pk])
+    url = reverse("articles:speaker_edit", args=[speaker.pk])
     response = editor_client.post(
         url, {"name": "Lloyd Austin", "aliases": "lloyd austin, Austin"}, headers=HX
     )
@@ -160,7 +160,7 @@ def test_an_alias_may_repeat_the_speakers_own_name_or_be_new(editor_client):
 def test_a_rename_onto_another_speakers_alias_is_refused(editor_client):
     make_speaker("Mark Esper", aliases=["Secretary Esper"])
     speaker = make_speaker("M. Esper")
-    url = reverse("speaker_edit", args=[speaker.pk])
+    url = reverse("articles:speaker_edit", args=[speaker.pk])
     response = editor_client.post(url, {"name": "secretary esper", "aliases": ""}, headers=HX)
     assert response.status_code == 422
     assert "an alias of another speaker, “Mark Esper”" in response.content.decode()

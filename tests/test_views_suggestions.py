@@ -40,11 +40,11 @@ def editor_client(client):
 
 def urls(article, suggestion) -> list[tuple[str, str]]:
     return [
-        ("post", reverse("suggestions-find", args=[article.slug])),
-        ("post", reverse("suggestion-accept", args=[suggestion.pk])),
-        ("post", reverse("suggestion-reject", args=[suggestion.pk])),
-        ("get", reverse("suggestion-edit", args=[suggestion.pk])),
-        ("post", reverse("suggestion-edit", args=[suggestion.pk])),
+        ("post", reverse("articles:suggestions_find", args=[article.slug])),
+        ("post", reverse("articles:suggestion_accept", args=[suggestion.pk])),
+        ("post", reverse("articles:suggestion_reject", args=[suggestion.pk])),
+        ("get", reverse("articles:suggestion_edit", args=[suggestion.pk])),
+        ("post", reverse("articles:suggestion_edit", args=[suggestion.pk])),
     ]
 
 
@@ -74,12 +74,12 @@ def test_it_refuses_posts_without_a_csrf_token(article, walsh):
 
 
 def test_accept_and_reject_are_post_only(editor_client, walsh):
-    for name in ("suggestion-accept", "suggestion-reject"):
+    for name in ("articles:suggestion_accept", "articles:suggestion_reject"):
         assert editor_client.get(reverse(name, args=[walsh.pk])).status_code == 405
 
 
 def test_an_unknown_suggestion_is_404(editor_client):
-    assert editor_client.post(reverse("suggestion-accept", args=[999999])).status_code == 404
+    assert editor_client.post(reverse("articles:suggestion_accept", args=[999999])).status_code == 404
 
 
 def test_accept_answers_htmx_with_body_list_and_panel(
@@ -90,7 +90,7 @@ def test_accept_answers_htmx_with_body_list_and_panel(
     # identical quote: no lock, no look-up), revision (savepoint pair); annotations with their
     # tags (suggestions among them).
     with django_assert_num_queries(15):
-        response = editor_client.post(reverse("suggestion-accept", args=[walsh.pk]), headers=HX)
+        response = editor_client.post(reverse("articles:suggestion_accept", args=[walsh.pk]), headers=HX)
     html = response.content.decode()
     assert response.status_code == 200 and "<html" not in html
     assert 'id="article-body"' in html and 'id="annotation-list"' in html
@@ -116,11 +116,11 @@ def test_accept_query_count_does_not_grow_with_suggestions(
         speaker=make_speaker("Janet Yellen"), proposed_speaker=""
     )
     with django_assert_num_queries(9):
-        editor_client.post(reverse("suggestion-accept", args=[yellen.pk]), headers=HX)
+        editor_client.post(reverse("articles:suggestion_accept", args=[yellen.pk]), headers=HX)
 
 
 def test_accept_without_htmx_redirects_back_with_a_message(editor_client, article, walsh):
-    response = editor_client.post(reverse("suggestion-accept", args=[walsh.pk]))
+    response = editor_client.post(reverse("articles:suggestion_accept", args=[walsh.pk]))
     assert response.status_code == 302
     assert response["Location"] == f"{article.get_absolute_url()}#suggestions"
     assert [str(m) for m in get_messages(response.wsgi_request)] == [
@@ -134,7 +134,7 @@ def test_reject_answers_htmx_and_records_it(
     # session, user with editor status, suggestion; lock, update, revision (savepoint pair);
     # annotations with their tags (suggestions among them).
     with django_assert_num_queries(9):
-        response = editor_client.post(reverse("suggestion-reject", args=[walsh.pk]), headers=HX)
+        response = editor_client.post(reverse("articles:suggestion_reject", args=[walsh.pk]), headers=HX)
     html = response.content.decode()
     assert "Suggestion rejected; it will not be proposed again." in html
     assert f'data-annotation="{walsh.pk}"' not in html
@@ -145,11 +145,11 @@ def test_reject_answers_htmx_and_records_it(
 
 
 def test_reject_without_htmx_redirects_back(editor_client, article, walsh):
-    response = editor_client.post(reverse("suggestion-reject", args=[walsh.pk]))
+    response = editor_client.post(reverse("articles:suggestion_reject", args=[walsh.pk]))
     assert response["Location"] == f"{article.get_absolute_url()}#suggestions"
 
 
-@pytest.mark.parametrize("name", ["suggestion-accept", "suggestion-reject"])
+@pytest.mark.parametrize("name", ["articles:suggestion_accept", "articles:suggestion_reject"])
 def test_a_suggestion_handled_meanwhile_gets_a_message_not_a_500(editor_client, walsh, name):
     suggestion_reject(annotation=walsh, user=make_user(editor=True))
     response = editor_client.post(reverse(name, args=[walsh.pk]), headers=HX)
@@ -163,7 +163,7 @@ def test_a_suggestion_handled_meanwhile_gets_a_message_not_a_500(editor_client, 
 def test_the_next_suggestion_gets_the_focus_after_a_decision(editor_client, article):
     first, second = Annotation.objects.suggested().filter(article=article).order_by("start")
     html = editor_client.post(
-        reverse("suggestion-reject", args=[first.pk]), headers=HX
+        reverse("articles:suggestion_reject", args=[first.pk]), headers=HX
     ).content.decode()
     assert f'id="suggestion-{second.pk}" data-suggestion="{second.pk}"' in html
     item = html[html.index(f'id="suggestion-{second.pk}"') :]
@@ -172,12 +172,12 @@ def test_the_next_suggestion_gets_the_focus_after_a_decision(editor_client, arti
 
 def test_edit_form_is_prefilled(editor_client, walsh, django_assert_num_queries):
     with django_assert_num_queries(3):
-        response = editor_client.get(reverse("suggestion-edit", args=[walsh.pk]), headers=HX)
+        response = editor_client.get(reverse("articles:suggestion_edit", args=[walsh.pk]), headers=HX)
     html = response.content.decode()
     assert "<html" not in html and f'id="suggestion-{walsh.pk}"' in html
     assert f">\n{WALSH_WORDS}</textarea>" in html
     assert 'value="Mick Walsh"' in html
-    full = editor_client.get(reverse("suggestion-edit", args=[walsh.pk])).content.decode()
+    full = editor_client.get(reverse("articles:suggestion_edit", args=[walsh.pk])).content.decode()
     assert "<html" in full and "Edit suggested quote" in full
 
 
@@ -189,7 +189,7 @@ def test_edit_then_accept_publishes_the_corrected_quote(
     # session, user with editor status, suggestion; lock, speaker lookup, update, revision
     # (savepoint pair); annotations with their tags.
     with django_assert_num_queries(10):
-        response = editor_client.post(reverse("suggestion-edit", args=[walsh.pk]), data, headers=HX)
+        response = editor_client.post(reverse("articles:suggestion_edit", args=[walsh.pk]), data, headers=HX)
     assert "Quote accepted with your changes." in response.content.decode()
     walsh.refresh_from_db()
     assert walsh.status == Annotation.Status.PUBLISHED
@@ -199,7 +199,7 @@ def test_edit_then_accept_publishes_the_corrected_quote(
 
 def test_edit_then_accept_without_htmx_redirects(editor_client, article, walsh):
     data = {"text": WALSH_WORDS, "speaker": "", "note": ""}
-    response = editor_client.post(reverse("suggestion-edit", args=[walsh.pk]), data)
+    response = editor_client.post(reverse("articles:suggestion_edit", args=[walsh.pk]), data)
     assert response["Location"] == f"{article.get_absolute_url()}#suggestions"
     walsh.refresh_from_db()
     assert walsh.status == Annotation.Status.PUBLISHED and walsh.speaker is None
@@ -207,7 +207,7 @@ def test_edit_then_accept_without_htmx_redirects(editor_client, article, walsh):
 
 def test_edit_with_words_not_in_the_article_shows_the_form_again(editor_client, walsh):
     data = {"text": "words nobody said", "speaker": "Mick Walsh", "note": "keep me"}
-    response = editor_client.post(reverse("suggestion-edit", args=[walsh.pk]), data, headers=HX)
+    response = editor_client.post(reverse("articles:suggestion_edit", args=[walsh.pk]), data, headers=HX)
     html = response.content.decode()
     assert response.status_code == 200
     assert "These words are not in the article." in html
@@ -228,20 +228,20 @@ def test_edit_picks_the_occurrence_nearest_the_suggestion(editor_client, article
         Annotation.Kind.QUOTE,
         status="suggested",
     )
-    editor_client.post(reverse("suggestion-edit", args=[suggestion.pk]), {"text": "port"})
+    editor_client.post(reverse("articles:suggestion_edit", args=[suggestion.pk]), {"text": "port"})
     suggestion.refresh_from_db()
     assert suggestion.start == body.index('port is shut" again')
 
 
 def test_editing_a_handled_suggestion_says_so(editor_client, walsh):
     suggestion_reject(annotation=walsh, user=make_user(editor=True))
-    response = editor_client.get(reverse("suggestion-edit", args=[walsh.pk]), headers=HX)
+    response = editor_client.get(reverse("articles:suggestion_edit", args=[walsh.pk]), headers=HX)
     assert "This suggestion was already handled." in response.content.decode()
 
 
 def test_find_quotes_on_demand(editor_client, django_assert_num_queries):
     article = make_article(body=BODY, structure=[])
-    url = reverse("suggestions-find", args=[article.slug])
+    url = reverse("articles:suggestions_find", args=[article.slug])
     # session, user with editor status, article; speakers, annotations, deleted suggestions, COPY;
     # annotations with their tags (suggestions among them).
     with django_assert_num_queries(8):
@@ -254,7 +254,7 @@ def test_find_quotes_on_demand(editor_client, django_assert_num_queries):
 
 
 def test_find_quotes_on_an_unknown_article_is_404(editor_client):
-    assert editor_client.post(reverse("suggestions-find", args=["nope"])).status_code == 404
+    assert editor_client.post(reverse("articles:suggestions_find", args=["nope"])).status_code == 404
 
 
 # --- what readers and editors see on the article page -----------------------------------
@@ -271,7 +271,7 @@ def test_editors_see_suggestions_on_the_article_page(
     assert "Suggested quotes (2)" in html
     assert f'class="ann ann-quote is-suggested" data-annotation="{walsh.pk}"' in html
     assert '<span class="new-speaker">new:</span> Mick Walsh' in html
-    assert reverse("suggestion-accept", args=[walsh.pk]) in html
+    assert reverse("articles:suggestion_accept", args=[walsh.pk]) in html
     # Listed once, in the panel, not among the published annotations.
     assert "No annotations yet." in html
 
@@ -304,14 +304,14 @@ def test_the_annotating_tools_keep_suggestions_marked_and_the_panel_current(
     start = BODY.index("a disaster")
     data = {"kind": "highlight", "start": start, "end": start + 10, "exact": "a disaster"}
     response = editor_client.post(
-        reverse("annotation_create", args=[article.slug]), data, headers=HX
+        reverse("articles:annotation_create", args=[article.slug]), data, headers=HX
     )
     html = response.content.decode()
     assert html.count("ann ann-quote is-suggested") == 1
     assert f'data-annotation="{walsh.pk}"' in html
     assert '<section id="suggestions"' not in html
     # Deleting a suggestion changes the panel: it comes along.
-    response = editor_client.post(reverse("annotation_delete", args=[walsh.pk]), headers=HX)
+    response = editor_client.post(reverse("articles:annotation_delete", args=[walsh.pk]), headers=HX)
     html = response.content.decode()
     assert '<section id="suggestions"' in html and 'hx-swap-oob="true"' in html
     assert "Suggested quotes (1)" in html and f'id="suggestion-{walsh.pk}"' not in html
@@ -319,7 +319,7 @@ def test_the_annotating_tools_keep_suggestions_marked_and_the_panel_current(
 
 def test_accepting_a_suggestion_an_editor_already_quoted_is_refused(editor_client, article, walsh):
     make_annotation(article, walsh.start, walsh.end, Annotation.Kind.QUOTE)
-    response = editor_client.post(reverse("suggestion-accept", args=[walsh.pk]), headers=HX)
+    response = editor_client.post(reverse("articles:suggestion_accept", args=[walsh.pk]), headers=HX)
     assert "This span is already annotated as a quote." in response.content.decode()
     walsh.refresh_from_db()
     assert walsh.status == Annotation.Status.SUGGESTED

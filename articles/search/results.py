@@ -33,7 +33,7 @@ class HitOutlet:
     slug: str
 
     def get_absolute_url(self) -> str:
-        return reverse("outlet", args=[self.slug])
+        return reverse("articles:outlet", args=[self.slug])
 
 
 @dataclass(frozen=True)
@@ -59,7 +59,7 @@ class Hit:
     marked_snippet: str
 
     def get_absolute_url(self) -> str:
-        return reverse("article", args=[self.slug])
+        return reverse("articles:article", args=[self.slug])
 
     @cached_property
     def snippet(self) -> SafeString:

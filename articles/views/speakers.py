@@ -59,7 +59,7 @@ def speaker_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if not request.htmx:
         for error in errors:
             messages.error(request, error)
-        return redirect(reverse("speakers_manage"))
+        return redirect(reverse("articles:speakers_manage"))
     message = "" if errors else "Saved."
     return _row(request, pk, row_errors=errors, row_message=message)
 
@@ -86,11 +86,11 @@ def speaker_merge_into(request: HttpRequest, pk: int) -> HttpResponse:
         if not request.htmx:
             for error in errors:
                 messages.error(request, error)
-            return redirect(reverse("speakers_manage"))
+            return redirect(reverse("articles:speakers_manage"))
         return _row(request, pk, row_errors=errors)
     if not request.htmx:
         messages.success(request, f"Merged into {keep.name}.")
-        return redirect(reverse("speakers_manage"))
+        return redirect(reverse("articles:speakers_manage"))
     # Two rows changed (one gone, one with more quotes): send the whole table.
     context = {"speakers": _speakers(""), "q": "", "message": f"Merged into {keep.name}."}
     response = render(request, "articles/speakers_manage.html#speaker-table", context)

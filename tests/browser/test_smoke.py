@@ -6,7 +6,7 @@ import pytest
 from django.conf import settings
 
 from articles.models import Annotation, Article
-from articles.services.demo import demo_load
+from articles.demo import demo_load
 from tests.conftest import run_axe
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

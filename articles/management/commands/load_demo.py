@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from articles.services.demo import DEMO_ACCOUNTS, demo_load
+from articles.demo import DEMO_ACCOUNTS, demo_load
 
 
 class Command(BaseCommand):
