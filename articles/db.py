@@ -8,10 +8,11 @@ rows point at each other with from `allocate_ids` first.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from django.contrib.postgres.search import SearchVectorField
 from django.db import connection
-from django.db.models import JSONField, Model
+from django.db.models import Field, JSONField, Model
 from psycopg.postgres import types as postgres_types
 
 
@@ -33,7 +34,7 @@ def allocate_ids(*wanted: tuple[type[Model], int]) -> list[list[int]]:
         return list(cursor.fetchone())
 
 
-def copy_rows(objects: list[Model]) -> None:
+def copy_rows(objects: Sequence[Model]) -> None:
     """Insert model instances (primary keys all set or all unset) with COPY, in one statement.
 
     bulk_create would send every column as a client-side quoted array, which costs more
@@ -56,7 +57,7 @@ def copy_rows(objects: list[Model]) -> None:
     ]
     # Each column's PostgreSQL type, which binary COPY needs spelled out. Text COPY if
     # ever a type is not one psycopg knows by name.
-    oids = [_binary_oid(f.db_type(connection)) for f in fields]
+    oids = [_binary_oid(_db_type(f)) for f in fields]
     binary = all(oids)
     # Values as the fields hold them: psycopg adapts str, int, bool, date, datetime and
     # bytes as they are. pre_save only where it computes (auto_now_add timestamps); JSON
@@ -67,7 +68,7 @@ def copy_rows(objects: list[Model]) -> None:
     json_fields = {f for f in fields if isinstance(f, JSONField)}
     plain = [(f.attname, f not in stamped and f not in json_fields) for f in fields]
     quote = connection.ops.quote_name
-    columns = ", ".join(quote(f.column) for f in fields)
+    columns = ", ".join(quote(_column(f)) for f in fields)
     statement = f"COPY {quote(meta.db_table)} ({columns}) FROM STDIN"
     if binary:
         statement += " (FORMAT BINARY)"
@@ -94,6 +95,18 @@ def copy_rows(objects: list[Model]) -> None:
     for obj in objects:
         obj._state.adding = False
         obj._state.db = connection.alias
+
+
+def _db_type(field: Field) -> str:
+    db_type = field.db_type(connection)
+    # None only for fields without a column, and concrete fields all have one.
+    assert db_type is not None, field
+    return db_type
+
+
+def _column(field: Field) -> str:
+    assert field.column is not None, field  # as for `_db_type`
+    return field.column
 
 
 def _binary_oid(db_type: str) -> int | None:

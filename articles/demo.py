@@ -56,10 +56,13 @@ def demo_load(*, samples_dir: Path) -> DemoSummary:
         else:
             summary.problems.append(f"{path.name}: {result.error}")
             continue
+        # An imported file and a duplicate both come with their article.
+        assert result.article is not None
+        article = result.article
         specs = _quote_specs(path, demo) + demo["annotations"].get(path.name, [])
         with transaction.atomic():
             for spec in specs:
-                created, problem = _annotate(result.article, spec, demo["speakers"], editor)
+                created, problem = _annotate(article, spec, demo["speakers"], editor)
                 summary.annotations_created += created
                 if problem:
                     summary.problems.append(f"{path.name}: {problem}")

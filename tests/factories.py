@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import itertools
+from collections.abc import Set
 
 from django.contrib.auth.models import Group, User
 from django.utils.text import slugify
@@ -21,7 +22,7 @@ DEFAULT_BODY = (
 )
 
 
-def structure_for(body: str, headings: set[int] = frozenset({1})) -> list[dict]:
+def structure_for(body: str, headings: Set[int] = frozenset({1})) -> list[dict]:
     blocks, pos = [], 0
     for index, part in enumerate(body.split("\n\n")):
         kind = "heading" if index in headings else "paragraph"

@@ -54,6 +54,7 @@ def test_annotation_changes_in_the_admin_are_recorded_and_shown_as_history(staff
     }
     assert staff_client.post(url, form).status_code == 302
     revision = AnnotationRevision.objects.get()
+    assert revision.before is not None and revision.after is not None
     assert (revision.action, revision.before["note"], revision.after["note"]) == (
         "updated",
         "before",

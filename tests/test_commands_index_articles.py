@@ -67,7 +67,8 @@ def _database_url() -> str:
     return f"postgres://{db['USER']}{password}@{host}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
-def _read_line(process: subprocess.Popen, timeout: float) -> str:
+def _read_line(process: subprocess.Popen[str], timeout: float) -> str:
+    assert process.stdout is not None  # started with stdout=PIPE
     selector = selectors.DefaultSelector()
     selector.register(process.stdout, selectors.EVENT_READ)
     if not selector.select(timeout):
@@ -88,6 +89,7 @@ def test_the_worker_wakes_on_an_import_and_stops_on_a_signal(stop):
         stdout=subprocess.PIPE,
         text=True,
     )
+    assert worker.stdout is not None  # stdout=PIPE
     try:
         assert "waiting for articles on 'article_index'" in _read_line(worker, 30)
         source_files_import(files=sources(3))

@@ -73,6 +73,7 @@ def test_it_refuses_a_zip_bomb_entry_without_inflating_it():
     bad, good = expand([("bomb.zip", bomb)], limits)
     assert bad.name == "bomb.zip/bomb.txt"
     assert bad.data == b""
+    assert bad.error is not None
     assert "compression ratio" in bad.error
     assert "above the limit of 100:1 (a zip bomb?)" in bad.error
     assert good == SourceEntry("bomb.zip/good.txt", b"fine")
@@ -92,6 +93,7 @@ def test_it_refuses_an_archive_larger_than_the_uncompressed_limit_itself():
     limits = ImportLimits(100, 5, 1_000, 100)
     data = make_zip({"a.txt": bytes(range(256)) * 8}, compression=zipfile.ZIP_STORED)
     [entry] = expand([("huge.zip", data)], limits)
+    assert entry.error is not None
     assert entry.error.startswith("archive is too large (")
     assert entry.data == b""
 
@@ -146,6 +148,7 @@ def test_it_reports_a_damaged_member():
     data = bytearray(make_zip({"a.txt": b"hello world " * 20}, compression=zipfile.ZIP_STORED))
     data[data.index(b"hello")] ^= 0xFF  # breaks the CRC
     [entry] = expand([("broken.zip", bytes(data))])
+    assert entry.error is not None
     assert entry.error.startswith("damaged zip entry (")
 
 

@@ -787,7 +787,7 @@ def test_parse_source_accepts_bytearray_and_memoryview():
     assert parse_source(bytearray(data)) == parse_source(memoryview(data)) == parse_source(data)
 
 
-def test_parsed_article_is_frozen(sample):
+def test_parsed_article_is_frozen(sample: ParsedArticle):
     with pytest.raises(AttributeError):
         sample.title = "x"  # type: ignore[misc]
     with pytest.raises(AttributeError):

@@ -51,6 +51,18 @@ def import_one(name_and_bytes, **kwargs) -> storing.ImportResult:
     return result
 
 
+def article_of(result: storing.ImportResult) -> Article:
+    """The article of an imported or duplicate file (which always has one)."""
+    assert result.article is not None, result
+    return result.article
+
+
+def source_file_of(result: storing.ImportResult) -> SourceFile:
+    """The SourceFile of a stored (not dry-run) file."""
+    assert result.source_file is not None, result
+    return result.source_file
+
+
 def test_it_imports_the_sample_with_outlet_structure_and_source_file():
     user = make_user()
     data = SAMPLE.read_bytes()
@@ -77,6 +89,7 @@ def test_it_imports_the_sample_with_outlet_structure_and_source_file():
     assert article.slug.startswith("honest-mistake-pentagon-denies-plans")
 
     source_file = article.source_file
+    assert source_file is not None
     assert source_file == result.source_file
     assert source_file.status == SourceFile.Status.IMPORTED
     assert source_file.article == article
@@ -103,6 +116,7 @@ def test_it_imports_windows_1254_turkish_as_turkish():
     assert article.title == "İSTANBUL'DA ŞOFÖRLER GREVDE"
     assert "şoför ğ ı" in article.body
     assert article.language == "tr"
+    assert article.source_file is not None
     assert article.source_file.encoding == "cp1254"
     assert article.slug.startswith("istanbulda-soforler-grevde-")
 
@@ -113,6 +127,7 @@ def test_it_imports_iso_8859_9_turkish():
     assert article.title == "Ankara'da kış erken geldi"
     assert article.outlet.name == "Hürriyet"
     assert article.language == "tr"
+    assert article.source_file is not None
     assert article.source_file.encoding == "iso-8859-9"
 
 
@@ -121,6 +136,7 @@ def test_it_drops_the_bom_and_crlf_line_ends():
     article = Article.objects.get()
     assert article.title == "Ministers agree on new rail link"
     assert "\r" not in article.body and "\ufeff" not in article.body
+    assert article.source_file is not None
     assert article.source_file.encoding == "utf-8-sig"
     assert bytes(article.source_file.content).startswith(b"\xef\xbb\xbf")
 
@@ -211,6 +227,7 @@ def test_a_zip_bomb_is_refused_and_stores_nothing():
     result = import_one(("bomb.zip", bomb))
     assert result.status == "failed"
     assert result.name == "bomb.zip/bomb.txt"
+    assert result.error is not None
     assert "(a zip bomb?)" in result.error
     assert not Article.objects.exists()
     source_file = SourceFile.objects.get()
@@ -252,9 +269,9 @@ def test_the_same_content_under_another_name_and_url_is_a_duplicate():
     name, data = source(1, url="https://elsewhere.example.com/copy")
     again = import_one(("copy.txt", data))
     assert again.status == "duplicate"
-    assert again.article.pk == first.article.pk
-    assert again.source_file.status == SourceFile.Status.DUPLICATE
-    assert again.source_file.article_id == first.article.pk
+    assert article_of(again).pk == article_of(first).pk
+    assert source_file_of(again).status == SourceFile.Status.DUPLICATE
+    assert source_file_of(again).article_id == article_of(first).pk
     assert Article.objects.count() == 1
 
 
@@ -263,7 +280,7 @@ def test_the_same_original_url_with_other_content_is_a_duplicate():
     name, data = source(2, url="https://news.example.org/story/1")
     again = import_one((name, data))
     assert again.status == "duplicate"
-    assert again.article.pk == first.article.pk
+    assert article_of(again).pk == article_of(first).pk
     assert Article.objects.count() == 1
 
 
@@ -271,8 +288,8 @@ def test_importing_the_same_file_again_is_safe():
     first = import_one(source(1))
     again = import_one(source(1))
     assert (first.status, again.status) == ("imported", "duplicate")
-    assert again.article.pk == first.article.pk
-    assert again.article.get_absolute_url() == first.article.get_absolute_url()
+    assert article_of(again).pk == article_of(first).pk
+    assert article_of(again).get_absolute_url() == article_of(first).get_absolute_url()
     assert Article.objects.count() == 1
     assert SourceFile.objects.count() == 2
 
@@ -280,9 +297,15 @@ def test_importing_the_same_file_again_is_safe():
 def test_duplicates_within_one_batch_point_at_the_article_stored_first():
     results = source_files_import(files=[source(1), source(1), source(2)])
     assert [r.status for r in results] == ["imported", "duplicate", "imported"]
-    assert results[1].article.pk == results[0].article.pk
-    assert SourceFile.objects.get(pk=results[1].source_file.pk).article_id == results[0].article.pk
-    assert SourceFile.objects.get(pk=results[0].source_file.pk).article_id == results[0].article.pk
+    assert article_of(results[1]).pk == article_of(results[0]).pk
+    assert (
+        SourceFile.objects.get(pk=source_file_of(results[1]).pk).article_id
+        == article_of(results[0]).pk
+    )
+    assert (
+        SourceFile.objects.get(pk=source_file_of(results[0]).pk).article_id
+        == article_of(results[0]).pk
+    )
 
 
 def test_duplicates_across_chunks_are_found():
@@ -295,7 +318,7 @@ def test_outlets_are_matched_case_insensitively():
     results = source_files_import(
         files=[source(1, outlet="DAILY BUGLE"), source(2, outlet="daily bugle")]
     )
-    assert {r.article.outlet_id for r in results} == {existing.pk}
+    assert {article_of(r).outlet_id for r in results} == {existing.pk}
     assert Outlet.objects.count() == 1
 
 
@@ -318,7 +341,7 @@ def test_an_outlet_created_meanwhile_is_found_not_fought_over(monkeypatch):
     result = import_one(source(1, outlet="The Planet"))
     assert result.status == "imported"
     assert Outlet.objects.get().name == "THE PLANET"
-    assert result.article.outlet.name == "THE PLANET"
+    assert article_of(result).outlet.name == "THE PLANET"
 
 
 def test_a_new_outlet_whose_slug_is_taken_gets_another():
@@ -332,7 +355,7 @@ def test_a_taken_slug_falls_back_to_the_full_content_hash():
     parsed = parse_source(source(1)[1])
     make_article(title="Other", slug=f"story-number-1-{parsed.content_hash[:8]}")
     result = import_one(source(1))
-    assert result.article.slug == f"story-number-1-{parsed.content_hash}"
+    assert article_of(result).slug == f"story-number-1-{parsed.content_hash}"
 
 
 def test_a_race_during_the_chunk_insert_falls_back_to_file_by_file(monkeypatch):
@@ -349,7 +372,7 @@ def test_a_race_during_the_chunk_insert_falls_back_to_file_by_file(monkeypatch):
     results = source_files_import(files=[source(1), source(2), source(3)])
     assert calls == [3, 1, 1, 1]  # the chunk, then file by file
     assert [r.status for r in results] == ["imported", "duplicate", "imported"]
-    assert results[1].article.pk == competitor.article.pk
+    assert article_of(results[1]).pk == article_of(competitor).pk
     assert Article.objects.count() == 3
     assert SourceFile.objects.count() == 4
     assert not SourceFile.objects.filter(status="failed").exists()
@@ -364,6 +387,7 @@ def test_a_file_that_cannot_be_stored_is_recorded_as_failed(monkeypatch):
     good_name, good = fixture("bad_empty.txt")
     results = source_files_import(files=[source(1), (good_name, good)])
     assert results[0].status == "failed"
+    assert results[0].error is not None
     assert results[0].error.startswith("could not store the article (duplicate key value")
     assert results[1].error == "file is empty"
     assert Article.objects.count() == 1  # just the one made above
@@ -374,13 +398,14 @@ def test_a_dry_run_parses_and_touches_no_database(django_assert_num_queries):
     with django_assert_num_queries(0):
         results = source_files_import(files=[source(1), fixture("bad_empty.txt")], dry_run=True)
     assert [r.status for r in results] == ["parsed", "failed"]
+    assert results[0].parsed is not None
     assert results[0].parsed.title == "Story number 1"
     assert results[1].error == "file is empty"
 
 
 def test_the_language_is_detected_per_article():
     results = source_files_import(files=[fixture("cp1254_turkish.txt"), source(1)])
-    assert [r.article.language for r in results] == ["tr", "en"]
+    assert [article_of(r).language for r in results] == ["tr", "en"]
 
 
 @pytest.mark.parametrize("batch", [5, 50])
@@ -433,7 +458,7 @@ def test_concurrent_imports_of_one_url_take_turns():
         assert racer.is_alive()  # waiting for our transaction to end
     racer.join(timeout=10)
     assert [r.status for r in results] == ["duplicate"]
-    assert results[0].article.pk == first.article.pk
+    assert article_of(results[0]).pk == article_of(first).pk
     assert Article.objects.count() == 1
 
 
@@ -444,4 +469,4 @@ def test_a_new_turkish_outlet_in_two_spellings_is_created_once():
     assert [r.status for r in results] == ["imported", "imported"]
     outlet = Outlet.objects.get()
     assert (outlet.name, outlet.slug) == ("İZMİR HABER", "izmir-haber")
-    assert {r.article.outlet_id for r in results} == {outlet.pk}
+    assert {article_of(r).outlet_id for r in results} == {outlet.pk}

@@ -48,6 +48,7 @@ def test_it_answers_dataclasses_with_what_the_story_list_shows(django_assert_num
     assert hit.outlet.get_absolute_url() == bbc.get_absolute_url()
     assert hit.marked_snippet == "\x02troops\x03 withdrew at dawn"
     assert hit.snippet == "<mark>troops</mark> withdrew at dawn"
+    assert results.facets is not None
     assert results.facets.outlets == (FacetValue(value="bbc", label="BBC", n=1),)
     assert results.facets.years == (FacetValue(value="2021", label="", n=1),)
     assert results.facets.kinds == (

@@ -133,6 +133,7 @@ def test_accepting_publishes_with_the_matched_speaker_and_records_a_revision():
     revision = AnnotationRevision.objects.get(annotation_id=accepted.pk)
     assert revision.action == AnnotationRevision.Action.ACCEPTED
     assert revision.user == editor and revision.article_id == article.pk
+    assert revision.before is not None and revision.after is not None
     assert revision.before["status"] == "suggested" and revision.after["status"] == "published"
 
 
@@ -171,6 +172,7 @@ def test_edit_then_accept_changes_span_speaker_and_note():
     )
     accepted.refresh_from_db()
     assert accepted.exact == "a disaster" and accepted.note == "Union leader"
+    assert accepted.speaker is not None
     assert accepted.speaker.name == "Michael Walsh"
     assert accepted.status == Annotation.Status.PUBLISHED
     assert not Speaker.objects.filter(name="Mick Walsh").exists()
@@ -272,6 +274,7 @@ def test_the_dry_run_json_lists_each_files_quotes(tmp_path):
     )
     record = json.loads(out.getvalue().splitlines()[0])
     [parsed] = source_files_import(files=[("a.txt", SOURCE.encode())], dry_run=True)
+    assert parsed.parsed is not None
     body = parsed.parsed.body
     [quote] = record["quotes"]
     assert quote == {

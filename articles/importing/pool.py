@@ -141,6 +141,7 @@ def _process_start(job: ImportJob) -> None:
 
 
 def _process_import(sources: list[Source]) -> list[FileOutcome]:
+    assert _process_job is not None  # the pool runs _process_start in each worker first
     return _process_job.run(sources)
 
 

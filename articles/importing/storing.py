@@ -26,7 +26,7 @@ from itertools import islice
 
 from django.conf import settings
 from django.db import DatabaseError, IntegrityError, connection, transaction
-from django.db.models import Q
+from django.db.models import CharField, Model, Q
 
 from articles.db import allocate_ids, copy_rows
 from articles.importing.indexing import INDEX_CHANNEL
@@ -157,14 +157,27 @@ _LENGTH_CHECKED = {
 def _too_long_for_storage(parsed: ParsedArticle) -> str | None:
     for attr, field_name in _LENGTH_CHECKED.items():
         value = getattr(parsed, attr) or ""
-        limit = Article._meta.get_field(field_name).max_length
-        if len(value) > limit:
-            label = Article._meta.get_field(field_name).verbose_name
+        column = _length_limit(Article, field_name)
+        if len(value) > column.max_length:
+            label, limit = column.verbose_name, column.max_length
             return f"the {label} is {len(value):,} characters long (limit {limit:,})"
-    limit = Outlet._meta.get_field("name").max_length
+    limit = _length_limit(Outlet, "name").max_length
     if len(parsed.outlet) > limit:
         return f"the outlet name is {len(parsed.outlet):,} characters long (limit {limit:,})"
     return None
+
+
+@dataclass(frozen=True)
+class _LengthLimit:
+    max_length: int
+    verbose_name: str
+
+
+def _length_limit(model: type[Model], field_name: str) -> _LengthLimit:
+    field = model._meta.get_field(field_name)
+    # Every field whose length is checked is a CharField (or a URLField) with a max_length.
+    assert isinstance(field, CharField) and field.max_length is not None, field_name
+    return _LengthLimit(max_length=field.max_length, verbose_name=str(field.verbose_name))
 
 
 def _store(pending: list[_Pending], user, *, propose_quotes: bool) -> list[ImportResult]:
@@ -194,8 +207,9 @@ def _store_one(item: _Pending, user, *, propose_quotes: bool) -> ImportResult:
 
 def _store_chunk(pending: list[_Pending], user, *, propose_quotes: bool) -> list[ImportResult]:
     """Store one chunk in a fixed number of queries; the caller provides the transaction."""
-    valid = [p for p in pending if p.error is None]
-    _lock_urls({p.parsed.url for p in valid if p.parsed.url})
+    # No error means the file parsed (`_parse`); `valid` holds what there is to store.
+    valid = [p.parsed for p in pending if p.error is None and p.parsed is not None]
+    _lock_urls({p.url for p in valid if p.url})
     existing_by_hash, existing_by_url = _existing_articles(valid)
 
     # Decide every file's fate before writing anything.
@@ -206,10 +220,12 @@ def _store_chunk(pending: list[_Pending], user, *, propose_quotes: bool) -> list
     new_by_url: dict[str, int] = {}
     duplicate_of_new: dict[int, int] = {}  # result index -> index of the new article's file
     new_indexes: list[int] = []
+    new_parsed: list[ParsedArticle] = []
     for index, item in enumerate(pending):
         parsed = item.parsed
         if item.error is not None:
             continue
+        assert parsed is not None  # as in `valid`
         digest, url = parsed.content_hash, parsed.url
         existing = existing_by_hash.get(digest) or (url and existing_by_url.get(url))
         earlier = new_by_hash.get(digest)
@@ -223,11 +239,12 @@ def _store_chunk(pending: list[_Pending], user, *, propose_quotes: bool) -> list
         else:
             results[index].status = SourceFile.Status.IMPORTED
             new_indexes.append(index)
+            new_parsed.append(parsed)
             new_by_hash[digest] = index
             if url:
                 new_by_url[url] = index
 
-    new_parsed = [pending[i].parsed for i in new_indexes]
+    new_articles: list[Article] = []
     source_ids, article_ids = allocate_ids((SourceFile, len(pending)), (Article, len(new_indexes)))
     if new_indexes:
         outlets = _outlets_for([p.outlet for p in new_parsed])
@@ -240,9 +257,11 @@ def _store_chunk(pending: list[_Pending], user, *, propose_quotes: bool) -> list
             article.pk, article.source_file_id = pk, source_ids[index]
             article.quotes_pending = propose_quotes
             results[index].article = article
+            new_articles.append(article)
         for index, earlier in duplicate_of_new.items():
             results[index].article = results[earlier].article
 
+    source_files: list[SourceFile] = []
     for item, result, pk in zip(pending, results, source_ids, strict=True):
         result.source_file = SourceFile(
             pk=pk,
@@ -256,10 +275,10 @@ def _store_chunk(pending: list[_Pending], user, *, propose_quotes: bool) -> list
             article=result.article,
             imported_by=user,
         )
+        source_files.append(result.source_file)
     # Files first: articles point at them, and they at the articles (the foreign keys are
     # checked at commit, so the order within the transaction does not matter).
-    copy_rows([r.source_file for r in results])
-    new_articles = [results[i].article for i in new_indexes]
+    copy_rows(source_files)
     copy_rows(new_articles)
     if new_articles:
         with connection.cursor() as cursor:
@@ -269,7 +288,7 @@ def _store_chunk(pending: list[_Pending], user, *, propose_quotes: bool) -> list
 
 
 def _fit_name(name: str) -> str:
-    limit = SourceFile._meta.get_field("name").max_length
+    limit = _length_limit(SourceFile, "name").max_length
     # The end of a long path (the file name) says more than its start.
     return name if len(name) <= limit else "…" + name[-(limit - 1) :]
 
@@ -297,11 +316,11 @@ def _lock_urls(urls: Iterable[str]) -> None:
 
 
 def _existing_articles(
-    valid: list[_Pending],
+    valid: list[ParsedArticle],
 ) -> tuple[dict[str, Article], dict[str, Article]]:
     """Stored articles with the same content or the same original URL, in one query."""
-    hashes = {p.parsed.content_hash for p in valid}
-    urls = {p.parsed.url for p in valid if p.parsed.url}
+    hashes = {p.content_hash for p in valid}
+    urls = {p.url for p in valid if p.url}
     if not hashes:
         return {}, {}
     match = Q(content_hash__in=hashes)
@@ -339,15 +358,24 @@ def _outlets_for(names: list[str]) -> dict[str, Outlet]:
 
 
 def _find_outlets(names: list[str]) -> dict[str, Outlet]:
-    found = Outlet.objects.raw(
-        f"""
-        SELECT o.id, o.name, o.slug, v.wanted
-        FROM unnest(%s::text[]) AS v(wanted)
-        JOIN {Outlet._meta.db_table} AS o ON lower(o.name) = lower(v.wanted)
-        """,
-        [names],
-    )
-    return {fold_name(outlet.wanted): outlet for outlet in found}
+    # The outlets built as raw() would build them, with the name each was found by beside
+    # it rather than as an attribute the model does not declare.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            SELECT o.id, o.name, o.slug, v.wanted
+            FROM unnest(%s::text[]) AS v(wanted)
+            JOIN {Outlet._meta.db_table} AS o ON lower(o.name) = lower(v.wanted)
+            """,
+            [names],
+        )
+        rows = cursor.fetchall()
+    return {
+        fold_name(wanted): Outlet.from_db(
+            connection.alias, ["id", "name", "slug"], (pk, name, slug)
+        )
+        for pk, name, slug, wanted in rows
+    }
 
 
 def _create_outlets(names: list[str]) -> None:

@@ -62,7 +62,7 @@ def ranked_matches(
     The facets narrow the articles: outlet, tag, speaker and kind (slugs / values) of a
     published annotation, and the date range.
     """
-    params = {
+    params: dict[str, str | int | datetime.date | None] = {
         "outlet": outlet,
         "tag": tag,
         "speaker": speaker,
@@ -85,7 +85,7 @@ def hits(ids: list[int], text: str) -> list[Hit]:
     ts_headline re-parses what it is given, so it reads SNIPPET_SOURCE_CHARS of the
     body from just before the first word that matches, and only for this page.
     """
-    params = {
+    params: dict[str, list[int] | str | int] = {
         "ids": ids,
         "q": search_text(text),
         "options": HEADLINE_OPTIONS,

@@ -225,12 +225,12 @@ def _parse_header(
     if not rest:
         raise ParseError("no outlet line after the date", line=date_block.lineno)
     outlet_block = rest[0]
-    line = outlet_block.first()
-    match = _OUTLET.fullmatch(line) if len(line) <= 2 * MAX_OUTLET_CHARS else None
+    outlet_line = outlet_block.first()
+    match = _OUTLET.fullmatch(outlet_line) if len(outlet_line) <= 2 * MAX_OUTLET_CHARS else None
     if match is None or not match["outlet"].strip() or not match["when"].strip():
         raise ParseError(
             "no outlet line after the date (expected e.g. 'Euronews (7 January 2020)', "
-            f"found {excerpt(line)})",
+            f"found {excerpt(outlet_line)})",
             line=outlet_block.lineno,
         )
     outlet = match["outlet"].strip()

@@ -53,7 +53,7 @@ register_format(
 )
 
 
-def parse_source(data: bytes, filename: str = "") -> ParsedArticle:
+def parse_source(data: bytes | bytearray | memoryview, filename: str = "") -> ParsedArticle:
     """Parse one imported source file.
 
     Raises ParseError, and only ParseError, for any content whatsoever; the message says
