@@ -5,9 +5,9 @@ from django.conf import settings
 from django.contrib.auth import authenticate
 from django.core.management import call_command
 
+from articles.demo import DEMO_ACCOUNTS, demo_load
 from articles.models import Annotation, Article, Speaker
 from articles.permissions import is_editor
-from articles.demo import DEMO_ACCOUNTS, demo_load
 
 pytestmark = pytest.mark.django_db
 

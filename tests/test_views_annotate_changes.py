@@ -124,7 +124,10 @@ def test_answers_applied_to_the_page_equal_the_full_render(client, seed, query):
             data = {"start": start, "end": end, "exact": BODY[start:end], **random_fields(rng)}
             url = reverse("articles:annotation_create", args=[article.slug])
         elif action == "edit":
-            url, data = reverse("articles:annotation_edit", args=[rng.choice(alive)]), random_fields(rng)
+            url, data = (
+                reverse("articles:annotation_edit", args=[rng.choice(alive)]),
+                random_fields(rng),
+            )
         elif action == "delete" or not deleted:
             pk = rng.choice(alive)
             url, data = reverse("articles:annotation_delete", args=[pk]), {}
