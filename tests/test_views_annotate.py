@@ -61,6 +61,7 @@ def test_it_creates_a_quote_with_a_new_speaker_and_returns_the_fragments(editor_
     )
     assert response.status_code == 200
     annotation = Annotation.objects.get()
+    assert annotation.speaker is not None
     assert annotation.speaker.name == "Jane Roe"
     assert annotation.exact == "we will win"
     assert annotation.note == "said twice"
@@ -78,6 +79,7 @@ def test_it_creates_a_quote_with_a_new_speaker_and_returns_the_fragments(editor_
     assert "<html" not in html
     assert "annotation-saved" in response["HX-Trigger-After-Settle"]
     revision = AnnotationRevision.objects.get()
+    assert revision.user is not None and revision.after is not None
     assert revision.action == "created" and revision.user.username == "ed"
     assert revision.after["speaker"] == "Jane Roe" and revision.before is None
 
@@ -302,6 +304,7 @@ def test_edit_changes_fields_and_records_a_revision(
     annotation.refresh_from_db()
     assert annotation.verdict == "false" and annotation.note == "checked"
     revision = AnnotationRevision.objects.get()
+    assert revision.before is not None and revision.after is not None
     assert revision.before["verdict"] == "true" and revision.after["verdict"] == "false"
     assert revision.after["tags"] == ["a", "b"]
 
@@ -538,8 +541,8 @@ def test_restoring_a_live_annotation_without_history_is_a_conflict_not_404(edito
 
 def test_the_filter_counts_follow_each_write(editor_client, article):
     response = create(editor_client, article, kind="highlight", **span(article, "today"))
-    nav = parse(response.content.decode()).find("#annotation-filters")
+    nav = parse(response.content.decode()).get("#annotation-filters")
     assert nav.attrs["hx-swap-oob"] == "outerHTML"
     assert "Highlights" in nav.html() and "Claims" not in nav.html()
     response = create(editor_client, article, kind="claim", **span(article, "Second paragraph"))
-    assert "Claims" in parse(response.content.decode()).find("#annotation-filters").html()
+    assert "Claims" in parse(response.content.decode()).get("#annotation-filters").html()
