@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from functools import partial
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django import forms
 from django.contrib import admin
@@ -22,8 +23,24 @@ from articles.revisions import annotation_snapshot, revision_record, revision_su
 from articles.services.annotations import annotation_delete
 from articles.views.imports import import_source_files
 
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
 # Article and SourceFile lists link to the import page from their object tools.
 CHANGE_LIST_WITH_IMPORT = "admin/articles/change_list_with_import.html"
+
+
+# What the list pages' queries (`get_queryset` below) annotate their rows with.
+class ArticleCount(TypedDict):
+    article_count: int
+
+
+class QuoteCount(TypedDict):
+    quote_count: int
+
+
+class AnnotationCount(TypedDict):
+    annotation_count: int
 
 
 @admin.register(Outlet)
@@ -36,7 +53,7 @@ class OutletAdmin(admin.ModelAdmin):
         return super().get_queryset(request).annotate(article_count=Count("articles"))
 
     @admin.display(ordering="article_count", description="Articles")
-    def article_count(self, obj: Outlet) -> int:
+    def article_count(self, obj: WithAnnotations[Outlet, ArticleCount]) -> int:
         return obj.article_count
 
 
@@ -54,7 +71,7 @@ class SpeakerAdmin(admin.ModelAdmin):
         return ", ".join(obj.aliases)
 
     @admin.display(ordering="quote_count", description="Quotes")
-    def quote_count(self, obj: Speaker) -> int:
+    def quote_count(self, obj: WithAnnotations[Speaker, QuoteCount]) -> int:
         return obj.quote_count
 
 
@@ -68,7 +85,7 @@ class TagAdmin(admin.ModelAdmin):
         return super().get_queryset(request).annotate(annotation_count=Count("annotations"))
 
     @admin.display(ordering="annotation_count", description="Annotations")
-    def annotation_count(self, obj: Tag) -> int:
+    def annotation_count(self, obj: WithAnnotations[Tag, AnnotationCount]) -> int:
         return obj.annotation_count
 
 
@@ -78,8 +95,16 @@ class AnnotationInline(admin.TabularInline):
     model = Annotation
     ordering = ["start", "-end", "id"]  # text order (the model has no default ordering)
     extra = 0
-    fields = ["kind", "status", "start", "end", "exact", "speaker", "verdict", "author"]
-    readonly_fields = fields
+    fields = readonly_fields = (
+        "kind",
+        "status",
+        "start",
+        "end",
+        "exact",
+        "speaker",
+        "verdict",
+        "author",
+    )
     show_change_link = True
     can_delete = False
 
@@ -167,8 +192,9 @@ class AnnotationAdminForm(forms.ModelForm):
         model = Annotation
         fields = "__all__"
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         article, start, end = cleaned.get("article"), cleaned.get("start"), cleaned.get("end")
         if self.instance.pk is None and article and start is not None and end is not None:
             # The span's text and context are taken from the article, never typed in;
@@ -178,7 +204,7 @@ class AnnotationAdminForm(forms.ModelForm):
         return cleaned
 
     def _post_clean(self):
-        super()._post_clean()
+        super()._post_clean()  # type: ignore[misc]  # a Django hook django-stubs leaves out
         if self.instance.pk is not None:
             # A saved annotation's span is read-only here, so Django skips the constraints
             # naming it; a kind or status change could still duplicate a published span.
@@ -186,7 +212,7 @@ class AnnotationAdminForm(forms.ModelForm):
             try:
                 self.instance.validate_constraints(exclude=set(self.errors))
             except ValidationError as error:
-                self._update_errors(error)
+                self._update_errors(error)  # type: ignore[attr-defined]  # not in django-stubs
 
 
 @admin.register(Annotation)

@@ -7,6 +7,7 @@ show their errors on the matching fields (`add_service_error`).
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -31,8 +32,9 @@ class AnnotationFieldsForm(forms.Form):
         required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 2})
     )
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         if data.get("kind") != Annotation.Kind.QUOTE and not data.get("new_speaker"):
             # A speaker typed before switching kind is left over, not meant.
             data["speaker"] = ""
@@ -199,7 +201,9 @@ class MultipleFileField(forms.FileField):
 class SourceFilesImportForm(forms.Form):
     """The admin's import page: source files and .zip archives, several at once."""
 
-    files = MultipleFileField(
+    # The form's metaclass moves declared fields into `base_fields`: `self.files` stays the
+    # uploads, which django-stubs cannot tell.
+    files = MultipleFileField(  # type: ignore[assignment]  # a field, not BaseForm.files
         label="Source files",
         help_text="Text files in the newsreader export layout, or .zip archives of them. "
         "Select several at once.",

@@ -88,7 +88,7 @@ class Outlet(models.Model):
         return reverse("articles:outlet", args=[self.slug])
 
 
-class SpeakerQuerySet(models.QuerySet):
+class SpeakerQuerySet(models.QuerySet["Speaker"]):
     def named(self, name: str) -> SpeakerQuerySet:
         """Speakers whose name or one of whose aliases is `name`, ignoring case."""
         return self.alias(lowered_name=Lower("name")).filter(
@@ -144,7 +144,7 @@ class Speaker(models.Model):
         return reverse("articles:speaker", args=[self.slug])
 
 
-class TagQuerySet(models.QuerySet):
+class TagQuerySet(models.QuerySet["Tag"]):
     def most_used(self, *, recent: int = 500) -> TagQuerySet:
         """Tags by how many of the `recent` latest published annotations carry them.
 
@@ -250,7 +250,7 @@ def _tags_of_article() -> ArraySubquery:
     )
 
 
-class ArticleQuerySet(models.QuerySet):
+class ArticleQuerySet(models.QuerySet["Article"]):
     def waiting_for_index(self) -> ArticleQuerySet:
         """Articles in the indexing queue (no search vector, no quote proposals yet), read
         through the queue's partial index, so counting them costs no more than the queue."""
@@ -389,6 +389,13 @@ class Article(models.Model):
 
     objects = ArticleQuerySet.as_manager()
 
+    # Not columns: set only on articles loaded through these queries (the reading page tells
+    # which by `hasattr`). `annotation_version`: `ArticleQuerySet.for_reading_page()`.
+    # `reading_annotations`, in text order: `ArticleQuerySet.reading_annotations_prefetch()`
+    # (by `for_reading()`, or by `prefetch_related_objects` on an article at hand).
+    annotation_version: int
+    reading_annotations: list[Annotation]
+
     class Meta:
         ordering = ["-published_on", "-id"]
         indexes = [
@@ -429,7 +436,7 @@ ORDER BY an.start, an."end" DESC, an.id
 """
 
 
-class AnnotationQuerySet(models.QuerySet):
+class AnnotationQuerySet(models.QuerySet["Annotation"]):
     def published(self) -> AnnotationQuerySet:
         """What readers see: never suggestions or rejected proposals."""
         return self.filter(status=Annotation.Status.PUBLISHED)
@@ -538,7 +545,7 @@ class Annotation(models.Model):
         REJECTED = "rejected", "Rejected suggestion"
 
     # schema.org ClaimReview ratings: 5 = true … 1 = false; unverifiable has no number.
-    VERDICT_RATINGS = {
+    VERDICT_RATINGS: dict[str, int] = {
         Verdict.TRUE: 5,
         Verdict.MOSTLY_TRUE: 4,
         Verdict.MIXED: 3,

@@ -18,6 +18,7 @@ from django.http import HttpRequest
 from django.utils.safestring import SafeString
 
 from articles.forms import AnnotationFilter
+from articles.http import HtmxHttpRequest
 from articles.models import Annotation, Article
 from articles.page_cache import fragment_key
 from articles.rendering import (
@@ -36,7 +37,7 @@ PAGE_SIZE = 20
 FRAGMENT_CACHE_SECONDS = 3600
 
 
-def wants_fragment(request: HttpRequest) -> bool:
+def wants_fragment(request: HtmxHttpRequest) -> bool:
     """An htmx swap, which gets the page's fragment; not a history restore, which needs the
     whole page (htmx asks for it when its snapshot of a pushed URL is gone)."""
     return bool(request.htmx) and not request.htmx.history_restore_request
@@ -270,8 +271,8 @@ def open_ended_page(items, page: str | None) -> OpenEndedPage:
     count, two queries more, only then).
     """
     try:
-        number = int(page)
-    except (TypeError, ValueError):
+        number = int(page) if page is not None else 1
+    except ValueError:
         number = 1
     if 0 < number < 100_000:  # beyond, the offset alone would make PostgreSQL work hard
         offset = (number - 1) * PAGE_SIZE

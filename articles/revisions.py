@@ -7,6 +7,7 @@ annotation and speaker services, the admin), so the history never disagrees with
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from articles.models import Annotation, AnnotationRevision, Tag
 
@@ -68,6 +69,19 @@ def revision_changes(revision: AnnotationRevision) -> list[tuple[str, object, ob
     return [
         (f, before.get(f), after.get(f)) for f in REVISION_FIELDS if before.get(f) != after.get(f)
     ]
+
+
+@dataclass(frozen=True)
+class RevisionEntry:
+    """A revision as the history lists show it (`_revisions.html`): with what it changed."""
+
+    revision: AnnotationRevision
+    changes: list[tuple[str, object, object]]
+
+
+def revision_entries(revisions: Iterable[AnnotationRevision]) -> list[RevisionEntry]:
+    """Each revision with its `revision_changes`, in the order given."""
+    return [RevisionEntry(revision, revision_changes(revision)) for revision in revisions]
 
 
 def revision_summary(revision: AnnotationRevision) -> str:

@@ -72,7 +72,7 @@ def what_changed(
     annotation_id: int,
     start: int,
     end: int,
-    written: Annotation | None = None,
+    written: Annotation,
     suggestion: bool = False,
     undo_id: int | None = None,
 ) -> HttpResponse:

@@ -66,6 +66,18 @@ class Element:
         found = self.find_all(selector)
         return found[0] if found else None
 
+    def get(self, selector: str) -> Element:
+        """The first element matching `selector`, which must be there."""
+        found = self.find(selector)
+        assert found is not None, f"nothing matches {selector!r}"
+        return found
+
+    def attr(self, name: str) -> str:
+        """The value of the attribute `name`, which must be there with a value."""
+        value = self.attrs.get(name)
+        assert value is not None, f"<{self.tag}> has no {name} value"
+        return value
+
     def parent_of(self, target: Element) -> Element:
         if any(child is target for child in self.children):
             return self
@@ -181,7 +193,7 @@ def _oob_swap(page: Element, element: Element, value: str) -> None:
     assert targets, f"out-of-band {style} of {selector}, which is not on the page"
     for target in targets:
         clone = copy.deepcopy(element)
-        content = [clone] if style == "outerHTML" else clone.children
+        content: list[Element | str] = [clone] if style == "outerHTML" else clone.children
         if style == "innerHTML":
             target.children = content
         elif style == "afterbegin":
@@ -217,6 +229,6 @@ def apply_oob_swaps(page: Element, answer: str, *, select_oob: str = "") -> Elem
             _remove(fragment, selected)
     for element in fragment.find_all("[hx-swap-oob]"):
         assert not element.find_all("[hx-swap-oob]"), "nested out-of-band swaps"
-        _oob_swap(page, element, element.attrs["hx-swap-oob"])
+        _oob_swap(page, element, element.attr("hx-swap-oob"))
         _remove(fragment, element)
     return fragment

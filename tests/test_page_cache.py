@@ -17,6 +17,7 @@ def test_the_version_read_by_slug_equals_the_loaded_article_s():
     article = make_article()
     make_annotation(article, 0, 5)
     row = Article.objects.page_version(article.slug)
+    assert row is not None
     loaded = Article.objects.for_reading_page().get(pk=article.pk)
     assert row[0] == article.pk
     assert page_version(*row) == article_version(loaded)

@@ -289,9 +289,9 @@ def test_blocks_out_of_band_replace_their_namesakes_as_render_body_renders_them(
     page = parse(f'<div id="article-body">{before}</div>')
     apply_oob_swaps(page, "".join(html for _, html in touched))
     assert (
-        page.find("#article-body").html()
+        page.get("#article-body").html()
         == parse(f'<div id="article-body">{render_body(body, [], marks)}</div>')
-        .find("#article-body")
+        .get("#article-body")
         .html()
     )
 

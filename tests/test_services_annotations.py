@@ -62,6 +62,7 @@ def test_create_stores_context_and_a_created_revision(article, editor):
         "created",
         editor,
     )
+    assert revision.after is not None
     assert revision.after["tags"] == ["Food"] and revision.after["exact"] == "soon"
 
 
@@ -114,6 +115,7 @@ def test_update_changes_kind_and_drops_fields_the_new_kind_cannot_have(article, 
     updated = update(annotation_id=annotation.pk, user=editor, kind="highlight")
     assert updated.speaker is None and updated.kind == "highlight"
     revision = AnnotationRevision.objects.get()
+    assert revision.before is not None and revision.after is not None
     assert revision.before["speaker"] == "Ann" and revision.after["speaker"] == ""
 
 

@@ -43,7 +43,9 @@ def span(article, text):
 
 
 def create(client, article, headers=HX, **data):
-    return client.post(reverse("articles:annotation_create", args=[article.slug]), data, headers=headers)
+    return client.post(
+        reverse("articles:annotation_create", args=[article.slug]), data, headers=headers
+    )
 
 
 def test_it_creates_a_quote_with_a_new_speaker_and_returns_the_fragments(editor_client, article):
@@ -59,6 +61,7 @@ def test_it_creates_a_quote_with_a_new_speaker_and_returns_the_fragments(editor_
     )
     assert response.status_code == 200
     annotation = Annotation.objects.get()
+    assert annotation.speaker is not None
     assert annotation.speaker.name == "Jane Roe"
     assert annotation.exact == "we will win"
     assert annotation.note == "said twice"
@@ -76,6 +79,7 @@ def test_it_creates_a_quote_with_a_new_speaker_and_returns_the_fragments(editor_
     assert "<html" not in html
     assert "annotation-saved" in response["HX-Trigger-After-Settle"]
     revision = AnnotationRevision.objects.get()
+    assert revision.user is not None and revision.after is not None
     assert revision.action == "created" and revision.user.username == "ed"
     assert revision.after["speaker"] == "Jane Roe" and revision.before is None
 
@@ -254,7 +258,9 @@ def test_details_show_the_history_with_previous_values(editor_client, article, e
         {"kind": "claim", "verdict": "true", "note": "second"},
         headers=HX,
     )
-    response = editor_client.get(reverse("articles:annotation_detail", args=[annotation.pk]), headers=HX)
+    response = editor_client.get(
+        reverse("articles:annotation_detail", args=[annotation.pk]), headers=HX
+    )
     html = response.content.decode()
     assert response.status_code == 200 and "<html" not in html
     assert "Created</strong> by ed" in html
@@ -274,7 +280,9 @@ def test_details_take_a_fixed_number_of_queries(editor_client, article, django_a
 def test_edit_form_is_prefilled(editor_client, article):
     speaker = make_speaker("Ann Speaker")
     annotation = make_annotation(article, 0, 2, "quote", speaker=speaker, tags=[make_tag("Alpha")])
-    response = editor_client.get(reverse("articles:annotation_edit", args=[annotation.pk]), headers=HX)
+    response = editor_client.get(
+        reverse("articles:annotation_edit", args=[annotation.pk]), headers=HX
+    )
     html = response.content.decode()
     assert 'value="Ann Speaker"' in html and 'value="Alpha"' in html
     assert re.search(r'value="quote"[^>]* checked', html)
@@ -296,6 +304,7 @@ def test_edit_changes_fields_and_records_a_revision(
     annotation.refresh_from_db()
     assert annotation.verdict == "false" and annotation.note == "checked"
     revision = AnnotationRevision.objects.get()
+    assert revision.before is not None and revision.after is not None
     assert revision.before["verdict"] == "true" and revision.after["verdict"] == "false"
     assert revision.after["tags"] == ["a", "b"]
 
@@ -353,7 +362,9 @@ def test_delete_offers_undo_and_undo_restores_the_same_annotation(
     assert [t.name for t in restored.tags.all()] == ["t"] and restored.note == "n"
     actions = list(AnnotationRevision.objects.order_by("id").values_list("action", flat=True))
     assert actions == ["deleted", "restored"]
-    again = editor_client.post(reverse("articles:annotation_restore", args=[annotation.pk]), headers=HX)
+    again = editor_client.post(
+        reverse("articles:annotation_restore", args=[annotation.pk]), headers=HX
+    )
     assert again.status_code == 409 and "nothing to restore" in again.content.decode()
 
 
@@ -367,7 +378,9 @@ def test_article_history_offers_restore_for_deleted_annotations(editor_client, a
     editor_client.post(reverse("articles:annotation_restore", args=[annotation.pk]))
     assert (
         "Restore “"
-        not in editor_client.get(reverse("articles:article_history", args=[article.slug])).content.decode()
+        not in editor_client.get(
+            reverse("articles:article_history", args=[article.slug])
+        ).content.decode()
     )
 
 
@@ -404,7 +417,9 @@ def test_details_of_an_annotation_deleted_meanwhile_say_so(editor_client, articl
     create(editor_client, article, kind="highlight", **span(article, "today"))
     annotation = Annotation.objects.get()
     editor_client.post(reverse("articles:annotation_delete", args=[annotation.pk]), headers=HX)
-    response = editor_client.get(reverse("articles:annotation_detail", args=[annotation.pk]), headers=HX)
+    response = editor_client.get(
+        reverse("articles:annotation_detail", args=[annotation.pk]), headers=HX
+    )
     assert response.status_code == 409 and "deleted meanwhile" in response.content.decode()
     assert editor_client.get(reverse("articles:annotation_detail", args=[99999])).status_code == 404
 
@@ -482,9 +497,13 @@ def test_ids_that_never_existed_are_404_not_a_conflict(
     )
     assert update.status_code == 404
     with django_assert_num_queries(7):  # and savepoint, rollback, release
-        delete = editor_client.post(reverse("articles:annotation_delete", args=[never]), headers=headers)
+        delete = editor_client.post(
+            reverse("articles:annotation_delete", args=[never]), headers=headers
+        )
     assert delete.status_code == 404
-    restore = editor_client.post(reverse("articles:annotation_restore", args=[never]), headers=headers)
+    restore = editor_client.post(
+        reverse("articles:annotation_restore", args=[never]), headers=headers
+    )
     assert restore.status_code == 404
     assert "another editor deleted it" not in delete.content.decode()
 
@@ -503,7 +522,10 @@ def test_deleted_annotations_still_get_the_conflict_message(editor_client, artic
     delete = editor_client.post(reverse("articles:annotation_delete", args=[pk]), headers=HX)
     assert delete.status_code == 409 and "another editor deleted it" in delete.content.decode()
     assert (
-        editor_client.post(reverse("articles:annotation_restore", args=[pk]), headers=HX).status_code == 200
+        editor_client.post(
+            reverse("articles:annotation_restore", args=[pk]), headers=HX
+        ).status_code
+        == 200
     )
     again = editor_client.post(reverse("articles:annotation_restore", args=[pk]), headers=HX)
     assert again.status_code == 409 and "not deleted" in again.content.decode()
@@ -511,14 +533,16 @@ def test_deleted_annotations_still_get_the_conflict_message(editor_client, artic
 
 def test_restoring_a_live_annotation_without_history_is_a_conflict_not_404(editor_client, article):
     suggestion = make_annotation(article, 0, 2, "quote", status="suggested")  # no revision yet
-    response = editor_client.post(reverse("articles:annotation_restore", args=[suggestion.pk]), headers=HX)
+    response = editor_client.post(
+        reverse("articles:annotation_restore", args=[suggestion.pk]), headers=HX
+    )
     assert response.status_code == 409
 
 
 def test_the_filter_counts_follow_each_write(editor_client, article):
     response = create(editor_client, article, kind="highlight", **span(article, "today"))
-    nav = parse(response.content.decode()).find("#annotation-filters")
+    nav = parse(response.content.decode()).get("#annotation-filters")
     assert nav.attrs["hx-swap-oob"] == "outerHTML"
     assert "Highlights" in nav.html() and "Claims" not in nav.html()
     response = create(editor_client, article, kind="claim", **span(article, "Second paragraph"))
-    assert "Claims" in parse(response.content.decode()).find("#annotation-filters").html()
+    assert "Claims" in parse(response.content.decode()).get("#annotation-filters").html()

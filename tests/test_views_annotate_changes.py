@@ -58,16 +58,16 @@ def page_state(page: Element) -> dict:
     entries = page.find("#annotation-list ol")
     return {
         "blocks": {
-            int(block.attrs["data-start"]): block.html()
-            for block in page.find("#article-body").elements()
+            int(block.attr("data-start")): block.html()
+            for block in page.get("#article-body").elements()
         },
         "items": [(item.attrs["id"], item.html()) for item in entries.elements()]
         if entries
         else [],
         "count": count and count.inner_html(),
         "empty": empty and empty.inner_html(),
-        "filters": page.find("#annotation-filters").html(),
-        "suggestions": without_csrf_tokens(page.find("#suggestions")),
+        "filters": page.get("#annotation-filters").html(),
+        "suggestions": without_csrf_tokens(page.get("#suggestions")),
     }
 
 
@@ -124,7 +124,10 @@ def test_answers_applied_to_the_page_equal_the_full_render(client, seed, query):
             data = {"start": start, "end": end, "exact": BODY[start:end], **random_fields(rng)}
             url = reverse("articles:annotation_create", args=[article.slug])
         elif action == "edit":
-            url, data = reverse("articles:annotation_edit", args=[rng.choice(alive)]), random_fields(rng)
+            url, data = (
+                reverse("articles:annotation_edit", args=[rng.choice(alive)]),
+                random_fields(rng),
+            )
         elif action == "delete" or not deleted:
             pk = rng.choice(alive)
             url, data = reverse("articles:annotation_delete", args=[pk]), {}
@@ -156,7 +159,7 @@ def test_a_span_across_two_paragraphs_redraws_both_and_nothing_else(client):
         headers=HX,
     )
     answer = parse(response.content.decode())
-    redrawn = [int(block.attrs["data-start"]) for block in answer.find_all("[data-start]")]
+    redrawn = [int(block.attr("data-start")) for block in answer.find_all("[data-start]")]
     blocks = structure()
     assert redrawn == [blocks[2]["start"], blocks[3]["start"]]
     annotation = Annotation.objects.get()

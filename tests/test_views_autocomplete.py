@@ -32,5 +32,7 @@ def test_speaker_autocomplete_matches_names_and_aliases(editor_client):
 def test_tag_autocomplete_completes_the_last_tag(editor_client):
     make_tag("economy")
     make_tag("elections")
-    html = editor_client.get(reverse("articles:tag_autocomplete"), {"tags": "war, ele"}).content.decode()
+    html = editor_client.get(
+        reverse("articles:tag_autocomplete"), {"tags": "war, ele"}
+    ).content.decode()
     assert 'value="war, elections"' in html and "economy" not in html

@@ -25,6 +25,7 @@ def empty_cache():
 
 def json_ld(html: str) -> dict:
     match = re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
+    assert match is not None, "no JSON-LD on the page"
     return json.loads(match.group(1))
 
 
@@ -373,7 +374,9 @@ def test_a_pending_message_is_not_cached_for_the_next_anonymous_reader(client, r
     article = make_article()
     url = article.get_absolute_url()
     message = Message(constants.INFO, "Just for you")
-    client.cookies["messages"] = CookieStorage(rf.get("/"))._encode([message])
+    storage = CookieStorage(rf.get("/"))
+    cookie = storage._encode([message])  # type: ignore[attr-defined]  # private: not in the stubs
+    client.cookies["messages"] = cookie
     assert "Just for you" in client.get(url).content.decode()
     del client.cookies["messages"]
     assert "Just for you" not in client.get(url).content.decode()

@@ -79,7 +79,9 @@ def test_accept_and_reject_are_post_only(editor_client, walsh):
 
 
 def test_an_unknown_suggestion_is_404(editor_client):
-    assert editor_client.post(reverse("articles:suggestion_accept", args=[999999])).status_code == 404
+    assert (
+        editor_client.post(reverse("articles:suggestion_accept", args=[999999])).status_code == 404
+    )
 
 
 def test_accept_answers_htmx_with_body_list_and_panel(
@@ -90,7 +92,9 @@ def test_accept_answers_htmx_with_body_list_and_panel(
     # identical quote: no lock, no look-up), revision (savepoint pair); annotations with their
     # tags (suggestions among them).
     with django_assert_num_queries(15):
-        response = editor_client.post(reverse("articles:suggestion_accept", args=[walsh.pk]), headers=HX)
+        response = editor_client.post(
+            reverse("articles:suggestion_accept", args=[walsh.pk]), headers=HX
+        )
     html = response.content.decode()
     assert response.status_code == 200 and "<html" not in html
     assert 'id="article-body"' in html and 'id="annotation-list"' in html
@@ -134,7 +138,9 @@ def test_reject_answers_htmx_and_records_it(
     # session, user with editor status, suggestion; lock, update, revision (savepoint pair);
     # annotations with their tags (suggestions among them).
     with django_assert_num_queries(9):
-        response = editor_client.post(reverse("articles:suggestion_reject", args=[walsh.pk]), headers=HX)
+        response = editor_client.post(
+            reverse("articles:suggestion_reject", args=[walsh.pk]), headers=HX
+        )
     html = response.content.decode()
     assert "Suggestion rejected; it will not be proposed again." in html
     assert f'data-annotation="{walsh.pk}"' not in html
@@ -172,7 +178,9 @@ def test_the_next_suggestion_gets_the_focus_after_a_decision(editor_client, arti
 
 def test_edit_form_is_prefilled(editor_client, walsh, django_assert_num_queries):
     with django_assert_num_queries(3):
-        response = editor_client.get(reverse("articles:suggestion_edit", args=[walsh.pk]), headers=HX)
+        response = editor_client.get(
+            reverse("articles:suggestion_edit", args=[walsh.pk]), headers=HX
+        )
     html = response.content.decode()
     assert "<html" not in html and f'id="suggestion-{walsh.pk}"' in html
     assert f">\n{WALSH_WORDS}</textarea>" in html
@@ -189,7 +197,9 @@ def test_edit_then_accept_publishes_the_corrected_quote(
     # session, user with editor status, suggestion; lock, speaker lookup, update, revision
     # (savepoint pair); annotations with their tags.
     with django_assert_num_queries(10):
-        response = editor_client.post(reverse("articles:suggestion_edit", args=[walsh.pk]), data, headers=HX)
+        response = editor_client.post(
+            reverse("articles:suggestion_edit", args=[walsh.pk]), data, headers=HX
+        )
     assert "Quote accepted with your changes." in response.content.decode()
     walsh.refresh_from_db()
     assert walsh.status == Annotation.Status.PUBLISHED
@@ -207,7 +217,9 @@ def test_edit_then_accept_without_htmx_redirects(editor_client, article, walsh):
 
 def test_edit_with_words_not_in_the_article_shows_the_form_again(editor_client, walsh):
     data = {"text": "words nobody said", "speaker": "Mick Walsh", "note": "keep me"}
-    response = editor_client.post(reverse("articles:suggestion_edit", args=[walsh.pk]), data, headers=HX)
+    response = editor_client.post(
+        reverse("articles:suggestion_edit", args=[walsh.pk]), data, headers=HX
+    )
     html = response.content.decode()
     assert response.status_code == 200
     assert "These words are not in the article." in html
@@ -254,7 +266,9 @@ def test_find_quotes_on_demand(editor_client, django_assert_num_queries):
 
 
 def test_find_quotes_on_an_unknown_article_is_404(editor_client):
-    assert editor_client.post(reverse("articles:suggestions_find", args=["nope"])).status_code == 404
+    assert (
+        editor_client.post(reverse("articles:suggestions_find", args=["nope"])).status_code == 404
+    )
 
 
 # --- what readers and editors see on the article page -----------------------------------
@@ -311,7 +325,9 @@ def test_the_annotating_tools_keep_suggestions_marked_and_the_panel_current(
     assert f'data-annotation="{walsh.pk}"' in html
     assert '<section id="suggestions"' not in html
     # Deleting a suggestion changes the panel: it comes along.
-    response = editor_client.post(reverse("articles:annotation_delete", args=[walsh.pk]), headers=HX)
+    response = editor_client.post(
+        reverse("articles:annotation_delete", args=[walsh.pk]), headers=HX
+    )
     html = response.content.decode()
     assert '<section id="suggestions"' in html and 'hx-swap-oob="true"' in html
     assert "Suggested quotes (1)" in html and f'id="suggestion-{walsh.pk}"' not in html
@@ -319,7 +335,9 @@ def test_the_annotating_tools_keep_suggestions_marked_and_the_panel_current(
 
 def test_accepting_a_suggestion_an_editor_already_quoted_is_refused(editor_client, article, walsh):
     make_annotation(article, walsh.start, walsh.end, Annotation.Kind.QUOTE)
-    response = editor_client.post(reverse("articles:suggestion_accept", args=[walsh.pk]), headers=HX)
+    response = editor_client.post(
+        reverse("articles:suggestion_accept", args=[walsh.pk]), headers=HX
+    )
     assert "This span is already annotated as a quote." in response.content.decode()
     walsh.refresh_from_db()
     assert walsh.status == Annotation.Status.SUGGESTED

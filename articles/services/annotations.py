@@ -51,6 +51,14 @@ class AnnotationFields:
     note: str = ""
 
 
+@dataclass(frozen=True)
+class AnnotationDeleted:
+    """What `annotation_delete` did, for the caller to redraw from without a query."""
+
+    revision: AnnotationRevision  # its `article` loaded
+    annotation: Annotation  # as it was, with its speaker and tags (`reading_tags`)
+
+
 class AnnotationGone(Exception):
     """The annotation was deleted (by someone else) before this change reached it."""
 
@@ -294,10 +302,10 @@ def annotation_update(
     return annotation
 
 
-def annotation_delete(*, annotation_id: int, user) -> AnnotationRevision:
+def annotation_delete(*, annotation_id: int, user) -> AnnotationDeleted:
     """Delete an annotation; its last values stay in the revision so it can be restored.
 
-    The revision comes back with `article` and `deleted` (the annotation as it was) loaded.
+    Returns the revision, its `article` loaded, and the annotation as it was.
     """
     with transaction.atomic():
         annotation = _locked(annotation_id)
@@ -311,8 +319,7 @@ def annotation_delete(*, annotation_id: int, user) -> AnnotationRevision:
         # and the annotation as it was, with its speaker and tags.
         _remember_tags(annotation, tags)
         revision.article = annotation.article
-        revision.deleted = annotation
-        return revision
+        return AnnotationDeleted(revision=revision, annotation=annotation)
 
 
 def annotation_restore(*, annotation_id: int, user) -> Annotation:
@@ -340,6 +347,7 @@ def _restored(annotation_id: int, user) -> Annotation:
     ):
         raise ValidationError("This annotation is not deleted: there is nothing to restore.")
     values = last.before
+    assert values is not None  # a deletion's revision keeps the values (`annotation_delete`)
     speaker = None
     if values["kind"] == Kind.QUOTE and (values.get("speaker_id") or values.get("speaker")):
         # The speaker may have been merged into another since: fall back to the name.

@@ -44,7 +44,10 @@ def _check_name(name: str, *, exclude_pk: int | None = None) -> str:
     if len(name) > NAME_MAX_LENGTH:
         raise ValidationError({"name": f"Names are at most {NAME_MAX_LENGTH} characters."})
     # Another speaker's alias counts too: a quote by that name would have two speakers.
-    clash = Speaker.objects.named(name).exclude(pk=exclude_pk).order_by("pk").first()
+    others = Speaker.objects.named(name)
+    if exclude_pk is not None:
+        others = others.exclude(pk=exclude_pk)
+    clash = others.order_by("pk").first()
     if clash is not None:
         if fold_name(clash.name) == fold_name(name):
             message = f"“{clash.name}” already exists: merge the two instead of renaming."
@@ -85,7 +88,9 @@ def _check_aliases_free(aliases: Sequence[str], *, exclude_pk: int) -> None:
 
 def _free_slug(name: str, *, exclude_pk: int | None = None) -> str:
     base = name_slug(name, fallback="speaker")
-    taken = Speaker.objects.filter(slug__startswith=base).exclude(pk=exclude_pk)
+    taken = Speaker.objects.filter(slug__startswith=base)
+    if exclude_pk is not None:
+        taken = taken.exclude(pk=exclude_pk)
     return unique_slug(base, taken.values_list("slug", flat=True))
 
 

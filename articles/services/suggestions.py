@@ -134,6 +134,7 @@ def _taken_by_article(
         before__status=Annotation.Status.SUGGESTED,
     ).values_list("article_id", "before")
     for article_id, before in deleted:
+        assert before is not None  # the filter on `before__status` leaves out empty ones
         # Rejected-like: counts for spans and words, never for overlapping quotes.
         rows.append(
             (

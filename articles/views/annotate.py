@@ -18,7 +18,7 @@ from articles.forms import AnnotationCreateForm, AnnotationFieldsForm
 from articles.http import HtmxHttpRequest
 from articles.models import Annotation, AnnotationRevision, Article
 from articles.permissions import editor_required
-from articles.revisions import revision_changes
+from articles.revisions import revision_entries
 from articles.services import annotations as service
 from articles.write_answers import (
     ADDED,
@@ -79,11 +79,9 @@ def annotation_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
             request,
             "This annotation was deleted meanwhile; the article's History can restore it.",
         )
-    revisions = list(
+    revisions = revision_entries(
         AnnotationRevision.objects.filter(annotation_id=pk).select_related("user")[:50]
     )
-    for revision in revisions:
-        revision.changes = revision_changes(revision)
     template = "articles/annotation_detail.html"
     if request.htmx:
         template += "#annotation-details"
@@ -134,7 +132,7 @@ def _annotation_update(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     form = AnnotationFieldsForm(request.POST, auto_id=f"edit-{pk}-%s")
     if form.is_valid():
         try:
-            annotation = service.annotation_update(
+            updated = service.annotation_update(
                 annotation_id=pk, user=request.user, fields=form.annotation_fields()
             )
         except service.AnnotationGone as gone:
@@ -143,11 +141,9 @@ def _annotation_update(request: HtmxHttpRequest, pk: int) -> HttpResponse:
             form.add_service_error(error)
         else:
             if not request.htmx:
-                return redirect(annotation.get_absolute_url())
-            message = f"{annotation.get_kind_display()} updated."
-            return annotation_written(
-                request, annotation.article, annotation, message, change=EDITED
-            )
+                return redirect(updated.get_absolute_url())
+            message = f"{updated.get_kind_display()} updated."
+            return annotation_written(request, updated.article, updated, message, change=EDITED)
     annotation = Annotation.objects.select_related("article").filter(pk=pk).first()
     if annotation is None:
         return _gone(request, service.AnnotationGone(pk))
@@ -161,22 +157,22 @@ def _annotation_update(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 @editor_required
 def annotation_delete(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     try:
-        revision = service.annotation_delete(annotation_id=pk, user=request.user)
+        deleted = service.annotation_delete(annotation_id=pk, user=request.user)
     except service.AnnotationGone as gone:
         return _gone(request, gone)
+    article, annotation = deleted.revision.article, deleted.annotation
     if not request.htmx:
-        return redirect(revision.article.get_absolute_url())
-    before = revision.before
+        return redirect(article.get_absolute_url())
     return what_changed(
         request,
-        revision.article,
-        f"{Annotation.Kind(before['kind']).label} deleted.",
+        article,
+        f"{Annotation.Kind(annotation.kind).label} deleted.",
         change=REMOVED,
         annotation_id=pk,
-        start=before["start"],
-        end=before["end"],
-        written=revision.deleted,
-        suggestion=before.get("status") == Annotation.Status.SUGGESTED,
+        start=annotation.start,
+        end=annotation.end,
+        written=annotation,
+        suggestion=annotation.status == Annotation.Status.SUGGESTED,
         undo_id=pk,
     )
 
@@ -206,7 +202,6 @@ def article_history(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     alive = set(Annotation.objects.filter(pk__in=ids).values_list("pk", flat=True))
     restorable, seen = set(), set()
     for revision in revisions:  # newest first: the first row per annotation is its last change
-        revision.changes = revision_changes(revision)
         if revision.annotation_id not in seen:
             seen.add(revision.annotation_id)
             if (
@@ -214,5 +209,9 @@ def article_history(request: HtmxHttpRequest, slug: str) -> HttpResponse:
                 and revision.annotation_id not in alive
             ):
                 restorable.add(revision.pk)
-    context = {"article": article, "revisions": revisions, "restorable": restorable}
+    context = {
+        "article": article,
+        "revisions": revision_entries(revisions),
+        "restorable": restorable,
+    }
     return render(request, "articles/article_history.html", context)

@@ -5,13 +5,14 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
 
 from articles.forms import SpeakerForm, SpeakerMergeForm
+from articles.http import HtmxHttpRequest
 from articles.models import Speaker
 from articles.permissions import editor_required
 from articles.services.speakers import speaker_find, speaker_merge, speaker_update
@@ -27,7 +28,7 @@ def _speakers(term: str):
 @require_safe
 @vary_on_headers("HX-Request")
 @editor_required
-def speakers_manage(request: HttpRequest) -> HttpResponse:
+def speakers_manage(request: HtmxHttpRequest) -> HttpResponse:
     term = " ".join(request.GET.get("q", "").split())
     template = "articles/speakers_manage.html"
     if request.htmx:
@@ -35,7 +36,7 @@ def speakers_manage(request: HttpRequest) -> HttpResponse:
     return render(request, template, {"speakers": _speakers(term), "q": term})
 
 
-def _row(request: HttpRequest, speaker_id: int, **context) -> HttpResponse:
+def _row(request: HtmxHttpRequest, speaker_id: int, **context) -> HttpResponse:
     speaker = Speaker.objects.annotate(quote_count=Count("annotations")).filter(pk=speaker_id)
     context["speaker"] = speaker.first()
     status = 422 if context.get("row_errors") else 200
@@ -44,7 +45,7 @@ def _row(request: HttpRequest, speaker_id: int, **context) -> HttpResponse:
 
 @require_POST
 @editor_required
-def speaker_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def speaker_edit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     form = SpeakerForm(request.POST)
     errors: list[str] = []
     if form.is_valid():
@@ -55,10 +56,11 @@ def speaker_edit(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             errors = error.messages
     else:
-        errors = [e for field_errors in form.errors.values() for e in field_errors]
+        # An ErrorList holds messages (django-stubs types its items as ValidationError too).
+        errors = [str(e) for field_errors in form.errors.values() for e in field_errors]
     if not request.htmx:
-        for error in errors:
-            messages.error(request, error)
+        for text in errors:
+            messages.error(request, text)
         return redirect(reverse("articles:speakers_manage"))
     message = "" if errors else "Saved."
     return _row(request, pk, row_errors=errors, row_message=message)
@@ -66,7 +68,7 @@ def speaker_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @editor_required
-def speaker_merge_into(request: HttpRequest, pk: int) -> HttpResponse:
+def speaker_merge_into(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """Merge speaker `pk` into the one named in the form; its quotes move there."""
     form = SpeakerMergeForm(request.POST)
     errors: list[str] = []
@@ -84,10 +86,11 @@ def speaker_merge_into(request: HttpRequest, pk: int) -> HttpResponse:
         errors = ["Name the speaker to merge into."]
     if errors:
         if not request.htmx:
-            for error in errors:
-                messages.error(request, error)
+            for text in errors:
+                messages.error(request, text)
             return redirect(reverse("articles:speakers_manage"))
         return _row(request, pk, row_errors=errors)
+    assert keep is not None  # no error: the merge happened
     if not request.htmx:
         messages.success(request, f"Merged into {keep.name}.")
         return redirect(reverse("articles:speakers_manage"))

@@ -92,7 +92,9 @@ def suggestion_edit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         )
     form = SuggestionEditForm(request.POST or None, suggestion=suggestion)
     if request.method == "POST" and form.is_valid():
-        start, end = form.span_of(form.cleaned_data["text"])
+        span = form.span_of(form.cleaned_data["text"])
+        assert span is not None  # clean_text() refused words the article does not have
+        start, end = span
         try:
             suggestion_accept(
                 annotation=suggestion,
