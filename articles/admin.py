@@ -8,7 +8,6 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.urls import path
-from django.utils.html import format_html, format_html_join
 
 from articles.models import (
     Annotation,
@@ -19,6 +18,7 @@ from articles.models import (
     Speaker,
     Tag,
 )
+from articles.rendering import render_change_list
 from articles.revisions import annotation_snapshot, revision_record, revision_summary
 from articles.services.annotations import annotation_delete
 from articles.views.imports import import_source_files
@@ -283,20 +283,15 @@ class AnnotationAdmin(admin.ModelAdmin):
         revisions = AnnotationRevision.objects.filter(annotation_id=obj.pk).select_related("user")
         if obj.pk is None or not revisions:
             return "No changes recorded."
-        rows = format_html_join(
-            "",
-            "<li>{} by {}, {}: {}</li>",
+        return render_change_list(
             (
-                (
-                    r.get_action_display(),
-                    r.user.get_username() if r.user else "unknown",
-                    r.created_at.strftime("%Y-%m-%d %H:%M"),
-                    revision_summary(r),
-                )
-                for r in revisions
-            ),
+                r.get_action_display(),
+                r.user.get_username() if r.user else "unknown",
+                r.created_at.strftime("%Y-%m-%d %H:%M"),
+                revision_summary(r),
+            )
+            for r in revisions
         )
-        return format_html("<ul>{}</ul>", rows)
 
 
 @admin.register(AnnotationRevision)

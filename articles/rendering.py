@@ -26,7 +26,7 @@ from dataclasses import dataclass
 
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import escape
+from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
 
@@ -298,3 +298,9 @@ def render_json_ld(data: dict) -> SafeString:
     """`data` in a <script type="application/ld+json"> element, compact."""
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":")).translate(_JSON_ESCAPES)
     return mark_safe(f'<script type="application/ld+json">{text}</script>')
+
+
+def render_change_list(changes: Iterable[tuple[str, str, str, str]]) -> SafeString:
+    """An annotation's history for the admin: each (action, who, when, what changed) a
+    list item, every value escaped."""
+    return format_html("<ul>{}</ul>", format_html_join("", "<li>{} by {}, {}: {}</li>", changes))

@@ -328,3 +328,12 @@ def test_filter_links_are_escaped_and_mark_the_current_one():
     assert html.count('<ul class="filter-group"') == 2 and 'aria-label="Speaker"' not in html
     assert '<a id="filter-kind-all" href="/a/" hx-get="/a/" aria-current="true">All ' in html
     assert 'href="/a/?tag=x&amp;kind=q"' in html and "#&lt;x&gt;" in html
+
+
+def test_the_admin_change_list_escapes_every_value():
+    from articles.rendering import render_change_list
+
+    html = render_change_list([("Created", "<ed>", "2026-01-02 10:00", "kind: <b>quote</b>")])
+    assert html == (
+        "<ul><li>Created by &lt;ed&gt;, 2026-01-02 10:00: kind: &lt;b&gt;quote&lt;/b&gt;</li></ul>"
+    )

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from django.conf import settings
 
-from articles.models import Annotation, Article
 from articles.demo import demo_load
+from articles.models import Annotation, Article
 from tests.conftest import run_axe
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
