@@ -32,3 +32,8 @@ def _bad_request_reason(exception: Exception | None) -> str:
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     context = {"reason": _bad_request_reason(exception)}
     return render(request, "400.html", context, status=400)
+
+
+def request_refused(request: HttpRequest, reason: str) -> HttpResponse:
+    """The 400 page with `reason`, for requests refused before any view runs."""
+    return render(request, "400.html", {"reason": reason}, status=400)
