@@ -85,7 +85,7 @@ def assert_refused(response, reason: str) -> None:
 
 def test_the_url_configuration_is_walked_whole(urls):
     assert len(urls) > 90
-    assert {"/editor/suggest/speakers/", "/healthz", "/admin/articles/"} <= set(urls)
+    assert {"/editor/suggest/speakers/", "/healthz/ready", "/admin/articles/"} <= set(urls)
 
 
 def test_a_nul_in_a_query_parameter_is_a_400_on_every_url(urls, editor_client):

@@ -7,10 +7,17 @@ Django renders those with the request.)
 
 from __future__ import annotations
 
+import sys
+
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
+from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.views import defaults
+
+from newsreader.health import RETRY_AFTER_SECONDS
 
 
 def _bad_request_reason(exception: Exception | None) -> str:
@@ -37,3 +44,19 @@ def bad_request(request: HttpRequest, exception: Exception | None = None) -> Htt
 def request_refused(request: HttpRequest, reason: str) -> HttpResponse:
     """The 400 page with `reason`, for requests refused before any view runs."""
     return render(request, "400.html", {"reason": reason}, status=400)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """handler500: a styled 503 with Retry-After while the database is unreachable (any view
+    or middleware raising OperationalError or InterfaceError), Django's 500 otherwise.
+
+    Rendered without the request: its context processors (the user, the session) would ask
+    the database again.
+    """
+    exception = sys.exc_info()[1]
+    if isinstance(exception, (OperationalError, InterfaceError)):
+        body = render_to_string("503.html", {"retry_after": RETRY_AFTER_SECONDS})
+        response = HttpResponse(body, status=503)
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
+    return defaults.server_error(request)
