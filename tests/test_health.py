@@ -33,7 +33,17 @@ def test_liveness_and_readiness_answer_ok(client):
     for url in ("/healthz", "/healthz/ready"):
         response = client.get(url)
         assert (response.status_code, response.content) == (200, b"ok")
+        assert response["Cache-Control"] == "no-store"
         assert client.head(url).status_code == 200
+
+
+@pytest.mark.django_db
+def test_health_checks_answer_any_host_over_plain_http(client, settings):
+    # As .env.example configures production: one host name, HTTPS redirects on.
+    settings.ALLOWED_HOSTS, settings.SECURE_SSL_REDIRECT = ["news.example.org"], True
+    for url in ("/healthz", "/healthz/ready"):
+        assert client.get(url, HTTP_HOST="127.0.0.1:8000").status_code == 200
+    assert client.get("/", HTTP_HOST="127.0.0.1:8000").status_code == 400
 
 
 @pytest.mark.django_db
