@@ -158,7 +158,10 @@ IMPORT_JOBS = envint("IMPORT_JOBS", max(1, min(os.cpu_count() or 1, 4)))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 # Production hardening; `manage.py check --deploy` runs against these in `make test`.
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Trusting X-Forwarded-Proto is safe only when every request comes through a proxy that sets
+# it: where gunicorn is reachable directly, anyone could claim HTTPS and skip the redirect.
+if envbool("TRUST_X_FORWARDED_PROTO"):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", str(not DEBUG))
 SESSION_COOKIE_SECURE = envbool("SESSION_COOKIE_SECURE", str(not DEBUG))
 CSRF_COOKIE_SECURE = envbool("CSRF_COOKIE_SECURE", str(not DEBUG))
