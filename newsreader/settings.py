@@ -130,8 +130,12 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.getenv("STATIC_ROOT") or BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# The manifest storage whatever DEBUG is, so `collectstatic` always writes staticfiles.json
+# (a collectstatic run under the local .env used to write none, and every page was then a
+# 500 with DEBUG off). With DEBUG on, `{% static %}` gives plain names and needs no manifest;
+# with DEBUG off, wsgi.py refuses to start without one (newsreader/deployment.py).
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -140,8 +144,6 @@ STORAGES = {
         )
     },
 }
-if DEBUG:
-    STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"
 
 # Reading is public unless the newsroom wants it behind a login.
 READING_REQUIRES_LOGIN = envbool("READING_REQUIRES_LOGIN")

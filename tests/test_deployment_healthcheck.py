@@ -47,12 +47,13 @@ def free_port() -> int:
 
 
 @contextmanager
-def gunicorn(database_url: str) -> Iterator[int]:
+def gunicorn(database_url: str, static_root: Path) -> Iterator[int]:
     """gunicorn as the Dockerfile starts it, with .env.example's settings. Only DATABASE_URL
-    differs: the example's `db` host exists only inside compose."""
+    differs (the example's `db` host exists only inside compose), and STATIC_ROOT (the
+    image's collectstatic, run by the test into a folder of its own)."""
     port = free_port()
     env = {k: v for k, v in os.environ.items() if k not in LEAKED}
-    env |= env_example() | {"DATABASE_URL": database_url}
+    env |= env_example() | {"DATABASE_URL": database_url, "STATIC_ROOT": str(static_root)}
     server = subprocess.Popen(
         [str(VENV_BIN / "gunicorn"), "newsreader.wsgi", "--bind", f"127.0.0.1:{port}"],
         cwd=ROOT,
@@ -99,14 +100,14 @@ def test_the_example_settings_are_the_production_ones():
     assert example["ALLOWED_HOSTS"] == "news.example.org"
 
 
-def test_the_compose_healthcheck_passes_with_the_example_settings():
-    with gunicorn(the_test_database_url()) as port:
+def test_the_compose_healthcheck_passes_with_the_example_settings(collected_static):
+    with gunicorn(the_test_database_url(), collected_static) as port:
         result = run_healthcheck(port)
     assert result.returncode == 0, result.stderr
 
 
-def test_the_compose_healthcheck_fails_while_the_database_is_unreachable():
-    with gunicorn("postgres://newsreader@127.0.0.1:9/newsreader") as port:
+def test_the_compose_healthcheck_fails_while_the_database_is_unreachable(collected_static):
+    with gunicorn("postgres://newsreader@127.0.0.1:9/newsreader", collected_static) as port:
         result = run_healthcheck(port)
     assert result.returncode != 0
     assert "503" in result.stderr
