@@ -106,8 +106,13 @@ def test_the_worker_wakes_on_an_import_and_stops_on_a_signal(stop):
         worker.stdout.close()
 
 
+WORKER_APPLICATION_NAME = "newsreader-indexer-under-test"
+
+
 def _start_worker(**popen) -> subprocess.Popen:
-    env = {**os.environ, "DATABASE_URL": _database_url(), "PYTHONUNBUFFERED": "1"}
+    # Named, so the test finds its connection among any others (pg_stat_activity).
+    url = f"{_database_url()}?application_name={WORKER_APPLICATION_NAME}"
+    env = {**os.environ, "DATABASE_URL": url, "PYTHONUNBUFFERED": "1"}
     env["DJANGO_SETTINGS_MODULE"] = "newsreader.settings_test"
     # A poll far longer than the test: only a NOTIFY (or reconnecting) can wake it in time.
     return subprocess.Popen(
@@ -162,8 +167,8 @@ def test_the_worker_reconnects_when_its_backend_is_terminated():
             with connection.cursor() as cursor:
                 cursor.execute(
                     "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
-                    " WHERE datname = current_database() AND pid <> pg_backend_pid()"
-                    " AND backend_type = 'client backend'"
+                    " WHERE application_name = %s",
+                    [WORKER_APPLICATION_NAME],
                 )
                 assert cursor.rowcount == 1
             assert "Database back after" in _read_until(worker, "Database back", 30)
