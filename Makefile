@@ -42,10 +42,17 @@ demo: setup
 	$(PY) manage.py load_demo
 
 # The indexing worker (search vectors and quote suggestions for imported articles) runs
-# beside the server; Ctrl-C, or the server stopping for any reason, stops both.
+# beside the server, supervised: if it fails (exits non-zero or is killed) it is started again
+# two seconds later; it exits 0 only when told to stop. Ctrl-C, or the server stopping for
+# any reason, stops both (the supervisor passes SIGTERM on; the batch in hand finishes).
 run: demo
 	@echo "Serving Newsreader on http://$(HOST):$(PORT)/  (Ctrl-C stops the server and the indexing worker; data is kept)"
-	@$(PY) manage.py index_articles & worker=$$!; \
+	@( trap 'kill -TERM $$child 2>/dev/null; wait $$child 2>/dev/null; exit 0' TERM; \
+	  while true; do \
+	    $(PY) manage.py index_articles & child=$$!; wait $$child && exit 0; \
+	    echo "Indexing worker failed (status $$?); starting it again in 2 s." >&2; \
+	    sleep 2 & wait $$!; \
+	  done ) & worker=$$!; \
 	trap 'kill -TERM $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
 	trap 'exit 0' INT TERM; \
 	$(PY) manage.py runserver $(HOST):$(PORT)

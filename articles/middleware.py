@@ -3,11 +3,13 @@ from __future__ import annotations
 import gzip
 import secrets
 import string
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.middleware.gzip import GZipMiddleware, re_accepts_gzip
+from django.shortcuts import render
 from django.utils.cache import patch_vary_headers
 
 # Pages that must stay reachable when reading requires a login.
@@ -70,3 +72,40 @@ class CompressionMiddleware(GZipMiddleware):
             response.headers["ETag"] = "W/" + etag
         response.headers["Content-Encoding"] = "gzip"
         return response
+
+
+class MalformedRequestMiddleware:
+    """Input no page can use is answered 400 with the reason here, once, before any view:
+    a NUL byte in the path or in any query or form parameter (PostgreSQL refuses NUL in text,
+    so it would reach the database as a DataError), or an `HX-Current-URL` header that is not
+    a URL (views read the current page's filters from it)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        reason = malformed_request_reason(request)
+        if reason is not None:
+            return render(request, "400.html", {"reason": reason}, status=400)
+        return self.get_response(request)
+
+
+def _has_nul(params) -> bool:
+    return any("\x00" in key or any("\x00" in v for v in values) for key, values in params.lists())
+
+
+def malformed_request_reason(request: HttpRequest) -> str | None:
+    if "\x00" in request.path_info:
+        return "The address contains a NUL character (%00), which no page accepts."
+    if _has_nul(request.GET):
+        return "A query parameter contains a NUL character (%00), which no page accepts."
+    # request.POST reads the form only on POST; CsrfViewMiddleware would read it next anyway.
+    if request.method == "POST" and _has_nul(request.POST):
+        return "A form field contains a NUL character, which no page accepts."
+    current_url = request.headers.get("HX-Current-URL")
+    if current_url is not None:
+        try:
+            urlsplit(current_url)
+        except ValueError:
+            return "The HX-Current-URL header is not a valid URL."
+    return None

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.urls import path
+from django.views.decorators.http import require_safe
 
 from articles import feeds
 from articles.views import annotate, autocomplete, browse, reading, search, speakers, suggestions
@@ -27,12 +28,12 @@ urlpatterns = [
     ),
     path("suggestions/<int:pk>/edit/", suggestions.suggestion_edit, name="suggestion_edit"),
     path("tags/<slug:slug>/", browse.tag, name="tag"),
-    path("tags/<slug:slug>/feed/", feeds.TagFeed(), name="tag_feed"),
+    path("tags/<slug:slug>/feed/", require_safe(feeds.TagFeed()), name="tag_feed"),
     path("speakers/<slug:slug>/", browse.speaker, name="speaker"),
     path("outlets/<slug:slug>/", browse.outlet, name="outlet"),
     path("claims/", browse.claims, name="claims"),
     path("search/", search.search, name="search"),
-    path("feeds/latest/", feeds.LatestArticlesFeed(), name="latest_feed"),
+    path("feeds/latest/", require_safe(feeds.LatestArticlesFeed()), name="latest_feed"),
     path("articles/<slug:slug>/annotations/", annotate.annotation_create, name="annotation_create"),
     path("articles/<slug:slug>/history/", annotate.article_history, name="article_history"),
     path("annotations/<int:pk>/", annotate.annotation_detail, name="annotation_detail"),

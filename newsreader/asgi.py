@@ -6,3 +6,7 @@ from django.core.asgi import get_asgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsreader.settings")
 application = get_asgi_application()
+
+from newsreader.deployment import require_static_manifest  # noqa: E402 - needs settings
+
+require_static_manifest()

@@ -64,6 +64,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # /healthz and /healthz/ready, before host validation and HTTPS redirects (see health.py).
+    "newsreader.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "articles.middleware.CompressionMiddleware",
@@ -71,6 +73,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After sessions and auth (its 400 page shows who is signed in), before any view.
+    "articles.middleware.MalformedRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -128,8 +132,12 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.getenv("STATIC_ROOT") or BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# The manifest storage whatever DEBUG is, so `collectstatic` always writes staticfiles.json
+# (a collectstatic run under the local .env used to write none, and every page was then a
+# 500 with DEBUG off). With DEBUG on, `{% static %}` gives plain names and needs no manifest;
+# with DEBUG off, wsgi.py refuses to start without one (newsreader/deployment.py).
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -138,8 +146,6 @@ STORAGES = {
         )
     },
 }
-if DEBUG:
-    STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"
 
 # Reading is public unless the newsroom wants it behind a login.
 READING_REQUIRES_LOGIN = envbool("READING_REQUIRES_LOGIN")
@@ -156,7 +162,10 @@ IMPORT_JOBS = envint("IMPORT_JOBS", max(1, min(os.cpu_count() or 1, 4)))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 # Production hardening; `manage.py check --deploy` runs against these in `make test`.
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Trusting X-Forwarded-Proto is safe only when every request comes through a proxy that sets
+# it: where gunicorn is reachable directly, anyone could claim HTTPS and skip the redirect.
+if envbool("TRUST_X_FORWARDED_PROTO"):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", str(not DEBUG))
 SESSION_COOKIE_SECURE = envbool("SESSION_COOKIE_SECURE", str(not DEBUG))
 CSRF_COOKIE_SECURE = envbool("CSRF_COOKIE_SECURE", str(not DEBUG))

@@ -134,3 +134,22 @@ def _editors_group_survives_flushes(request):
         from articles.permissions import EDITORS_GROUP
 
         Group.objects.get_or_create(name=EDITORS_GROUP)
+
+
+@pytest.fixture(scope="session")
+def collected_static(tmp_path_factory) -> Path:
+    """`collectstatic` into a folder of its own, under local mode's DEBUG=true (the case that
+    used to write no manifest)."""
+    import subprocess
+    import sys
+
+    root = tmp_path_factory.mktemp("staticfiles")
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+    env |= {"DEBUG": "true", "STATIC_ROOT": str(root)}
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+    )
+    return root

@@ -244,13 +244,48 @@ def test_a_broken_link_in_a_folder_is_reported_and_counted_as_failed(tmp_path):
     assert failed.error == "broken symbolic link"
 
 
-def test_a_link_to_a_file_is_imported_as_before(tmp_path):
+def test_a_link_to_a_file_within_the_paths_given_is_imported_as_before(tmp_path):
     [target] = write_sources(tmp_path, [1])
     folder = tmp_path / "links"
     folder.mkdir()
     (folder / "link.txt").symlink_to(target)
+    # The target is one of the paths given: the link is followed (and the file is a duplicate
+    # of itself the second time).
+    out, _ = run(str(folder), str(target))
+    assert "1 imported, 1 duplicates, 0 failed." in out
+
+
+def test_a_link_out_of_the_folder_given_is_skipped_with_the_reason_and_never_read(tmp_path):
+    secret = tmp_path / "outside" / "passwd"
+    secret.parent.mkdir()
+    secret.write_text("root:x:0:0:root:/root:/bin/bash\n")
+    [story] = write_sources(tmp_path / "outside", [1])
+    folder = tmp_path / "import"
+    folder.mkdir()
+    write_sources(folder, [2])
+    (folder / "passwd.txt").symlink_to(secret)
+    (folder / "story.txt").symlink_to(story)
+    (folder / "elsewhere").symlink_to(secret.parent, target_is_directory=True)
     out, _ = run(str(folder))
-    assert "1 imported, 0 duplicates, 0 failed." in out
+    for link in ("passwd.txt", "story.txt", "elsewhere"):
+        assert f"skipped: {folder / link}: symbolic link to " in out
+    assert f"symbolic link to {secret}, outside the paths given: not followed" in out
+    assert "1 imported, 0 duplicates, 0 failed, 3 skipped." in out
+    # Nothing read from outside, and no record of the skipped links.
+    assert SourceFile.objects.count() == 1
+    assert all(b"root:x" not in bytes(f.content) for f in SourceFile.objects.all())
+
+
+def test_skipped_links_are_skipped_in_json_and_do_not_fail_the_command(tmp_path):
+    (tmp_path / "hosts").write_text("127.0.0.1 localhost\n")
+    folder = tmp_path / "import"
+    folder.mkdir()
+    (folder / "hosts.txt").symlink_to(tmp_path / "hosts")
+    out, err = run("--json", str(folder))
+    [record] = [json.loads(line) for line in out.splitlines()]
+    assert record["status"] == "skipped" and record["file"] == str(folder / "hosts.txt")
+    assert "outside the paths given" in record["error"]
+    assert "0 imported, 0 duplicates, 0 failed, 1 skipped." in err
 
 
 def test_a_fifo_is_never_opened_but_reported_given_directly_or_in_a_folder(tmp_path):
@@ -372,3 +407,18 @@ def test_one_article_queued_is_said_in_the_singular(tmp_path):
     call_command("import_articles", str(tmp_path / "one.txt"), stdout=out)
     assert "1 article queued for search indexing" in out.getvalue()
     assert "has indexed it; pass --wait to index it here." in out.getvalue()
+
+
+def test_a_readme_in_a_zip_is_skipped_and_counted_as_skipped(tmp_path):
+    archive = tmp_path / "batch.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        zf.writestr("readme.md", "# What these files are\n\nExports from May.\n")
+        zf.writestr("story-1.txt", source(1)[1])
+    out, _ = run(str(archive))
+    assert f"skipped: {archive}/readme.md: not a source file (a .md file" in out
+    assert "1 imported, 0 duplicates, 0 failed, 1 skipped." in out
+    assert SourceFile.objects.count() == 1
+    out, err = run("--dry-run", "--json", str(archive))
+    statuses = {r["file"]: r["status"] for r in map(json.loads, out.splitlines())}
+    assert statuses == {f"{archive}/readme.md": "skipped", f"{archive}/story-1.txt": "parsed"}
+    assert "Dry run, nothing stored: 1 parsed, 0 failed, 1 skipped." in err

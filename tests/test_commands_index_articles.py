@@ -106,3 +106,128 @@ def test_the_worker_wakes_on_an_import_and_stops_on_a_signal(stop):
             worker.kill()
             worker.wait()
         worker.stdout.close()
+
+
+WORKER_APPLICATION_NAME = "newsreader-indexer-under-test"
+
+
+def _start_worker(**popen) -> subprocess.Popen:
+    # Named, so the test finds its connection among any others (pg_stat_activity).
+    url = f"{_database_url()}?application_name={WORKER_APPLICATION_NAME}"
+    env = {**os.environ, "DATABASE_URL": url, "PYTHONUNBUFFERED": "1"}
+    env["DJANGO_SETTINGS_MODULE"] = "newsreader.settings_test"
+    # A poll far longer than the test: only a NOTIFY (or reconnecting) can wake it in time.
+    return subprocess.Popen(
+        [sys.executable, "manage.py", "index_articles", "--poll", "600"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        **popen,
+    )
+
+
+def _read_until(process: subprocess.Popen, text: str, timeout: float) -> str:
+    deadline = time.monotonic() + timeout
+    while (left := deadline - time.monotonic()) > 0:
+        line = _read_line(process, left)
+        if text in line:
+            return line
+        if not line:
+            break
+    raise AssertionError(f"the worker never printed {text!r}")
+
+
+def _stop_worker(worker: subprocess.Popen) -> tuple[int, str, str]:
+    if worker.poll() is None:
+        worker.send_signal(signal.SIGTERM)
+    try:
+        out, err = worker.communicate(timeout=15)
+    except subprocess.TimeoutExpired:
+        worker.kill()
+        out, err = worker.communicate()
+    return worker.returncode, out, err
+
+
+def _import_and_see_it_indexed(worker: subprocess.Popen, count: int) -> None:
+    # New articles each time (the same files again would be duplicates, queued for nothing).
+    done = Article.objects.count()
+    source_files_import(files=sources(done + count)[done:])
+    assert f"indexed {count} article" in _read_until(worker, "indexed", 30)
+    assert not Article.objects.waiting_for_index().exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_worker_reconnects_when_its_backend_is_terminated():
+    # pg_terminate_backend is a real server-side disconnect (what a restart does to every
+    # connection) that works on any server, the embedded cluster or DATABASE_URL's.
+    worker = _start_worker()
+    try:
+        _read_until(worker, "waiting for articles on 'article_index'", 30)
+        for _ in range(2):
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                    " WHERE application_name = %s",
+                    [WORKER_APPLICATION_NAME],
+                )
+                assert cursor.rowcount == 1
+            assert "Database back after" in _read_until(worker, "Database back", 30)
+            _import_and_see_it_indexed(worker, 2)
+    finally:
+        returncode, out, err = _stop_worker(worker)
+    assert returncode == 0, err
+    assert "Indexing worker stopped." in out
+    # Each outage once, whatever the number of retries.
+    assert err.count("Database unavailable") == 2
+
+
+def _database_is_embedded() -> bool:
+    return not os.getenv("DATABASE_URL")
+
+
+@pytest.mark.skipif(not _database_is_embedded(), reason="restarts the embedded cluster only")
+@pytest.mark.django_db(transaction=True)
+def test_the_worker_waits_for_the_database_and_survives_its_restarts():
+    """The embedded cluster really stopped and started under a running worker. The test's
+    own connection dies with it and is reopened after each start."""
+    from newsreader import embedded_db
+
+    def database_down() -> None:
+        connection.close()
+        embedded_db.stop()
+
+    def database_up() -> None:
+        embedded_db.start()
+        connection.close()
+
+    database_down()
+    try:
+        worker = _start_worker()
+        try:
+            # Started while the database is down: it waits, retrying with backoff.
+            time.sleep(3)
+            assert worker.poll() is None
+            database_up()
+            _read_until(worker, "waiting for articles on 'article_index'", 30)
+            _import_and_see_it_indexed(worker, 3)
+            # Down under the running worker (long enough for several retries), then up.
+            database_down()
+            time.sleep(3)
+            assert worker.poll() is None
+            database_up()
+            _read_until(worker, "Database back after", 30)
+            _import_and_see_it_indexed(worker, 2)
+            # A signal while the database is down still stops it cleanly.
+            database_down()
+            time.sleep(1)
+            returncode, out, err = _stop_worker(worker)
+        finally:
+            if worker.poll() is None:
+                _stop_worker(worker)
+    finally:
+        database_up()
+    assert returncode == 0, err
+    assert "Indexing worker stopped." in out
+    assert err.count("Database unavailable") == 3, err

@@ -2,8 +2,10 @@
 
 Folders expand recursively, hidden files and folders skipped; what cannot be read (a broken
 link, a pipe or device, a file or folder we may not open) is kept with its reason, so the
-import reports and counts it as failed rather than skipping it. Nothing here opens a file
-before it is read, and a pipe is never opened (it would block the import forever).
+import reports and counts it as failed rather than skipping it. A symbolic link inside a
+folder that leads outside every path given is never followed: it is kept with a `Skipped`
+reason, reported and counted as skipped. Nothing here opens a file before it is read, and a
+pipe is never opened (it would block the import forever).
 """
 
 from __future__ import annotations
@@ -22,7 +24,15 @@ from articles.importing.parsers.archives import (
     upload_size_error,
 )
 
-# A path to import, and why it cannot be read (None when it is a readable regular file).
+
+class Skipped(str):
+    """A Source's reason that means "not imported, and not a failure": reported as skipped."""
+
+    __slots__ = ()
+
+
+# A path to import, and why it cannot be read (None when it is a readable regular file;
+# a Skipped reason when it must not be read at all).
 Source = tuple[Path, str | None]
 
 _FILE_TYPES = {
@@ -41,10 +51,12 @@ def collect(paths: list[str]) -> list[Source]:
     Raises FileNotFoundError for an argument that names nothing at all.
     """
     files: list[Source] = []
+    # Links inside folders may lead anywhere within these, and nowhere else.
+    given = [os.path.realpath(argument) for argument in paths]
     for argument in paths:
         path = Path(argument)
         if os.path.isdir(path):
-            files.extend(_folder(path))
+            files.extend(_folder(path, given))
         elif os.path.lexists(path):
             files.append((path, _unreadable(path)))
         else:
@@ -73,7 +85,7 @@ def read(sources: list[Source], limits: ImportLimits) -> Iterator[tuple[str, byt
     for path, problem in sources:
         name = str(path)
         if problem is not None:
-            yield SourceEntry(name, b"", problem)
+            yield SourceEntry(name, b"", problem, skipped=isinstance(problem, Skipped))
             continue
         try:
             error = upload_size_error(name, path.stat().st_size, limits)
@@ -82,20 +94,38 @@ def read(sources: list[Source], limits: ImportLimits) -> Iterator[tuple[str, byt
             yield SourceEntry(name, b"", _reason(exc))
 
 
-def _folder(folder: Path) -> list[Source]:
+def _folder(folder: Path, given: list[str]) -> list[Source]:
     found: list[Source] = []
 
     def unlistable(error: OSError) -> None:
         found.append((Path(error.filename or folder), _reason(error)))
 
-    # os.walk rather than rglob: rglob skips folders it may not list without a word.
+    # os.walk rather than rglob: rglob skips folders it may not list without a word. It
+    # does not descend into linked folders; those leading inside the paths given are
+    # imported where they really are, the others are reported as skipped.
     for root, dirs, names in os.walk(folder, onerror=unlistable):
         dirs[:] = [d for d in dirs if not d.startswith(".")]
+        for name in dirs:
+            path = Path(root, name)
+            if path.is_symlink() and (outside := _outside(path, given)):
+                found.append((path, outside))
         for name in names:
             if not name.startswith("."):
                 path = Path(root, name)
-                found.append((path, _unreadable(path)))
+                problem = _unreadable(path)
+                if problem is None and path.is_symlink():
+                    problem = _outside(path, given)
+                found.append((path, problem))
     return sorted(found, key=lambda source: source[0])
+
+
+def _outside(link: Path, given: list[str]) -> Skipped | None:
+    """A Skipped reason when `link` leads outside every path given, else None."""
+    target = os.path.realpath(link)
+    for allowed in given:
+        if target == allowed or target.startswith(allowed.rstrip(os.sep) + os.sep):
+            return None
+    return Skipped(f"symbolic link to {target}, outside the paths given: not followed")
 
 
 def _unreadable(path: Path) -> str | None:

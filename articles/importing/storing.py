@@ -13,8 +13,8 @@ the quote finder's proposals cost several times what storing them does, so the i
 (`articles.importing.indexing`, run by `manage.py index_articles`) does that work after the
 import, woken by a NOTIFY on INDEX_CHANNEL sent as each chunk commits.
 
-Every file gets a SourceFile record, whatever became of it; a dry run parses only and
-touches the database not at all.
+Every source file gets a SourceFile record, whatever became of it; files that are none
+(skipped) are only reported. A dry run parses only and touches the database not at all.
 """
 
 from __future__ import annotations
@@ -33,11 +33,16 @@ from articles.importing.indexing import INDEX_CHANNEL
 from articles.importing.parsers import ParsedArticle, ParseError, parse_source
 from articles.importing.parsers.archives import ImportLimits, SourceEntry, expand_uploads
 from articles.importing.parsers.language import detect_language
+from articles.importing.parsers.registry import not_a_source_file
 from articles.models import Article, Outlet, SourceFile
 from articles.names import fold_name, name_slug
 
-# A dry run's status for a file that parsed; every other status is a SourceFile.Status.
+# A dry run's status for a file that parsed; every other status is a SourceFile.Status,
+# except SKIPPED: a file that is no source file at all (readme.md in a zip, a link out of
+# the folder given). Skipped files get no SourceFile record (SourceFile.Status has no such
+# status, and the schema stays as it is), only their ImportResult.
 PARSED = "parsed"
+SKIPPED = "skipped"
 
 # Slug = title words + "-" + content-hash prefix; the prefix makes collisions rare enough
 # that one bulk check per chunk settles them.
@@ -94,18 +99,23 @@ def source_files_import(
     # loop for the GIL), and the database's work, not parsing, is what bounds an import.
     for chunk in _chunks(entries, batch_size):
         pending = [_parse(entry, for_storage=not dry_run) for entry in chunk]
+        to_store = [p for p in pending if not p.skipped]
+        stored: Iterator[ImportResult]
         if dry_run:
-            chunk_results = [
+            stored = iter(
                 ImportResult(
                     p.name,
                     SourceFile.Status.FAILED if p.error else PARSED,
                     p.error,
                     parsed=p.parsed,
                 )
-                for p in pending
-            ]
+                for p in to_store
+            )
         else:
-            chunk_results = _store(pending, user, propose_quotes=propose_quotes)
+            stored = iter(_store(to_store, user, propose_quotes=propose_quotes) if to_store else [])
+        chunk_results = [
+            ImportResult(p.name, SKIPPED, p.error) if p.skipped else next(stored) for p in pending
+        ]
         results.extend(chunk_results)
         if on_chunk is not None:
             on_chunk(chunk_results)
@@ -122,6 +132,7 @@ class _Pending:
     error: str | None
     sha256: str = ""
     language: str = ""
+    skipped: bool = False  # no source file at all: reported, never stored
 
 
 def _chunks(entries: Iterator[SourceEntry], size: int) -> Iterator[list[SourceEntry]]:
@@ -131,6 +142,10 @@ def _chunks(entries: Iterator[SourceEntry], size: int) -> Iterator[list[SourceEn
 
 def _parse(entry: SourceEntry, *, for_storage: bool) -> _Pending:
     """Everything that needs no database: decode, parse, hash, detect the language."""
+    if entry.skipped:
+        return _Pending(entry.name, b"", None, entry.error, skipped=True)
+    if entry.error is None and (reason := not_a_source_file(entry.data, entry.name)):
+        return _Pending(entry.name, b"", None, reason, skipped=True)
     sha256 = hashlib.sha256(entry.data).hexdigest() if for_storage else ""
     if entry.error is not None:
         return _Pending(entry.name, entry.data, None, entry.error, sha256)

@@ -8,13 +8,19 @@ Django renders those with the request.)
 
 from __future__ import annotations
 
+import sys
+
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
+from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.views import defaults
 
 from articles.http import HtmxHttpRequest
 from articles.write_answers import refused
+from newsreader.health import RETRY_AFTER_SECONDS
 
 
 def _bad_request_reason(exception: Exception | None) -> str:
@@ -46,3 +52,19 @@ def csrf_failure(request: HtmxHttpRequest, reason: str = "") -> HttpResponse:
         "(CSRF check failed). Reload the page and try again."
     )
     return refused(request, message, status=403)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """handler500: a styled 503 with Retry-After while the database is unreachable (any view
+    or middleware raising OperationalError or InterfaceError), Django's 500 otherwise.
+
+    Rendered without the request: its context processors (the user, the session) would ask
+    the database again.
+    """
+    exception = sys.exc_info()[1]
+    if isinstance(exception, (OperationalError, InterfaceError)):
+        body = render_to_string("503.html", {"retry_after": RETRY_AFTER_SECONDS})
+        response = HttpResponse(body, status=503)
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
+    return defaults.server_error(request)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+import stat
 import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -36,11 +37,14 @@ class ImportLimits:
 
 @dataclass(frozen=True)
 class SourceEntry:
-    """One would-be source file. ``error`` set means it must not be parsed or stored."""
+    """One would-be source file. ``error`` set means it must not be parsed or stored;
+    ``skipped`` too means it is no source file at all (``error`` says why): it is reported
+    as skipped and gets no SourceFile record."""
 
     name: str
     data: bytes
     error: str | None = None
+    skipped: bool = False
 
 
 def is_zip_name(name: str) -> bool:
@@ -142,6 +146,9 @@ def _read_member(
         return SourceEntry(
             entry_name, b"", f"unsafe path in the zip archive ({inner!r}): absolute or with '..'"
         )
+    if _is_symlink(member):
+        # Its "content" is the link's target path: never read it as a file.
+        return SourceEntry(entry_name, b"", "symbolic link in archive: links are not imported")
     if member.flag_bits & 0x1:
         return SourceEntry(entry_name, b"", "encrypted zip entries are not supported")
     ratio = member.file_size / max(member.compress_size, 1)
@@ -161,6 +168,11 @@ def _read_member(
     except (zipfile.BadZipFile, EOFError, OSError, ValueError) as exc:
         return SourceEntry(entry_name, b"", f"damaged zip entry ({exc})")
     return SourceEntry(entry_name, data)
+
+
+def _is_symlink(member: zipfile.ZipInfo) -> bool:
+    """Unix zips keep the file mode in the high bits of external_attr (zip -y, Info-ZIP)."""
+    return stat.S_ISLNK(member.external_attr >> 16)
 
 
 def _is_junk(filename: str) -> bool:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import PurePosixPath
 
 from articles.importing.parsers import newsreader_text
 from articles.importing.parsers.base import ParsedArticle, ParseError
@@ -51,6 +52,32 @@ register_format(
         describe=newsreader_text.describe_foreign,
     )
 )
+
+
+# What source files are called: exports come as .txt, or with no extension at all.
+SOURCE_SUFFIXES = frozenset({"", ".txt", ".text"})
+
+
+def not_a_source_file(data: bytes, filename: str) -> str | None:
+    """Why a file is no source file at all (to be skipped, not failed), or None.
+
+    By extension and content together: a name that says it is something else (readme.md,
+    photo.jpg, notes.docx) whose content no format is certain of. A renamed export
+    ("story.html" that is one) still imports, and a broken .txt still fails with the
+    parser's reason. Never raises.
+    """
+    suffix = PurePosixPath(filename).suffix.lower()
+    if suffix in SOURCE_SUFFIXES:
+        return None
+    try:
+        text, _encoding = decode_text(bytes(data))
+        if text and any(fmt.sniff(text, filename) >= 2 for fmt in _FORMATS):
+            return None
+    except ParseError:
+        pass  # binary or undecodable: certainly no export
+    except Exception:
+        return None  # let parse_source report whatever this is
+    return f"not a source file (a {suffix} file, and its content is not a newsreader export)"
 
 
 def parse_source(data: bytes | bytearray | memoryview, filename: str = "") -> ParsedArticle:

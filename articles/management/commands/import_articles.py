@@ -13,7 +13,7 @@ from django.template.defaultfilters import pluralize
 
 from articles.importing import discovery
 from articles.importing.pool import FileOutcome, ImportJob, sources_import
-from articles.importing.storing import PARSED, ImportResult, import_limits
+from articles.importing.storing import PARSED, SKIPPED, ImportResult, import_limits
 from articles.management.progress import Progress
 from articles.models import SourceFile
 from articles.quotefinder import find_quotes
@@ -55,7 +55,8 @@ def import_result_json(result: ImportResult, *, speakers: SpeakerBook | None = N
 class Command(BaseCommand):
     help = (
         "Import source files: plain files, folders (recursively) and .zip archives. "
-        "Exits with status 1 when any file failed."
+        "Files that are no source files (a readme.md, a link out of the folders given) are "
+        "skipped and reported. Exits with status 1 when any file failed."
     )
 
     def add_arguments(self, parser) -> None:
@@ -143,16 +144,22 @@ class Command(BaseCommand):
     def _summarise(self, outcomes: list[FileOutcome], *, dry_run: bool, out) -> None:
         counts = Counter(o.status for o in outcomes)
         failed = counts[SourceFile.Status.FAILED]
+        # Said only when there are any, so every other import's summary reads as before.
+        skipped = f", {counts[SKIPPED]:,} skipped" if counts[SKIPPED] else ""
         for outcome in outcomes:
             if outcome.status == SourceFile.Status.FAILED:
                 out.write(f"failed: {outcome.name}: {outcome.error}")
+            elif outcome.status == SKIPPED:
+                out.write(f"skipped: {outcome.name}: {outcome.error}")
             elif outcome.status == SourceFile.Status.DUPLICATE and outcome.existing is not None:
                 title, url = outcome.existing
                 out.write(f"duplicate: {outcome.name}: already stored as {title!r} ({url})")
         if dry_run:
-            out.write(f"Dry run, nothing stored: {counts[PARSED]:,} parsed, {failed:,} failed.")
+            out.write(
+                f"Dry run, nothing stored: {counts[PARSED]:,} parsed, {failed:,} failed{skipped}."
+            )
         else:
             out.write(
                 f"{counts[SourceFile.Status.IMPORTED]:,} imported, "
-                f"{counts[SourceFile.Status.DUPLICATE]:,} duplicates, {failed:,} failed."
+                f"{counts[SourceFile.Status.DUPLICATE]:,} duplicates, {failed:,} failed{skipped}."
             )

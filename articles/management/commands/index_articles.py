@@ -5,6 +5,7 @@ from __future__ import annotations
 import signal
 import time
 
+import psycopg
 from django.core.management.base import BaseCommand, CommandError
 from django.db import InterfaceError, OperationalError, connection
 from django.template.defaultfilters import pluralize
@@ -19,6 +20,17 @@ from articles.models import Article
 
 # How often the stop flag is looked at while waiting for a notification.
 _WAKE_SECONDS = 0.5
+# Seconds before the first reconnection attempt, doubling after each failure up to the max.
+_RECONNECT_FIRST = 0.5
+_RECONNECT_MAX = 15.0
+# What the database does when it restarts, drops the connection or is not up yet: Django's
+# wrapped errors from queries, psycopg's own from `notifies()` (which Django does not wrap).
+DATABASE_UNAVAILABLE = (
+    OperationalError,
+    InterfaceError,
+    psycopg.OperationalError,
+    psycopg.InterfaceError,
+)
 
 
 class Command(BaseCommand):
@@ -65,35 +77,57 @@ class Command(BaseCommand):
                     f"{done.suggestions:,} quote suggestion{pluralize(done.suggestions)} stored."
                 )
                 return
-            self._listen()
-            self.stdout.write(
-                f"Indexing worker waiting for articles on {INDEX_CHANNEL!r} "
-                f"(polling every {poll:g} s)."
-            )
-            listening = True
-            try:
-                while not self.stopping:
-                    try:
-                        if not listening:
-                            self._listen()
-                            listening = True
-                        self._drain(batch_size)
-                        self._wait(poll)
-                    except (OperationalError, InterfaceError) as exc:
-                        # The database restarted or the connection dropped: a new
-                        # connection must LISTEN again.
-                        self.stderr.write(f"Database connection lost ({exc}); reconnecting.")
-                        connection.close()
-                        listening = False
-                        self._pause(min(poll, 5.0))
-            finally:
-                if connection.connection is not None:
-                    with connection.cursor() as cursor:
-                        cursor.execute("UNLISTEN *")
+            self._serve(batch_size, poll)
             self.stdout.write("Indexing worker stopped.")
         finally:
             for signum, handler in previous.items():
                 signal.signal(signum, handler)
+
+    def _serve(self, batch_size: int, poll: float) -> None:
+        """Drain, wait, repeat until a signal. Whatever the database does (restarts, drops
+        the connection, is down when the worker starts), reconnect with backoff and LISTEN
+        again; each outage is reported once, when it starts, and once when it ends."""
+        listening, first, outage, delay = False, True, None, _RECONNECT_FIRST
+        try:
+            while not self.stopping:
+                try:
+                    if not listening:
+                        self._listen()
+                        listening, delay = True, _RECONNECT_FIRST
+                        if first:
+                            self.stdout.write(
+                                f"Indexing worker waiting for articles on {INDEX_CHANNEL!r} "
+                                f"(polling every {poll:g} s)."
+                            )
+                            first = False
+                        if outage is not None:
+                            down = time.monotonic() - outage
+                            self.stdout.write(f"Database back after {down:.0f} s; listening again.")
+                            outage = None
+                    self._drain(batch_size)
+                    self._wait(poll)
+                except DATABASE_UNAVAILABLE as exc:
+                    if outage is None:
+                        outage = time.monotonic()
+                        reason = (str(exc).strip() or type(exc).__name__).splitlines()[0]
+                        self.stderr.write(
+                            f"Database unavailable ({reason}); reconnecting until it is back."
+                        )
+                    # A new connection must LISTEN again.
+                    self._close()
+                    listening = False
+                    self._pause(delay)
+                    delay = min(delay * 2, _RECONNECT_MAX)
+        finally:
+            # Closing the session ends its LISTEN; on a dead connection there is none to end.
+            self._close()
+
+    def _close(self) -> None:
+        try:
+            connection.close()
+        except DATABASE_UNAVAILABLE:
+            # A dead connection that fails to close is dropped all the same.
+            connection.connection = None
 
     def _stop(self, signum, frame) -> None:
         # The batch in hand finishes (its transaction commits) before the worker exits.
