@@ -3,7 +3,17 @@ from __future__ import annotations
 from django.urls import path
 
 from articles import feeds
-from articles.views import annotate, autocomplete, browse, reading, search, speakers, suggestions
+from articles.views import (
+    annotate,
+    autocomplete,
+    browse,
+    claim_reviews,
+    reading,
+    search,
+    speakers,
+    suggestions,
+    web_annotation,
+)
 
 app_name = "articles"
 
@@ -31,7 +41,16 @@ urlpatterns = [
     path("speakers/<slug:slug>/", browse.speaker, name="speaker"),
     path("outlets/<slug:slug>/", browse.outlet, name="outlet"),
     path("claims/", browse.claims, name="claims"),
+    path("claims/feed.jsonld", claim_reviews.claim_review_feed_view, name="claim_review_feed"),
     path("search/", search.search, name="search"),
+    # W3C Web Annotation Protocol (read-only); see articles/web_annotation.py for the IRIs.
+    path("anno/", web_annotation.container, name="anno_container"),
+    path("anno/<int:pk>/", web_annotation.annotation, name="anno_annotation"),
+    path(
+        "anno/articles/<slug:slug>/",
+        web_annotation.article_collection,
+        name="anno_article_collection",
+    ),
     path("feeds/latest/", feeds.LatestArticlesFeed(), name="latest_feed"),
     path("articles/<slug:slug>/annotations/", annotate.annotation_create, name="annotation_create"),
     path("articles/<slug:slug>/history/", annotate.article_history, name="article_history"),
@@ -39,7 +58,9 @@ urlpatterns = [
     path("annotations/<int:pk>/edit/", annotate.annotation_edit, name="annotation_edit"),
     path("annotations/<int:pk>/delete/", annotate.annotation_delete, name="annotation_delete"),
     path("annotations/<int:pk>/restore/", annotate.annotation_restore, name="annotation_restore"),
-    path("editor/suggest/speakers/", autocomplete.speaker_autocomplete, name="speaker_autocomplete"),
+    path(
+        "editor/suggest/speakers/", autocomplete.speaker_autocomplete, name="speaker_autocomplete"
+    ),
     path("editor/suggest/tags/", autocomplete.tag_autocomplete, name="tag_autocomplete"),
     path("editor/speakers/", speakers.speakers_manage, name="speakers_manage"),
     path("editor/speakers/<int:pk>/", speakers.speaker_edit, name="speaker_edit"),
