@@ -79,9 +79,9 @@ def test_the_feed_builds_the_same_claim_review_as_the_article_page(client):
     )
     make_annotation(article, *span("the dam is full"), "claim", verdict="false")
     html = client.get(article.get_absolute_url()).content.decode()
-    graph = json.loads(
-        re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)[1]
-    )
+    script = re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
+    assert script is not None
+    graph = json.loads(script[1])
     on_page = [node for node in graph["@graph"] if node["@type"] == "ClaimReview"]
     assert reviews(client) == on_page
 

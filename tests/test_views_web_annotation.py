@@ -71,6 +71,7 @@ def test_an_annotation_has_the_w3c_shape(client):
         ("SpecificResource", "identifying", None),
     }
     speaker = next(b for b in data["body"] if b["purpose"] == "identifying")
+    assert quote.speaker is not None
     assert speaker["source"] == f"http://testserver/speakers/{quote.speaker.slug}/"
     claim_data = body(client.get(f"/anno/{claim.pk}/"))
     assert claim_data["motivation"] == "assessing"
@@ -140,6 +141,20 @@ def test_a_client_that_takes_neither_json_ld_nor_json_gets_406(client):
     assert response.status_code == 406 and "error" in body(response)
     for accept in ("application/ld+json", "application/json", "*/*", "text/html, */*;q=0.1"):
         assert client.get("/anno/", headers={"Accept": accept}).status_code == 200
+
+
+def test_a_cached_response_is_the_same_as_a_fresh_one(client):
+    article = article_with(3)
+    url = f"/anno/articles/{article.slug}/"
+    for headers in ({}, {"Prefer": IRIS}):
+        fresh = client.get(url, headers=headers)
+        again = client.get(url, headers=headers)
+        assert again.content == fresh.content
+        assert again["ETag"] == fresh["ETag"] and again["Link"] == fresh["Link"]
+        assert again.get("Preference-Applied") == fresh.get("Preference-Applied")
+    # Another host is another response (the IRIs are absolute).
+    other = client.get(url, headers={"Host": "localhost"})
+    assert b"http://localhost/anno/" in other.content and other["ETag"] != fresh["ETag"]
 
 
 def test_etag_answers_304_and_changes_with_any_change(client, django_assert_num_queries):
@@ -331,12 +346,17 @@ def test_query_counts_are_fixed(client, django_assert_num_queries):
     for path in (url, url + "?page=0", url + "?page=1", url + "?iris=1&page=1"):
         with django_assert_num_queries(3):
             assert client.get(path).status_code == 200
+    # The same again: the response is cached under its ETag, so only the version is read.
+    with django_assert_num_queries(1):
+        assert client.get(url + "?page=1").status_code == 200
     # The version, the total (cached per version after the first), the page, its neighbours.
     with django_assert_num_queries(4):
         client.get("/anno/")
-    for path in ("/anno/", "/anno/?page=first", "/anno/?page=last", "/anno/?before=100000"):
+    for path in ("/anno/?page=first", "/anno/?page=last", "/anno/?before=100000"):
         with django_assert_num_queries(3):
             assert client.get(path).status_code == 200
+    with django_assert_num_queries(1):
+        assert client.get("/anno/?page=last").status_code == 200
     one = f"/anno/{article.annotations.first().pk}/"
     with django_assert_num_queries(1):
         assert client.get(one).status_code == 200

@@ -130,7 +130,7 @@ def test_a_term_the_context_does_not_define_would_be_caught():
 def test_the_document_loader_never_reaches_the_network():
     with pytest.raises(Exception) as raised:
         expand({"@context": "http://example.org/context.jsonld", "id": "http://x/1"})
-    cause = raised.value
+    cause: BaseException | None = raised.value
     while cause is not None and not isinstance(cause, NetworkRefused):
         cause = cause.__cause__ or getattr(cause, "cause", None)
     assert isinstance(cause, NetworkRefused)

@@ -21,6 +21,7 @@ from django.http import HttpResponse
 from django.utils.cache import patch_vary_headers
 
 from articles import web_annotation as wa
+from articles import web_annotation_pages as pages
 from articles.http import HtmxHttpRequest
 from articles.models import Annotation, Article
 
@@ -28,7 +29,7 @@ ALLOW = "GET, HEAD, OPTIONS"
 CONTAINER_LINK = f'<{wa.LDP_BASIC_CONTAINER}>; rel="type"'
 RESOURCE_LINK = '<http://www.w3.org/ns/ldp#Resource>; rel="type"'
 ACCEPTABLE = ("application/ld+json", "application/json", "application/*", "*/*")
-TOTAL_CACHE_SECONDS = 3600
+RESPONSE_CACHE_SECONDS = 3600
 
 
 def _protocol_headers(response: HttpResponse, link: str, etag: str | None = None) -> None:
@@ -87,11 +88,34 @@ def _fresh(request: HtmxHttpRequest, etag: str) -> bool:
 
 
 def _json_ld(data: dict, link: str, etag: str, *, applied: bool = False) -> HttpResponse:
-    body = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    body = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
+    return _json_ld_response(body, link, etag, applied=applied)
+
+
+def _json_ld_response(body: bytes, link: str, etag: str, *, applied: bool) -> HttpResponse:
     response = HttpResponse(body, content_type=wa.CONTENT_TYPE)
     _protocol_headers(response, link, etag)
     if applied:
         response["Preference-Applied"] = "return=representation"
+    return response
+
+
+def _cached(etag: str, link: str, build: Callable[[], HttpResponse]) -> HttpResponse:
+    """The response whose ETag is `etag`, from the cache or `build()`'s (then stored).
+
+    The ETag covers everything a collection or page is made of (the versions, the query,
+    the preference, scheme and host), so equal ETags are equal bodies, as with the reading
+    page's cache (`page_cache`): a repeat costs the version's one query.
+    """
+    key = "anno-response:" + etag
+    stored = cache.get(key)
+    if stored is not None:
+        body, applied = stored
+        return _json_ld_response(body, link, etag, applied=applied)
+    response = build()
+    if response.status_code == 200:
+        applied = response.has_header("Preference-Applied")
+        cache.set(key, (response.content, applied), RESPONSE_CACHE_SECONDS)
     return response
 
 
@@ -141,47 +165,22 @@ def article_collection(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     etag = _etag("article", *found, number, iris, prefer.minimal, site)
     if _fresh(request, etag):
         return _not_modified(CONTAINER_LINK, etag)
-    pk = found[0]
-    published = Annotation.objects.for_web_annotation().filter(article_id=pk)
-    total = published.count()
-    if number is not None and number > wa.last_page_number(total):
-        return _error(404, "This collection has no page with this number.", CONTAINER_LINK)
-    links = wa.article_page_links(slug, number or 0, total, iris=iris)
-    page = None
-    if number is not None or not prefer.minimal:
-        offset = (number or 0) * wa.PAGE_SIZE
-        items = published.in_text_order()[offset : offset + wa.PAGE_SIZE]
-        page = wa.page_json(
-            links,
-            items,
-            site,
-            total=total,
-            iris=iris,
-            article_slug=slug,
-            context=number is not None,
-        )
-    if number is not None and page is not None:
-        return _json_ld(page, CONTAINER_LINK, etag)
-    data = wa.collection_json(
-        links,
-        site,
-        label=f"Annotations on the article at {site.url(wa.article_path(slug))}",
-        total=total,
-        modified=None,
-        first_page=page,
-    )
-    return _json_ld(data, CONTAINER_LINK, etag, applied=prefer.applied)
 
+    def build() -> HttpResponse:
+        try:
+            data = pages.article_collection(
+                article_id=found[0],
+                slug=slug,
+                number=number,
+                iris=iris,
+                minimal=prefer.minimal,
+                site=site,
+            )
+        except pages.NoSuchPage:
+            return _error(404, "This collection has no page with this number.", CONTAINER_LINK)
+        return _json_ld(data, CONTAINER_LINK, etag, applied=number is None and prefer.applied)
 
-def _published_total(version: int) -> int:
-    """All published annotations, counted once per container version (a count over a
-    million rows is the slowest part of a page, and the version moves only on a write)."""
-    key = f"anno-total:{version}"
-    total = cache.get(key)
-    if total is None:
-        total = Annotation.objects.published().count()
-        cache.set(key, total, TOTAL_CACHE_SECONDS)
-    return total
+    return _cached(etag, CONTAINER_LINK, build)
 
 
 @w3c_resource(CONTAINER_LINK)
@@ -201,34 +200,11 @@ def container(request: HtmxHttpRequest) -> HttpResponse:
     etag = _etag("container", version, cursor, iris, prefer.minimal, site)
     if _fresh(request, etag):
         return _not_modified(CONTAINER_LINK, etag)
-    total = _published_total(version)
-    page = None
-    first = cursor or wa.Cursor()
-    links = wa.container_page_links(first, [], newer=False, older=False, iris=iris)
-    if cursor is not None or not prefer.minimal:
-        window = Annotation.objects.for_web_annotation().newest_window(
-            before=first.id if first.kind == "before" else None,
-            after=first.id if first.kind == "after" else None,
-            oldest=first.kind == "last",
+
+    def build() -> HttpResponse:
+        data = pages.container(
+            version=version, cursor=cursor, iris=iris, minimal=prefer.minimal, site=site
         )
-        items = list(window[: wa.PAGE_SIZE])
-        if first.kind in ("after", "last"):
-            items.reverse()
-        newer, older = (
-            Annotation.objects.published_around(items[0].pk, items[-1].pk)
-            if items
-            else (False, False)
-        )
-        links = wa.container_page_links(first, items, newer=newer, older=older, iris=iris)
-        page = wa.page_json(links, items, site, total=total, iris=iris, context=cursor is not None)
-    if cursor is not None and page is not None:
-        return _json_ld(page, CONTAINER_LINK, etag)
-    data = wa.collection_json(
-        links,
-        site,
-        label="Every published annotation on Newsreader, newest first",
-        total=total,
-        modified=None,
-        first_page=page,
-    )
-    return _json_ld(data, CONTAINER_LINK, etag, applied=prefer.applied)
+        return _json_ld(data, CONTAINER_LINK, etag, applied=cursor is None and prefer.applied)
+
+    return _cached(etag, CONTAINER_LINK, build)

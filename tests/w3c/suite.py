@@ -54,7 +54,9 @@ def failures(document: dict, test_file: str) -> list[str]:
     failed = []
     for name, validator in assertions(test_file):
         if not validator.is_valid(document):
-            failed.append(f"{name}: {validator.schema.get('errorMessage', '')}")
+            schema = validator.schema
+            message = schema.get("errorMessage", "") if isinstance(schema, dict) else ""
+            failed.append(f"{name}: {message}")
     return failed
 
 
