@@ -89,11 +89,14 @@ def _timestamp(value: datetime.datetime) -> str:
 
 def creator(annotation: Annotation, site: Site) -> dict[str, str]:
     """Who made it, without the editor's login name: their full name when they gave one
-    (a Person), else the newsroom (an Organization). Reads `annotation.author`."""
-    author = annotation.author
-    name = author.get_full_name().strip() if author is not None else ""
-    if name:
-        return {"type": "Person", "name": name}
+    (a Person), else the newsroom (an Organization). Reads `author_name` where the query
+    annotated it (`for_web_annotation`), else `annotation.author`."""
+    name = getattr(annotation, "author_name", None)
+    if name is None:
+        author = annotation.author
+        name = author.get_full_name() if author is not None else ""
+    if name.strip():
+        return {"type": "Person", "name": name.strip()}
     return {"type": "Organization", "name": site.newsroom}
 
 

@@ -32,7 +32,7 @@ def article_collection(
     """An article's annotations in text order: the collection (`number` None: with its first
     page embedded unless `minimal`) or its page `number` (0-based, offset paging). Two
     queries: the count, then the page (`text_order_page`). Raises NoSuchPage past the end."""
-    published = Annotation.objects.for_web_annotation().filter(article_id=article_id)
+    published = Annotation.objects.for_web_annotation(article=False).filter(article_id=article_id)
     total = published.count()
     if number is not None and number > wa.last_page_number(total):
         raise NoSuchPage

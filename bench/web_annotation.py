@@ -73,6 +73,30 @@ def measure(port: int, paths: list[str], n: int, headers: dict | None = None, st
     return statistics.median(timings), timings[int(len(timings) * 0.95) - 1], timings[0]
 
 
+def uncached(paths: list[str], n: int, *, count_total: bool) -> tuple[float, float, float]:
+    """Pages built from scratch in this process, every cache emptied before each request: the
+    first reader of a page since the last write. Unless `count_total`, the site-wide total is
+    counted before the clock starts (it is counted once per write, not per page). Median, p95
+    and worst, ms."""
+    from django.core.cache import cache
+    from django.test import Client
+
+    from articles.models import Annotation
+    from articles.web_annotation_pages import published_total
+
+    client = Client(HTTP_HOST="127.0.0.1")
+    timings = []
+    for i in range(n):
+        cache.clear()
+        if not count_total:
+            published_total(Annotation.objects.container_version())
+        started = time.perf_counter()
+        assert client.get(paths[i % len(paths)]).status_code == 200
+        timings.append((time.perf_counter() - started) * 1000)
+    timings.sort()
+    return statistics.median(timings), timings[int(len(timings) * 0.95) - 1], timings[-1]
+
+
 def load(n_articles: int) -> None:
     from django.db import connection
 
@@ -165,6 +189,18 @@ def main() -> None:
         print(f"Load average after measuring: {loadavg}")
         worst = max(results[k][1] for k in results if "100" in k)
         print(f"\nworst p95 of a 100-annotation page: {worst:.1f} ms (goal: <= 20 ms)")
+        print(
+            "\nBuilt from scratch (every cache emptied before each request), in process:"
+            f"\n{'endpoint':36} {'median ms':>10} {'p95 ms':>10} {'max ms':>8}"
+        )
+        cold = [
+            ("article page, 100 annotations", article_pages, False),
+            ("container page, 100, keyset", [f"/anno/?before={pk}" for pk in ids], False),
+            ("container page, right after a write", ["/anno/?page=first"], True),
+        ]
+        for label, paths, count_total in cold:
+            median, p95, most = uncached(paths, min(args.requests, 100), count_total=count_total)
+            print(f"{label:36} {median:10.1f} {p95:10.1f} {most:8.1f}")
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=600)
         started = time.perf_counter()
         status, body, _ = get(conn, "/claims/feed.jsonld")
