@@ -109,10 +109,17 @@ def test_suggested_and_rejected_annotations_never_appear(client):
 
 def test_the_protocol_headers(client):
     article = article_with(2)
-    for url in (f"/anno/articles/{article.slug}/", "/anno/", "/anno/?page=first"):
+    container = '<http://www.w3.org/ns/ldp#BasicContainer>; rel="type"'
+    resource = '<http://www.w3.org/ns/ldp#Resource>; rel="type"'
+    for url, link in (
+        (f"/anno/articles/{article.slug}/", container),
+        ("/anno/", container),
+        ("/anno/?page=first", resource),  # a page is not a container
+        (f"/anno/articles/{article.slug}/?page=0", resource),
+    ):
         response = client.get(url)
         assert response["Content-Type"] == PROFILE_TYPE
-        assert response["Link"] == '<http://www.w3.org/ns/ldp#BasicContainer>; rel="type"'
+        assert response["Link"] == link
         assert response["Allow"] == "GET, HEAD, OPTIONS"
         assert {"Accept", "Prefer"} <= {v.strip() for v in response["Vary"].split(",")}
         assert response["ETag"].startswith('"')

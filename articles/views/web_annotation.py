@@ -159,12 +159,14 @@ def article_collection(request: HtmxHttpRequest, slug: str) -> HttpResponse:
         number = _page_number(request)
     except ValueError as error:
         return _error(400, str(error), CONTAINER_LINK)
+    # A page is a resource of the container, not a container itself.
+    link = CONTAINER_LINK if number is None else RESOURCE_LINK
     prefer = wa.parse_prefer(request.headers.get("Prefer", ""))
     iris = request.GET.get("iris") == "1" if number is not None else prefer.iris
     site = _site(request)
     etag = _etag("article", *found, number, iris, prefer.minimal, site)
     if _fresh(request, etag):
-        return _not_modified(CONTAINER_LINK, etag)
+        return _not_modified(link, etag)
 
     def build() -> HttpResponse:
         try:
@@ -177,10 +179,10 @@ def article_collection(request: HtmxHttpRequest, slug: str) -> HttpResponse:
                 site=site,
             )
         except pages.NoSuchPage:
-            return _error(404, "This collection has no page with this number.", CONTAINER_LINK)
-        return _json_ld(data, CONTAINER_LINK, etag, applied=number is None and prefer.applied)
+            return _error(404, "This collection has no page with this number.", link)
+        return _json_ld(data, link, etag, applied=number is None and prefer.applied)
 
-    return _cached(etag, CONTAINER_LINK, build)
+    return _cached(etag, link, build)
 
 
 @w3c_resource(CONTAINER_LINK)
@@ -193,18 +195,19 @@ def container(request: HtmxHttpRequest) -> HttpResponse:
         cursor = wa.parse_cursor(request.GET.dict())
     except ValueError as error:
         return _error(400, str(error), CONTAINER_LINK)
+    link = CONTAINER_LINK if cursor is None else RESOURCE_LINK
     prefer = wa.parse_prefer(request.headers.get("Prefer", ""))
     iris = request.GET.get("iris") == "1" if cursor is not None else prefer.iris
     site = _site(request)
     version = Annotation.objects.container_version()
     etag = _etag("container", version, cursor, iris, prefer.minimal, site)
     if _fresh(request, etag):
-        return _not_modified(CONTAINER_LINK, etag)
+        return _not_modified(link, etag)
 
     def build() -> HttpResponse:
         data = pages.container(
             version=version, cursor=cursor, iris=iris, minimal=prefer.minimal, site=site
         )
-        return _json_ld(data, CONTAINER_LINK, etag, applied=cursor is None and prefer.applied)
+        return _json_ld(data, link, etag, applied=cursor is None and prefer.applied)
 
-    return _cached(etag, CONTAINER_LINK, build)
+    return _cached(etag, link, build)
