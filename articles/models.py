@@ -513,8 +513,8 @@ class AnnotationQuerySet(models.QuerySet):
         (unless `article=False`, for pages of one article, whose slug the caller knows), and
         the tags as JSON rows that `reading_tags` reads without a query.
 
-        Names rather than joined users and articles: building a model instance per row and
-        relation was half the time of a page of 100."""
+        A name rather than a joined user (and no article on one article's pages): a model
+        instance built per row and relation is most of what a page of 100 costs in Python."""
         tag_rows = ArraySubquery(
             Tag.objects.filter(annotations=OuterRef("pk"))
             .order_by("name")
@@ -543,7 +543,7 @@ class AnnotationQuerySet(models.QuerySet):
         """One page of an article's published annotations in text order. The page is picked
         on ids alone first (`annotation_article_idx`, a sort of the article's ids), so the
         joins and the tags subquery run for its own rows only, not for every row an OFFSET
-        steps over (at page 3 of 1,000 annotations: 9 ms against 25)."""
+        steps over (EXPLAIN ANALYZE, page 3 of 1,000 annotations: 2.6 ms against 24.7)."""
         ids = (
             Annotation.objects.published()
             .filter(article_id=article_id)
