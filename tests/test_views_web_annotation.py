@@ -171,6 +171,7 @@ def test_etag_answers_304_and_changes_with_any_change(client, django_assert_num_
     with django_assert_num_queries(1):  # the version alone
         again = client.get(url, headers={"If-None-Match": etag})
     assert again.status_code == 304 and again["ETag"] == etag and again.content == b""
+    assert again["Content-Type"] == PROFILE_TYPE and again["Link"].endswith('rel="type"')
     # Weak (gzip made it so) or in a list, it still matches.
     assert client.get(url, headers={"If-None-Match": f'"x", W/{etag}'}).status_code == 304
     container_etag = client.get("/anno/")["ETag"]

@@ -56,7 +56,7 @@ def w3c_resource(link: str) -> Callable:
         @wraps(view)
         def wrapped(request: HtmxHttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             if request.method == "OPTIONS":
-                response = HttpResponse(status=200)
+                response = HttpResponse(status=200, content_type=wa.CONTENT_TYPE)
                 _protocol_headers(response, link)
                 return response
             if request.method not in ("GET", "HEAD"):
@@ -120,7 +120,7 @@ def _cached(etag: str, link: str, build: Callable[[], HttpResponse]) -> HttpResp
 
 
 def _not_modified(link: str, etag: str) -> HttpResponse:
-    response = HttpResponse(status=304)
+    response = HttpResponse(status=304, content_type=wa.CONTENT_TYPE)
     _protocol_headers(response, link, etag)
     return response
 
