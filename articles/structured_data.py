@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import heapq
-from collections.abc import Sequence
+import json
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from articles.models import Annotation, Article
@@ -65,13 +66,16 @@ def article_json_ld(article: Article, annotations: Sequence[Annotation], page_ur
     for claim in annotations:
         if claim.kind != Annotation.Kind.CLAIM or not claim.verdict:
             continue
-        graph.append(_claim_review(article, claim, speakers.get(claim.id), page_url))
+        quote = speakers.get(claim.id)
+        claimant = quote.speaker.name if quote is not None and quote.speaker else None
+        graph.append(claim_review(article, claim, claimant, page_url))
     return {"@context": "https://schema.org", "@graph": graph}
 
 
-def _claim_review(
-    article: Article, claim: Annotation, quote: Annotation | None, page_url: str
-) -> dict:
+def claim_review(article: Article, claim: Annotation, claimant: str | None, page_url: str) -> dict:
+    """The ClaimReview of a judged claim on the article at `page_url`: the article pages'
+    JSON-LD and the site-wide feed (`claim_review_feed`) both build it here. `claimant`: who
+    made the claim, where known."""
     rating = {
         "@type": "Rating",
         "alternateName": claim.get_verdict_display(),
@@ -81,8 +85,8 @@ def _claim_review(
     if claim.rating is not None:
         rating["ratingValue"] = claim.rating
     item: dict[str, Any] = {"@type": "Claim", "datePublished": article.published_on.isoformat()}
-    if quote is not None and quote.speaker is not None:  # claim_speakers: quotes with one
-        item["author"] = {"@type": "Person", "name": quote.speaker.name}
+    if claimant:
+        item["author"] = {"@type": "Person", "name": claimant}
     if article.original_url:
         item["appearance"] = {"@type": "CreativeWork", "url": article.original_url}
     else:
@@ -99,3 +103,34 @@ def _claim_review(
     if claim.note:
         review["reviewBody"] = claim.note
     return review
+
+
+def claim_review_feed(
+    claims: Iterable[Annotation], *, base_url: str, feed_url: str
+) -> Iterator[str]:
+    """A schema.org DataFeed of the ClaimReview of every claim in `claims` (from
+    `Annotation.objects.reviewed_claims()`), as JSON text in pieces, one claim at a time: a
+    streamed response holds one claim in memory however many there are. Each DataFeedItem
+    carries the review's dates; the feed's `dateModified`, the latest of them, comes last."""
+    head = {
+        "@context": "https://schema.org",
+        "@type": "DataFeed",
+        "name": "Newsreader fact checks",
+        "description": "Every claim Newsreader's editors have given a verdict, as ClaimReview.",
+        "url": feed_url,
+        "publisher": PUBLISHER,
+    }
+    yield json.dumps(head, ensure_ascii=False)[:-1] + ', "dataFeedElement": ['
+    latest = None
+    for n, claim in enumerate(claims):
+        page_url = base_url + claim.article.get_absolute_url()
+        item = {
+            "@type": "DataFeedItem",
+            "dateCreated": claim.created_at.isoformat(),
+            "dateModified": claim.updated_at.isoformat(),
+            "item": claim_review(claim.article, claim, getattr(claim, "claimant", None), page_url),
+        }
+        yield ("," if n else "") + json.dumps(item, ensure_ascii=False)
+        latest = claim.updated_at if latest is None else max(latest, claim.updated_at)
+    tail = {"dateModified": latest.isoformat()} if latest is not None else {}
+    yield "]" + ("," + json.dumps(tail)[1:] if tail else "}")

@@ -4,7 +4,17 @@ from django.urls import path
 from django.views.decorators.http import require_safe
 
 from articles import feeds
-from articles.views import annotate, autocomplete, browse, reading, search, speakers, suggestions
+from articles.views import (
+    annotate,
+    autocomplete,
+    browse,
+    claim_reviews,
+    reading,
+    search,
+    speakers,
+    suggestions,
+    web_annotation,
+)
 
 app_name = "articles"
 
@@ -32,7 +42,16 @@ urlpatterns = [
     path("speakers/<slug:slug>/", browse.speaker, name="speaker"),
     path("outlets/<slug:slug>/", browse.outlet, name="outlet"),
     path("claims/", browse.claims, name="claims"),
+    path("claims/feed.jsonld", claim_reviews.claim_review_feed_view, name="claim_review_feed"),
     path("search/", search.search, name="search"),
+    # W3C Web Annotation Protocol (read-only); see articles/web_annotation.py for the IRIs.
+    path("anno/", web_annotation.container, name="anno_container"),
+    path("anno/<int:pk>/", web_annotation.annotation, name="anno_annotation"),
+    path(
+        "anno/articles/<slug:slug>/",
+        web_annotation.article_collection,
+        name="anno_article_collection",
+    ),
     path("feeds/latest/", require_safe(feeds.LatestArticlesFeed()), name="latest_feed"),
     path("articles/<slug:slug>/annotations/", annotate.annotation_create, name="annotation_create"),
     path("articles/<slug:slug>/history/", annotate.article_history, name="article_history"),

@@ -147,6 +147,10 @@ STORAGES = {
     },
 }
 
+# Who the W3C Web Annotations name as creator when the editor has no full name: editors'
+# login names are never published.
+NEWSROOM_NAME = os.getenv("NEWSROOM_NAME", "Newsreader newsroom")
+
 # Reading is public unless the newsroom wants it behind a login.
 READING_REQUIRES_LOGIN = envbool("READING_REQUIRES_LOGIN")
 

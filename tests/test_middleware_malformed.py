@@ -43,8 +43,9 @@ def urls() -> list[str]:
     )
     user = make_user(editor=True, is_staff=True, is_superuser=True)
     slugs = {"articles": article.slug, "tags": tag.slug, "speakers": speaker.slug}
-    slugs["outlets"] = article.outlet.slug
+    slugs |= {"outlets": article.outlet.slug, "anno": article.slug}
     pks = {"annotations": annotation.pk, "suggestions": suggestion.pk, "editor": speaker.pk}
+    pks["anno"] = annotation.pk
     admin_ids = {"user": user.pk, "article": article.pk, "speaker": speaker.pk, "tag": tag.pk}
     admin_ids |= {"outlet": article.outlet.pk, "annotation": annotation.pk}
 
