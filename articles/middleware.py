@@ -10,8 +10,9 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.middleware.gzip import GZipMiddleware, re_accepts_gzip
 from django.utils.cache import patch_vary_headers
 
-# Pages that must stay reachable when reading requires a login.
-OPEN_PREFIXES = ("/accounts/", "/admin/", "/static/", "/favicon.ico", "/healthz")
+# Pages that must stay reachable when reading requires a login. The API checks for itself
+# (a token or a session; articles.api.auth), answering 401 in JSON rather than redirecting.
+OPEN_PREFIXES = ("/accounts/", "/admin/", "/static/", "/favicon.ico", "/healthz", "/api/")
 
 
 class LoginRequiredForReadingMiddleware:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime
 
 from django.conf import settings
+from django.contrib.auth.models import Group
 from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
@@ -34,6 +35,8 @@ from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, JSONObject, Lower
 from django.urls import reverse
 from django.utils.functional import cached_property
+
+from articles.permissions import EDITORS_GROUP
 
 
 def _folded(field: str) -> Func:
@@ -70,9 +73,25 @@ WHERE a.slug = %s
 """
 
 
+def _counted(rows: models.QuerySet, key: str) -> Coalesce:
+    """How many of `rows` have `key` = the outer row, as a correlated subquery: computed
+    only for the rows of the page fetched (a JOIN + GROUP BY would count for every row
+    before paginating)."""
+    counts = rows.filter(**{key: OuterRef("pk")}).order_by().values(key)
+    return Coalesce(Subquery(counts.annotate(n=Count("pk")).values("n")), 0)
+
+
+class OutletQuerySet(models.QuerySet):
+    def with_article_counts(self) -> OutletQuerySet:
+        """Outlets with `article_count`, counted through the outlet index, per row fetched."""
+        return self.annotate(article_count=_counted(Article.objects.all(), "outlet"))
+
+
 class Outlet(models.Model):
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=220, unique=True)
+
+    objects = OutletQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -101,6 +120,10 @@ class SpeakerQuerySet(models.QuerySet):
                 )
             )
         )
+
+    def with_quote_counts(self) -> SpeakerQuerySet:
+        """Speakers with `quote_count`: their published quotes, per row fetched."""
+        return self.annotate(quote_count=_counted(Annotation.objects.published(), "speaker"))
 
     def matching(self, term: str) -> SpeakerQuerySet:
         """Autocomplete: name or an alias contains `term` (case-insensitive), names first."""
@@ -145,6 +168,14 @@ class Speaker(models.Model):
 
 
 class TagQuerySet(models.QuerySet):
+    def with_annotation_counts(self) -> TagQuerySet:
+        """Tags with `annotation_count`: the published annotations carrying each, per row
+        fetched (through the tag side of the many-to-many table's index)."""
+        links = Annotation.tags.through.objects.filter(
+            annotation__status=Annotation.Status.PUBLISHED
+        )
+        return self.annotate(annotation_count=_counted(links, "tag"))
+
     def most_used(self, *, recent: int = 500) -> TagQuerySet:
         """Tags by how many of the `recent` latest published annotations carry them.
 
@@ -255,6 +286,44 @@ class ArticleQuerySet(models.QuerySet):
         """Articles in the indexing queue (no search vector, no quote proposals yet), read
         through the queue's partial index, so counting them costs no more than the queue."""
         return self.filter(index_pending=True)
+
+    def api_filtered(
+        self,
+        *,
+        outlet: str = "",
+        tag: str = "",
+        speaker: str = "",
+        language: str = "",
+        published_since: datetime.date | None = None,
+        published_until: datetime.date | None = None,
+        updated_since: datetime.datetime | None = None,
+    ) -> ArticleQuerySet:
+        """Articles narrowed as the API and the exports take it: outlet, tag and speaker by
+        slug (a tag or speaker of a published annotation on the article), language code,
+        publication dates (inclusive) and last change. Filters left empty do nothing."""
+        articles = self
+        if outlet:
+            articles = articles.filter(outlet__slug=outlet)
+        if language:
+            articles = articles.filter(language=language)
+        if published_since:
+            articles = articles.filter(published_on__gte=published_since)
+        if published_until:
+            articles = articles.filter(published_on__lte=published_until)
+        if updated_since:
+            articles = articles.filter(updated_at__gte=updated_since)
+        published = Annotation.objects.published().filter(article=OuterRef("pk"))
+        if tag:
+            articles = articles.filter(Exists(published.filter(tags__slug=tag)))
+        if speaker:
+            articles = articles.filter(Exists(published.filter(speaker__slug=speaker)))
+        return articles
+
+    def export_rows(self) -> ArticleQuerySet:
+        """One tuple per article for the CSV and JSON Lines exports (see EXPORT_ARTICLE_FIELDS):
+        plain values, no model instances, the outlet joined, no body (exports are listings;
+        the API's article endpoint has the body)."""
+        return self.order_by("id").values_list(*EXPORT_ARTICLE_FIELDS)
 
     def latest_first(self) -> ArticleQuerySet:
         return self.order_by("-published_on", "-id")
@@ -402,6 +471,10 @@ class Article(models.Model):
             ),
             # Duplicate detection by original URL on every import.
             models.Index(fields=["original_url"], name="article_url_idx"),
+            # The API's `updated_since` pages through changes in (updated_at, id) order.
+            models.Index(fields=["updated_at", "id"], name="article_updated_idx"),
+            # The API's language filter, newest first, read in order.
+            models.Index(fields=["language", "-published_on", "-id"], name="article_language_idx"),
         ]
 
     def __str__(self) -> str:
@@ -427,6 +500,40 @@ WHERE an.article_id = %s AND an.status IN ('published', 'suggested')
 GROUP BY an.id, s.id
 ORDER BY an.start, an."end" DESC, an.id
 """
+
+
+# What the exports read of each annotation and article, in this order (articles.exports
+# names the columns).
+EXPORT_ANNOTATION_FIELDS = (
+    "id",
+    "article__slug",
+    "article__title",
+    "kind",
+    "status",
+    "exact",
+    "speaker__name",
+    "verdict",
+    "note",
+    "start",
+    "end",
+    "author__first_name",
+    "author__last_name",
+    "created_at",
+    "updated_at",
+)
+EXPORT_ARTICLE_FIELDS = (
+    "id",
+    "slug",
+    "title",
+    "summary",
+    "published_on",
+    "outlet__name",
+    "agency",
+    "language",
+    "original_url",
+    "created_at",
+    "updated_at",
+)
 
 
 class AnnotationQuerySet(models.QuerySet):
@@ -464,6 +571,60 @@ class AnnotationQuerySet(models.QuerySet):
         with connections[self.db].cursor() as cursor:
             cursor.execute(OUTLINES_SQL, [article_id])
             return cursor.fetchall()
+
+    def api_filtered(
+        self,
+        *,
+        article: str = "",
+        kind: str = "",
+        tag: str = "",
+        speaker: str = "",
+        verdict: str = "",
+        updated_since: datetime.datetime | None = None,
+    ) -> AnnotationQuerySet:
+        """Annotations narrowed as the API and the exports take it: article, tag and speaker
+        by slug, kind and verdict by value, last change. Filters left empty do nothing."""
+        annotations = self
+        if article:
+            annotations = annotations.filter(article__slug=article)
+        if kind:
+            annotations = annotations.filter(kind=kind)
+        if verdict:
+            annotations = annotations.filter(verdict=verdict)
+        if speaker:
+            annotations = annotations.filter(speaker__slug=speaker)
+        if tag:
+            annotations = annotations.filter(
+                Exists(
+                    Annotation.tags.through.objects.filter(annotation=OuterRef("pk"), tag__slug=tag)
+                )
+            )
+        if updated_since:
+            annotations = annotations.filter(updated_at__gte=updated_since)
+        return annotations
+
+    def for_api(self) -> AnnotationQuerySet:
+        """Annotation lists of the API in one query: article (slug, title), speaker,
+        author's display name and `tag_list` ([{"name", "slug"}]), no article bodies."""
+        return (
+            self.for_listing()
+            .select_related("author")
+            .defer(*(f"author__{f}" for f in ("password", "email", "last_login")))
+        )
+
+    def export_rows(self) -> AnnotationQuerySet:
+        """One tuple per annotation for the CSV and JSON Lines exports (see
+        EXPORT_ANNOTATION_FIELDS), in id order: plain values, no model instances, the
+        article, speaker and author joined and the tag names as an array, so a server-side
+        cursor can stream a million of them at constant memory."""
+        tag_names = ArraySubquery(
+            Tag.objects.filter(annotations=OuterRef("pk")).order_by("name").values("name")
+        )
+        return (
+            self.order_by("id")
+            .annotate(tag_names=tag_names)
+            .values_list(*EXPORT_ANNOTATION_FIELDS, "tag_names")
+        )
 
     def quotes_by(self, speaker: Speaker) -> AnnotationQuerySet:
         """A speaker's published quotes, newest article first, in text order within one."""
@@ -611,6 +772,8 @@ class Annotation(models.Model):
             models.Index(fields=["speaker", "-created_at"], name="annotation_speaker_idx"),
             # The claims page filters by verdict.
             models.Index(fields=["kind", "verdict", "-created_at"], name="annotation_verdict_idx"),
+            # The API's `updated_since` pages through changes in (updated_at, id) order.
+            models.Index(fields=["updated_at", "id"], name="annotation_updated_idx"),
             # Search matches published annotations' notes.
             GinIndex(
                 NOTE_SEARCH_VECTOR,
@@ -772,3 +935,58 @@ class ArticleFacets(models.Model):
     kinds = ArrayField(models.CharField(max_length=16), default=list)
     speaker_ids = ArrayField(models.BigIntegerField(), default=list)
     tag_ids = ArrayField(models.BigIntegerField(), default=list)
+
+
+class ApiTokenQuerySet(models.QuerySet):
+    def active(self) -> ApiTokenQuerySet:
+        """Tokens not revoked."""
+        return self.filter(revoked_at__isnull=True)
+
+    def of_user(self, user) -> ApiTokenQuerySet:
+        """A user's own tokens, newest first (their tokens page)."""
+        return self.filter(user=user).order_by("-created_at", "-id")
+
+    def authenticating(self, digest: str) -> ApiTokenQuerySet:
+        """The active token with this sha256 `digest`, with its user and the user's editor
+        status (`user_is_editor`): one query through the digest's unique index."""
+        in_editors = Group.objects.filter(user=OuterRef("user_id"), name=EDITORS_GROUP)
+        return (
+            self.active()
+            .filter(digest=digest, user__is_active=True)
+            .select_related("user")
+            .annotate(user_is_editor=Exists(in_editors))
+        )
+
+
+class ApiToken(models.Model):
+    """A user's API token: `Authorization: Bearer <secret>`.
+
+    Only the sha256 of the secret is stored (the secret is a random 256-bit string, so a
+    plain digest is as strong as a slow hash would be, and one index probe finds it); the
+    secret is shown once, when the token is made. `prefix` (the secret's first characters)
+    lets its owner tell tokens apart. Revoking keeps the row, so the admin shows who had
+    which token until when.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    name = models.CharField(max_length=100, help_text="What the token is for, e.g. “CMS import”.")
+    prefix = models.CharField(max_length=16, editable=False)
+    digest = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True, editable=False)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ApiTokenQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "API token"
+        indexes = [models.Index(fields=["user", "-created_at"], name="apitoken_user_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None

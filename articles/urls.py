@@ -3,7 +3,16 @@ from __future__ import annotations
 from django.urls import path
 
 from articles import feeds
-from articles.views import annotate, autocomplete, browse, reading, search, speakers, suggestions
+from articles.views import (
+    annotate,
+    autocomplete,
+    browse,
+    reading,
+    search,
+    speakers,
+    suggestions,
+    tokens,
+)
 
 app_name = "articles"
 
@@ -39,9 +48,17 @@ urlpatterns = [
     path("annotations/<int:pk>/edit/", annotate.annotation_edit, name="annotation_edit"),
     path("annotations/<int:pk>/delete/", annotate.annotation_delete, name="annotation_delete"),
     path("annotations/<int:pk>/restore/", annotate.annotation_restore, name="annotation_restore"),
-    path("editor/suggest/speakers/", autocomplete.speaker_autocomplete, name="speaker_autocomplete"),
+    path(
+        "editor/suggest/speakers/", autocomplete.speaker_autocomplete, name="speaker_autocomplete"
+    ),
     path("editor/suggest/tags/", autocomplete.tag_autocomplete, name="tag_autocomplete"),
     path("editor/speakers/", speakers.speakers_manage, name="speakers_manage"),
     path("editor/speakers/<int:pk>/", speakers.speaker_edit, name="speaker_edit"),
     path("editor/speakers/<int:pk>/merge/", speakers.speaker_merge_into, name="speaker_merge"),
+    path("account/tokens/", tokens.api_tokens, name="api_tokens"),
+    path(
+        "account/tokens/<int:pk>/revoke/",
+        tokens.api_token_revoke_view,
+        name="api_token_revoke",
+    ),
 ]
