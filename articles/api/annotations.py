@@ -8,7 +8,7 @@ import datetime
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
 from articles.api.auth import editors, readers
 from articles.api.common import absolute, article_path, page_answer
@@ -20,6 +20,7 @@ from articles.services.annotations import (
     annotation_create,
     annotation_delete,
     annotation_update,
+    parse_tag_names,
 )
 
 router = Router(tags=["annotations"], auth=readers)
@@ -80,6 +81,12 @@ def annotation_json(request: HttpRequest, annotation: Annotation, tags: list[dic
     }
 
 
+def _tag_names(names: list[str]) -> list[str]:
+    """As the editor's form reads its tags field: trimmed, commas separating, without
+    case-insensitive repeats."""
+    return parse_tag_names(",".join(names))
+
+
 def _listed(annotation: Annotation) -> list[dict]:
     return annotation.tag_list
 
@@ -131,12 +138,12 @@ def annotation_create_endpoint(request: HttpRequest, payload: AnnotationIn):
             speaker_name=payload.speaker,
             new_speaker=payload.new_speaker,
             verdict=payload.verdict,
-            tag_names=payload.tags,
+            tag_names=_tag_names(payload.tags),
             note=payload.note,
         ),
         user=request.user,
     )
-    return 201, annotation_json(request, annotation, _written(annotation))
+    return Status(201, annotation_json(request, annotation, _written(annotation)))
 
 
 @router.patch(
@@ -179,4 +186,4 @@ def annotation_delete_endpoint(request: HttpRequest, pk: int):
     """Deleted as from the page: kept in the history, restorable there."""
     _published(pk)
     annotation_delete(annotation_id=pk, user=request.user)
-    return 204, None
+    return Status(204, None)
