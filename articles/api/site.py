@@ -66,7 +66,11 @@ def _error(request: HttpRequest, status: int, detail: str, errors: dict | None =
 
 def _field(location: tuple) -> str:
     """A pydantic error's location without the parameter kind: ("query", "limit") -> limit."""
-    parts = [str(p) for p in location if p not in ("query", "body", "path", "payload", "form", "file", "header", "cookie")]
+    parts = [
+        str(p)
+        for p in location
+        if p not in ("query", "body", "path", "payload", "form", "file", "header", "cookie")
+    ]
     return ".".join(parts) or "__all__"
 
 
