@@ -10,7 +10,7 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.html import format_html, format_html_join
 
-from articles.exports import export_response
+from articles.exports import export_response, url_parts
 from articles.models import (
     Annotation,
     AnnotationRevision,
@@ -37,9 +37,8 @@ def _export_action(kind: str, fmt: str, label: str):
     def export(modeladmin, request, queryset):
         return export_response(
             kind=kind,
-            rows=queryset.export_rows(),
+            rows=queryset.export_rows(url_parts=url_parts(request.build_absolute_uri("/"))),
             fmt=fmt,
-            base_url=request.build_absolute_uri("/"),
             filename=kind,
         )
 

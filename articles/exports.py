@@ -1,27 +1,30 @@
 """CSV and JSON Lines exports of annotations and articles, streamed at constant memory.
 
-The rows come from `export_rows()` (plain tuples) through a server-side cursor: Django's
-`.iterator(chunk_size=…)` declares a named cursor on PostgreSQL, and inside a transaction
-(opened here, read-only in effect) the server produces rows as they are fetched instead
-of materializing the whole result first, as a WITH HOLD cursor outside one would. Lines
-are sent in blocks of EXPORT_CHUNK rows, so neither side holds more than a block.
+PostgreSQL writes the rows itself: the ORM builds the filtered SELECT (`export_rows()`),
+and `COPY (…) TO STDOUT` streams its result as CSV, or as one JSON object a line, while it
+is computed, over the request's connection. Python only gathers the rows into blocks of
+about EXPORT_BLOCK bytes for the response: neither side ever holds more than a block.
+
+Measured with bench/export.py, 1,000,000 annotations: iterating a server-side cursor
+(`.iterator()`) and formatting each row with csv/json in Python ran at about 15,000 rows a
+second on this machine, the database's COPY at several times that.
+
+The JSON Lines COPY is in CSV format with a delimiter and a quote character (\\x01, \\x02)
+that JSON text never holds raw (it escapes every control character), so each line is the
+JSON object exactly as PostgreSQL built it, unquoted and unescaped.
 The API and the admin's changelist actions both answer `export_response`.
 """
 
 from __future__ import annotations
 
-import csv
-import io
-import json
-from collections.abc import Callable, Iterable, Iterator
-from typing import Any
+from collections.abc import Iterator
 
-from django.db import transaction
+from django.db import connections
 from django.db.models import QuerySet
 from django.http import StreamingHttpResponse
 from django.urls import reverse
 
-EXPORT_CHUNK = 2000
+EXPORT_BLOCK = 256 * 1024
 FORMATS = {"csv": "text/csv; charset=utf-8", "jsonl": "application/jsonl; charset=utf-8"}
 
 ANNOTATION_COLUMNS = (
@@ -57,142 +60,66 @@ ARTICLE_COLUMNS = (
     "created_at",
     "updated_at",
 )
+COLUMNS = {"annotations": ANNOTATION_COLUMNS, "articles": ARTICLE_COLUMNS}
+_TIMESTAMPS = {"created_at", "updated_at"}
+_JSON_LINES = "(FORMAT csv, DELIMITER E'\\x01', QUOTE E'\\x02')"
 
 
-def _article_url_maker(base_url: str) -> Callable[[str], str]:
-    """slug -> the reading page's absolute URL, without a reverse() per row."""
+def url_parts(base_url: str) -> tuple[str, str]:
+    """What goes before and after an article's slug in its reading page's absolute URL."""
     marker = "SLUG-MARKER"
-    pattern = base_url.rstrip("/") + reverse("articles:article", args=[marker])
-    head, _, tail = pattern.partition(marker)
-    return lambda slug: f"{head}{slug}{tail}"
+    head, _, tail = (base_url.rstrip("/") + reverse("articles:article", args=[marker])).partition(
+        marker
+    )
+    return head, tail
 
 
-def annotation_records(rows: Iterable[tuple], base_url: str) -> Iterator[tuple]:
-    """export_rows() tuples -> ANNOTATION_COLUMNS values (tags as a list)."""
-    article_url = _article_url_maker(base_url)
-    for (
-        pk,
-        slug,
-        title,
-        kind,
-        status,
-        exact,
-        speaker,
-        verdict,
-        note,
-        start,
-        end,
-        first_name,
-        last_name,
-        created,
-        updated,
-        tags,
-    ) in rows:
-        page = article_url(slug)
-        author = f"{first_name or ''} {last_name or ''}".strip()
-        yield (
-            pk,
-            slug,
-            title,
-            page,
-            f"{page}#annotation-{pk}",
-            kind,
-            status,
-            exact,
-            speaker or "",
-            verdict,
-            tags,
-            note,
-            start,
-            end,
-            author,
-            created.isoformat(),
-            updated.isoformat(),
-        )
+def _csv_value(column: str) -> str:
+    value = f'q."export_{column}"'
+    if column == "tags":
+        return f"array_to_string({value}, '; ')"
+    if column in _TIMESTAMPS:
+        return f"to_json({value}) #>> '{{}}'"  # ISO 8601, as in the JSON
+    return value
 
 
-def article_records(rows: Iterable[tuple], base_url: str) -> Iterator[tuple]:
-    """export_rows() tuples -> ARTICLE_COLUMNS values."""
-    article_url = _article_url_maker(base_url)
-    for (
-        pk,
-        slug,
-        title,
-        summary,
-        published,
-        outlet,
-        agency,
-        language,
-        url,
-        created,
-        updated,
-    ) in rows:
-        yield (
-            pk,
-            slug,
-            article_url(slug),
-            title,
-            summary,
-            published.isoformat(),
-            outlet,
-            agency,
-            language,
-            url,
-            created.isoformat(),
-            updated.isoformat(),
-        )
+def copy_statement(kind: str, rows: QuerySet, fmt: str) -> tuple[str, tuple]:
+    """The COPY statement streaming `rows` (an `export_rows()` queryset of `kind`) as
+    `fmt`, and its parameters."""
+    inner, params = rows.query.sql_with_params()
+    columns = COLUMNS[kind]
+    if fmt == "csv":
+        select = ", ".join(f'{_csv_value(c)} AS "{c}"' for c in columns)
+        options = "(FORMAT csv, HEADER)"
+    else:
+        pairs = ", ".join(f"'{c}', q.\"export_{c}\"" for c in columns)
+        select = f"json_build_object({pairs})::text"
+        options = _JSON_LINES
+    sql = f'COPY (SELECT {select} FROM ({inner}) q ORDER BY q."export_id") TO STDOUT {options}'
+    return sql, params
 
 
-def _csv_blocks(columns: tuple[str, ...], records: Iterable[tuple]) -> Iterator[str]:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(columns)
-    tags_at = columns.index("tags") if "tags" in columns else -1
-    for count, record in enumerate(records, start=1):
-        if tags_at >= 0:
-            record = (*record[:tags_at], "; ".join(record[tags_at]), *record[tags_at + 1 :])
-        writer.writerow(record)
-        if count % EXPORT_CHUNK == 0:
-            yield buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate()
-    yield buffer.getvalue()
+def _streamed(sql: str, params: tuple, using: str) -> Iterator[bytes]:
+    """The COPY's output in blocks of about EXPORT_BLOCK bytes (libpq hands it over a row
+    at a time)."""
+    connection = connections[using]
+    with connection.cursor() as cursor, cursor.copy(sql, params) as copy:
+        block: list[bytes] = []
+        size = 0
+        for row in copy:
+            block.append(bytes(row))
+            size += len(row)
+            if size >= EXPORT_BLOCK:
+                yield b"".join(block)
+                block, size = [], 0
+        if block:
+            yield b"".join(block)
 
 
-def _jsonl_blocks(columns: tuple[str, ...], records: Iterable[tuple]) -> Iterator[str]:
-    dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
-    lines: list[str] = []
-    for record in records:
-        lines.append(dumps(dict(zip(columns, record, strict=True))))
-        if len(lines) == EXPORT_CHUNK:
-            lines.append("")
-            yield "\n".join(lines)
-            lines = []
-    if lines:
-        lines.append("")
-        yield "\n".join(lines)
-
-
-def _streamed(rows: QuerySet) -> Iterator[Any]:
-    """The rows through a server-side cursor, inside a transaction held while streaming
-    (closed, and rolled back, if the client goes away)."""
-    with transaction.atomic():
-        yield from rows.iterator(chunk_size=EXPORT_CHUNK)
-
-
-def export_response(
-    *, kind: str, rows: QuerySet, fmt: str, base_url: str, filename: str
-) -> StreamingHttpResponse:
+def export_response(*, kind: str, rows: QuerySet, fmt: str, filename: str) -> StreamingHttpResponse:
     """Stream `rows` (an `export_rows()` queryset of annotations or articles, per `kind`)
     as CSV or JSON Lines (`fmt`), as a download named `filename`.<fmt>."""
-    if kind == "annotations":
-        columns, to_records = ANNOTATION_COLUMNS, annotation_records
-    else:
-        columns, to_records = ARTICLE_COLUMNS, article_records
-    records = to_records(_streamed(rows), base_url)
-    blocks = _csv_blocks(columns, records) if fmt == "csv" else _jsonl_blocks(columns, records)
-    response = StreamingHttpResponse(
-        (block.encode() for block in blocks), content_type=FORMATS[fmt]
-    )
+    sql, params = copy_statement(kind, rows, fmt)
+    response = StreamingHttpResponse(_streamed(sql, params, rows.db), content_type=FORMATS[fmt])
     response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
     return response

@@ -8,8 +8,6 @@ import json
 
 import pytest
 from django.core.cache import cache
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from articles import exports
 from articles.models import Annotation
@@ -106,20 +104,33 @@ def test_articles_in_both_formats(client, annotated):
     assert tuple(rows[0]) == exports.ARTICLE_COLUMNS
 
 
-def test_more_rows_than_a_block_come_whole_through_a_server_side_cursor(client, monkeypatch):
-    monkeypatch.setattr(exports, "EXPORT_CHUNK", 3)
+def test_more_rows_than_a_block_come_whole_in_several_blocks(client, monkeypatch):
+    monkeypatch.setattr(exports, "EXPORT_BLOCK", 500)
     article = make_article(body="word " * 40)
     for n in range(10):
         make_annotation(article, n * 5, n * 5 + 4, tags=[make_tag()] if n % 2 else [])
-    with CaptureQueriesContext(connection) as queries:
-        text = content(client.get("/api/exports/annotations/", {"format": "csv"}))
-    assert len(list(csv.DictReader(io.StringIO(text)))) == 10
-    # Django declares a named cursor for .iterator() on PostgreSQL; its SQL is the one
-    # SELECT, fetched in blocks (the FETCHes are not logged as queries).
-    selects = [q["sql"] for q in queries.captured_queries if "articles_annotation" in q["sql"]]
-    assert len(selects) == 1
+    response = client.get("/api/exports/annotations/", {"format": "csv"})
+    blocks = list(response.streaming_content)
+    assert len(blocks) > 2
+    rows = list(csv.DictReader(io.StringIO(b"".join(blocks).decode())))
+    assert [int(r["id"]) for r in rows] == sorted(int(r["id"]) for r in rows)
+    assert len(rows) == 10
     jsonl = content(client.get("/api/exports/annotations/"))
     assert len(jsonl.splitlines()) == 10 and jsonl.endswith("\n")
+    assert all(json.loads(line)["text"] == "word" for line in jsonl.splitlines())
+
+
+def test_json_lines_keep_every_character_as_json_escapes_it(client):
+    body = 'Tab\there, "quotes", back\\slash, new\nline, \x01 and \x02, emoji 🌵.'
+    article = make_article(body=body)
+    make_annotation(article, 0, len(body), note=body)
+    (line,) = content(client.get("/api/exports/annotations/")).splitlines()
+    row = json.loads(line)
+    assert row["text"] == body and row["note"] == body
+    (record,) = csv.DictReader(
+        io.StringIO(content(client.get("/api/exports/annotations/", {"format": "csv"})))
+    )
+    assert record["text"] == body
 
 
 def test_an_empty_export_is_a_header_or_nothing(client):

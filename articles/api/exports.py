@@ -11,11 +11,15 @@ from ninja import Query, Router
 from articles.api.annotations import AnnotationFilters
 from articles.api.articles import ArticleFilters
 from articles.api.auth import readers
-from articles.exports import export_response
+from articles.exports import export_response, url_parts
 
 router = Router(tags=["exports"], auth=readers)
 
 Format = Literal["csv", "jsonl"]
+
+
+def _url_parts(request: HttpRequest) -> tuple[str, str]:
+    return url_parts(request.build_absolute_uri("/"))
 
 
 @router.get("/annotations/", summary="Export annotations (CSV or JSON Lines)")
@@ -26,9 +30,8 @@ def export_annotations(
     verdict, tags, note, offsets, author's name, dates. Constant memory at any size."""
     return export_response(
         kind="annotations",
-        rows=filters.annotations().export_rows(),
+        rows=filters.annotations().export_rows(url_parts=_url_parts(request)),
         fmt=format,
-        base_url=request.build_absolute_uri("/"),
         filename="annotations",
     )
 
@@ -39,8 +42,7 @@ def export_articles(request: HttpRequest, filters: Query[ArticleFilters], format
     has it). Constant memory at any size."""
     return export_response(
         kind="articles",
-        rows=filters.articles().export_rows(),
+        rows=filters.articles().export_rows(url_parts=_url_parts(request)),
         fmt=format,
-        base_url=request.build_absolute_uri("/"),
         filename="articles",
     )
