@@ -1,7 +1,8 @@
 """CSV and JSON Lines exports of annotations and articles, streamed at constant memory.
 
 PostgreSQL writes the rows itself: the ORM builds the filtered SELECT (`export_rows()`),
-and `COPY (…) TO STDOUT` streams its result as CSV, or as one JSON object a line, while it
+and `COPY (…) TO STDOUT` streams its result as CSV, or as one JSON object a line
+(`row_to_json`), while it
 is computed, over the request's connection. Python only gathers the rows into blocks of
 about EXPORT_BLOCK bytes for the response: neither side ever holds more than a block.
 
@@ -90,13 +91,13 @@ def copy_statement(kind: str, rows: QuerySet, fmt: str) -> tuple[str, tuple]:
     columns = COLUMNS[kind]
     if fmt == "csv":
         select = ", ".join(f'{_csv_value(c)} AS "{c}"' for c in columns)
-        options = "(FORMAT csv, HEADER)"
-    else:
-        pairs = ", ".join(f"'{c}', q.\"export_{c}\"" for c in columns)
-        select = f"json_build_object({pairs})::text"
-        options = _JSON_LINES
-    sql = f'COPY (SELECT {select} FROM ({inner}) q ORDER BY q."export_id") TO STDOUT {options}'
-    return sql, params
+        rows_sql = f'SELECT {select} FROM ({inner}) q ORDER BY q."export_id"'
+        return f"COPY ({rows_sql}) TO STDOUT (FORMAT csv, HEADER)", params
+    # row_to_json writes compact JSON (json_build_object puts spaces around each colon:
+    # 10% more bytes), keys in column order.
+    renamed = ", ".join(f'q."export_{c}" AS "{c}"' for c in columns)
+    rows_sql = f'SELECT {renamed} FROM ({inner}) q ORDER BY q."export_id"'
+    return f"COPY (SELECT row_to_json(r)::text FROM ({rows_sql}) r) TO STDOUT {_JSON_LINES}", params
 
 
 def _streamed(sql: str, params: tuple, using: str) -> Iterator[bytes]:

@@ -169,12 +169,14 @@ class Speaker(models.Model):
 
 class TagQuerySet(models.QuerySet):
     def with_annotation_counts(self) -> TagQuerySet:
-        """Tags with `annotation_count`: the published annotations carrying each, per row
-        fetched (through the tag side of the many-to-many table's index)."""
-        links = Annotation.tags.through.objects.filter(
-            annotation__status=Annotation.Status.PUBLISHED
+        """Tags with `annotation_count`: the annotations carrying each, per row fetched,
+        counted in the link table's tag index alone. Only published annotations carry
+        tags (suggestions never do: services.suggestions), so no annotation is read:
+        joining each link to its annotation to check took 700 ms a page of 50 tags at
+        1,000,000 annotations (bench/export.py)."""
+        return self.annotate(
+            annotation_count=_counted(Annotation.tags.through.objects.all(), "tag")
         )
-        return self.annotate(annotation_count=_counted(links, "tag"))
 
     def most_used(self, *, recent: int = 500) -> TagQuerySet:
         """Tags by how many of the `recent` latest published annotations carry them.
@@ -319,7 +321,12 @@ class ArticleQuerySet(models.QuerySet):
             articles = articles.filter(updated_at__gte=updated_since)
         published = Annotation.objects.published().filter(article=OuterRef("pk"))
         if tag:
-            articles = articles.filter(Exists(published.filter(tags__slug=tag)))
+            # By id, looked up first, as the outlet is: the planner then knows from the
+            # link table's statistics how rare the tag is.
+            tag_id = Tag.objects.filter(slug=tag).values_list("id", flat=True).first()
+            if not tag_id:
+                return articles.none()
+            articles = articles.filter(Exists(published.filter(tags=tag_id)))
         if speaker:
             articles = articles.filter(Exists(published.filter(speaker__slug=speaker)))
         return articles

@@ -8,7 +8,7 @@ import pytest
 from django.core.cache import cache
 from django.utils import timezone
 
-from articles.models import Annotation, Article, Outlet
+from articles.models import Annotation, Article, Outlet, Tag
 from tests.factories import (
     make_annotation,
     make_article,
@@ -235,8 +235,10 @@ def test_search_answers_hits_and_facets(client):
     ("url", "queries"),
     [
         ("/api/articles/", 1),
-        ("/api/articles/?body=true&tag=t&speaker=s&language=en", 1),
-        ("/api/articles/?outlet=o", 2),  # the outlet's id first (see api_filtered)
+        ("/api/articles/?body=true&speaker=s&language=en", 1),
+        # The outlet's and the tag's ids first (see api_filtered).
+        ("/api/articles/?outlet=o", 2),
+        ("/api/articles/?tag=t&outlet=o", 3),
         ("/api/annotations/", 1),
         ("/api/annotations/?tag=t&speaker=s&kind=quote&article=a", 1),
         ("/api/speakers/", 1),
@@ -252,7 +254,8 @@ def test_each_list_costs_one_query_whatever_its_size(
         make_annotation(
             article, 2, 7, Annotation.Kind.QUOTE, speaker=make_speaker(), tags=[make_tag()]
         )
-        make_annotation(article, 8, 17, Annotation.Kind.CLAIM, tags=[make_tag(), make_tag()])
+        tag_t = Tag.objects.get_or_create(name="T", slug="t")[0]
+        make_annotation(article, 8, 17, Annotation.Kind.CLAIM, tags=[make_tag(), tag_t])
     with django_assert_num_queries(queries):
         response = client.get(url)
     assert response.status_code == 200
