@@ -52,6 +52,7 @@ def test_last_used_is_written_at_most_once_a_minute(client, reader, settings):
     )
     client.get("/api/tags/", headers=headers)
     token.refresh_from_db()
+    assert first is not None and token.last_used_at is not None
     assert token.last_used_at > first
 
 

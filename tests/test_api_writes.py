@@ -122,7 +122,7 @@ def test_patch_changes_only_what_it_names(client, editor, bearer, article):
     assert quote.note == "changed" and quote.speaker == speaker
     assert list(quote.tags.values_list("name", flat=True)) == ["Drought"]
     revision = AnnotationRevision.objects.get()
-    assert revision.action == "updated" and revision.before["note"] == "keep"
+    assert revision.action == "updated" and (revision.before or {})["note"] == "keep"
     refused = client.patch(
         f"/api/annotations/{quote.pk}/",
         {"kind": "highlight"},  # a quote's speaker stays: only quotes have one

@@ -5,6 +5,7 @@ views."""
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
@@ -56,7 +57,8 @@ def _author_name(annotation: Annotation) -> str:
     return author.get_full_name() if author is not None else ""
 
 
-def annotation_json(request: HttpRequest, annotation: Annotation, tags: list[dict]) -> dict:
+def annotation_json(request: HttpRequest, annotation: Any, tags: list[dict]) -> dict:
+    """`annotation` from `for_api()` (or a service), its tags given."""
     article = annotation.article
     page = absolute(request, article_path(article.slug))
     speaker = annotation.speaker
@@ -87,7 +89,8 @@ def _tag_names(names: list[str]) -> list[str]:
     return parse_tag_names(",".join(names))
 
 
-def _listed(annotation: Annotation) -> list[dict]:
+def _listed(annotation: Any) -> list[dict]:
+    """The tags `for_api()` loaded with the annotation."""
     return annotation.tag_list
 
 
@@ -108,7 +111,7 @@ def annotation_list(
     return page_answer(request, page, items)
 
 
-def _published(pk: int) -> Annotation:
+def _published(pk: int) -> Any:
     return get_object_or_404(Annotation.objects.published().for_api(), pk=pk)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
@@ -40,7 +41,8 @@ class ArticleListParams(Schema):
     body: bool = Field(False, description="Include each article's body and structure.")
 
 
-def article_json(request: HttpRequest, article: Article, *, body: bool) -> dict:
+def article_json(request: HttpRequest, article: Any, *, body: bool) -> dict:
+    """`article` comes with `with_listing_data()`'s annotations (counts, tags)."""
     return {
         "id": article.pk,
         "slug": article.slug,

@@ -94,7 +94,7 @@ def token_user(request: HttpRequest, secret: str):
         raise AuthenticationError(401, TOKEN_REFUSED)
     api_token_touch(token=token)
     user = token.user
-    user._is_editor = token.user_is_editor  # type: ignore[attr-defined]  # see is_editor
+    user._is_editor = token.user_is_editor  # see is_editor
     request.user = user
     request.api_token = token  # type: ignore[attr-defined]
     return user

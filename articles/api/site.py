@@ -13,7 +13,8 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
-from articles.api import annotations, articles, catalogue, exports, imports, search
+import articles.api.annotations as annotation_routes
+from articles.api import articles, catalogue, exports, imports, search
 from articles.api.auth import TooManyFailures
 from articles.services.annotations import AnnotationGone
 
@@ -131,7 +132,7 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 
 api.add_router("/articles/", articles.router)
-api.add_router("/annotations/", annotations.router)
+api.add_router("/annotations/", annotation_routes.router)
 api.add_router("/", catalogue.router)
 api.add_router("/search/", search.router)
 api.add_router("/imports/", imports.router)
