@@ -281,3 +281,30 @@ def test_a_token_read_costs_one_query_more_and_a_session_read_two(
     client.force_login(reader)
     with django_assert_num_queries(3):  # session, user, list
         assert client.get("/api/articles/").status_code == 200
+
+
+READ_URLS = [
+    "/api/articles/",
+    "/api/articles/{slug}/",
+    "/api/annotations/",
+    "/api/annotations/{pk}/",
+    "/api/speakers/",
+    "/api/tags/",
+    "/api/outlets/",
+    "/api/search/?q=paragraph",
+]
+
+
+@pytest.mark.parametrize("url", READ_URLS)
+@pytest.mark.parametrize("role", ["anonymous", "reader", "editor", "staff"])
+@pytest.mark.parametrize("login_required", [False, True])
+def test_reads_per_role(client, settings, bearer, reader, editor, staff, url, role, login_required):
+    settings.READING_REQUIRES_LOGIN = login_required
+    article = make_article()
+    annotation = make_annotation(article, 2, 7)
+    users = {"reader": reader, "editor": editor, "staff": staff}
+    headers = {} if role == "anonymous" else bearer(users[role])
+    response = client.get(url.format(slug=article.slug, pk=annotation.pk), headers=headers)
+    expected = 401 if role == "anonymous" and login_required else 200
+    assert response.status_code == expected
+    assert response["Content-Type"].startswith("application/json")
