@@ -308,3 +308,9 @@ def test_reads_per_role(client, settings, bearer, reader, editor, staff, url, ro
     expected = 401 if role == "anonymous" and login_required else 200
     assert response.status_code == expected
     assert response["Content-Type"].startswith("application/json")
+
+
+def test_a_method_an_endpoint_lacks_is_a_json_405(client):
+    response = client.put("/api/articles/")
+    assert response.status_code == 405 and response["Allow"] == "GET"
+    assert response.json()["detail"].startswith("PUT is not allowed here")

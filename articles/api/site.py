@@ -4,6 +4,7 @@ input), and ETags on every successful read."""
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from typing import Any
 
@@ -142,3 +143,30 @@ api.add_router("/exports/", exports.router)
 def not_found(request: HttpRequest, rest: str = "") -> HttpResponse:
     """Any other path under /api/: a JSON 404 rather than the site's HTML page."""
     return _error(request, 404, f"No API endpoint at {request.path}: see /api/docs.")
+
+
+def _json_not_allowed(view):
+    """django-ninja answers a method an endpoint lacks with a plain-text 405: say it in
+    JSON, naming the methods allowed, like every other error."""
+
+    @functools.wraps(view)
+    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        response = view(request, *args, **kwargs)
+        if response.status_code == 405 and not response.get("Content-Type", "").startswith(
+            "application/json"
+        ):
+            allowed = response.get("Allow", "")
+            answer = _error(request, 405, f"{request.method} is not allowed here (use {allowed}).")
+            answer["Allow"] = allowed
+            return answer
+        return response
+
+    return wrapped
+
+
+def urls() -> tuple[list, str, str]:
+    """`api.urls`, each endpoint's 405 in JSON."""
+    patterns, app_name, namespace = api.urls
+    for pattern in patterns:
+        pattern.callback = _json_not_allowed(pattern.callback)
+    return patterns, app_name, namespace
