@@ -8,7 +8,7 @@ import pytest
 from django.core.cache import cache
 from django.utils import timezone
 
-from articles.models import Annotation, Article, Outlet, Tag
+from articles.models import Annotation, Article, Outlet, Speaker, Tag
 from tests.factories import (
     make_annotation,
     make_article,
@@ -204,8 +204,9 @@ def test_speakers_tags_and_outlets_with_counts(client):
             "quote_count": 1,
         }
     ]
-    tags = client.get("/api/tags/").json()["items"]
+    tags = client.get("/api/tags/", {"counts": "true"}).json()["items"]
     assert [(t["slug"], t["annotation_count"]) for t in tags] == [("drought", 1)]
+    assert client.get("/api/tags/").json()["items"][0]["annotation_count"] is None
     outlets = client.get("/api/outlets/").json()["items"]
     assert [(o["slug"], o["article_count"]) for o in outlets] == [("euronews", 1)]
 
@@ -235,14 +236,16 @@ def test_search_answers_hits_and_facets(client):
     ("url", "queries"),
     [
         ("/api/articles/", 1),
-        ("/api/articles/?body=true&speaker=s&language=en", 1),
-        # The outlet's and the tag's ids first (see api_filtered).
+        ("/api/articles/?body=true&language=en", 1),
+        # The outlet's, tag's and speaker's ids first (see api_filtered).
         ("/api/articles/?outlet=o", 2),
         ("/api/articles/?tag=t&outlet=o", 3),
+        ("/api/articles/?speaker=s", 2),
         ("/api/annotations/", 1),
         ("/api/annotations/?tag=t&speaker=s&kind=quote&article=a", 1),
         ("/api/speakers/", 1),
         ("/api/tags/", 1),
+        ("/api/tags/?counts=true", 1),
         ("/api/outlets/", 1),
     ],
 )
@@ -252,7 +255,12 @@ def test_each_list_costs_one_query_whatever_its_size(
     for _ in range(3):
         article = make_article(outlet=Outlet.objects.get_or_create(name="O", slug="o")[0])
         make_annotation(
-            article, 2, 7, Annotation.Kind.QUOTE, speaker=make_speaker(), tags=[make_tag()]
+            article,
+            2,
+            7,
+            Annotation.Kind.QUOTE,
+            speaker=Speaker.objects.get_or_create(name="S", slug="s")[0],
+            tags=[make_tag()],
         )
         tag_t = Tag.objects.get_or_create(name="T", slug="t")[0]
         make_annotation(article, 8, 17, Annotation.Kind.CLAIM, tags=[make_tag(), tag_t])

@@ -41,19 +41,27 @@ def speaker_list(request: HttpRequest, params: Query[ListParams]):
     return page_answer(request, page, items)
 
 
-@router.get("/tags/", response={200: TagPage, 401: Error, 422: Error})
-def tag_list(request: HttpRequest, params: Query[ListParams]):
-    """Every tag with its number of published annotations. One query a page."""
-    page = keyset_page(
-        Tag.objects.with_annotation_counts(), BY_ID, cursor=params.cursor, limit=params.limit
+class TagListParams(ListParams):
+    counts: bool = Field(
+        False,
+        description="Count each tag's annotations: costs reading every link of each tag "
+        "(about 90 ms a page of 50 at 1,000,000 annotations).",
     )
+
+
+@router.get("/tags/", response={200: TagPage, 401: Error, 422: Error})
+def tag_list(request: HttpRequest, params: Query[TagListParams]):
+    """Every tag, with `counts=true` its number of published annotations. One query a
+    page."""
+    tags = Tag.objects.with_annotation_counts() if params.counts else Tag.objects.all()
+    page = keyset_page(tags, BY_ID, cursor=params.cursor, limit=params.limit)
     items = [
         {
             "id": t.pk,
             "name": t.name,
             "slug": t.slug,
             "url": absolute(request, reverse("articles:tag", args=[t.slug])),
-            "annotation_count": t.annotation_count,
+            "annotation_count": t.annotation_count if params.counts else None,
         }
         for t in page.items
     ]

@@ -130,7 +130,9 @@ class TagOut(Schema):
     name: str
     slug: str
     url: str
-    annotation_count: int = Field(description="Published annotations carrying the tag.")
+    annotation_count: int | None = Field(
+        description="With `counts=true`: the published annotations carrying the tag."
+    )
 
 
 class OutletOut(Schema):
