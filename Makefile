@@ -85,6 +85,7 @@ test: setup lint migrations-check deploy-check compose-check
 bench: setup
 	$(PY) bench/import.py
 	$(PY) bench/reading.py
+	$(PY) bench/export.py
 	$(PY) bench/annotate.py
 	$(PY) bench/quotes.py
 	$(PY) bench/suggestions.py

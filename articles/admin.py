@@ -7,11 +7,14 @@ from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db.models import Count
+from django.template.response import TemplateResponse
 from django.urls import path
 
+from articles.exports import export_response, url_parts
 from articles.models import (
     Annotation,
     AnnotationRevision,
+    ApiToken,
     Article,
     Outlet,
     SourceFile,
@@ -21,6 +24,7 @@ from articles.models import (
 from articles.rendering import render_change_list
 from articles.revisions import annotation_snapshot, revision_record, revision_summary
 from articles.services.annotations import annotation_delete
+from articles.services.tokens import api_token_create, api_token_revoke
 from articles.views.imports import import_source_files
 
 if TYPE_CHECKING:
@@ -41,6 +45,32 @@ class QuoteCount(TypedDict):
 
 class AnnotationCount(TypedDict):
     annotation_count: int
+
+
+def _export_action(kind: str, fmt: str, label: str):
+    """An admin action streaming the selected rows (or every row the changelist's filters
+    pick, with "select all") as `fmt`, as the API's exports do."""
+
+    def export(modeladmin, request, queryset):
+        return export_response(
+            kind=kind,
+            rows=queryset.export_rows(url_parts=url_parts(request.build_absolute_uri("/"))),
+            fmt=fmt,
+            filename=kind,
+        )
+
+    export.__name__ = f"export_{kind}_{fmt}"
+    return admin.action(description=label)(export)
+
+
+export_annotations_csv = _export_action("annotations", "csv", "Export selected annotations as CSV")
+export_annotations_jsonl = _export_action(
+    "annotations", "jsonl", "Export selected annotations as JSON Lines"
+)
+export_articles_csv = _export_action("articles", "csv", "Export selected articles as CSV")
+export_articles_jsonl = _export_action(
+    "articles", "jsonl", "Export selected articles as JSON Lines"
+)
 
 
 @admin.register(Outlet)
@@ -155,6 +185,7 @@ class ArticleAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["title"]}
     inlines = [AnnotationInline]
     change_list_template = CHANGE_LIST_WITH_IMPORT
+    actions = [export_articles_csv, export_articles_jsonl]
 
 
 @admin.register(SourceFile)
@@ -232,6 +263,7 @@ class AnnotationAdmin(admin.ModelAdmin):
     ]
     list_filter = ["kind", "status", "verdict", "tags"]
     search_fields = ["exact", "note", "speaker__name", "article__title"]
+    actions = [export_annotations_csv, export_annotations_jsonl]
     list_select_related = ["article", "speaker", "author"]
     raw_id_fields = ["article", "speaker"]
     filter_horizontal = ["tags"]
@@ -315,3 +347,65 @@ class AnnotationRevisionAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None) -> bool:
         return False
+
+
+class ApiTokenAddForm(forms.ModelForm):
+    class Meta:
+        model = ApiToken
+        fields = ["user", "name"]
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Staff make a token for a user (its secret shown once, on the page after) and revoke
+    tokens; only digests are stored, so no secret can be shown again."""
+
+    list_display = ["name", "user", "prefix", "created_at", "last_used_at", "revoked_at"]
+    list_filter = [("revoked_at", admin.EmptyFieldListFilter)]
+    search_fields = ["name", "user__username", "prefix"]
+    list_select_related = ["user"]
+    raw_id_fields = ["user"]
+    readonly_fields = ["user", "prefix", "created_at", "last_used_at", "revoked_at"]
+    actions = ["revoke"]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if obj is None:
+            kwargs["form"] = ApiTokenAddForm
+        return super().get_form(request, obj, change=change, **kwargs)
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.readonly_fields if obj is not None else []
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return ["user", "name"]
+        return ["name", *self.readonly_fields]
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        token, secret = api_token_create(user=obj.user, name=obj.name)
+        obj.pk, obj.prefix, obj.created_at = token.pk, token.prefix, token.created_at
+        obj._state.adding = False
+        request._new_token_secret = secret
+
+    def response_add(self, request, obj, post_url_continue=None):
+        secret = getattr(request, "_new_token_secret", None)
+        if secret is None:  # pragma: no cover - save_model always sets it
+            return super().response_add(request, obj, post_url_continue)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "API token made",
+            "opts": self.model._meta,
+            "token": obj,
+            "secret": secret,
+        }
+        return TemplateResponse(request, "admin/articles/apitoken/made.html", context)
+
+    @admin.action(description="Revoke selected tokens")
+    def revoke(self, request, queryset):
+        ids = list(queryset.filter(revoked_at__isnull=True).values_list("pk", flat=True))
+        for token_id in ids:
+            api_token_revoke(token_id=token_id)
+        self.message_user(request, f"{len(ids)} token(s) revoked.")

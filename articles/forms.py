@@ -198,6 +198,17 @@ class MultipleFileField(forms.FileField):
         return [super().clean(data, initial)]
 
 
+class ApiTokenForm(forms.Form):
+    """A user names a new API token on their tokens page."""
+
+    name = forms.CharField(
+        max_length=100,
+        label="What is it for?",
+        help_text="E.g. “CMS import” or “research export”; only you and staff see it.",
+        error_messages={"required": "Name the token: what it is for, e.g. “CMS import”."},
+    )
+
+
 class SourceFilesImportForm(forms.Form):
     """The admin's import page: source files and .zip archives, several at once."""
 

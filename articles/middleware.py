@@ -12,8 +12,9 @@ from django.middleware.gzip import GZipMiddleware, re_accepts_gzip
 from django.shortcuts import render
 from django.utils.cache import patch_vary_headers
 
-# Pages that must stay reachable when reading requires a login.
-OPEN_PREFIXES = ("/accounts/", "/admin/", "/static/", "/favicon.ico", "/healthz")
+# Pages that must stay reachable when reading requires a login. The API checks for itself
+# (a token or a session; articles.api.auth), answering 401 in JSON rather than redirecting.
+OPEN_PREFIXES = ("/accounts/", "/admin/", "/static/", "/favicon.ico", "/healthz", "/api/")
 
 
 class LoginRequiredForReadingMiddleware:

@@ -13,6 +13,7 @@ from articles.views import (
     search,
     speakers,
     suggestions,
+    tokens,
     web_annotation,
 )
 
@@ -66,4 +67,10 @@ urlpatterns = [
     path("editor/speakers/", speakers.speakers_manage, name="speakers_manage"),
     path("editor/speakers/<int:pk>/", speakers.speaker_edit, name="speaker_edit"),
     path("editor/speakers/<int:pk>/merge/", speakers.speaker_merge_into, name="speaker_merge"),
+    path("account/tokens/", tokens.api_tokens, name="api_tokens"),
+    path(
+        "account/tokens/<int:pk>/revoke/",
+        tokens.api_token_revoke_view,
+        name="api_token_revoke",
+    ),
 ]

@@ -60,6 +60,9 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "django_htmx",
     "template_partials",
+    # django-ninja's app ships the docs page's Swagger UI as static files (served by
+    # whitenoise): with it installed, /api/docs loads nothing from a CDN.
+    "ninja",
     "articles",
 ]
 
@@ -153,6 +156,13 @@ NEWSROOM_NAME = os.getenv("NEWSROOM_NAME", "Newsreader newsroom")
 
 # Reading is public unless the newsroom wants it behind a login.
 READING_REQUIRES_LOGIN = envbool("READING_REQUIRES_LOGIN")
+
+# The API (articles/api/): failed token authentications allowed per client address in a
+# window before it answers 429 with Retry-After (counted in the default cache).
+API_AUTH_FAILURE_LIMIT = envint("API_AUTH_FAILURE_LIMIT", 10)
+API_AUTH_FAILURE_WINDOW = envint("API_AUTH_FAILURE_WINDOW", 60)
+# A token's last-used time is written at most this often (seconds), not on every request.
+API_TOKEN_TOUCH_INTERVAL = envint("API_TOKEN_TOUCH_INTERVAL", 60)
 
 # Import limits: an upload is rejected with a clear message past these.
 IMPORT_MAX_FILE_BYTES = envint("IMPORT_MAX_FILE_BYTES", 2 * 1024 * 1024)

@@ -2,9 +2,11 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.generic.base import RedirectView
 
+from articles.api.site import not_found as api_not_found
+from articles.api.site import urls as api_urls
 from newsreader import health
 
 urlpatterns = [
@@ -15,6 +17,8 @@ urlpatterns = [
     # they show in the URL configuration (and answer the same without the middleware).
     path("healthz", health.liveness, name="healthz"),
     path("healthz/ready", health.readiness, name="healthz_ready"),
+    path("api/", api_urls()),
+    re_path(r"^api/(?P<rest>.*)$", api_not_found, name="api_not_found"),
     path("favicon.ico", RedirectView.as_view(url="/static/favicon.svg", permanent=True)),
     path("", include("articles.urls")),
 ]

@@ -153,3 +153,42 @@ def collected_static(tmp_path_factory) -> Path:
         check=True,
     )
     return root
+
+
+# Roles for the API's tests: a reader (signed in, no group), an editor, and staff who may
+# import (permission to add articles, as the admin's import page asks).
+@pytest.fixture
+def reader(db):
+    from tests.factories import make_user
+
+    return make_user("reader", first_name="Rita", last_name="Reader")
+
+
+@pytest.fixture
+def editor(db):
+    from tests.factories import make_user
+
+    return make_user("editor", editor=True, first_name="Eda", last_name="Editor")
+
+
+@pytest.fixture
+def staff(db):
+    from django.contrib.auth.models import Permission
+
+    from tests.factories import make_user
+
+    user = make_user("staff", is_staff=True, first_name="Sam", last_name="Staff")
+    user.user_permissions.add(Permission.objects.get(codename="add_article"))
+    return user
+
+
+@pytest.fixture
+def bearer():
+    """`bearer(user)`: headers carrying a fresh API token of `user`."""
+    from articles.services.tokens import api_token_create
+
+    def headers_for(user) -> dict[str, str]:
+        _, secret = api_token_create(user=user, name="tests")
+        return {"Authorization": f"Bearer {secret}"}
+
+    return headers_for

@@ -43,9 +43,9 @@ def urls() -> list[str]:
     )
     user = make_user(editor=True, is_staff=True, is_superuser=True)
     slugs = {"articles": article.slug, "tags": tag.slug, "speakers": speaker.slug}
-    slugs |= {"outlets": article.outlet.slug, "anno": article.slug}
+    slugs |= {"outlets": article.outlet.slug, "anno": article.slug, "api": article.slug}
     pks = {"annotations": annotation.pk, "suggestions": suggestion.pk, "editor": speaker.pk}
-    pks["anno"] = annotation.pk
+    pks |= {"anno": annotation.pk, "api": annotation.pk, "account": 1}
     admin_ids = {"user": user.pk, "article": article.pk, "speaker": speaker.pk, "tag": tag.pk}
     admin_ids |= {"outlet": article.outlet.pk, "annotation": annotation.pk}
 
@@ -54,6 +54,8 @@ def urls() -> list[str]:
             return "/admin/articles/"
         if route == "admin/(?P<url>.*)$":  # admin's catch-all
             return "/admin/anything/"
+        if route == "^api/(?P<rest>.*)$":  # the API's JSON 404 for unknown paths
+            return "/api/anything/"
         first = route.split("/")[0]
         model = route.split("/")[2] if first == "admin" and route.count("/") > 2 else ""
 

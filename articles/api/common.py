@@ -1,0 +1,27 @@
+"""What the API's endpoints share: absolute URLs and the `next` link of a page."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from django.urls import reverse
+
+from articles.api.pagination import Page
+
+
+def absolute(request: HttpRequest, path: str) -> str:
+    return request.build_absolute_uri(path)
+
+
+def page_answer(request: HttpRequest, page: Page, items: list) -> dict:
+    """A page's JSON: its items, the next page's cursor and URL (the same query with the
+    cursor replaced)."""
+    next_url = None
+    if page.next_cursor:
+        query = request.GET.copy()
+        query["cursor"] = page.next_cursor
+        next_url = request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
+    return {"items": items, "next_cursor": page.next_cursor, "next": next_url}
+
+
+def article_path(slug: str) -> str:
+    return reverse("articles:article", args=[slug])
