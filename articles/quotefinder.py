@@ -618,7 +618,54 @@ def _is_title_case(s: str) -> bool:
     return len(content) >= 2 and all(w[0].isupper() for w in content)
 
 
+# Words that make a quoted fragment somebody's words: the reporting verbs, and the verbs
+# that quote a word or two of somebody inside reported speech ('called Trump "a liar"',
+# 'pledged "cooperation"', 'her "deplorables" remark').
+_CUE_WORDS = frozenset(_VERB_FIRST) | _wordset(
+    "call calls calling called describe describes described describing label labels labeled "
+    "labelled labeling branded refer refers referred referring term termed deem deemed "
+    "characterize characterized characterizes chant chanted chanting yell yelled cheer "
+    "cheered promise promising pledge pledging vow vowing insisting arguing warn warning "
+    "urge urging suggest suggests suggesting saying telling writing asking calling boast "
+    "boasting tweet tweeting announce announcing admit admitting acknowledge acknowledging "
+    "claim claiming note noting state stating recall recalling describing praise praised "
+    "praising criticize criticized criticizing blast blasted blasting slam slammed slamming "
+    "attack attacked attacking mock mocked mocking dismiss dismissed dismissing denounce "
+    "denounced decry decried condemn condemned condemning declare declaring tout touted "
+    "touting remark remarks comment comments statement statements speech interview "
+    "remarked described accuse accusing pledged promised vowed assured assure assert "
+    "asserted asserting contend contended contending believe believes believed think "
+    "thinks thought feel feels felt want wants wanted hope hopes hoped ask demand demanding "
+    "vowing calls dubbed deride derided deriding lambast lambasted lament lamenting "
+    "quoted quoting reported reports reporting called insist describe opined opining "
+    "rejected reject rejecting defended defend defending predicted predicting predict "
+    "spoke speaks speaking talked talk talks talking explained explaining explain "
+    "answered answer answering responded respond responding replied reply replying "
+    "according testified testifying wrote write writes"
+)
+# Words before a quotation that make it the name of something rather than someone's words.
+_TITLE_BEFORE_RE = re.compile(
+    r"(?:so-called|so called|titled|entitled|nicknamed|known as|headlined|"
+    r"the (?:term|word|words|phrase|slogan|hashtag|label|name)|"
+    r"sözde|adlı|isimli)\s*[,:]?\s*$",
+    re.IGNORECASE,
+)
+# A show, a paper or a film after a possessive: 'told NBC's "Today"', 'on CBS' "60 Minutes"'.
+_AFTER_POSSESSIVE_RE = re.compile(r"(?:\b[A-Z][\w.&-]*['’]s?|\bon)\s*$")
+
+
+def _has_cue(s: str) -> bool:
+    return not _CUE_WORDS.isdisjoint(_LETTERS_RE.findall(s.casefold()))
+
+
 def _accept(doc: _Doc, c: _Cand) -> bool:
+    """Whether a quoted span is worth proposing as somebody's words.
+
+    Whole quotations (four words or more, or closing on a clause end) are kept unless they
+    read as a title; fragments of one to three words only where the sentence has a word of
+    saying or naming in it (a verb of speech, 'called', 'pledged', 'remarks'). Titles, show
+    names after a possessive and nicknames between a first name and a surname are left out.
+    """
     text = doc.text
     content = text[c.start : c.end]
     words = content.split()
@@ -631,27 +678,34 @@ def _accept(doc: _Doc, c: _Cand) -> bool:
     sent_a = max(doc.sentence_start(lead, a), lead - _WINDOW)
     before = text[sent_a:lead]
     after = text[tail : min(doc.sentence_end(tail, b), tail + _WINDOW)]
-    if NAMING_BEFORE_RE.search(before) or NAMING_AFTER_RE.match(after):
-        return len(words) >= 8 and content.rstrip()[-1] in SENTENCE_END
     punct_end = content.rstrip()[-1] in CLAUSE_END
-    if _is_title_case(content) and len(words) <= 8 and not punct_end:
+    if _TITLE_BEFORE_RE.search(before) or NAMING_AFTER_RE.match(after):
+        return len(words) >= 8 and content.rstrip()[-1] in SENTENCE_END
+    title_case = _is_title_case(content)
+    if title_case and len(words) <= 8 and not punct_end:
         return False
-    if _is_title_case(content) and len(words) <= 4:
+    if title_case and len(words) <= 4:
         return False
-    attributed = _has_verb(before) or _has_verb(after[:120])
     if c.damaged:
         return True  # the inference rules already required a quote-like context
-    if len(words) == 1:
-        # '"Yes," he said' is a quote; 'the film "Oppenheimer," which won' is a title.
-        lead_in = after.split()[:4]
-        return _has_verb(" ".join(lead_in))
-    if punct_end:
-        if attributed or len(words) >= 4:
-            return True
-        # A short phrase ending a sentence mid-prose ('a "buffer zone."') is a scare quote.
-        return not before.strip() or before.rstrip()[-1] in ":,"
-    # A fragment without closing punctuation: only a quotation when someone says it.
-    return attributed and len(words) >= 2
+    first_cap = words[0][:1].isupper()
+    if len(words) <= 2 and first_cap:
+        # 'George "Jay" Keyworth': a nickname between the names.
+        prev = before.rstrip().split()[-1:]
+        nxt = after.lstrip().split()[:1]
+        if prev and nxt and prev[0][:1].isupper() and nxt[0][:1].isupper():
+            return False
+        if _AFTER_POSSESSIVE_RE.search(before):
+            return False
+    if len(words) >= 4:
+        return True
+    if len(words) == 1 and first_cap:
+        # A lone capitalised word: a name or a title unless a verb of saying follows it
+        # ('"Yes," he said' but 'the film "Oppenheimer," which won').
+        return _has_verb(" ".join(after.split()[:4]))
+    if punct_end and (not before.strip() or before.rstrip()[-1] in ":,"):
+        return True  # a sentence of its own: '"It is over."'
+    return _has_cue(before) or _has_cue(after)
 
 
 # --- speakers -----------------------------------------------------------------------------
@@ -694,6 +748,7 @@ def _build_people(doc: _Doc, quote_spans: list[tuple[int, int]]) -> None:
     strong: dict[tuple[str, ...], set[str]] = {}
     weak: dict[tuple[str, ...], set[str]] = {}
     singles: set[str] = set()
+    titled_singles: set[str] = set()  # 'Mr Jones': a person even when the name ends in s
     for run in runs:
         titles, name = doc.split_run(run)
         if not name or doc.is_orgish(name):
@@ -709,6 +764,8 @@ def _build_people(doc: _Doc, quote_spans: list[tuple[int, int]]) -> None:
             participle = after_lower and prev_word[0].endswith(("an", "en"))
             if subject_single(name[0], bool(titles)) and (not after_lower or participle):
                 singles.add(tokens[0])
+                if titles:
+                    titled_singles.add(tokens[0])
             continue
         if len(tokens) > 4:
             continue
@@ -731,7 +788,8 @@ def _build_people(doc: _Doc, quote_spans: list[tuple[int, int]]) -> None:
     for s in singles - surnames:
         w = s.casefold()
         # 'Police said', 'Officials said', 'Uzmanlar belirtti': groups, not people.
-        if w in NON_NAME_WORDS or w in COLLECTIVE_WORDS or w.endswith(("s", "ler", "lar")):
+        plural = w.endswith(("s", "ler", "lar")) and s not in titled_singles
+        if w in NON_NAME_WORDS or w in COLLECTIVE_WORDS or plural:
             continue
         doc.persons[s] = _Person(s, (s,))
     _collect_mentions(doc, quote_spans)
@@ -1036,8 +1094,31 @@ def find_quotes(
         return []
 
 
+# Two apostrophes standing for a double mark (the NYT archive's ''...''), not three or more.
+_PAIR_RE = re.compile(r"(?<!['’])''(?!['’])")
+
+
+def _pair_marks(text: str) -> str:
+    """The text with each ``''`` pair made one straight double mark and a space, same length.
+
+    The space goes on the outer side (``' "'`` for an opening pair, ``'" '`` for a closing
+    one), so the mark keeps the neighbours that tell its direction and offsets stay valid
+    for the original text.
+    """
+    if "''" not in text:
+        return text
+
+    def one(m: re.Match[str]) -> str:
+        i = m.start()
+        left = text[i - 1] if i > 0 else ""
+        opening = left == "" or left.isspace() or left in "([{—–-/:;" or left in DOUBLE_MARKS
+        return ' "' if opening else '" '
+
+    return _PAIR_RE.sub(one, text)
+
+
 def _find(text: str, known: Mapping[str, Sequence[str]] | None) -> list[QuoteProposal]:
-    doc = _Doc(text)
+    doc = _Doc(_pair_marks(text))
     if not doc.paras:
         return []
     cands = _double_candidates(doc)

@@ -122,8 +122,24 @@ def test_closing_missing_at_paragraph_end():
 def test_scare_quotes_are_not_proposed():
     body = (
         'The ministry promised a so-called "fast track" for applications. '
-        "Critics called the scheme “a gimmick” on Monday."
+        "The scheme sits in a “grey zone” between two laws."
     )
+    assert find_quotes(body) == []
+
+
+def test_a_fragment_somebody_called_something_is_proposed():
+    # Fragments quoted inside reported speech are somebody's words when the sentence says so.
+    body = "Critics called the scheme “a gimmick” on Monday."
+    assert quotes(body) == [("a gimmick", None)]
+
+
+def test_a_one_word_fragment_after_a_verb_of_saying_is_proposed():
+    body = "The senator called the plan “reckless” and said it would fail."
+    assert [q for q, _ in quotes(body)] == ["reckless"]
+
+
+def test_a_one_word_scare_quote_without_a_speaker_is_not_proposed():
+    body = "The bridge has become a “landmark” for the town's tourists."
     assert find_quotes(body) == []
 
 
