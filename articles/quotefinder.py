@@ -322,6 +322,8 @@ class _Doc:
         self.persons: dict[str, _Person] = {}
         self.mentions: list[tuple[int, str, bool]] = []  # (pos, name, coordinated)
         self.mention_pos: list[int] = []
+        self.mention_subject: list[bool] = []
+        self.gender: dict[str, str] = {}
 
     def _add_para(self, a: int, b: int) -> None:
         while a < b and self.text[a].isspace():
@@ -832,6 +834,87 @@ def _collect_mentions(doc: _Doc, quote_spans: list[tuple[int, int]]) -> None:
         mentions.append((t.start, chosen_name, coord))
     doc.mentions = mentions
     doc.mention_pos = [m[0] for m in mentions]
+    _mention_roles(doc, quote_spans)
+
+
+_MALE_WORDS = _wordset(
+    "mr he his him himself spokesman congressman husband father son brother grandfather "
+    "businessman chairman king prince sir lord uncle nephew boyfriend"
+)
+_FEMALE_WORDS = _wordset(
+    "mrs ms miss she her hers herself spokeswoman congresswoman chairwoman wife mother "
+    "daughter sister grandmother businesswoman actress queen princess lady dame aunt niece "
+    "girlfriend madam"
+)
+_PREPOSITIONS = _wordset(
+    "of to with by for against from about on at than over into toward towards like "
+    "including between among behind under after before since during unlike beat defeated "
+    "endorsed backed supported attacked criticized asked called told and or"
+)
+_GENDER_PRONOUN_RE = re.compile(r"\b(?:he|his|him|himself|she|her|hers|herself)\b", re.I)
+
+
+def _mention_roles(doc: _Doc, quote_spans: list[tuple[int, int]]) -> None:
+    """Which mentions are the subject of their sentence, and each person's gender.
+
+    A subject is the first person named in a sentence, not after a preposition and not
+    possessive ('Trump's campaign'), or a name next to a reporting verb. Gender comes from
+    titles and role words before a name (Mr, Mrs, spokeswoman) and from the pronouns of the
+    sentences a person is the subject of, outside quotations; where the signs disagree, it
+    stays unknown.
+    """
+    text = doc.text
+    subjects: list[bool] = []
+    votes: dict[str, list[int]] = {}
+    prev_sent = -1
+    for idx, (pos, name, _) in enumerate(doc.mentions):
+        sent = doc.sentence_start(pos, 0)
+        first_in_sentence = sent != prev_sent
+        prev_sent = sent
+        head = text[max(sent, pos - 60) : pos]
+        before = _LETTERS_RE.findall(head.casefold())
+        p = doc.persons.get(name)
+        # The words before the name that belong to it: titles and roles ('Sen.', 'Mrs.').
+        k = len(before)
+        while k > 0 and (before[k - 1] in TITLES or before[k - 1] in ROLE_WORDS):
+            k -= 1
+        titles = sorted(t for t in p.titles if t in TITLES) if p else []
+        for w in before[max(0, k - 2) :] + titles:
+            if w in _MALE_WORDS:
+                votes.setdefault(name, [0, 0])[0] += 2
+            elif w in _FEMALE_WORDS:
+                votes.setdefault(name, [0, 0])[1] += 2
+        end = _mention_end(doc, pos, name)
+        possessive = text[end : end + 2] in ("'s", "’s") or text[end : end + 2] in ("' ", "’ ")
+        after_prep = k > 0 and before[k - 1] in _PREPOSITIONS
+        near_verb = any(not text[end : v.start()].strip(" ,") for v in doc.verbs_in(end, end + 16))
+        near_verb = near_verb or any(
+            not text[v.end() : pos].strip() for v in doc.verbs_in(pos - 16, pos)
+        )
+        subject = (first_in_sentence and not after_prep and not possessive) or (
+            near_verb and not possessive
+        )
+        subjects.append(subject)
+        if subject and first_in_sentence:
+            nxt = doc.mention_pos[idx + 1] if idx + 1 < len(doc.mentions) else len(text)
+            stop = min(doc.sentence_end(pos, len(text)), nxt)
+            for m in _GENDER_PRONOUN_RE.finditer(text, end, stop):
+                if _inside(quote_spans, m.start()):
+                    continue
+                w = m.group().casefold()
+                votes.setdefault(name, [0, 0])[0 if w in _MALE_WORDS else 1] += 1
+    doc.mention_subject = subjects
+    doc.gender = {}
+    for name, (m, f) in votes.items():
+        if m > f:
+            doc.gender[name] = "m"
+        elif f > m:
+            doc.gender[name] = "f"
+
+
+def _mention_end(doc: _Doc, pos: int, name: str) -> int:
+    i = bisect.bisect_left(doc.tok_starts, pos)
+    return doc.toks[i].end if i < len(doc.toks) else pos
 
 
 def _person_at(doc: _Doc, tok: _Tok) -> str | None:
@@ -841,7 +924,16 @@ def _person_at(doc: _Doc, tok: _Tok) -> str | None:
     return None
 
 
-def _resolve_pronoun(doc: _Doc, pos: int) -> str | None:
+# How far back a pronoun looks for the person it stands for.
+_PRONOUN_REACH = 3  # paragraphs
+
+
+def _resolve_pronoun(doc: _Doc, pos: int, gender: str | None = None) -> str | None:
+    """The person 'he' / 'she' at pos stands for.
+
+    The nearest earlier person of the pronoun's gender (or of unknown gender) who was the
+    subject of a sentence, within a few paragraphs; else the nearest of that gender at all.
+    """
     pi = doc.para_of(pos)
     a, _ = doc.paras[pi]
     i = bisect.bisect_left(doc.mention_pos, pos) - 1
@@ -855,9 +947,27 @@ def _resolve_pronoun(doc: _Doc, pos: int) -> str | None:
             and _title_ref(doc, first[1].text, pos) is None
         ):
             return None  # 'One patient ... she told inspectors': not a named person
+    floor = doc.paras[max(0, pi - _PRONOUN_REACH)][0]
+    fallback: str | None = None
+    while i >= 0 and doc.mentions[i][0] >= floor:
+        _, name, coord = doc.mentions[i]
+        i_subject = doc.mention_subject[i]
+        i -= 1
+        if coord:
+            continue
+        g = doc.gender.get(name)
+        if gender and g and g != gender:
+            continue
+        if i_subject:
+            return name
+        if fallback is None:
+            fallback = name
+    if fallback is not None:
+        return fallback
     while i >= 0:
         _, name, coord = doc.mentions[i]
-        if not coord:
+        g = doc.gender.get(name)
+        if not coord and not (gender and g and g != gender):
             return name
         i -= 1
     return None
@@ -893,7 +1003,8 @@ def _resolve_phrase(doc: _Doc, a: int, b: int, near_end: bool = True, last: bool
     # A pronoun right before the verb, or opening the phrase: 'he said', 'she added'.
     for t in (toks[-1], toks[0]) if near_end else (toks[0],):
         if t.text.casefold() in PRONOUNS and (t.text != "O" or len(toks) == 1):
-            return _resolve_pronoun(doc, t.start)
+            w = t.text.casefold()
+            return _resolve_pronoun(doc, t.start, "m" if w == "he" else "f" if w == "she" else None)
         if t.text.casefold() in PLURAL_PRONOUNS:
             return None
     if near_end:

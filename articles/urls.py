@@ -39,7 +39,9 @@ urlpatterns = [
     path("annotations/<int:pk>/edit/", annotate.annotation_edit, name="annotation_edit"),
     path("annotations/<int:pk>/delete/", annotate.annotation_delete, name="annotation_delete"),
     path("annotations/<int:pk>/restore/", annotate.annotation_restore, name="annotation_restore"),
-    path("editor/suggest/speakers/", autocomplete.speaker_autocomplete, name="speaker_autocomplete"),
+    path(
+        "editor/suggest/speakers/", autocomplete.speaker_autocomplete, name="speaker_autocomplete"
+    ),
     path("editor/suggest/tags/", autocomplete.tag_autocomplete, name="tag_autocomplete"),
     path("editor/speakers/", speakers.speakers_manage, name="speakers_manage"),
     path("editor/speakers/<int:pk>/", speakers.speaker_edit, name="speaker_edit"),
