@@ -1108,6 +1108,8 @@ def _attribute(doc: _Doc, cands: list[_Cand]) -> None:
             verbs = doc.verbs_in(lo, lead)
             if verbs:
                 speaker = _speaker_from_verb(doc, verbs[-1], lo, lead, lo)
+        if speaker is _NOT_FOUND:
+            speaker = _sentence_subject(doc, doc.sentence_start(lead, a), lead)
         if speaker is _NOT_FOUND and prev is not None and doc.para_of(prev.start) == pi:
             speaker = prev.speaker
         if speaker is _NOT_FOUND:
@@ -1124,6 +1126,22 @@ def _attribute(doc: _Doc, cands: list[_Cand]) -> None:
         c.speaker = speaker if isinstance(speaker, str) else None
         last_speaker_by_para[pj] = c.speaker
         prev = c
+
+
+def _sentence_subject(doc: _Doc, a: int, b: int) -> object:
+    """The person a sentence is about, for a quote it holds with no verb of saying of its own
+    ('Obama described the attack as "a sobering reminder"', 'Sanders's call for a "revolution"'):
+    the first subject named in text[a:b], else the first person named there."""
+    i = bisect.bisect_left(doc.mention_pos, a)
+    first: str | None = None
+    while i < len(doc.mentions) and doc.mentions[i][0] < b:
+        _, name, coord = doc.mentions[i]
+        if not coord:
+            if doc.mention_subject[i]:
+                return name
+            first = first or name
+        i += 1
+    return first if first is not None else _NOT_FOUND
 
 
 def _zero_subject(doc: _Doc, pi: int, c: _Cand, seen: dict[int, object]) -> object:
