@@ -1092,6 +1092,13 @@ def _attribute(doc: _Doc, cands: list[_Cand]) -> None:
         k = bisect.bisect_right(opens, c.end)
         next_open = opens[k] if k < len(opens) else None
         hi = doc.sentence_end(tail, b)
+        if not text[tail:hi].strip() and hi < b:
+            # '"It is over." Mr. Holm said.': the quote closed its sentence, and the next
+            # one opens with its attribution (a name and a verb, or a verb and a name).
+            nxt = doc.sentence_end(hi, b)
+            v = doc.first_verb(hi, min(nxt, hi + 80))
+            if v is not None and len(text[hi : v.start()].split()) <= 5:
+                hi = nxt
         if next_open is not None and next_open < hi:
             hi = next_open
         prev_end = prev.close_mark + 1 if prev and prev.close_mark is not None else None
@@ -1099,7 +1106,15 @@ def _attribute(doc: _Doc, cands: list[_Cand]) -> None:
         if prev_end is not None and prev_end > lo and doc.para_of(prev_end) == pi:
             lo = prev_end
         speaker: object = _NOT_FOUND
-        m = doc.first_verb(tail, hi)
+        dash = _DASH_SOURCE_RE.match(text, tail)
+        if dash:
+            # '"…" — Jan Holm': the source signs the quotation after a dash.
+            speaker = _resolve_phrase(
+                doc, dash.end(), doc.sentence_end(dash.end(), len(text)), near_end=False
+            )
+            if not isinstance(speaker, str):
+                speaker = _NOT_FOUND
+        m = doc.first_verb(tail, hi) if speaker is _NOT_FOUND else None
         if m and m.group().casefold() != "göre":
             speaker = _speaker_from_verb(doc, m, tail, hi, lo, lead)
             if speaker is _NOT_FOUND:
@@ -1122,10 +1137,33 @@ def _attribute(doc: _Doc, cands: list[_Cand]) -> None:
                     speaker = found
                     break
         if speaker is _NOT_FOUND and not text[a:lead].strip(" \"“«'‘"):
+            speaker = _colon_lead(doc, pi)
+        if speaker is _NOT_FOUND and not text[a:lead].strip(" \"“«'‘"):
             speaker = _zero_subject(doc, pi, c, last_speaker_by_para)
         c.speaker = speaker if isinstance(speaker, str) else None
         last_speaker_by_para[pj] = c.speaker
         prev = c
+
+
+# A dash after the closing mark, then a capitalised name: '"…" ― Jan Holm', '"…"\n\n-Jan Holm'.
+_DASH_SOURCE_RE = re.compile(r"[ \t]*(?:\n\s*)?[―—–-]{1,2}\s*(?=[A-Z])")
+
+
+def _colon_lead(doc: _Doc, pi: int) -> object:
+    """A paragraph opening with a quotation after one ending in a colon ('Jan Holm, the
+    minister, put it this way:'): the person the colon's sentence is about."""
+    if pi == 0:
+        return _NOT_FOUND
+    a, b = doc.paras[pi - 1]
+    if doc.text[b - 1] != ":":
+        return _NOT_FOUND
+    lo = doc.sentence_start(b - 1, a)
+    verbs = doc.verbs_in(lo, b)
+    for v in reversed(verbs):
+        found = _speaker_from_verb(doc, v, lo, b, lo)
+        if found is not _NOT_FOUND:
+            return found
+    return _sentence_subject(doc, lo, b)
 
 
 def _sentence_subject(doc: _Doc, a: int, b: int) -> object:
