@@ -989,6 +989,27 @@ def _title_ref(doc: _Doc, word: str, pos: int) -> str | None:
 _NOT_FOUND = object()
 
 
+_HEAD_END_RE = re.compile(r"\s(?:of|at|from|in|for|with|on|who|which)\s")
+
+
+def _apposition_head(doc: _Doc, a: int, b: int) -> str | None:
+    """'Jan Holm, a writer for The Daily Record, said': the person before the apposition,
+    not the body named inside it."""
+    seg = doc.text[a:b].rstrip()
+    if not seg.endswith(","):
+        return None
+    comma = seg.find(",")
+    if comma < 0 or comma == len(seg) - 1:
+        return None
+    toks = doc.toks_in(a, a + comma)
+    if not toks or doc.text[toks[-1].end : a + comma].strip():
+        return None
+    name = _person_at(doc, toks[-1])
+    if name is None or toks[-1].suffixed or _coordinated(doc, toks[-1]):
+        return None
+    return name
+
+
 def _resolve_phrase(doc: _Doc, a: int, b: int, near_end: bool = True, last: bool = False) -> object:
     """Speaker named in text[a:b]: a name, None (not a named person) or _NOT_FOUND.
 
@@ -996,6 +1017,16 @@ def _resolve_phrase(doc: _Doc, a: int, b: int, near_end: bool = True, last: bool
     is the likeliest subject. last: the phrase follows the verb ('said Unite general
     secretary Sharon Gallagher'), where the head name comes last.
     """
+    if last:
+        # 'said Sen. Jan Holm of Ohio', 'said Jan Holm at the union': the head comes before
+        # the first preposition; the place or body after it is not the speaker.
+        cut = _HEAD_END_RE.search(doc.text, a, b)
+        if cut and _tokenize(doc.text, a, cut.start(), caps_only=True):
+            b = cut.start()
+    elif near_end:
+        head = _apposition_head(doc, a, b)
+        if head is not None:
+            return head
     toks = _tokenize(doc.text, a, b)
     if not toks:
         return _NOT_FOUND
