@@ -74,7 +74,12 @@ _EN_VERBS = (
     "cautioned|predicted|suggested|complained|joked|quipped|remarked|observed|pointed out|"
     "tweeted|posted|testified|vowed|vows|promised|pledged|confirmed|denied|shouted|"
     "recounted|mentioned|reiterated|countered|maintained|accused|accuses|agreed|"
-    "commented|went on|according to|boasted|demanded|wondered"
+    "commented|went on|according to|boasted|demanded|wondered|answered|answers|echoed|"
+    "exclaimed|shot back|fired back|snapped|retorted|interjected|blared|yelled|chanted|"
+    "whispered|texted|emailed|retweeted|elaborated|reasoned|chimed in|proclaimed|"
+    "proclaims|asserted|asserts|contended|contends|opined|mused|marveled|scoffed|"
+    "teased|griped|thundered|bellowed|cautions|predicts|suggests|explained|recalls|"
+    "quipped|recounts|observes|concedes|acknowledges|declares|writes|tweets|posts"
 )
 # Turkish reporting expressions. Several are multi-word; the scanner tries longer phrases
 # first so "diye konuştu" is one attribution, not "konuştu" alone.
@@ -684,10 +689,10 @@ def _accept(doc: _Doc, c: _Cand) -> bool:
     if _TITLE_BEFORE_RE.search(before) or NAMING_AFTER_RE.match(after):
         return len(words) >= 8 and content.rstrip()[-1] in SENTENCE_END
     title_case = _is_title_case(content)
-    if title_case and len(words) <= 8 and not punct_end:
-        return False
-    if title_case and len(words) <= 4:
-        return False
+    if title_case and len(words) <= 8:
+        # 'a show called "The Late Show With Jan Holm,"': a title, whatever its punctuation,
+        # unless a verb of saying follows ('"Make Our Town Great Again," she said').
+        return punct_end and _has_verb(" ".join(after.split()[:3]))
     if c.damaged:
         return True  # the inference rules already required a quote-like context
     first_cap = words[0][:1].isupper()
