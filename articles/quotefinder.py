@@ -489,17 +489,33 @@ def _attribution_cut(doc: _Doc, a: int, b: int) -> int | None:
     return None
 
 
+# A transcript turn: a paragraph opening with a mark, a speaker's name in capitals, a colon.
+_TURN_RE = re.compile(r"(?m)^[\"“]([A-Z][A-Z.'’\- ]{1,30}):\s")
+
+
+def _spaced_close(text: str, i: int, a: int, b: int) -> str | None:
+    """'spaced' for a straight mark with spaces on both sides right after an inner closing
+    mark or clause end ("'Oh, really,' \" she said"); None otherwise."""
+    if text[i] != '"' or i - 2 < a or i + 1 >= b:
+        return None
+    if text[i - 1] != " " or not text[i + 1].isspace():
+        return None
+    return "spaced" if text[i - 2] in "'’,.!?" else None
+
+
 def _double_candidates(doc: _Doc) -> list[_Cand]:
     text = doc.text
     cands: list[_Cand] = []
     carry: int | None = None  # content start of a quote continuing from a previous paragraph
     carry_mark: int | None = None
     n = len(doc.paras)
+    transcript = len(_TURN_RE.findall(text)) >= 2
     for pi, (a, b) in enumerate(doc.paras):
         marks = [
             (m.start(), role)
             for m in _DOUBLE_RE.finditer(text, a, b)
-            if (role := _classify(text, m.start(), a, b)) is not None
+            if (role := _classify(text, m.start(), a, b) or _spaced_close(text, m.start(), a, b))
+            is not None
         ]
         open_at: int | None = None
         open_mark: int | None = None
@@ -516,6 +532,13 @@ def _double_candidates(doc: _Doc) -> list[_Cand]:
                     if cut is not None:
                         cands.append(_Cand(open_at, cut, open_mark, None, damaged=True))
                 open_at, open_mark = i + 1, i
+            elif role == "spaced":
+                # '"… like, 'Oh, really,' " she said': a closing mark set off by a space
+                # after an inner quotation closes the open one; elsewhere it is a stray.
+                if open_at is not None:
+                    cands.append(_Cand(open_at, i, open_mark, i))
+                    open_at = open_mark = None
+                    boundary = i + 1
             elif open_at is not None:
                 cands.append(_Cand(open_at, i, open_mark, i))
                 open_at = open_mark = None
@@ -525,6 +548,13 @@ def _double_candidates(doc: _Doc) -> list[_Cand]:
                 if c is not None:
                     cands.append(c)
                 boundary = i + 1
+        if open_at is not None and transcript and open_mark == a:
+            # An interview transcript: each turn opens a quotation that never closes, and
+            # is one quotation of its own, not the start of one running over the turns.
+            s_, e_ = _trim(text, open_at, b)
+            if e_ > s_:
+                cands.append(_Cand(s_, e_, open_mark, None, damaged=True))
+            open_at = None
         if open_at is not None:
             nxt = doc.paras[pi + 1] if pi + 1 < n else None
             if (
@@ -1118,6 +1148,7 @@ def _attribute(doc: _Doc, cands: list[_Cand]) -> None:
     last_speaker_by_para: dict[int, object] = {}
     prev: _Cand | None = None
     opens = [x.open_mark for x in cands if x.open_mark is not None]
+    turn_speaker: str | None = None
     for c in cands:
         pi = doc.para_of(c.start)
         pj = doc.para_of(max(c.start, c.end - 1))
@@ -1142,7 +1173,14 @@ def _attribute(doc: _Doc, cands: list[_Cand]) -> None:
         if prev_end is not None and prev_end > lo and doc.para_of(prev_end) == pi:
             lo = prev_end
         speaker: object = _NOT_FOUND
-        dash = _DASH_SOURCE_RE.match(text, tail)
+        turn = _TURN_RE.match(text, lead) if lead == a else None
+        if turn:
+            speaker = turn_speaker = _turn_speaker(doc, turn.group(1))
+        elif turn_speaker is not None and lead == a and c.close_mark is None:
+            speaker = turn_speaker  # a transcript turn running over paragraphs goes on
+        else:
+            turn_speaker = None
+        dash = _DASH_SOURCE_RE.match(text, tail) if speaker is _NOT_FOUND else None
         if dash:
             # '"…" — Jan Holm': the source signs the quotation after a dash.
             speaker = _resolve_phrase(
@@ -1183,6 +1221,16 @@ def _attribute(doc: _Doc, cands: list[_Cand]) -> None:
 
 # A dash after the closing mark, then a capitalised name: '"…" ― Jan Holm', '"…"\n\n-Jan Holm'.
 _DASH_SOURCE_RE = re.compile(r"[ \t]*(?:\n\s*)?[―—–-]{1,2}\s*(?=[A-Z])")
+
+
+def _turn_speaker(doc: _Doc, tag: str) -> str:
+    """'WALLACE' → the person of the article with that surname, else the tag title-cased."""
+    words = tag.split()
+    key = words[-1].casefold() if words else tag.casefold()
+    for p in doc.persons.values():
+        if p.tokens[-1].casefold() == key:
+            return p.name
+    return " ".join(w.capitalize() for w in words) or tag
 
 
 def _colon_lead(doc: _Doc, pi: int) -> object:
