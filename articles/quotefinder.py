@@ -205,7 +205,10 @@ ROLE_WORDS = _wordset(
     "actress photographer engineer architect designer surgeon lecturer expert official "
     "mother father grandmother grandfather neighbour neighbor shopkeeper secretary "
     "executive chairman chairwoman president minister spokesperson spokesman spokeswoman "
-    "inspector commissioner mayor governor director chief head leader officer "
+    "inspector commissioner mayor governor director chief head leader officer host "
+    "anchor moderator columnist commentator strategist adviser advisor aide senator "
+    "candidate nominee pollster professor attorney lawmaker congressman congresswoman "
+    "delegate voter supporter reporter correspondent editor publisher consultant "
     "üreticisi mühendisi öğretmen öğretmeni emekli sakini esnafı çiftçi akademisyen avukat "
     "doktor hemşire öğrenci işçi sürücü muhtarı uzmanı yazar gazeteci"
 )
@@ -536,7 +539,7 @@ def _double_candidates(doc: _Doc) -> list[_Cand]:
                 # '"… like, 'Oh, really,' " she said': a closing mark set off by a space
                 # after an inner quotation closes the open one; elsewhere it is a stray.
                 if open_at is not None:
-                    cands.append(_Cand(open_at, i, open_mark, i))
+                    cands.append(_Cand(*_trim(text, open_at, i), open_mark, i))
                     open_at = open_mark = None
                     boundary = i + 1
             elif open_at is not None:
@@ -812,6 +815,9 @@ def _build_people(doc: _Doc, quote_spans: list[tuple[int, int]]) -> None:
         evidence = evidence or text[name[-1].end : name[-1].end + 2] == ", "
         # "climate scientist Mariko Sato", "çay üreticisi Rıdvan Kalkavan"
         evidence = evidence or bool(role & (ROLE_WORDS | TITLES))
+        # 'Ingrid Sol described the closure as ...': a name doing the saying or naming.
+        next_word = text[name[-1].end : name[-1].end + 20].split()[:1]
+        evidence = evidence or bool(next_word and next_word[0].casefold() in _CUE_WORDS)
         bucket = strong if evidence else weak
         bucket.setdefault(tokens, set()).update(titles, role)
     for tokens, seen_titles in weak.items():
@@ -973,7 +979,7 @@ def _resolve_pronoun(doc: _Doc, pos: int, gender: str | None = None) -> str | No
     a, _ = doc.paras[pi]
     i = bisect.bisect_left(doc.mention_pos, pos) - 1
     in_para = i >= 0 and doc.mentions[i][0] >= a
-    if not in_para:
+    if not in_para and doc.text[a] not in ALL_MARKS:
         first = _tokenize(doc.text, a, min(pos, a + 60))[:2]
         if (
             len(first) == 2
