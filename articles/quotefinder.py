@@ -892,7 +892,7 @@ _PREPOSITIONS = _wordset(
     "including between among behind under after before since during unlike beat defeated "
     "endorsed backed supported attacked criticized asked called told and or"
 )
-_GENDER_PRONOUN_RE = re.compile(r"\b(?:he|his|him|himself|she|her|hers|herself)\b", re.I)
+_GENDER_PRONOUN_RE = re.compile(r"\b(?:he|himself|she|herself)\b", re.I)
 
 
 def _mention_roles(doc: _Doc, quote_spans: list[tuple[int, int]]) -> None:
@@ -947,9 +947,10 @@ def _mention_roles(doc: _Doc, quote_spans: list[tuple[int, int]]) -> None:
     doc.mention_subject = subjects
     doc.gender = {}
     for name, (m, f) in votes.items():
-        if m > f:
+        # Pronouns in a sentence can belong to someone else in it: a clear majority only.
+        if m > 2 * f:
             doc.gender[name] = "m"
-        elif f > m:
+        elif f > 2 * m:
             doc.gender[name] = "f"
 
 
@@ -1261,6 +1262,12 @@ def _sentence_subject(doc: _Doc, a: int, b: int) -> object:
     ('Obama described the attack as "a sobering reminder"', 'Sanders's call for a "revolution"'):
     the first subject named in text[a:b], else the first person named there."""
     i = bisect.bisect_left(doc.mention_pos, a)
+    first_name_at = doc.mentions[i][0] if i < len(doc.mentions) else len(doc.text)
+    # 'Instead, he was back to boasting about "winning"': a pronoun opening the sentence.
+    for t in _tokenize(doc.text, a, min(b, first_name_at, a + 40))[:3]:
+        w = t.text.casefold()
+        if w in ("he", "she"):
+            return _resolve_pronoun(doc, t.start, "m" if w == "he" else "f")
     first: str | None = None
     while i < len(doc.mentions) and doc.mentions[i][0] < b:
         _, name, coord = doc.mentions[i]
