@@ -820,8 +820,13 @@ def _build_people(doc: _Doc, quote_spans: list[tuple[int, int]]) -> None:
         evidence = evidence or bool(next_word and next_word[0].casefold() in _CUE_WORDS)
         bucket = strong if evidence else weak
         bucket.setdefault(tokens, set()).update(titles, role)
+    # A surname the article goes on using alone ('Jan Holm ... Holm ... Holm') is a person's.
+    alone: dict[str, int] = {}
+    for run in runs:
+        if len(run) == 1:
+            alone[run[0].text] = alone.get(run[0].text, 0) + 1
     for tokens, seen_titles in weak.items():
-        if tokens[-1] in singles and tokens not in strong:
+        if tokens not in strong and (tokens[-1] in singles or alone.get(tokens[-1], 0) >= 2):
             strong[tokens] = seen_titles
     for tokens, seen_titles in strong.items():
         full = " ".join(tokens)

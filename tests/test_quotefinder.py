@@ -414,7 +414,7 @@ def test_a_short_title_with_a_comma_inside_the_marks_is_not_proposed():
 def test_he_skips_a_woman_named_more_recently():
     body = (
         "Mr. Tomas Berg opened the meeting. Councillor Ingrid Sol, who chairs the budget "
-        "committee, listened from her seat.\n\n"
+        "committee, said she would wait for the figures.\n\n"
         "“We cannot keep the pool open,” he said."
     )
     assert quotes(body) == [("We cannot keep the pool open,", "Tomas Berg")]
