@@ -182,6 +182,7 @@ NON_NAME_WORDS = _wordset(
     "Not No Yes Last Next One Two Three Some Many Most Every Each Another Local Retired "
     "Former Shop Owner Monday Tuesday Wednesday Thursday Friday Saturday Sunday January "
     "February March April May June July August September October November December "
+    "Republican Republicans Democrat Democratic Democrats GOP Presidential Conservative "
     "Bu Şu O Ve Ama Ancak Fakat İse Da De Bir Her Göre Ayrıca Toplantıda Açıklamada"
 )
 ORG_WORDS = _wordset(
@@ -791,6 +792,13 @@ def _build_people(doc: _Doc, quote_spans: list[tuple[int, int]]) -> None:
     titled_singles: set[str] = set()  # 'Mr Jones': a person even when the name ends in s
     for run in runs:
         titles, name = doc.split_run(run)
+        if len(name) >= 3 and doc.is_orgish(name[:1]) and not doc.is_orgish(name[-1:]):
+            # 'Secretary of State John Kerry': the office's domain, then the person.
+            k = 0
+            while k < len(name) - 2 and doc.is_orgish(name[k : k + 1]):
+                k += 1
+            if not doc.is_orgish(name[k:]):
+                name = name[k:]
         if not name or doc.is_orgish(name):
             continue
         if _inside(quote_spans, name[0].start):
@@ -868,6 +876,9 @@ def _collect_mentions(doc: _Doc, quote_spans: list[tuple[int, int]]) -> None:
                 chosen = p
                 break
         if chosen is None:
+            nxt = doc.toks[idx + 1] if idx + 1 < len(doc.toks) else None
+            if nxt is not None and nxt.cap and text[t.end : nxt.start] == " ":
+                continue  # 'the United States', 'Holm Foundation': part of another name
             chosen_name = last_full.get(t.text) or cands[0].name
         else:
             chosen_name = chosen.name

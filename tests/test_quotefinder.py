@@ -506,3 +506,21 @@ def test_transcript_turns_are_one_quote_each():
 def test_a_closing_mark_after_a_space_closes_a_quote_holding_a_nested_one():
     body = "\"They keep asking, 'Where is the money?' \" Tomas Berg said."
     assert quotes(body) == [("They keep asking, 'Where is the money?'", "Tomas Berg")]
+
+
+def test_a_surname_inside_another_name_is_not_that_person():
+    body = (
+        "Senator Mia Jordan spoke on Monday.\n\n"
+        "The Jordan River dam needs what the engineers called “urgent repairs” this spring."
+    )
+    assert quotes(body) == [("urgent repairs", None)]
+
+
+def test_the_office_before_a_name_is_not_part_of_it():
+    body = "Secretary of State Lena Vik said the talks were “far from over.”"
+    assert quotes(body) == [("far from over.", "Lena Vik")]
+
+
+def test_a_party_label_before_a_name_is_dropped():
+    body = "“We will win this seat,” said Republican Lena Vik."
+    assert quotes(body, known_speakers={"Lena Vik": []}) == [("We will win this seat,", "Lena Vik")]
