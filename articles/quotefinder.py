@@ -424,6 +424,8 @@ class _Doc:
                 return True
             if len(w) >= 2 and w.isupper() and w.isalpha():  # acronyms: NHS, TİM, CK
                 return True
+            if w.count(".") >= 2:  # 'D.C.', 'U.S.': places and bodies, not people
+                return True
         return False
 
 
@@ -911,6 +913,9 @@ _PREPOSITIONS = _wordset(
 _GENDER_PRONOUN_RE = re.compile(r"\b(?:he|himself|she|herself)\b", re.I)
 
 
+_MODIFIER_ROLES = ROLE_WORDS | TITLES | _wordset("campaign senior press top chief deputy")
+
+
 def _mention_roles(doc: _Doc, quote_spans: list[tuple[int, int]]) -> None:
     """Which mentions are the subject of their sentence, and each person's gender.
 
@@ -924,10 +929,19 @@ def _mention_roles(doc: _Doc, quote_spans: list[tuple[int, int]]) -> None:
     subjects: list[bool] = []
     votes: dict[str, list[int]] = {}
     prev_sent = -1
+    modifier_before = False
     for idx, (pos, name, _) in enumerate(doc.mentions):
         sent = doc.sentence_start(pos, 0)
-        first_in_sentence = sent != prev_sent
+        first_in_sentence = sent != prev_sent or modifier_before
         prev_sent = sent
+        # 'Holm spokeswoman Lena Vik said': the first name only qualifies the second.
+        nxt_pos = doc.mention_pos[idx + 1] if idx + 1 < len(doc.mentions) else None
+        between = text[_mention_end(doc, pos, name) : nxt_pos].split() if nxt_pos else []
+        while between and between[-1][:1].isupper():
+            between.pop()  # the next person's first names
+        modifier_before = 0 < len(between) <= 3 and all(
+            w.islower() and w in _MODIFIER_ROLES for w in between
+        )
         head = text[max(sent, pos - 60) : pos]
         before = _LETTERS_RE.findall(head.casefold())
         p = doc.persons.get(name)
@@ -951,6 +965,7 @@ def _mention_roles(doc: _Doc, quote_spans: list[tuple[int, int]]) -> None:
         subject = (first_in_sentence and not after_prep and not possessive) or (
             near_verb and not possessive
         )
+        subject = subject and not modifier_before
         subjects.append(subject)
         if subject and first_in_sentence:
             nxt = doc.mention_pos[idx + 1] if idx + 1 < len(doc.mentions) else len(text)

@@ -524,3 +524,16 @@ def test_the_office_before_a_name_is_not_part_of_it():
 def test_a_party_label_before_a_name_is_dropped():
     body = "“We will win this seat,” said Republican Lena Vik."
     assert quotes(body, known_speakers={"Lena Vik": []}) == [("We will win this seat,", "Lena Vik")]
+
+
+def test_a_name_qualifying_a_spokesperson_is_not_the_subject():
+    body = (
+        "Tomas Berg opened the depot on Monday. Berg spokeswoman Lena Vik defended the cost. "
+        "“It will pay for itself,” she said."
+    )
+    assert quotes(body) == [("It will pay for itself,", "Lena Vik")]
+
+
+def test_a_dotted_place_abbreviation_is_not_a_person():
+    body = "Senator Mia Jordan of Washington, D.C., explained her vote.\n\n“It was time,” she said."
+    assert quotes(body) == [("It was time,", "Mia Jordan")]
