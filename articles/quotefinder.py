@@ -710,7 +710,7 @@ def _accept(doc: _Doc, c: _Cand) -> bool:
     names after a possessive and nicknames between a first name and a surname are left out.
     On PolNeAR train, proposing unattributed three-word fragments too would find 33 more
     quotes for 4 false ones, and two-word ones 61 more for 45 false; both are left out so
-    that scare quotes ('a "tram to nowhere"') stay unproposed, as the editors want.
+    that scare quotes ('a "road to nowhere"') stay unproposed, as the editors want.
     """
     text = doc.text
     content = text[c.start : c.end]
