@@ -980,11 +980,11 @@ def _mention_roles(doc: _Doc, quote_spans: list[tuple[int, int]]) -> None:
                 votes.setdefault(name, [0, 0])[0 if w in _MALE_WORDS else 1] += 1
     doc.mention_subject = subjects
     doc.gender = {}
-    for name, (m, f) in votes.items():
+    for name, (male, female) in votes.items():
         # Pronouns in a sentence can belong to someone else in it: a clear majority only.
-        if m > 2 * f:
+        if male > 2 * female:
             doc.gender[name] = "m"
-        elif f > 2 * m:
+        elif female > 2 * male:
             doc.gender[name] = "f"
 
 
