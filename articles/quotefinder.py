@@ -333,6 +333,7 @@ class _Doc:
         self.mention_pos: list[int] = []
         self.mention_subject: list[bool] = []
         self.gender: dict[str, str] = {}
+        self.quote_speakers: list[tuple[int, str]] = []  # (opening mark, speaker) so far
 
     def _add_para(self, a: int, b: int) -> None:
         while a < b and self.text[a].isspace():
@@ -1025,10 +1026,20 @@ def _resolve_pronoun(doc: _Doc, pos: int, gender: str | None = None) -> str | No
             return None  # 'One patient ... she told inspectors': not a named person
     floor = doc.paras[max(0, pi - _PRONOUN_REACH)][0]
     fallback: str | None = None
+    # The speaker of the last quotation before the pronoun, if later than any subject.
+    said_by: tuple[int, str] | None = None
+    for q_pos, q_name in reversed(doc.quote_speakers):
+        if q_pos < pos:
+            g = doc.gender.get(q_name)
+            if q_pos >= floor and not (gender and g and g != gender):
+                said_by = (q_pos, q_name)
+            break
     while i >= 0 and doc.mentions[i][0] >= floor:
-        _, name, coord = doc.mentions[i]
+        m_pos, name, coord = doc.mentions[i]
         i_subject = doc.mention_subject[i]
         i -= 1
+        if said_by is not None and said_by[0] > m_pos:
+            return said_by[1]
         if coord:
             continue
         g = doc.gender.get(name)
@@ -1256,6 +1267,8 @@ def _attribute(doc: _Doc, cands: list[_Cand]) -> None:
         if speaker is _NOT_FOUND and not text[a:lead].strip(" \"“«'‘"):
             speaker = _zero_subject(doc, pi, c, last_speaker_by_para)
         c.speaker = speaker if isinstance(speaker, str) else None
+        if c.speaker:
+            doc.quote_speakers.append((lead, c.speaker))
         last_speaker_by_para[pj] = c.speaker
         prev = c
 

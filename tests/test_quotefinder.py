@@ -537,3 +537,15 @@ def test_a_name_qualifying_a_spokesperson_is_not_the_subject():
 def test_a_dotted_place_abbreviation_is_not_a_person():
     body = "Senator Mia Jordan of Washington, D.C., explained her vote.\n\n“It was time,” she said."
     assert quotes(body) == [("It was time,", "Mia Jordan")]
+
+
+def test_a_pronoun_after_a_quote_goes_to_that_quote_s_speaker():
+    body = (
+        "“The depot will open in May,” said Tomas Berg, who thanked Karl Oberg and "
+        "his team for their work.\n\n"
+        "“We are ahead of schedule,” he said."
+    )
+    assert quotes(body) == [
+        ("The depot will open in May,", "Tomas Berg"),
+        ("We are ahead of schedule,", "Tomas Berg"),
+    ]
