@@ -1,12 +1,20 @@
 """Measure the quote finder against gold annotations.
 
 Usage: python bench/quotes.py [samples/NNN_x.txt ...]
+       python bench/quotes.py --corpus DIR [--examples N]
 (default: every samples/*.txt that has a matching .expected.json)
 
 Prints, per file and overall: proposals, precision (a proposal matching a required or
 optional gold quote is correct), recall of required quotes and speaker accuracy over the
 matched required quotes, as scored by articles/quote_metrics.py (which the quote finder's
 tests use too).
+
+With --corpus, DIR is a folder laid out like the PolNeAR conversions (``sources/*.txt`` and
+a ``gold.json`` of ``quotes`` / ``not_quotes`` per file); the figures are those of the
+corpus' own scorer (quote_metrics.corpus_score follows its rules): precision, recall, F1,
+speaker accuracy overall, for pronoun-resolved speakers and for named ones, recall by
+quote length, plus the finder's time per article. The corpus stays where it is: nothing in
+the repository reads it except this command, when asked to.
 """
 
 from __future__ import annotations
@@ -21,7 +29,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from articles.importing.parsers import parse_source  # noqa: E402
-from articles.quote_metrics import ratios, score, total  # noqa: E402
+from articles.quote_metrics import corpus_score, ratios, score, total  # noqa: E402
 from articles.quotefinder import find_quotes  # noqa: E402
 
 
@@ -78,7 +86,43 @@ def run(paths: list[Path], verbose: bool = True) -> dict:
     return {"total": overall, "files": per_file, "precision": p, "recall": r, "speaker": sp}
 
 
+def run_corpus(folder: Path, examples: int = 0) -> dict:
+    gold = json.loads((folder / "gold.json").read_text("utf-8"))["files"]
+    results: dict[str, list] = {}
+    seconds = 0.0
+    for name in sorted(gold):
+        body = sample_body(folder / "sources" / name)
+        t0 = time.perf_counter()
+        results[name] = find_quotes(body)
+        seconds += time.perf_counter() - t0
+    figures = corpus_score(gold, results)
+    c = figures["counts"]
+    for kind in ("miss", "false", "speaker"):
+        for name, quote, extra in figures["examples"][kind][:examples]:
+            print(f"{kind}: {name}: {quote[:90]!r}" + (f"  [{extra}]" if extra else ""))
+    print(
+        "  recall by kind: "
+        + "; ".join(f"{k} {a / b:.2f} ({a}/{b})" for k, (a, b) in sorted(figures["by"].items()))
+    )
+    print(
+        "  speaker accuracy by how the gold name was found: "
+        + "; ".join(f"{k} {a / b:.2f} ({a}/{b})" for k, (a, b) in sorted(figures["via"].items()))
+    )
+    print(
+        f"{folder.name}: precision {figures['precision']:.2f}, recall {figures['recall']:.2f} "
+        f"({c['found']}/{c['gold']}), F1 {figures['f1']:.2f}, speaker accuracy "
+        f"{figures['speaker']:.2f} ({c['speakers_known']}); "
+        f"{1000 * seconds / max(len(gold), 1):.2f} ms per article"
+    )
+    return figures
+
+
 def main(argv: list[str]) -> int:
+    if argv[:1] == ["--corpus"] and len(argv) >= 2:
+        rest = argv[2:]
+        examples = int(rest[1]) if rest[:1] == ["--examples"] and len(rest) > 1 else 0
+        run_corpus(Path(argv[1]), examples)
+        return 0
     run(gold_files(argv))
     return 0
 

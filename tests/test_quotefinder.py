@@ -122,8 +122,24 @@ def test_closing_missing_at_paragraph_end():
 def test_scare_quotes_are_not_proposed():
     body = (
         'The ministry promised a so-called "fast track" for applications. '
-        "Critics called the scheme “a gimmick” on Monday."
+        "The scheme sits in a “grey zone” between two laws."
     )
+    assert find_quotes(body) == []
+
+
+def test_a_fragment_somebody_called_something_is_proposed():
+    # Fragments quoted inside reported speech are somebody's words when the sentence says so.
+    body = "Critics called the scheme “a gimmick” on Monday."
+    assert quotes(body) == [("a gimmick", None)]
+
+
+def test_a_one_word_fragment_after_a_verb_of_saying_is_proposed():
+    body = "The senator called the plan “reckless” and said it would fail."
+    assert [q for q, _ in quotes(body)] == ["reckless"]
+
+
+def test_a_one_word_scare_quote_without_a_speaker_is_not_proposed():
+    body = "The bridge has become a “landmark” for the town's tourists."
     assert find_quotes(body) == []
 
 
@@ -360,3 +376,176 @@ def test_never_raises_on_quote_heavy_text(body):
 def test_never_raises_on_any_text(body, known):
     _check(body, find_quotes(body, known_speakers=known))
     _check(body, quotefinder._find(body, known))
+
+
+# --- real-news patterns (issue 17): partial quotes, nesting, transcripts, speakers ---------
+
+
+def test_nyt_archive_double_apostrophes_are_double_marks():
+    body = "''The ferry will run all winter,'' said harbour master Olga Brandt."
+    assert quotes(body) == [("The ferry will run all winter,", "Olga Brandt")]
+
+
+def test_double_apostrophes_around_a_partial_quote():
+    body = "Olga Brandt called the timetable ''a small miracle'' for the islanders."
+    assert quotes(body) == [("a small miracle", "Olga Brandt")]
+
+
+def test_a_two_word_fragment_without_anyone_saying_it_is_not_proposed():
+    body = "The town hall sits at the end of a “quiet lane” near the harbour."
+    assert find_quotes(body) == []
+
+
+def test_a_nickname_between_first_name_and_surname_is_not_proposed():
+    body = 'The contract went to Walter "Bud" Lindqvist, who said he was pleased.'
+    assert find_quotes(body) == []
+
+
+def test_a_show_after_a_possessive_is_not_proposed():
+    body = "“We will appeal,” Olga Brandt told Channel Nine’s “Breakfast” on Monday."
+    assert [q for q, _ in quotes(body)] == ["We will appeal,"]
+
+
+def test_a_short_title_with_a_comma_inside_the_marks_is_not_proposed():
+    body = 'She first appeared on "The Late Night Hour With Sam Reed," a show that ran for years.'
+    assert [q for q, _ in quotes(body)] == []
+
+
+def test_he_skips_a_woman_named_more_recently():
+    body = (
+        "Mr. Tomas Berg opened the meeting. Councillor Ingrid Sol, who chairs the budget "
+        "committee, said she would wait for the figures.\n\n"
+        "“We cannot keep the pool open,” he said."
+    )
+    assert quotes(body) == [("We cannot keep the pool open,", "Tomas Berg")]
+
+
+def test_she_resolves_to_the_woman_the_document_calls_she():
+    body = (
+        "Ingrid Sol said she would vote against the plan. Tomas Berg disagreed.\n\n"
+        "“The numbers do not add up,” she said."
+    )
+    assert quotes(body) == [("The numbers do not add up,", "Ingrid Sol")]
+
+
+def test_a_pronoun_prefers_the_subject_over_a_name_in_an_object():
+    body = (
+        "Tomas Berg said he had never met Karl Oberg before the vote.\n\n"
+        '"I was surprised by the result," he said.'
+    )
+    assert quotes(body) == [("I was surprised by the result,", "Tomas Berg")]
+
+
+def test_a_fragment_goes_to_the_subject_of_its_sentence():
+    body = "Ingrid Sol described the closure as “a betrayal of the families” on Friday."
+    assert quotes(body) == [("a betrayal of the families", "Ingrid Sol")]
+
+
+def test_the_person_before_an_apposition_wins_over_the_body_in_it():
+    body = (
+        "Dana Pike, a columnist for The Harbour Gazette, said: "
+        "“The council has lost the town's trust.”"
+    )
+    assert quotes(body) == [("The council has lost the town's trust.", "Dana Pike")]
+
+
+def test_after_the_verb_the_place_after_the_name_is_not_the_speaker():
+    body = "“We will rebuild the pier,” said Senator Dana Pike of North Carolina."
+    assert quotes(body) == [("We will rebuild the pier,", "Dana Pike")]
+
+
+def test_an_attribution_in_the_sentence_after_a_closed_quote():
+    body = "Tomas Berg spoke first. “That is the end of it.” Ingrid Sol said nothing more."
+    assert quotes(body) == [("That is the end of it.", "Ingrid Sol")]
+
+
+def test_a_dash_signature_names_the_speaker():
+    body = "“Every child deserves a library within walking distance.” ― Dana Pike"
+    assert quotes(body) == [
+        ("Every child deserves a library within walking distance.", "Dana Pike")
+    ]
+
+
+def test_a_dash_signature_on_the_next_line():
+    body = "“The tide waits for nobody, least of all a committee.”\n\n-Mayor Dana Pike, on Twitter"
+    assert quotes(body) == [("The tide waits for nobody, least of all a committee.", "Dana Pike")]
+
+
+def test_a_quote_after_a_paragraph_ending_in_a_colon():
+    body = (
+        "Tomas Berg mentioned the pool. Ingrid Sol, the committee chair, put it bluntly:\n\n"
+        "“Nobody wants to pay for it and everybody wants to swim in it.”"
+    )
+    assert quotes(body) == [
+        ("Nobody wants to pay for it and everybody wants to swim in it.", "Ingrid Sol")
+    ]
+
+
+def test_a_quote_split_around_its_attribution():
+    body = "“The bridge is safe,” Ingrid Sol said, “but the road to it is not.”"
+    assert quotes(body) == [
+        ("The bridge is safe,", "Ingrid Sol"),
+        ("but the road to it is not.", "Ingrid Sol"),
+    ]
+
+
+def test_transcript_turns_are_one_quote_each():
+    body = (
+        "Radio host Lena Vik interviewed Mayor Jon Holm on Tuesday.\n\n"
+        '"VIK: Will the pool close this summer?\n\n'
+        '"HOLM: Not while I am mayor. We found the money in the roads budget.\n\n'
+        '"VIK: And next year?'
+    )
+    assert quotes(body) == [
+        ("VIK: Will the pool close this summer?", "Lena Vik"),
+        ("HOLM: Not while I am mayor. We found the money in the roads budget.", "Jon Holm"),
+        ("VIK: And next year?", "Lena Vik"),
+    ]
+
+
+def test_a_closing_mark_after_a_space_closes_a_quote_holding_a_nested_one():
+    body = "\"They keep asking, 'Where is the money?' \" Tomas Berg said."
+    assert quotes(body) == [("They keep asking, 'Where is the money?'", "Tomas Berg")]
+
+
+def test_a_surname_inside_another_name_is_not_that_person():
+    body = (
+        "Senator Mia Jordan spoke on Monday.\n\n"
+        "The Jordan River dam needs what the engineers called “urgent repairs” this spring."
+    )
+    assert quotes(body) == [("urgent repairs", None)]
+
+
+def test_the_office_before_a_name_is_not_part_of_it():
+    body = "Secretary of State Lena Vik said the talks were “far from over.”"
+    assert quotes(body) == [("far from over.", "Lena Vik")]
+
+
+def test_a_party_label_before_a_name_is_dropped():
+    body = "“We will win this seat,” said Republican Lena Vik."
+    assert quotes(body, known_speakers={"Lena Vik": []}) == [("We will win this seat,", "Lena Vik")]
+
+
+def test_a_name_qualifying_a_spokesperson_is_not_the_subject():
+    body = (
+        "Tomas Berg opened the depot on Monday. Berg spokeswoman Lena Vik defended the cost. "
+        "“It will pay for itself,” she said."
+    )
+    assert quotes(body) == [("It will pay for itself,", "Lena Vik")]
+
+
+def test_a_dotted_place_abbreviation_is_not_a_person():
+    body = "Senator Mia Jordan of Washington, D.C., explained her vote.\n\n“It was time,” she said."
+    assert quotes(body) == [("It was time,", "Mia Jordan")]
+
+
+def test_a_pronoun_after_a_quote_goes_to_that_quote_s_speaker():
+    body = (
+        "“The depot will open in May,” said Tomas Berg, who thanked Karl Oberg and "
+        "his team for their work.\n\n"
+        "“We are ahead of schedule,” he said."
+    )
+    assert quotes(body) == [
+        ("The depot will open in May,", "Tomas Berg"),
+        ("We are ahead of schedule,", "Tomas Berg"),
+    ]

@@ -246,7 +246,7 @@ Felixstowe Gazette (7 January 2020)
 
 "We are not going anywhere," said union leader Mick Walsh.
 
-Managers said the offer was "final".
+The "final" offer from the managers expires on Friday.
 """
 
 
