@@ -13,6 +13,11 @@ from articles.names import fold_name, name_slug, unique_slug
 from articles.revisions import annotation_snapshot, revision_new
 
 NAME_MAX_LENGTH = 200
+NAME_CONSTRAINT = "speaker_name_ci_unique"
+SLUG_CONSTRAINT = "articles_speaker_slug_key"  # Django's name for unique=True's constraint
+# Rounds of "insert with the next free slug" before a speaker write gives up (each round
+# loses only to a transaction that committed a clashing slug meanwhile).
+SLUG_ROUNDS = 10
 
 
 def speaker_find(name: str) -> Speaker | None:
@@ -95,11 +100,33 @@ def _free_slug(name: str, *, exclude_pk: int | None = None) -> str:
 
 
 def speaker_create(*, name: str, aliases: Sequence[str] = (), description: str = "") -> Speaker:
+    """A new speaker, with the first free slug of their name; a ValidationError if the name
+    is taken (as a name or an alias).
+
+    Another editor may add a speaker at the same moment: one whose name differs but shares
+    the slug ("Ann Lee", "Ann-Lee") makes the insert fail on the slug, which is tried again
+    with the next free one in a savepoint; one with the same name makes the insert fail on
+    the name, answered like the check before it ("already exists").
+    """
     with transaction.atomic():
         name = _check_name(name)
-        return Speaker.objects.create(
-            name=name, slug=_free_slug(name), aliases=list(aliases), description=description
-        )
+        for _round in range(SLUG_ROUNDS):
+            speaker = Speaker(
+                name=name, slug=_free_slug(name), aliases=list(aliases), description=description
+            )
+            try:
+                with transaction.atomic():  # a savepoint: a refused insert leaves no trace
+                    speaker.save(force_insert=True)
+            except IntegrityError as error:
+                constraint = getattr(getattr(error.__cause__, "diag", None), "constraint_name", "")
+                if constraint == NAME_CONSTRAINT:
+                    message = f"“{name}” already exists: pick them rather than adding them again."
+                    raise ValidationError({"name": message}) from error
+                if constraint != SLUG_CONSTRAINT:
+                    raise
+            else:
+                return speaker
+        raise ValidationError({"name": "Too many editors are adding speakers: try again."})
 
 
 def speaker_get_or_create(
