@@ -10,6 +10,7 @@ annotation's history must replay to its current state.
 
 from __future__ import annotations
 
+import os
 import threading
 from collections import Counter
 
@@ -30,8 +31,10 @@ from tests.factories import make_article, make_user
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-EDITORS = 6
-OWN = 5  # annotations each editor creates on spans of its own
+# Small enough for `make test`; the attack ran 20 editors × 50 creates:
+# CONCURRENCY_EDITORS=20 CONCURRENCY_CREATES=50 pytest tests/test_attack_concurrency.py
+EDITORS = int(os.getenv("CONCURRENCY_EDITORS", "6"))
+OWN = max(2, int(os.getenv("CONCURRENCY_CREATES", "5")))  # per editor, on spans of its own
 SHARED = 6  # annotations every editor edits
 TAGS = ["X Tag", "X-Tag", "x tag", "Ελλάς", "ΕΛΛΆΣ", "Київ", "東京", "X Tag!"]
 SPEAKERS = ["Ann Lee", "ANN LEE", "Ann-Lee", "Bo Ek", "Κυριάκος", "bo ek"]

@@ -108,25 +108,28 @@ def speaker_create(*, name: str, aliases: Sequence[str] = (), description: str =
     with the next free one in a savepoint; one with the same name makes the insert fail on
     the name, answered like the check before it ("already exists").
     """
-    with transaction.atomic():
-        name = _check_name(name)
-        for _round in range(SLUG_ROUNDS):
-            speaker = Speaker(
-                name=name, slug=_free_slug(name), aliases=list(aliases), description=description
-            )
-            try:
-                with transaction.atomic():  # a savepoint: a refused insert leaves no trace
-                    speaker.save(force_insert=True)
-            except IntegrityError as error:
-                constraint = getattr(getattr(error.__cause__, "diag", None), "constraint_name", "")
-                if constraint == NAME_CONSTRAINT:
-                    message = f"“{name}” already exists: pick them rather than adding them again."
-                    raise ValidationError({"name": message}) from error
-                if constraint != SLUG_CONSTRAINT:
-                    raise
-            else:
+    for _round in range(SLUG_ROUNDS):
+        try:
+            # One atomic block per attempt (a savepoint inside a caller's transaction): a
+            # refused insert leaves no trace, and the next attempt checks afresh.
+            with transaction.atomic():
+                checked = _check_name(name)
+                speaker = Speaker(
+                    name=checked,
+                    slug=_free_slug(checked),
+                    aliases=list(aliases),
+                    description=description,
+                )
+                speaker.save(force_insert=True)
                 return speaker
-        raise ValidationError({"name": "Too many editors are adding speakers: try again."})
+        except IntegrityError as error:
+            constraint = getattr(getattr(error.__cause__, "diag", None), "constraint_name", "")
+            if constraint == NAME_CONSTRAINT:
+                message = f"“{checked}” already exists: pick them rather than adding them again."
+                raise ValidationError({"name": message}) from error
+            if constraint != SLUG_CONSTRAINT:
+                raise
+    raise ValidationError({"name": "Too many editors are adding speakers: try again."})
 
 
 def speaker_get_or_create(
