@@ -89,7 +89,7 @@ class OutletQuerySet(models.QuerySet):
 
 class Outlet(models.Model):
     name = models.CharField(max_length=200)
-    slug = models.SlugField(max_length=220, unique=True)
+    slug = models.SlugField(max_length=220, unique=True, allow_unicode=True)
 
     objects = OutletQuerySet.as_manager()
 
@@ -142,7 +142,7 @@ class SpeakerQuerySet(models.QuerySet["Speaker"]):
 
 class Speaker(models.Model):
     name = models.CharField(max_length=200)
-    slug = models.SlugField(max_length=220, unique=True)
+    slug = models.SlugField(max_length=220, unique=True, allow_unicode=True)
     description = models.CharField(max_length=300, blank=True)
     aliases = ArrayField(models.CharField(max_length=200), default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -196,7 +196,7 @@ class TagQuerySet(models.QuerySet["Tag"]):
 
 class Tag(models.Model):
     name = models.CharField(max_length=100)
-    slug = models.SlugField(max_length=120, unique=True)
+    slug = models.SlugField(max_length=120, unique=True, allow_unicode=True)
 
     objects = TagQuerySet.as_manager()
 
@@ -453,7 +453,7 @@ class ArticleQuerySet(models.QuerySet["Article"]):
 
 class Article(models.Model):
     title = models.CharField(max_length=500)
-    slug = models.SlugField(max_length=255, unique=True)
+    slug = models.SlugField(max_length=255, unique=True, allow_unicode=True)
     summary = models.TextField(blank=True)
     published_on = models.DateField()
     outlet = models.ForeignKey(Outlet, on_delete=models.PROTECT, related_name="articles")

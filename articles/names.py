@@ -1,14 +1,24 @@
 """Names in the newsroom: how outlet, speaker and tag names compare and become slugs.
 
-Python's and PostgreSQL's ideas of lower case differ for a few letters that Turkish and Greek
-news use every day ("İ".lower() is "i̇" in Python but "i" in the database; a final "Σ"
-becomes "ς" in Python but "σ" in the database). The unique indexes on names use the
-database's lower(), so Python-side keys must agree with it, or one tag becomes two and a
-lookup misses what the index then refuses as a duplicate.
+The unique indexes on names (`outlet_name_ci_unique`, `speaker_name_ci_unique`,
+`tag_name_ci_unique`, migration 0001) compare `lower(name)`, and the services look names up
+with the same `lower()`: that is what "the same name" means. Python keys that deduplicate
+input or match looked-up rows back to it must therefore agree with the database's lower()
+exactly, character by character, or one tag becomes two, or a tag just created is not found
+(a KeyError, a 500).
+
+PostgreSQL's lower() (libc provider, the embedded cluster's C.UTF-8 and any other libc locale
+in UTF-8) maps each character on its own, with the simple one-to-one case mapping. Python's
+str.lower() uses the full mapping instead, which differs in exactly two ways: "İ" becomes two
+characters ("i" + U+0307) where the database makes "i", and a capital sigma at the end of a
+word becomes "ς" where the database makes "σ" (and keeps a typed "ς" as it is).
+`tests/test_names.py` checks the agreement against the database for every code point and for
+random text.
 """
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable
 
 from django.utils.text import slugify
@@ -22,15 +32,35 @@ _TRANSLITERATION = str.maketrans(
     }
 )  # fmt: skip
 
+# The two characters whose simple lower case (the database's) differs from what str.lower()
+# makes of them: replaced by it first, str.lower() then maps every other character as the
+# database does (a lone "σ" has no final-sigma context to change it).
+_SIMPLE_LOWER = str.maketrans({"İ": "i", "Σ": "σ"})
+
 
 def fold_name(name: str) -> str:
     """The case-insensitive key of a name, equal to what PostgreSQL's lower() makes of it."""
-    return name.lower().replace("i\u0307", "i").replace("ς", "σ")
+    return name.translate(_SIMPLE_LOWER).lower()
 
 
 def name_slug(text: str, *, max_length: int = 200, fallback: str = "item") -> str:
-    """A readable ASCII slug: "Hatice Yıldız" → "hatice-yildiz", "Straße" → "strasse"."""
-    return slugify(text.translate(_TRANSLITERATION))[:max_length].strip("-") or fallback
+    """A readable slug: ASCII where the name's letters have an ASCII spelling ("Hatice
+    Yıldız" → "hatice-yildiz", "Straße" → "strasse"), Unicode where they have none
+    ("Κυριάκος" → "κυριάκος", "covid19 Ελλάς" → "covid19-ελλάς", "東京" → "東京") rather than
+    a slug that drops them ("covid19") or none at all.
+
+    Names that were ASCII-sluggable before keep exactly the slug they had.
+    """
+    text = text.translate(_TRANSLITERATION)
+    slug = slugify(text, allow_unicode=not _spelled_in_ascii(text))
+    return slug[:max_length].strip("-") or fallback
+
+
+def _spelled_in_ascii(text: str) -> bool:
+    """Whether every letter and digit of `text` survives ASCII slugify (which decomposes
+    accented letters and drops their marks)."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return all(ch.isascii() or not ch.isalnum() for ch in decomposed)
 
 
 def unique_slug(base: str, taken: Iterable[str]) -> str:

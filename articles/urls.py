@@ -1,6 +1,7 @@
 from __future__ import annotations
 
-from django.urls import path
+from django.urls import path, register_converter
+from django.urls.converters import StringConverter
 from django.views.decorators.http import require_safe
 
 from articles import feeds
@@ -19,11 +20,22 @@ from articles.views import (
 
 app_name = "articles"
 
+
+class UnicodeSlugConverter(StringConverter):
+    """Slugs in any script ("κυριάκος", "київ", "東京"; see `names.name_slug`): letters, digits,
+    "-" and "_", as `SlugField(allow_unicode=True)` validates them. Django's `<slug:…>` is
+    ASCII-only, so a Greek tag's page would not resolve (and its link not reverse)."""
+
+    regex = r"[-\w]+"
+
+
+register_converter(UnicodeSlugConverter, "uslug")
+
 urlpatterns = [
     path("", reading.home, name="home"),
-    path("articles/<slug:slug>/", reading.article_detail, name="article"),
+    path("articles/<uslug:slug>/", reading.article_detail, name="article"),
     path(
-        "articles/<slug:slug>/suggestions/find/",
+        "articles/<uslug:slug>/suggestions/find/",
         suggestions.suggestions_find,
         name="suggestions_find",
     ),
@@ -38,10 +50,10 @@ urlpatterns = [
         name="suggestion_reject",
     ),
     path("suggestions/<int:pk>/edit/", suggestions.suggestion_edit, name="suggestion_edit"),
-    path("tags/<slug:slug>/", browse.tag, name="tag"),
-    path("tags/<slug:slug>/feed/", require_safe(feeds.TagFeed()), name="tag_feed"),
-    path("speakers/<slug:slug>/", browse.speaker, name="speaker"),
-    path("outlets/<slug:slug>/", browse.outlet, name="outlet"),
+    path("tags/<uslug:slug>/", browse.tag, name="tag"),
+    path("tags/<uslug:slug>/feed/", require_safe(feeds.TagFeed()), name="tag_feed"),
+    path("speakers/<uslug:slug>/", browse.speaker, name="speaker"),
+    path("outlets/<uslug:slug>/", browse.outlet, name="outlet"),
     path("claims/", browse.claims, name="claims"),
     path("claims/feed.jsonld", claim_reviews.claim_review_feed_view, name="claim_review_feed"),
     path("search/", search.search, name="search"),
@@ -54,8 +66,10 @@ urlpatterns = [
         name="anno_article_collection",
     ),
     path("feeds/latest/", require_safe(feeds.LatestArticlesFeed()), name="latest_feed"),
-    path("articles/<slug:slug>/annotations/", annotate.annotation_create, name="annotation_create"),
-    path("articles/<slug:slug>/history/", annotate.article_history, name="article_history"),
+    path(
+        "articles/<uslug:slug>/annotations/", annotate.annotation_create, name="annotation_create"
+    ),
+    path("articles/<uslug:slug>/history/", annotate.article_history, name="article_history"),
     path("annotations/<int:pk>/", annotate.annotation_detail, name="annotation_detail"),
     path("annotations/<int:pk>/edit/", annotate.annotation_edit, name="annotation_edit"),
     path("annotations/<int:pk>/delete/", annotate.annotation_delete, name="annotation_delete"),

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.db.models.functions import Lower
 
 from articles.models import DUPLICATE_SPAN, Annotation, AnnotationRevision, Article, Speaker, Tag
@@ -28,6 +29,9 @@ from articles.services.speakers import speaker_find, speaker_get_or_create
 
 Kind = Annotation.Kind
 TAG_MAX_LENGTH = 100
+# Rounds of "insert with the next free slug" before a tag write gives up (each round loses
+# only to a transaction that committed a clashing slug meanwhile).
+SLUG_ROUNDS = 10
 DUPLICATE_SPAN_CONSTRAINT = "annotation_published_span_unique"
 NEW_SPEAKER_NEEDS_NAME = "Type the new speaker's name."
 UNKNOWN_SPEAKER = (
@@ -176,25 +180,54 @@ def _check_tag_names(names: Sequence[str]) -> None:
 def tags_ensure(*, names: Sequence[str]) -> list[Tag]:
     """Tags by name, case-insensitively; missing ones are created (editors coin tags freely).
 
-    At most four queries however many tags; a tag another editor creates at the same moment
-    is found rather than clashing.
+    One query when every tag exists, four when some are new, however many: a tag another
+    editor creates at the same moment is found rather than clashing. Names that differ but
+    share a slug ("X Tag", "X-Tag") created at the same moment each get their own tag: the
+    insert skips a row whose slug another transaction took (waiting for it to commit), and
+    that row is tried again with the next free slug (three more queries per round).
     """
     if not names:
         return []
     _check_tag_names(names)
     found = _tags_named(names)
-    missing = [name for name in names if fold_name(name) not in found]
-    if missing:
-        taken = Tag.objects.filter(slug__in=[name_slug(n, max_length=110) for n in missing])
-        slugs = set(taken.values_list("slug", flat=True))
-        new = []
-        for name in missing:
-            slug = unique_slug(name_slug(name, max_length=110, fallback="tag"), slugs)
-            slugs.add(slug)
-            new.append(Tag(name=name, slug=slug))
-        Tag.objects.bulk_create(new, ignore_conflicts=True)
+    spellings: dict[str, str] = {}  # the first spelling of each name
+    for name in names:
+        spellings.setdefault(fold_name(name), name)
+    missing = [name for key, name in spellings.items() if key not in found]
+    for _round in range(SLUG_ROUNDS):
+        if not missing:
+            break
+        Tag.objects.bulk_create(_new_tags(missing), ignore_conflicts=True)
         found.update(_tags_named(missing))
+        missing = [name for name in missing if fold_name(name) not in found]
+    if missing:
+        raise ValidationError({"tags": "Too many editors are adding these tags: try again."})
     return [found[fold_name(name)] for name in names]
+
+
+def _new_tags(names: Sequence[str]) -> list[Tag]:
+    """Unsaved tags for `names`, each with the first slug its base (`name_slug`) leaves free.
+
+    In slug order: two editors inserting several tags whose slugs clash then wait for each
+    other in one order, never in a cycle (a deadlock).
+    """
+    bases = [name_slug(name, max_length=110, fallback="tag") for name in names]
+    family = Q()
+    for base in set(bases):
+        family |= Q(slug=base) | Q(slug__startswith=f"{base}-")
+    taken = set(Tag.objects.filter(family).values_list("slug", flat=True))
+    new = []
+    for name, base in zip(names, bases, strict=True):
+        slug = unique_slug(base, taken)
+        taken.add(slug)
+        new.append(Tag(name=name, slug=slug))
+    return sorted(new, key=lambda tag: tag.slug)
+
+
+def _tags_of(names: Sequence[str]) -> list[Tag]:
+    """An annotation's tags for `names`, each once: two spellings of one name ("X Tag",
+    "x tag") are one tag, and its revision must list it once, as the data holds it."""
+    return list(dict.fromkeys(tags_ensure(names=names)))
 
 
 def _tags_named(names: Sequence[str]) -> dict[str, Tag]:
@@ -203,6 +236,15 @@ def _tags_named(names: Sequence[str]) -> dict[str, Tag]:
         fold_name(tag.name): tag
         for tag in Tag.objects.annotate(lname=Lower("name")).filter(lname__in=lowered)
     }
+
+
+# _NAMES_FIRST: new speakers and tags are stored before the annotation is written. Writing an
+# annotation bumps its article's annotations version (a row lock, held to commit: see
+# articles/sql/annotations_version.sql); a new tag's insert may wait for another editor's
+# transaction that inserted a tag with the same name or slug. Done in the other order, two
+# editors tagging one article each held the version the other's tag insert... waited behind:
+# a deadlock (tests/test_attack_concurrency.py). Names first, nothing is waited for while
+# the version is held.
 
 
 def annotation_create(
@@ -235,10 +277,10 @@ def annotation_create(
         setattr(annotation, field, value)
     with transaction.atomic():
         _store_new_speaker(annotation)
+        tags = _tags_of(fields.tag_names)  # before the write: see _NAMES_FIRST
         # The same span and kind published already (or a moment ago, by another editor):
         # the database's unique constraint refuses the insert; nothing is stored.
         save_unless_duplicate(annotation, force_insert=True)
-        tags = tags_ensure(names=fields.tag_names)
         if tags:
             annotation.tags.add(*tags)
         _remember_tags(annotation, tags)
@@ -292,9 +334,9 @@ def annotation_update(
             annotation.status = status
         _checked(annotation, fields)
         _store_new_speaker(annotation)
+        tags = _tags_of(fields.tag_names)  # before the write: see _NAMES_FIRST
         # A kind or status change onto a span published with that kind is refused here.
         save_unless_duplicate(annotation)
-        tags = tags_ensure(names=fields.tag_names)
         annotation.tags.set(tags)
         _remember_tags(annotation, tags)
         after = annotation_snapshot(annotation, tags)
@@ -333,7 +375,10 @@ def annotation_restore(*, annotation_id: int, user) -> Annotation:
 
 def _restored(annotation_id: int, user) -> Annotation:
     last = (
-        AnnotationRevision.objects.select_for_update()
+        # The revision only: locking the article row too (FOR UPDATE) made every other
+        # editor's annotation insert on it wait (its foreign key check), in a cycle with
+        # this write's own wait for the article's annotations version.
+        AnnotationRevision.objects.select_for_update(of=("self",))
         .select_related("article")
         .filter(annotation_id=annotation_id)
         .order_by("-created_at", "-id")
@@ -370,8 +415,8 @@ def _restored(annotation_id: int, user) -> Annotation:
         author=get_user_model().objects.filter(pk=values.get("author_id")).first(),
     )
     annotation_check(annotation)  # the article's text still holds the words, and so on
+    tags = _tags_of(values.get("tags", []))  # before the write: see _NAMES_FIRST
     save_unless_duplicate(annotation, force_insert=True)
-    tags = tags_ensure(names=values.get("tags", []))
     if tags:
         annotation.tags.add(*tags)
     _remember_tags(annotation, tags)

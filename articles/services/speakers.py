@@ -13,6 +13,11 @@ from articles.names import fold_name, name_slug, unique_slug
 from articles.revisions import annotation_snapshot, revision_new
 
 NAME_MAX_LENGTH = 200
+NAME_CONSTRAINT = "speaker_name_ci_unique"
+SLUG_CONSTRAINT = "articles_speaker_slug_key"  # Django's name for unique=True's constraint
+# Rounds of "insert with the next free slug" before a speaker write gives up (each round
+# loses only to a transaction that committed a clashing slug meanwhile).
+SLUG_ROUNDS = 10
 
 
 def speaker_find(name: str) -> Speaker | None:
@@ -95,11 +100,36 @@ def _free_slug(name: str, *, exclude_pk: int | None = None) -> str:
 
 
 def speaker_create(*, name: str, aliases: Sequence[str] = (), description: str = "") -> Speaker:
-    with transaction.atomic():
-        name = _check_name(name)
-        return Speaker.objects.create(
-            name=name, slug=_free_slug(name), aliases=list(aliases), description=description
-        )
+    """A new speaker, with the first free slug of their name; a ValidationError if the name
+    is taken (as a name or an alias).
+
+    Another editor may add a speaker at the same moment: one whose name differs but shares
+    the slug ("Ann Lee", "Ann-Lee") makes the insert fail on the slug, which is tried again
+    with the next free one in a savepoint; one with the same name makes the insert fail on
+    the name, answered like the check before it ("already exists").
+    """
+    for _round in range(SLUG_ROUNDS):
+        try:
+            # One atomic block per attempt (a savepoint inside a caller's transaction): a
+            # refused insert leaves no trace, and the next attempt checks afresh.
+            with transaction.atomic():
+                checked = _check_name(name)
+                speaker = Speaker(
+                    name=checked,
+                    slug=_free_slug(checked),
+                    aliases=list(aliases),
+                    description=description,
+                )
+                speaker.save(force_insert=True)
+                return speaker
+        except IntegrityError as error:
+            constraint = getattr(getattr(error.__cause__, "diag", None), "constraint_name", "")
+            if constraint == NAME_CONSTRAINT:
+                message = f"“{checked}” already exists: pick them rather than adding them again."
+                raise ValidationError({"name": message}) from error
+            if constraint != SLUG_CONSTRAINT:
+                raise
+    raise ValidationError({"name": "Too many editors are adding speakers: try again."})
 
 
 def speaker_get_or_create(
