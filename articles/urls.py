@@ -61,7 +61,7 @@ urlpatterns = [
     path("anno/", web_annotation.container, name="anno_container"),
     path("anno/<int:pk>/", web_annotation.annotation, name="anno_annotation"),
     path(
-        "anno/articles/<slug:slug>/",
+        "anno/articles/<uslug:slug>/",
         web_annotation.article_collection,
         name="anno_article_collection",
     ),

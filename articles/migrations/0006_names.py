@@ -9,7 +9,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("articles", "0003_storage_and_triggers"),
+        ("articles", "0005_api"),
     ]
 
     operations = [
