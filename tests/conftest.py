@@ -4,6 +4,7 @@ Hypothesis profiles: "ci" (chosen when the CI environment variable is set, as .c
 derandomizes, so a CI run tries the same examples every time and a failure there is one that
 reproduces; it prints the failing example's blob for `@reproduce_failure`. Elsewhere the
 default profile searches afresh each run; HYPOTHESIS_PROFILE=ci picks the CI one locally.
+"long" (HYPOTHESIS_PROFILE=long) is the deep run: 20,000 examples per property.
 """
 
 from __future__ import annotations
@@ -18,6 +19,11 @@ import pytest
 from hypothesis import settings as hypothesis_settings
 
 hypothesis_settings.register_profile("ci", derandomize=True, database=None, print_blob=True)
+# A deep search on demand (HYPOTHESIS_PROFILE=long): 20,000 examples per property instead of
+# a few hundred; the importer's fuzz tests take it (README, "Security": the command).
+hypothesis_settings.register_profile(
+    "long", max_examples=20_000, deadline=None, print_blob=True, database=None
+)
 hypothesis_settings.load_profile(
     os.getenv("HYPOTHESIS_PROFILE") or ("ci" if os.getenv("CI") else "default")
 )
