@@ -841,8 +841,9 @@ VALID_SOURCES = [SAMPLE.read_bytes()] + [
     p.read_bytes() for p in sorted(FIXTURES.glob("*.txt")) if not p.name.startswith("bad_")
 ]
 FUZZ = settings(
-    # Raise for a deep run, e.g. FUZZ_EXAMPLES=20000 (CI keeps the suite quick).
-    max_examples=int(os.environ.get("FUZZ_EXAMPLES", "300")),
+    # 300 per property in CI (the "ci" profile, fixed seed); the "long" profile
+    # (HYPOTHESIS_PROFILE=long, tests/conftest.py) or FUZZ_EXAMPLES=N for a deep run.
+    max_examples=int(os.environ.get("FUZZ_EXAMPLES", max(300, settings().max_examples))),
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )

@@ -365,6 +365,16 @@ document.addEventListener("keydown", (event) => {
     return;
   }
   if (event.ctrlKey || event.metaKey || event.altKey || typingIn(event.target) || help.open) return;
+  // a, e, r on a focused suggested quote (its entry in the panel or its mark in the text).
+  const action = { a: "accept", e: "edit", r: "reject" }[event.key];
+  const suggestionId = action && (event.target.dataset?.suggestion || event.target.dataset?.annotation);
+  const control = suggestionId && $(`suggestion-${suggestionId}`)?.querySelector(`[data-suggestion-action=${action}]`);
+  if (control) {
+    if (control.tagName === "FORM") control.requestSubmit();
+    else control.click();
+    event.preventDefault();
+    return;
+  }
   const kind = { q: "quote", c: "claim", h: "highlight" }[event.key];
   if (kind) {
     const span = selectedSpan() || (!createPanel.hidden && pending);

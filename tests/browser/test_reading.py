@@ -147,7 +147,9 @@ def test_filters_work_through_htmx_without_reloading(page, live_server, story, a
     page.evaluate("window.notReloaded = true")
     page.click("#filter-kind-quote")
     page.wait_for_url("**?kind=quote")
-    page.wait_for_function("document.querySelectorAll('#article-body mark.ann[id]').length === 2")
+    page.wait_for_function(
+        "() => document.querySelectorAll('#article-body mark.ann[id]').length === 2"
+    )
     assert page.evaluate("window.notReloaded") is True
     # htmx applies a swapped element's new attributes when it settles, a moment later.
     expect(page.locator("#filter-kind-quote")).to_have_attribute("aria-current", "true")
@@ -159,9 +161,11 @@ def test_filters_work_through_htmx_without_reloading(page, live_server, story, a
     page.click("#filter-kind-all")
     page.wait_for_url("**?tag=iraq")
     count = "document.querySelectorAll('#article-body mark.ann[id]').length"
-    page.wait_for_function(f"{count} === 2")
+    page.wait_for_function(f"() => {count} === 2")
     page.click("#filter-tag-iraq")  # toggles the tag off again
-    page.wait_for_function("document.querySelectorAll('#article-body mark.ann[id]').length === 5")
+    page.wait_for_function(
+        "() => document.querySelectorAll('#article-body mark.ann[id]').length === 5"
+    )
 
 
 def test_filters_work_as_plain_links_without_javascript(browser, live_server, story):
@@ -193,12 +197,12 @@ def test_home_search_and_speaker_pages(page, live_server, story, artifacts):
     page.evaluate("window.notReloaded = true")
     page.fill("#q", "mistake")
     page.wait_for_url("**q=mistake**")
-    page.wait_for_function("document.querySelectorAll('.story-title').length === 1")
+    page.wait_for_function("() => document.querySelectorAll('.story-title').length === 1")
     page.fill("#q", "troops")
-    page.wait_for_function("document.querySelectorAll('.story-title').length === 2")
+    page.wait_for_function("() => document.querySelectorAll('.story-title').length === 2")
     page.click(".facets a:has-text('Mark Esper')")
     page.wait_for_url("**speaker=mark-esper**")
-    page.wait_for_function("document.querySelectorAll('.story-title').length === 1")
+    page.wait_for_function("() => document.querySelectorAll('.story-title').length === 1")
     assert page.evaluate("window.notReloaded") is True
     page.screenshot(path=str(artifacts / "reading-search.png"), full_page=True)
     page.set_viewport_size({"width": 390, "height": 844})
@@ -247,7 +251,7 @@ def test_tag_and_claims_pages_are_accessible(page, live_server, story, artifacts
     page.evaluate("window.notReloaded = true")
     page.click("#verdict-true")
     page.wait_for_url("**/claims/?verdict=true")
-    page.wait_for_function("document.querySelectorAll('.quote-list li').length === 1")
+    page.wait_for_function("() => document.querySelectorAll('.quote-list li').length === 1")
     assert page.evaluate("window.notReloaded") is True
     page.screenshot(path=str(artifacts / "reading-claims.png"), full_page=True)
     assert_no_axe_violations(page)

@@ -133,7 +133,7 @@ def test_keyboard_accept_reject_and_edit(editor_page, article, artifacts):
     page.keyboard.press("a")
     page.wait_for_selector("#suggestions h2:text('Suggested quotes (1)')")
     # The next suggestion takes the focus, so the editor carries on from the keyboard.
-    page.wait_for_function(f"document.activeElement.id === 'suggestion-{walsh.pk}'")
+    page.wait_for_function(f"() => document.activeElement.id === 'suggestion-{walsh.pk}'")
     page.screenshot(path=str(artifacts / "suggestions-keyboard-next.png"), full_page=True)
     page.keyboard.press("e")
     page.wait_for_selector(f"#suggestion-{walsh.pk} form.suggestion-form")

@@ -1,0 +1,281 @@
+"""The permission matrix, generated from the URL configuration (issue 16's attack suite):
+every route × anonymous, reader, editor, staff, superuser × GET and POST, against the status
+EXPECTED says. A route added to the URL configuration without a row here fails
+`test_every_route_has_an_expected_row`, so nobody has to remember to cover it.
+
+Path parameters come from real objects (PARAMS, by route name). Each cell runs in a savepoint
+that is rolled back, so a POST that deletes or merges leaves the next cell the same objects.
+POSTs send an empty form: enough to tell "refused" (302 to log in, 403) from "allowed" (the
+view answers: a redirect, 200, or 422 for the missing fields). The admin is one group: every
+URL of every registered model's changelist and add page, and the import page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+import pytest
+from django.contrib import admin
+from django.contrib.auth.models import User
+from django.core.cache import cache
+from django.db import transaction
+from django.test import Client, RequestFactory
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from articles.models import Annotation, Article, Speaker, Tag
+from articles.services.annotations import annotation_delete
+from tests.factories import make_annotation, make_article, make_speaker, make_tag, make_user
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ("anonymous", "reader", "editor", "staff", "superuser")
+METHODS = ("GET", "POST")
+
+# route name -> {method: (anonymous, reader, editor, staff, superuser)}. 302 to log in for
+# anonymous visitors on editor pages; 403 for signed-in non-editors; 405 where the method
+# is not allowed. Staff count as editors (articles.permissions.is_editor).
+LOGIN, DENIED, NOT_ALLOWED = 302, 403, 405
+Row = dict[str, tuple[int, ...]]
+READ: Row = {"GET": (200,) * 5, "POST": (NOT_ALLOWED,) * 5}
+EDITOR_PAGE: Row = {"GET": (LOGIN, DENIED, 200, 200, 200), "POST": (NOT_ALLOWED,) * 5}
+EXPECTED: dict[str, Row] = {
+    "login": {"GET": (200,) * 5, "POST": (200,) * 5},  # POST: the form again, with its errors
+    # POST: the "logged out" page (no LOGOUT_REDIRECT_URL), for anyone.
+    "logout": {"GET": (NOT_ALLOWED,) * 5, "POST": (200,) * 5},
+    "healthz": READ,
+    "healthz_ready": READ,
+    "favicon.ico": {"GET": (301,) * 5, "POST": (301,) * 5},
+    "articles:home": READ,
+    "articles:article": READ,
+    "articles:tag": READ,
+    "articles:tag_feed": READ,
+    "articles:speaker": READ,
+    "articles:outlet": READ,
+    "articles:claims": READ,
+    "articles:search": READ,
+    "articles:latest_feed": READ,
+    "articles:article_history": EDITOR_PAGE,
+    "articles:annotation_detail": EDITOR_PAGE,
+    "articles:speaker_autocomplete": EDITOR_PAGE,
+    "articles:tag_autocomplete": EDITOR_PAGE,
+    "articles:speakers_manage": EDITOR_PAGE,
+    "articles:suggestion_edit": {  # without HX-Request, the form again with its errors
+        "GET": (LOGIN, DENIED, 200, 200, 200),
+        "POST": (LOGIN, DENIED, 200, 200, 200),
+    },
+    "articles:annotation_edit": {
+        "GET": (LOGIN, DENIED, 200, 200, 200),
+        "POST": (LOGIN, DENIED, 422, 422, 422),
+    },
+    "articles:annotation_create": {
+        "GET": (NOT_ALLOWED,) * 5,
+        "POST": (LOGIN, DENIED, 422, 422, 422),
+    },
+    "articles:suggestions_find": {
+        "GET": (NOT_ALLOWED,) * 5,
+        "POST": (LOGIN, DENIED, 302, 302, 302),
+    },
+    "articles:suggestion_accept": {
+        "GET": (NOT_ALLOWED,) * 5,
+        "POST": (LOGIN, DENIED, 302, 302, 302),
+    },
+    "articles:suggestion_reject": {
+        "GET": (NOT_ALLOWED,) * 5,
+        "POST": (LOGIN, DENIED, 302, 302, 302),
+    },
+    "articles:annotation_delete": {
+        "GET": (NOT_ALLOWED,) * 5,
+        "POST": (LOGIN, DENIED, 302, 302, 302),
+    },
+    "articles:annotation_restore": {
+        "GET": (NOT_ALLOWED,) * 5,
+        "POST": (LOGIN, DENIED, 302, 302, 302),
+    },
+    "articles:speaker_edit": {  # without HX-Request, back to the speakers page with the message
+        "GET": (NOT_ALLOWED,) * 5,
+        "POST": (LOGIN, DENIED, 302, 302, 302),
+    },
+    "articles:speaker_merge": {  # without HX-Request, back to the speakers page with the message
+        "GET": (NOT_ALLOWED,) * 5,
+        "POST": (LOGIN, DENIED, 302, 302, 302),
+    },
+}
+# Every admin URL below: anonymous visitors and non-staff go to the admin's login page; staff
+# without model permissions see the index but get 403 on a model's pages; superusers pass.
+ADMIN_EXPECTED: dict[str, Row] = {
+    "index": {"GET": (LOGIN, LOGIN, LOGIN, 200, 200)},
+    "model": {"GET": (LOGIN, LOGIN, LOGIN, DENIED, 200)},
+    # POST with an empty form: the add page answers it with the form and its errors.
+    "add": {"GET": (LOGIN, LOGIN, LOGIN, DENIED, 200), "POST": (LOGIN, LOGIN, LOGIN, DENIED, 200)},
+}
+
+
+@dataclass(frozen=True)
+class Route:
+    name: str  # "namespace:name", or the pattern itself when the route has no name
+    pattern: str
+    parameters: tuple[str, ...]
+
+
+def walk(patterns, prefix: str = "", namespace: str = "") -> Iterator[Route]:
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            if entry.app_name == "admin":
+                continue  # the admin is tested as a group, below
+            inner = f"{namespace}:{entry.namespace}" if namespace else entry.namespace or ""
+            yield from walk(entry.url_patterns, prefix + str(entry.pattern), inner.strip(":"))
+        elif isinstance(entry, URLPattern):
+            name = entry.name or str(entry.pattern)
+            full = f"{namespace}:{name}" if namespace and entry.name else name
+            yield Route(full, prefix + str(entry.pattern), tuple(entry.pattern.converters))
+
+
+ROUTES = list(walk(get_resolver().url_patterns))
+
+
+@dataclass
+class World:
+    article: Article
+    tag: Tag
+    speaker: Speaker
+    other_speaker: Speaker
+    annotation: Annotation
+    suggestion: Annotation
+    deleted_id: int
+
+
+def make_world() -> World:
+    article = make_article(body="Alpha beta gamma delta.\n\nHeading\n\nEpsilon zeta eta theta.")
+    tag, speaker, other = make_tag("economy"), make_speaker("Jane Minister"), make_speaker("Dup")
+    annotation = make_annotation(article, 0, 5, Annotation.Kind.QUOTE, speaker=speaker, tags=[tag])
+    suggestion = make_annotation(article, 6, 10, Annotation.Kind.QUOTE, status="suggested")
+    doomed = make_annotation(article, 11, 16, Annotation.Kind.HIGHLIGHT)
+    deleted_id = doomed.pk
+    annotation_delete(annotation_id=deleted_id, user=make_user("deleter", editor=True))
+    return World(article, tag, speaker, other, annotation, suggestion, deleted_id)
+
+
+# route name -> its path parameters, from the objects of make_world().
+PARAMS: dict[str, Callable[[World], dict]] = {
+    "articles:article": lambda w: {"slug": w.article.slug},
+    "articles:suggestions_find": lambda w: {"slug": w.article.slug},
+    "articles:annotation_create": lambda w: {"slug": w.article.slug},
+    "articles:article_history": lambda w: {"slug": w.article.slug},
+    "articles:tag": lambda w: {"slug": w.tag.slug},
+    "articles:tag_feed": lambda w: {"slug": w.tag.slug},
+    "articles:speaker": lambda w: {"slug": w.speaker.slug},
+    "articles:outlet": lambda w: {"slug": w.article.outlet.slug},
+    "articles:suggestion_accept": lambda w: {"pk": w.suggestion.pk},
+    "articles:suggestion_reject": lambda w: {"pk": w.suggestion.pk},
+    "articles:suggestion_edit": lambda w: {"pk": w.suggestion.pk},
+    "articles:annotation_detail": lambda w: {"pk": w.annotation.pk},
+    "articles:annotation_edit": lambda w: {"pk": w.annotation.pk},
+    "articles:annotation_delete": lambda w: {"pk": w.annotation.pk},
+    "articles:annotation_restore": lambda w: {"pk": w.deleted_id},
+    "articles:speaker_edit": lambda w: {"pk": w.other_speaker.pk},
+    "articles:speaker_merge": lambda w: {"pk": w.other_speaker.pk},
+}
+
+
+def url_for(route: Route, world: World) -> str:
+    if not route.parameters:
+        return "/" + route.pattern
+    kwargs = PARAMS[route.name](world)
+    assert set(kwargs) == set(route.parameters), (route.name, route.parameters)
+    return reverse(route.name, kwargs=kwargs)
+
+
+def clients() -> dict[str, Client]:
+    users = {
+        "reader": make_user("m-reader"),
+        "editor": make_user("m-editor", editor=True),
+        "staff": make_user("m-staff", is_staff=True),
+        "superuser": make_user("m-super", is_staff=True, is_superuser=True),
+    }
+    result = {"anonymous": Client()}
+    for role, user in users.items():
+        result[role] = Client()
+        result[role].force_login(user)
+    return result
+
+
+def status_of(client: Client, method: str, url: str) -> int:
+    """One cell, rolled back afterwards (and the page cache emptied) so cells never interact."""
+    cache.clear()
+    with transaction.atomic():
+        response = client.get(url) if method == "GET" else client.post(url, {})
+        transaction.set_rollback(True)
+    return response.status_code
+
+
+def test_every_route_has_an_expected_row():
+    missing = [r.name for r in ROUTES if r.name not in EXPECTED]
+    assert not missing, (
+        f"Routes without a row in EXPECTED (tests/test_permission_matrix.py): {missing}. "
+        "Add one with the status each role should get for GET and POST; "
+        "if the route takes path parameters, add how to fill them to PARAMS."
+    )
+    stale = set(EXPECTED) - {r.name for r in ROUTES}
+    assert not stale, f"EXPECTED lists routes the URL configuration no longer has: {stale}"
+    unfilled = [r.name for r in ROUTES if r.parameters and r.name not in PARAMS]
+    assert not unfilled, f"Routes with path parameters missing from PARAMS: {unfilled}"
+
+
+@pytest.mark.parametrize("route", ROUTES, ids=[r.name for r in ROUTES])
+def test_route_answers_each_role_as_expected(route):
+    expected = EXPECTED.get(route.name)
+    assert expected is not None, f"{route.name} has no row in EXPECTED (see the first test)"
+    world = make_world()
+    url = url_for(route, world)
+    by_role = clients()
+    actual = {m: tuple(status_of(by_role[r], m, url) for r in ROLES) for m in METHODS}
+    assert actual == expected, f"{route.name} ({url}): roles {ROLES}"
+    # A refused cell is refused the right way: anonymous visitors are sent to log in.
+    if expected["GET"][0] == LOGIN and route.name.startswith("articles:"):
+        response = by_role["anonymous"].get(url)
+        assert response["Location"].startswith(reverse("login"))
+
+
+def admin_urls(superuser) -> list[tuple[str, str]]:
+    """(kind, url): the index, the import page, each registered model's changelist, and its
+    add page where its ModelAdmin allows adding at all (source files arrive by import only)."""
+    request = RequestFactory().get("/admin/")
+    request.user = superuser
+    urls = [
+        ("index", reverse("admin:index")),
+        ("model", reverse("admin:articles_sourcefile_import")),
+    ]
+    for model, model_admin in admin.site._registry.items():
+        prefix = f"admin:{model._meta.app_label}_{model._meta.model_name}"
+        urls.append(("model", reverse(f"{prefix}_changelist")))
+        if model_admin.has_add_permission(request):
+            urls.append(("add", reverse(f"{prefix}_add")))
+    return urls
+
+
+def test_admin_group_answers_each_role_as_expected():
+    make_world()
+    by_role = clients()
+    cells = 0
+    wrong = []
+    for kind, url in admin_urls(User.objects.get(username="m-super")):
+        for method, expected in ADMIN_EXPECTED[kind].items():
+            actual = tuple(status_of(by_role[r], method, url) for r in ROLES)
+            cells += len(ROLES)
+            if actual != expected:
+                wrong.append((url, method, actual, expected))
+    assert wrong == []
+    assert cells >= 60  # every registered model: a changelist each, add pages for most
+
+
+def test_matrix_size():
+    """The figure the issue quotes: every cell the matrix checks."""
+    cells = len(ROUTES) * len(ROLES) * len(METHODS)
+    superuser = make_user(is_staff=True, is_superuser=True)
+    admin_cells = sum(len(ADMIN_EXPECTED[k]) * len(ROLES) for k, _ in admin_urls(superuser))
+    print(
+        f"permission matrix: {len(ROUTES)} routes x {len(ROLES)} roles x 2 methods = {cells}"
+        f" cells, plus {admin_cells} admin cells"
+    )
+    assert cells == len(EXPECTED) * len(ROLES) * len(METHODS)
