@@ -79,4 +79,5 @@ def test_each_group_of_functions_has_its_file():
         "annotations_version.sql",
         "article_facets.sql",
         "article_search_vector.sql",
+        "article_versions.sql",
     }
