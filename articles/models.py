@@ -463,6 +463,16 @@ class AnnotationQuerySet(models.QuerySet["Annotation"]):
     def suggested(self) -> AnnotationQuerySet:
         return self.filter(status=Annotation.Status.SUGGESTED)
 
+    def needing_review(self, article_id: int) -> AnnotationQuerySet:
+        """An article's annotations that a correction sent to review, with their review and
+        speaker, in the order of the text they were made on: one query."""
+        return (
+            self.filter(article_id=article_id, status=Annotation.Status.NEEDS_REVIEW)
+            .select_related("review__version", "speaker")
+            .defer("review__version__body", "review__version__structure")
+            .order_by("start", "id")
+        )
+
     def for_listing(self) -> AnnotationQuerySet:
         """Annotation lists (speaker, tag, claims pages) in one query.
 

@@ -4,7 +4,16 @@ from django.urls import path
 from django.views.decorators.http import require_safe
 
 from articles import feeds
-from articles.views import annotate, autocomplete, browse, reading, search, speakers, suggestions
+from articles.views import (
+    annotate,
+    autocomplete,
+    browse,
+    reading,
+    search,
+    speakers,
+    suggestions,
+    versions,
+)
 
 app_name = "articles"
 
@@ -36,6 +45,16 @@ urlpatterns = [
     path("feeds/latest/", require_safe(feeds.LatestArticlesFeed()), name="latest_feed"),
     path("articles/<slug:slug>/annotations/", annotate.annotation_create, name="annotation_create"),
     path("articles/<slug:slug>/history/", annotate.article_history, name="article_history"),
+    path("articles/<slug:slug>/correct/", versions.article_correct_view, name="article_correct"),
+    path(
+        "articles/<slug:slug>/correct/preview/",
+        versions.correction_preview_view,
+        name="correction_preview",
+    ),
+    path("articles/<slug:slug>/versions/", versions.article_versions, name="article_versions"),
+    path("articles/<slug:slug>/review/", versions.article_reviews, name="article_reviews"),
+    path("reviews/<int:pk>/accept/", versions.review_accept, name="review_accept"),
+    path("reviews/<int:pk>/delete/", versions.review_delete, name="review_delete"),
     path("annotations/<int:pk>/", annotate.annotation_detail, name="annotation_detail"),
     path("annotations/<int:pk>/edit/", annotate.annotation_edit, name="annotation_edit"),
     path("annotations/<int:pk>/delete/", annotate.annotation_delete, name="annotation_delete"),

@@ -45,6 +45,7 @@ def urls() -> list[str]:
     slugs = {"articles": article.slug, "tags": tag.slug, "speakers": speaker.slug}
     slugs["outlets"] = article.outlet.slug
     pks = {"annotations": annotation.pk, "suggestions": suggestion.pk, "editor": speaker.pk}
+    pks["reviews"] = annotation.pk
     admin_ids = {"user": user.pk, "article": article.pk, "speaker": speaker.pk, "tag": tag.pk}
     admin_ids |= {"outlet": article.outlet.pk, "annotation": annotation.pk}
 
