@@ -350,3 +350,8 @@ def render_word_diff(old: str, new: str) -> SafeString:
         position = i2
     out.append(escape(old[position:]))
     return mark_safe(f'<div class="word-diff">{"".join(out)}</div>')
+
+
+def render_links(links: Iterable[tuple[str, str]]) -> SafeString:
+    """Links (URL, text) in a row, separated by a middle dot (the admin's article page)."""
+    return format_html_join(" · ", '<a href="{}">{}</a>', links)
