@@ -88,6 +88,7 @@ bench: setup
 	$(PY) bench/annotate.py
 	$(PY) bench/quotes.py
 	$(PY) bench/suggestions.py
+	$(PY) bench/reanchor.py
 
 clean: stop
 	rm -rf .pg staticfiles

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 
 from articles.content_hashing import content_hash
@@ -297,9 +297,7 @@ def _apply(preview: CorrectionPreview, version: ArticleVersion, user) -> None:
             start=F("start") + _PARKING_OFFSET, end=F("end") + _PARKING_OFFSET
         )
     if changed:
-        Annotation.objects.bulk_update(
-            changed, ["start", "end", "prefix", "suffix", "status"], batch_size=1000
-        )
+        _write_spans(changed)
     if reviews:
         AnnotationReview.objects.bulk_create(reviews)
     if recorded:
@@ -312,6 +310,32 @@ def _apply(preview: CorrectionPreview, version: ArticleVersion, user) -> None:
             after["version"] = version.number
             revisions.append(revision_new(annotation, action, user, before, after))
         AnnotationRevision.objects.bulk_create(revisions)
+
+
+# One UPDATE from arrays: bulk_update's CASE per field grows with the square of the rows
+# (1,000 annotations took about 1.5 s of the correction; this takes a few ms).
+_WRITE_SPANS_SQL = """
+UPDATE articles_annotation AS a
+SET start = v.start, "end" = v.stop, prefix = v.prefix, suffix = v.suffix, status = v.status
+FROM unnest(%s::bigint[], %s::int[], %s::int[], %s::text[], %s::text[], %s::text[])
+    AS v(id, start, stop, prefix, suffix, status)
+WHERE a.id = v.id
+"""
+
+
+def _write_spans(annotations: Sequence[Annotation]) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _WRITE_SPANS_SQL,
+            [
+                [a.pk for a in annotations],
+                [a.start for a in annotations],
+                [a.end for a in annotations],
+                [a.prefix for a in annotations],
+                [a.suffix for a in annotations],
+                [a.status for a in annotations],
+            ],
+        )
 
 
 def _tag_names(annotation_ids: list[int]) -> dict[int, list[str]]:
