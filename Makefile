@@ -90,6 +90,7 @@ bench: setup
 	$(PY) bench/quotes.py
 	$(PY) bench/suggestions.py
 	$(PY) bench/web_annotation.py
+	$(PY) bench/reanchor.py
 
 clean: stop
 	rm -rf .pg staticfiles

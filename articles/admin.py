@@ -4,13 +4,16 @@ from functools import partial
 from typing import TYPE_CHECKING, Any, TypedDict
 
 from django import forms
-from django.contrib import admin
-from django.core.exceptions import ValidationError
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.urls import path
+from django.urls import path, reverse
 
 from articles.exports import export_response, url_parts
+from articles.forms import ArticleCorrectForm
 from articles.models import (
     Annotation,
     AnnotationRevision,
@@ -21,10 +24,11 @@ from articles.models import (
     Speaker,
     Tag,
 )
-from articles.rendering import render_change_list
+from articles.rendering import render_change_list, render_links
 from articles.revisions import annotation_snapshot, revision_record, revision_summary
 from articles.services.annotations import annotation_delete
 from articles.services.tokens import api_token_create, api_token_revoke
+from articles.services.versions import article_correct
 from articles.views.imports import import_source_files
 
 if TYPE_CHECKING:
@@ -172,8 +176,11 @@ class ArticleAdmin(admin.ModelAdmin):
     date_hierarchy = "published_on"
     list_select_related = ["outlet"]
     # The body is the canonical text annotations point into: it is never edited in place
-    # (a browser would even turn its line ends into CRLF and shift every annotation).
+    # (a browser would even turn its line ends into CRLF and shift every annotation). It
+    # changes only through "Correct the text" (`correct_view`), which makes a new version
+    # and re-anchors the annotations (services.versions.article_correct).
     readonly_fields = [
+        "correct_the_text",
         "body",
         "content_hash",
         "structure",
@@ -186,6 +193,67 @@ class ArticleAdmin(admin.ModelAdmin):
     inlines = [AnnotationInline]
     change_list_template = CHANGE_LIST_WITH_IMPORT
     actions = [export_articles_csv, export_articles_jsonl]
+
+    @admin.display(description="Text")
+    def correct_the_text(self, article: Article) -> str:
+        if article.pk is None:
+            return "-"
+        return render_links(
+            [
+                (reverse("admin:articles_article_correct", args=[article.pk]), "Correct the text"),
+                (
+                    reverse("articles:article_versions", args=[article.slug]),
+                    f"Versions (now version {article.version_number})",
+                ),
+            ]
+        )
+
+    def get_urls(self):
+        correct = path(
+            "<path:object_id>/correct/",
+            self.admin_site.admin_view(self.correct_view),
+            name="articles_article_correct",
+        )
+        return [correct, *super().get_urls()]
+
+    def correct_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        """The body in a form; saving calls `article_correct`, as the site's form does."""
+        article = self.get_object(request, object_id)
+        if article is None:
+            raise Http404("No article with this id.")
+        if not self.has_change_permission(request, article):
+            raise PermissionDenied("Correcting the text needs permission to change articles.")
+        form = ArticleCorrectForm(request.POST or None, initial={"body": article.body})
+        if request.method == "POST" and form.is_valid():
+            try:
+                result = article_correct(
+                    article=article,
+                    body=form.cleaned_data["body"],
+                    structure=None,
+                    reason=form.cleaned_data["reason"],
+                    note=form.cleaned_data["note"],
+                    user=request.user,
+                )
+            except ValidationError as error:
+                for field, errors in error.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                counts = result.counts
+                self.message_user(
+                    request,
+                    f"Saved as version {result.version.number}: {counts['kept']} annotations "
+                    f"followed, {counts['moved']} moved, {counts['review']} need review.",
+                    messages.SUCCESS,
+                )
+                return redirect(reverse("admin:articles_article_change", args=[article.pk]))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Correct the text of “{article.title}”",
+            "opts": self.opts,
+            "original": article,
+            "form": form,
+        }
+        return TemplateResponse(request, "admin/articles/article/correct.html", context)
 
 
 @admin.register(SourceFile)

@@ -45,7 +45,8 @@ class LatestArticlesFeed(Feed):
         return datetime.datetime.combine(item.published_on, datetime.time(), tzinfo=datetime.UTC)
 
     def item_updateddate(self, item: Article) -> datetime.datetime:
-        return item.updated_at
+        # A corrected or updated text is the change readers care about.
+        return item.text_modified_at or item.updated_at
 
 
 class TagFeed(LatestArticlesFeed):

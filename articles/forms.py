@@ -227,3 +227,32 @@ class SourceFilesImportForm(forms.Form):
             name = upload.name or "unnamed"
             error = upload_size_error(name, upload.size or 0, limits)
             yield SourceEntry(name, b"", error) if error else (name, upload.read())
+
+
+class ArticleCorrectForm(forms.Form):
+    """*Correct the text*: the whole body, why, and what readers are told."""
+
+    body = forms.CharField(
+        label="Text",
+        strip=False,
+        max_length=2_000_000,
+        widget=forms.Textarea(attrs={"rows": 24, "spellcheck": "true"}),
+    )
+    reason = forms.CharField(
+        label="Reason (kept with the version, for editors)",
+        max_length=300,
+        error_messages={"required": "Say why the text changes: the reason is kept with it."},
+    )
+    note = forms.CharField(
+        label="Public correction note (optional, shown at the top of the article)",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class VersionsForm(forms.Form):
+    """The versions page's pair to compare: two version numbers (defaults: the last two)."""
+
+    a = forms.IntegerField(min_value=1, required=False)
+    b = forms.IntegerField(min_value=1, required=False)

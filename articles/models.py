@@ -220,6 +220,8 @@ class SourceFile(models.Model):
         PENDING = "pending", "Pending"
         IMPORTED = "imported", "Imported"
         DUPLICATE = "duplicate", "Duplicate"
+        # Same original URL as a stored article, other content: a new version of it.
+        UPDATED = "updated", "Updated an article"
         FAILED = "failed", "Failed"
 
     name = models.CharField(max_length=500, help_text="File name, or path inside a zip archive.")
@@ -492,6 +494,23 @@ class Article(models.Model):
         editable=False,
         help_text="The indexer should run the quote finder over this article.",
     )
+    # The current version (`ArticleVersion`), kept on the article by `article_correct` so the
+    # reading page, feeds and JSON-LD show the notice and dateModified with no extra query.
+    # Database defaults too: raw SQL that inserts articles (benches, plan tests) names none.
+    version_number = models.PositiveIntegerField(default=1, db_default=1, editable=False)
+    text_modified_at = models.DateTimeField(
+        null=True, blank=True, editable=False, help_text="When the text last changed."
+    )
+    text_modified_kind = models.CharField(
+        max_length=16, blank=True, default="", db_default="", editable=False
+    )
+    correction_note = models.TextField(
+        blank=True,
+        default="",
+        db_default="",
+        editable=False,
+        help_text="The newest version's public note.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -588,6 +607,16 @@ class AnnotationQuerySet(models.QuerySet["Annotation"]):
 
     def suggested(self) -> AnnotationQuerySet:
         return self.filter(status=Annotation.Status.SUGGESTED)
+
+    def needing_review(self, article_id: int) -> AnnotationQuerySet:
+        """An article's annotations that a correction sent to review, with their review and
+        speaker, in the order of the text they were made on: one query."""
+        return (
+            self.filter(article_id=article_id, status=Annotation.Status.NEEDS_REVIEW)
+            .select_related("review__version", "speaker")
+            .defer("review__version__body", "review__version__structure")
+            .order_by("start", "id")
+        )
 
     def for_listing(self) -> AnnotationQuerySet:
         """Annotation lists (speaker, tag, claims pages) in one query.
@@ -877,6 +906,10 @@ class Annotation(models.Model):
         PUBLISHED = "published", "Published"
         SUGGESTED = "suggested", "Suggested by the quote finder"
         REJECTED = "rejected", "Rejected suggestion"
+        # A correction touched its words and re-anchoring could not be sure where they went:
+        # it keeps its old span, text and context (into the version it was made on), readers
+        # never see it, and an editor decides (see `AnnotationReview`).
+        NEEDS_REVIEW = "needs_review", "Needs review after a correction"
 
     # schema.org ClaimReview ratings: 5 = true … 1 = false; unverifiable has no number.
     VERDICT_RATINGS: dict[str, int] = {
@@ -1047,6 +1080,9 @@ class AnnotationRevision(models.Model):
         RESTORED = "restored", "Restored"
         ACCEPTED = "accepted", "Accepted suggestion"
         REJECTED = "rejected", "Rejected suggestion"
+        MOVED = "moved", "Moved with the text"
+        NEEDS_REVIEW = "needs_review", "Sent to review by a correction"
+        REVIEWED = "reviewed", "Review accepted"
 
     annotation_id = models.BigIntegerField(db_index=True)
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="revisions")
@@ -1187,3 +1223,86 @@ class ApiToken(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
+
+
+class ArticleVersionQuerySet(models.QuerySet["ArticleVersion"]):
+    def listing(self) -> ArticleVersionQuerySet:
+        """An article's versions, newest first, without their bodies, with who made them."""
+        return self.defer("body", "structure").select_related("created_by").order_by("-number")
+
+
+class ArticleVersion(models.Model):
+    """Every text an article has had. Number 1 is the first import (written by a trigger on
+    every new article, articles/sql/article_versions.sql, so the bulk import's COPY adds no
+    query); later ones come from `services.versions.article_correct` only. The article itself
+    always holds the newest version's text."""
+
+    class Kind(models.TextChoices):
+        ORIGINAL = "original", "Original"
+        CORRECTION = "correction", "Corrected"
+        UPDATE = "update", "Updated"
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField()
+    kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.ORIGINAL)
+    title = models.CharField(max_length=500)
+    body = models.TextField()
+    structure = models.JSONField(default=list, blank=True)
+    content_hash = models.CharField(max_length=64)
+    source_file = models.ForeignKey(
+        SourceFile, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    reason = models.CharField(max_length=300, help_text="Why the text changed (editors see it).")
+    note = models.TextField(blank=True, help_text="Public correction note shown to readers.")
+    # {"kept": n, "moved": n, "review": n}: what re-anchoring did to the annotations.
+    reanchored = models.JSONField(default=dict, blank=True)
+
+    objects = ArticleVersionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["article", "-number"]
+        constraints = [
+            # Also the index the versions page and "the latest version" read through.
+            models.UniqueConstraint(fields=["article", "number"], name="articleversion_unique"),
+            models.CheckConstraint(condition=~Q(reason=""), name="articleversion_reason_given"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.article_id} v{self.number}"
+
+
+class AnnotationReview(models.Model):
+    """Why an annotation needs review after a correction, and where re-anchoring proposes
+    it now goes (in the text of `version`; no proposal: nothing near enough)."""
+
+    # The database deletes the review with its annotation (ON DELETE CASCADE, added by
+    # migration 0004): Django's own cascade would cost every annotation delete a query.
+    annotation = models.OneToOneField(
+        Annotation,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        primary_key=True,
+        related_name="review",
+    )
+    version = models.ForeignKey(ArticleVersion, on_delete=models.CASCADE, related_name="reviews")
+    previous_status = models.CharField(max_length=16, choices=Annotation.Status.choices)
+    proposed_start = models.PositiveIntegerField(null=True, blank=True)
+    proposed_end = models.PositiveIntegerField(null=True, blank=True)
+    reason = models.CharField(max_length=200)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["version"], name="annotationreview_version_idx")]
+
+    def __str__(self) -> str:
+        return f"Review of annotation {self.annotation_id}"
+
+    @property
+    def proposed_text(self) -> str:
+        if self.proposed_start is None or self.proposed_end is None:
+            return ""
+        return self.annotation.article.body[self.proposed_start : self.proposed_end]

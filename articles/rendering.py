@@ -29,6 +29,8 @@ from django.utils import timezone
 from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
+from articles.reanchoring import Opcode, text_diff
+
 
 @dataclass(frozen=True)
 class Mark:
@@ -304,3 +306,52 @@ def render_change_list(changes: Iterable[tuple[str, str, str, str]]) -> SafeStri
     """An annotation's history for the admin: each (action, who, when, what changed) a
     list item, every value escaped."""
     return format_html("<ul>{}</ul>", format_html_join("", "<li>{} by {}, {}: {}</li>", changes))
+
+
+def _word_bounded(old: str, new: str, opcodes: Sequence[Opcode]) -> list[tuple[int, int, int, int]]:
+    """The diff's changes as (i1, i2, j1, j2), each widened to whole words (both sides share
+    the letters around a change, so they widen alike), overlapping ones merged."""
+    changes: list[tuple[int, int, int, int]] = []
+    for op in opcodes:
+        if op.tag == "equal":
+            continue
+        i1, i2, j1, j2 = op.i1, op.i2, op.j1, op.j2
+        floor_i = changes[-1][1] if changes else 0
+        while i1 > floor_i and j1 > 0 and old[i1 - 1].isalnum() and old[i1 - 1] == new[j1 - 1]:
+            i1, j1 = i1 - 1, j1 - 1
+        while i2 < len(old) and j2 < len(new) and old[i2].isalnum() and old[i2] == new[j2]:
+            i2, j2 = i2 + 1, j2 + 1
+        if changes and i1 <= changes[-1][1]:
+            last = changes[-1]
+            changes[-1] = (last[0], max(i2, last[1]), last[2], max(j2, last[3]))
+        else:
+            changes.append((i1, i2, j1, j2))
+    return changes
+
+
+def render_word_diff(old: str, new: str) -> SafeString:
+    """The new text with what changed marked in words: deletions in <del>, insertions in
+    <ins>, each also labelled in text for screen readers and for print (never colour
+    alone). Paragraph breaks kept; escaped throughout."""
+    out: list[str] = []
+    position = 0
+    for i1, i2, j1, j2 in _word_bounded(old, new, text_diff(old, new)):
+        out.append(escape(old[position:i1]))
+        if i2 > i1:
+            out.append(
+                '<del><span class="sr-only diff-label">[deleted: </span>'
+                f'{escape(old[i1:i2])}<span class="sr-only diff-label">]</span></del>'
+            )
+        if j2 > j1:
+            out.append(
+                '<ins><span class="sr-only diff-label">[inserted: </span>'
+                f'{escape(new[j1:j2])}<span class="sr-only diff-label">]</span></ins>'
+            )
+        position = i2
+    out.append(escape(old[position:]))
+    return mark_safe(f'<div class="word-diff">{"".join(out)}</div>')
+
+
+def render_links(links: Iterable[tuple[str, str]]) -> SafeString:
+    """Links (URL, text) in a row, separated by a middle dot (the admin's article page)."""
+    return format_html_join(" · ", '<a href="{}">{}</a>', links)

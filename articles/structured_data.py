@@ -49,7 +49,10 @@ def article_json_ld(article: Article, annotations: Sequence[Annotation], page_ur
         "headline": article.title[:110],
         "name": article.title,
         "datePublished": article.published_on.isoformat(),
-        "dateModified": article.updated_at.isoformat() if article.updated_at else None,
+        # When the text last changed (a correction or an updated import), else the row's.
+        "dateModified": (article.text_modified_at or article.updated_at).isoformat()
+        if (article.text_modified_at or article.updated_at)
+        else None,
         "publisher": {"@type": "Organization", "name": article.outlet.name},
         "inLanguage": article.language or "en",
         "mainEntityOfPage": page_url,

@@ -15,6 +15,7 @@ from articles.views import (
     speakers,
     suggestions,
     tokens,
+    versions,
     web_annotation,
 )
 
@@ -70,6 +71,16 @@ urlpatterns = [
         "articles/<uslug:slug>/annotations/", annotate.annotation_create, name="annotation_create"
     ),
     path("articles/<uslug:slug>/history/", annotate.article_history, name="article_history"),
+    path("articles/<uslug:slug>/correct/", versions.article_correct_view, name="article_correct"),
+    path(
+        "articles/<uslug:slug>/correct/preview/",
+        versions.correction_preview_view,
+        name="correction_preview",
+    ),
+    path("articles/<uslug:slug>/versions/", versions.article_versions, name="article_versions"),
+    path("articles/<uslug:slug>/review/", versions.article_reviews, name="article_reviews"),
+    path("reviews/<int:pk>/accept/", versions.review_accept, name="review_accept"),
+    path("reviews/<int:pk>/delete/", versions.review_delete, name="review_delete"),
     path("annotations/<int:pk>/", annotate.annotation_detail, name="annotation_detail"),
     path("annotations/<int:pk>/edit/", annotate.annotation_edit, name="annotation_edit"),
     path("annotations/<int:pk>/delete/", annotate.annotation_delete, name="annotation_delete"),

@@ -174,6 +174,9 @@ IMPORT_MAX_COMPRESSION_RATIO = envint("IMPORT_MAX_COMPRESSION_RATIO", 100)
 DATA_UPLOAD_MAX_NUMBER_FILES = IMPORT_MAX_FILES
 # `import_articles --jobs` default: an import process per CPU core, each with its own
 # database connection, at most four.
+# A re-imported file with a stored article's original URL but new content makes a new
+# version of that article; false: it is reported as a duplicate, as before.
+IMPORT_UPDATES = envbool("IMPORT_UPDATES", "True")
 IMPORT_JOBS = envint("IMPORT_JOBS", max(1, min(os.cpu_count() or 1, 4)))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 

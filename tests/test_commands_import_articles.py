@@ -58,6 +58,7 @@ def test_dry_run_json_on_the_sample_reproduces_the_expected_fields(django_assert
     assert record == {
         "file": str(SAMPLE),
         "status": "parsed",
+        "version": None,
         "error": None,
         "title": EXPECTED["title"],
         "summary": EXPECTED["summary"],

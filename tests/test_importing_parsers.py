@@ -1027,7 +1027,7 @@ print(sorted(
     if name.split(".")[0] == "django"
     or (
         name.split(".")[0] == "articles"
-        and name not in ("articles", "articles.importing")
+        and name not in ("articles", "articles.importing", "articles.content_hashing")
         and not any(name == p or name.startswith(p + ".") for p in pure)
     )
 ))

@@ -13,7 +13,7 @@ import pytest
 from articles.importing import storing
 from articles.importing.parsers import parse_source
 from articles.importing.storing import source_files_import
-from articles.models import Article, Outlet, SourceFile
+from articles.models import Article, ArticleVersion, Outlet, SourceFile
 from tests.factories import make_article, make_outlet, make_user
 
 pytestmark = pytest.mark.django_db
@@ -275,10 +275,11 @@ def test_the_same_content_under_another_name_and_url_is_a_duplicate():
     assert Article.objects.count() == 1
 
 
-def test_the_same_original_url_with_other_content_is_a_duplicate():
+def test_the_same_original_url_with_other_content_is_a_duplicate_without_updates():
+    # With updates (the default) it is a new version: tests/test_importing_updates.py.
     first = import_one(source(1))
     name, data = source(2, url="https://news.example.org/story/1")
-    again = import_one((name, data))
+    again = import_one((name, data), update_existing=False)
     assert again.status == "duplicate"
     assert article_of(again).pk == article_of(first).pk
     assert Article.objects.count() == 1
@@ -457,8 +458,10 @@ def test_concurrent_imports_of_one_url_take_turns():
         racer.join(timeout=0.5)
         assert racer.is_alive()  # waiting for our transaction to end
     racer.join(timeout=10)
-    assert [r.status for r in results] == ["duplicate"]
+    # The second finds the first one's article: other content, so a new version of it.
+    assert [r.status for r in results] == ["updated"]
     assert article_of(results[0]).pk == article_of(first).pk
+    assert ArticleVersion.objects.filter(article=article_of(first)).count() == 2
     assert Article.objects.count() == 1
 
 

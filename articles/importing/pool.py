@@ -32,8 +32,9 @@ class FileOutcome:
     name: str
     status: str  # as ImportResult.status
     error: str | None
-    existing: tuple[str, str] | None  # a duplicate's article: (title, URL)
+    existing: tuple[str, str] | None  # a duplicate's or updated article: (title, URL)
     record: dict | None  # what `ImportJob.record` made of the file (the --json record)
+    version: int | None = None  # an updated article's new version number
 
 
 @dataclass
@@ -45,6 +46,8 @@ class ImportJob:
     propose_quotes: bool
     # Each file's record (FileOutcome.record), made where the ImportResult still exists.
     record: Callable[[ImportResult], dict] | None = None
+    # None: the IMPORT_UPDATES setting (see `source_files_import`).
+    update_existing: bool | None = None
 
     def run(self, sources: list[Source], *, dry_run=False, on_chunk=None) -> list[FileOutcome]:
         outcomes: list[FileOutcome] = []
@@ -62,12 +65,14 @@ class ImportJob:
             limits=self.limits,
             on_chunk=reported,
             propose_quotes=self.propose_quotes,
+            update_existing=self.update_existing,
         )
         return outcomes
 
     def outcome(self, result: ImportResult) -> FileOutcome:
         existing = None
-        if result.status == SourceFile.Status.DUPLICATE and result.article is not None:
+        shows_article = (SourceFile.Status.DUPLICATE, SourceFile.Status.UPDATED)
+        if result.status in shows_article and result.article is not None:
             existing = (result.article.title, result.article.get_absolute_url())
         return FileOutcome(
             name=result.name,
@@ -75,6 +80,7 @@ class ImportJob:
             error=result.error,
             existing=existing,
             record=self.record(result) if self.record is not None else None,
+            version=result.version,
         )
 
 

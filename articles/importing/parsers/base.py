@@ -7,33 +7,16 @@ imports can parse in worker processes that never touch the ORM.
 from __future__ import annotations
 
 import datetime
-import hashlib
-import unicodedata
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Literal
+
+from articles.content_hashing import content_hash
 
 BlockKind = Literal["heading", "paragraph"]
 
 # Separator between blocks in ParsedArticle.body; offsets and consumers rely on it.
 BLOCK_SEPARATOR = "\n\n"
-
-# Sources damage and vary quotation marks freely; folding them keeps two imports of the
-# same article (say, one with curly quotes, one with straight) from looking different.
-_QUOTE_FOLD = (
-    ("\u201c", '"'),
-    ("\u201d", '"'),
-    ("\u201e", '"'),
-    ("\u201f", '"'),
-    ("\u00ab", '"'),
-    ("\u00bb", '"'),
-    ("\u2018", "'"),
-    ("\u2019", "'"),
-    ("\u201a", "'"),
-    ("\u201b", "'"),
-    ("\u2039", "'"),
-    ("\u203a", "'"),
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,17 +57,6 @@ class ParsedArticle:
         often re-published under another URL or date and should still count as a duplicate.
         """
         return content_hash(self.title, self.body)
-
-
-def content_hash(title: str, body: str) -> str:
-    text = unicodedata.normalize("NFC", f"{title}\n{body}").casefold()
-    # Chained replace of the few quotes present beats str.translate (a dict lookup per
-    # character) several times over on typical bodies.
-    for quote, ascii_quote in _QUOTE_FOLD:
-        if quote in text:
-            text = text.replace(quote, ascii_quote)
-    text = " ".join(text.split())
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 class ParseError(ValueError):

@@ -30,6 +30,7 @@ def import_result_json(result: ImportResult, *, speakers: SpeakerBook | None = N
     return {
         "file": result.name,
         "status": result.status,
+        "version": result.version,
         "error": result.error,
         "title": parsed.title if parsed else None,
         "summary": parsed.summary if parsed else None,
@@ -84,6 +85,12 @@ class Command(BaseCommand):
             "`manage.py propose_quotes` can store its suggestions later",
         )
         parser.add_argument(
+            "--no-update",
+            action="store_true",
+            help="report a file with a stored article's URL but other content as a duplicate "
+            "instead of making a new version of the article (default: IMPORT_UPDATES)",
+        )
+        parser.add_argument(
             "--wait",
             action="store_true",
             help="index the new articles (search vectors, quote suggestions) before exiting, "
@@ -116,6 +123,7 @@ class Command(BaseCommand):
             batch_size=batch_size,
             propose_quotes=not options["no_quotes"],
             record=partial(import_result_json, speakers=speakers) if as_json else None,
+            update_existing=False if options["no_update"] else None,
         )
         outcomes, done = sources_import(
             job, sources, jobs=jobs, dry_run=dry_run, wait=options["wait"], on_chunk=on_chunk
@@ -146,6 +154,7 @@ class Command(BaseCommand):
         failed = counts[SourceFile.Status.FAILED]
         # Said only when there are any, so every other import's summary reads as before.
         skipped = f", {counts[SKIPPED]:,} skipped" if counts[SKIPPED] else ""
+        updated = counts[SourceFile.Status.UPDATED]
         for outcome in outcomes:
             if outcome.status == SourceFile.Status.FAILED:
                 out.write(f"failed: {outcome.name}: {outcome.error}")
@@ -154,6 +163,10 @@ class Command(BaseCommand):
             elif outcome.status == SourceFile.Status.DUPLICATE and outcome.existing is not None:
                 title, url = outcome.existing
                 out.write(f"duplicate: {outcome.name}: already stored as {title!r} ({url})")
+            elif outcome.status == SourceFile.Status.UPDATED and outcome.existing is not None:
+                title, url = outcome.existing
+                version = outcome.version
+                out.write(f"updated: {outcome.name}: version {version} of {title!r} ({url})")
         if dry_run:
             out.write(
                 f"Dry run, nothing stored: {counts[PARSED]:,} parsed, {failed:,} failed{skipped}."
@@ -161,5 +174,6 @@ class Command(BaseCommand):
         else:
             out.write(
                 f"{counts[SourceFile.Status.IMPORTED]:,} imported, "
-                f"{counts[SourceFile.Status.DUPLICATE]:,} duplicates, {failed:,} failed{skipped}."
+                f"{counts[SourceFile.Status.DUPLICATE]:,} duplicates, {failed:,} failed{skipped}"
+                + (f", {updated:,} updated." if updated else ".")
             )
