@@ -208,6 +208,9 @@ class ImportFileResult(Schema):
 
     file: str
     status: str
+    version: int | None = Field(
+        description="With status updated: the article's new version number (issue 11)."
+    )
     error: str | None
     title: str | None
     summary: str | None
