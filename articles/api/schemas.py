@@ -208,6 +208,7 @@ class ImportFileResult(Schema):
 
     file: str
     status: str
+    version: int | None = Field(None, description="An updated article's new version number.")
     error: str | None
     title: str | None
     summary: str | None
