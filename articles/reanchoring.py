@@ -284,6 +284,17 @@ def _proposal(text_map: TextMap, anchor: Anchor) -> tuple[int | None, int | None
     return start, end
 
 
+def _standalone_count(text: str, words: str) -> int:
+    """How often `words` stand in `text` as themselves: not inside a longer word ("the1"
+    within "the10" is not the same words), where they begin or end with a letter or digit."""
+    pattern = re.escape(words)
+    if words[:1].isalnum():
+        pattern = r"(?<!\w)" + pattern
+    if words[-1:].isalnum():
+        pattern += r"(?!\w)"
+    return sum(1 for _ in re.finditer(pattern, text))
+
+
 def reanchor_one(text_map: TextMap, anchor: Anchor) -> Decision:
     """The decision for one anchor (see the module's rules)."""
     kept = text_map.untouched(anchor.start, anchor.end)
@@ -292,7 +303,7 @@ def reanchor_one(text_map: TextMap, anchor: Anchor) -> Decision:
         # the annotated copy with the other one: its context then tells them apart.
         if (
             _context_agreement(anchor, text_map.new, *kept) >= CONTEXT_AGREEMENT
-            or text_map.new.count(anchor.exact) == 1
+            or _standalone_count(text_map.new, anchor.exact) == 1
         ):
             return Decision(anchor.key, KEPT, kept[0], kept[1])
         return Decision(

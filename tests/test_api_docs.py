@@ -52,3 +52,12 @@ def test_the_docs_are_everyones(client, role, reader, editor, staff):
         client.force_login({"reader": reader, "editor": editor, "staff": staff}[role])
     assert client.get("/api/docs").status_code == 200
     assert client.get("/api/openapi.json").status_code == 200
+
+
+def test_the_docs_answer_a_post_with_a_json_405_and_the_root_with_a_json_404(client):
+    for url in ("/api/docs", "/api/openapi.json"):
+        response = client.post(url)
+        assert response.status_code == 405 and response["Allow"] == "GET, HEAD"
+        assert "not allowed" in response.json()["detail"]
+    root = client.get("/api/")
+    assert root.status_code == 404 and "see /api/docs" in root.json()["detail"]

@@ -108,6 +108,16 @@ def test_malformed_and_incomplete_bodies_are_json_errors(client, editor, bearer)
     assert unknown.status_code == 404 and unknown.json()["detail"]
 
 
+def test_a_signed_in_editors_form_post_is_the_json_error_not_a_500(client, editor, article):
+    # The CSRF check reads a multipart form as a form, after which the JSON body cannot
+    # be read: the answer a token client gets for a body that is not JSON, not a crash.
+    client.force_login(editor)
+    response = client.post("/api/annotations/", {"kind": "quote"})
+    assert response.status_code == 400
+    assert response.json()["detail"] == "The request body is not valid JSON."
+    assert not Annotation.objects.exists()
+
+
 def test_patch_changes_only_what_it_names(client, editor, bearer, article):
     speaker, tag = make_speaker("Ann Lee"), make_tag("Drought")
     quote = make_annotation(article, 2, 7, "quote", speaker=speaker, tags=[tag], note="keep")

@@ -23,8 +23,10 @@ from django.db import transaction
 from django.test import Client, RequestFactory
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from articles.models import Annotation, Article, Speaker, Tag
+from articles.models import Annotation, ApiToken, Article, Speaker, Tag
 from articles.services.annotations import annotation_delete
+from articles.services.tokens import api_token_create
+from articles.services.versions import article_correct
 from tests.factories import make_annotation, make_article, make_speaker, make_tag, make_user
 
 pytestmark = pytest.mark.django_db
@@ -100,6 +102,65 @@ EXPECTED: dict[str, Row] = {
         "GET": (NOT_ALLOWED,) * 5,
         "POST": (LOGIN, DENIED, 302, 302, 302),
     },
+    # Article versions: correcting and the review panel are the editors'; the versions
+    # themselves are public (readers see the correction notice and may compare versions).
+    "articles:article_correct": {  # POST: the form again, with its errors (no reason, no text)
+        "GET": (LOGIN, DENIED, 200, 200, 200),
+        "POST": (LOGIN, DENIED, 422, 422, 422),
+    },
+    "articles:correction_preview": {  # POST: the preview of an empty text, written nowhere
+        "GET": (NOT_ALLOWED,) * 5,
+        "POST": (LOGIN, DENIED, 200, 200, 200),
+    },
+    "articles:article_versions": READ,
+    "articles:article_reviews": EDITOR_PAGE,
+    "articles:review_accept": {  # back to the review panel
+        "GET": (NOT_ALLOWED,) * 5,
+        "POST": (LOGIN, DENIED, 302, 302, 302),
+    },
+    "articles:review_delete": {
+        "GET": (NOT_ALLOWED,) * 5,
+        "POST": (LOGIN, DENIED, 302, 302, 302),
+    },
+    # API tokens: any signed-in user makes and revokes their own.
+    "articles:api_tokens": {  # POST: the form again, a name is required
+        "GET": (LOGIN, 200, 200, 200, 200),
+        "POST": (LOGIN, 422, 422, 422, 422),
+    },
+    # The token is another user's: 404 for everyone, superusers too, as if there were none.
+    "articles:api_token_revoke": {"GET": (NOT_ALLOWED,) * 5, "POST": (LOGIN, 404, 404, 404, 404)},
+    # Public reads: the ClaimReview feed and the W3C Web Annotation Protocol (read-only).
+    "articles:claim_review_feed": READ,
+    "articles:anno_container": READ,
+    "articles:anno_annotation": READ,
+    "articles:anno_article_collection": READ,
+    # The JSON API. Reads are everyone's (READING_REQUIRES_LOGIN is off); a write refused
+    # answers JSON 401 to anonymous visitors (no redirect to log in) and 403 to those
+    # signed in without the right; methods an endpoint lacks answer 405. The test Client
+    # skips the CSRF check, so the session POSTs below reach the endpoint.
+    "api:openapi-json": READ,
+    "api:openapi-view": READ,
+    "api:api-root": {"GET": (404,) * 5, "POST": (404,) * 5},  # JSON 404: see /api/docs
+    "api_not_found": {"GET": (404,) * 5, "POST": (404,) * 5},  # any other path, JSON 404
+    "api:article_list": READ,
+    "api:article_detail": READ,
+    # One URL for the list (GET) and the create (POST). POST's body is the matrix's empty
+    # multipart form, not JSON: 400 once the editor is through, as for a token client.
+    "api:annotation_list": {"GET": (200,) * 5, "POST": (401, DENIED, 400, 400, 400)},
+    "api:annotation_create_endpoint": {"GET": (200,) * 5, "POST": (401, DENIED, 400, 400, 400)},
+    # One URL for read, PATCH and DELETE (tests/test_api_writes.py covers those per role).
+    "api:annotation_detail": READ,
+    "api:annotation_update_endpoint": READ,
+    "api:annotation_delete_endpoint": READ,
+    "api:speaker_list": READ,
+    "api:tag_list": READ,
+    "api:outlet_list": READ,
+    "api:search": {"GET": (422,) * 5, "POST": (NOT_ALLOWED,) * 5},  # GET: `q` is required
+    # Imports need articles.add_article: staff without it are refused, not just non-staff.
+    # The superuser's empty upload: 422, no files.
+    "api:import_files": {"GET": (NOT_ALLOWED,) * 5, "POST": (401, DENIED, DENIED, DENIED, 422)},
+    "api:export_annotations": READ,
+    "api:export_articles": READ,
 }
 # Every admin URL below: anonymous visitors and non-staff go to the admin's login page; staff
 # without model permissions see the index but get 403 on a model's pages; superusers pass.
@@ -108,6 +169,11 @@ ADMIN_EXPECTED: dict[str, Row] = {
     "model": {"GET": (LOGIN, LOGIN, LOGIN, DENIED, 200)},
     # POST with an empty form: the add page answers it with the form and its errors.
     "add": {"GET": (LOGIN, LOGIN, LOGIN, DENIED, 200), "POST": (LOGIN, LOGIN, LOGIN, DENIED, 200)},
+    # An article's "Correct the text" page; POST with an empty form: the form again.
+    "correct": {
+        "GET": (LOGIN, LOGIN, LOGIN, DENIED, 200),
+        "POST": (LOGIN, LOGIN, LOGIN, DENIED, 200),
+    },
 }
 
 
@@ -128,7 +194,10 @@ def walk(patterns, prefix: str = "", namespace: str = "") -> Iterator[Route]:
         elif isinstance(entry, URLPattern):
             name = entry.name or str(entry.pattern)
             full = f"{namespace}:{name}" if namespace and entry.name else name
-            yield Route(full, prefix + str(entry.pattern), tuple(entry.pattern.converters))
+            # path(): its converters; re_path(): its named groups (api_not_found's `rest`).
+            regex_groups = tuple(entry.pattern.regex.groupindex)
+            parameters = tuple(entry.pattern.converters) or regex_groups
+            yield Route(full, prefix + str(entry.pattern), parameters)
 
 
 ROUTES = list(walk(get_resolver().url_patterns))
@@ -143,6 +212,9 @@ class World:
     annotation: Annotation
     suggestion: Annotation
     deleted_id: int
+    corrected: Article  # corrected once: two versions, and `in_review` needs review
+    in_review: Annotation
+    token: ApiToken  # someone else's: no role in the matrix owns it
 
 
 def make_world() -> World:
@@ -153,7 +225,22 @@ def make_world() -> World:
     doomed = make_annotation(article, 11, 16, Annotation.Kind.HIGHLIGHT)
     deleted_id = doomed.pk
     annotation_delete(annotation_id=deleted_id, user=make_user("deleter", editor=True))
-    return World(article, tag, speaker, other, annotation, suggestion, deleted_id)
+    body = "The minister said the budget was balanced. Critics disagreed."
+    corrected = make_article(body=body)
+    at = body.index("the budget was balanced")
+    in_review = make_annotation(corrected, at, at + 23, Annotation.Kind.CLAIM)
+    article_correct(
+        article=corrected,
+        body=body.replace("was balanced", "was not balanced"),
+        structure=None,
+        reason="Wrong word",
+        user=None,
+    )
+    in_review.refresh_from_db()
+    assert in_review.status == Annotation.Status.NEEDS_REVIEW
+    token, _ = api_token_create(user=make_user("token-owner"), name="elsewhere")
+    world = (article, tag, speaker, other, annotation, suggestion, deleted_id)
+    return World(*world, corrected, in_review, token)
 
 
 # route name -> its path parameters, from the objects of make_world().
@@ -175,6 +262,20 @@ PARAMS: dict[str, Callable[[World], dict]] = {
     "articles:annotation_restore": lambda w: {"pk": w.deleted_id},
     "articles:speaker_edit": lambda w: {"pk": w.other_speaker.pk},
     "articles:speaker_merge": lambda w: {"pk": w.other_speaker.pk},
+    "api:article_detail": lambda w: {"slug": w.article.slug},
+    "api:annotation_detail": lambda w: {"pk": w.annotation.pk},
+    "api:annotation_update_endpoint": lambda w: {"pk": w.annotation.pk},
+    "api:annotation_delete_endpoint": lambda w: {"pk": w.annotation.pk},
+    "articles:anno_annotation": lambda w: {"pk": w.annotation.pk},
+    "articles:anno_article_collection": lambda w: {"slug": w.article.slug},
+    "articles:article_correct": lambda w: {"slug": w.article.slug},
+    "articles:correction_preview": lambda w: {"slug": w.article.slug},
+    "articles:article_versions": lambda w: {"slug": w.corrected.slug},
+    "articles:article_reviews": lambda w: {"slug": w.corrected.slug},
+    "articles:review_accept": lambda w: {"pk": w.in_review.pk},
+    "articles:review_delete": lambda w: {"pk": w.in_review.pk},
+    "articles:api_token_revoke": lambda w: {"pk": w.token.pk},
+    "api_not_found": lambda w: {"rest": "no-such-endpoint/"},
 }
 
 
@@ -237,9 +338,10 @@ def test_route_answers_each_role_as_expected(route):
         assert response["Location"].startswith(reverse("login"))
 
 
-def admin_urls(superuser) -> list[tuple[str, str]]:
+def admin_urls(superuser, article: Article | None = None) -> list[tuple[str, str]]:
     """(kind, url): the index, the import page, each registered model's changelist, and its
-    add page where its ModelAdmin allows adding at all (source files arrive by import only)."""
+    add page where its ModelAdmin allows adding at all (source files arrive by import only);
+    with `article`, its "Correct the text" page too."""
     request = RequestFactory().get("/admin/")
     request.user = superuser
     urls = [
@@ -251,15 +353,17 @@ def admin_urls(superuser) -> list[tuple[str, str]]:
         urls.append(("model", reverse(f"{prefix}_changelist")))
         if model_admin.has_add_permission(request):
             urls.append(("add", reverse(f"{prefix}_add")))
+    if article is not None:
+        urls.append(("correct", reverse("admin:articles_article_correct", args=[article.pk])))
     return urls
 
 
 def test_admin_group_answers_each_role_as_expected():
-    make_world()
+    world = make_world()
     by_role = clients()
     cells = 0
     wrong = []
-    for kind, url in admin_urls(User.objects.get(username="m-super")):
+    for kind, url in admin_urls(User.objects.get(username="m-super"), world.article):
         for method, expected in ADMIN_EXPECTED[kind].items():
             actual = tuple(status_of(by_role[r], method, url) for r in ROLES)
             cells += len(ROLES)
@@ -270,12 +374,15 @@ def test_admin_group_answers_each_role_as_expected():
 
 
 def test_matrix_size():
-    """The figure the issue quotes: every cell the matrix checks."""
+    """The figure the issue quotes: every cell the matrix checks. A new route or admin page
+    changes it: update the figures with its rows."""
     cells = len(ROUTES) * len(ROLES) * len(METHODS)
     superuser = make_user(is_staff=True, is_superuser=True)
-    admin_cells = sum(len(ADMIN_EXPECTED[k]) * len(ROLES) for k, _ in admin_urls(superuser))
+    admin_pages = admin_urls(superuser, make_article())
+    admin_cells = sum(len(ADMIN_EXPECTED[k]) * len(ROLES) for k, _ in admin_pages)
     print(
         f"permission matrix: {len(ROUTES)} routes x {len(ROLES)} roles x 2 methods = {cells}"
         f" cells, plus {admin_cells} admin cells"
     )
     assert cells == len(EXPECTED) * len(ROLES) * len(METHODS)
+    assert (len(ROUTES), cells, admin_cells) == (59, 590, 150)

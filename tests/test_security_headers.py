@@ -71,3 +71,21 @@ def test_header_formats():
     assert permissions_policy({"camera": [], "fullscreen": ["self"]}) == (
         "camera=(), fullscreen=(self)"
     )
+
+
+def test_no_template_relies_on_inline_handlers_or_hx_on():
+    """The CSP blocks inline event handlers, and hx-on needs the eval htmx has turned off
+    (base.html): behaviour belongs in static/js. The API token page once failed so."""
+    import re
+    from pathlib import Path
+
+    from django.conf import settings
+
+    handler = re.compile(r"""\s(?:on[a-z]+|hx-on[:\w-]*)\s*=\s*["']""")
+    offenders = []
+    for directory in [Path(settings.BASE_DIR) / "templates"]:  # TEMPLATES' DIRS
+        for template in directory.rglob("*.html"):
+            for number, line in enumerate(template.read_text().splitlines(), 1):
+                if handler.search(line):
+                    offenders.append(f"{template}:{number}: {line.strip()}")
+    assert offenders == []

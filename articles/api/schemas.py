@@ -208,9 +208,7 @@ class ImportFileResult(Schema):
 
     file: str
     status: str
-    version: int | None = Field(
-        description="With status updated: the article's new version number (issue 11)."
-    )
+    version: int | None = Field(None, description="An updated article's new version number.")
     error: str | None
     title: str | None
     summary: str | None

@@ -10,6 +10,8 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotModified
+from django.http.request import RawPostDataException
+from django.views.decorators.http import require_safe
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -59,6 +61,7 @@ api = NewsreaderApi(
     urls_namespace="api",
     docs_url="/docs",
     openapi_url="/openapi.json",
+    docs_decorator=require_safe,  # the schema and docs pages are reads: 405 for a POST
 )
 
 
@@ -124,6 +127,13 @@ def _unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResp
     return response
 
 
+@api.exception_handler(RawPostDataException)
+def _form_body(request: HttpRequest, exc: RawPostDataException) -> HttpResponse:
+    # A signed-in browser's multipart form: the CSRF check read it as a form, so the JSON
+    # body can no longer be read. Not JSON either way: the answer a token client gets.
+    return _error(request, 400, "The request body is not valid JSON.")
+
+
 @api.exception_handler(HttpError)
 def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     message = str(exc)
@@ -165,8 +175,11 @@ def _json_not_allowed(view):
 
 
 def urls() -> tuple[list, str, str]:
-    """`api.urls`, each endpoint's 405 in JSON."""
+    """`api.urls`, each endpoint's 405 in JSON, and /api/ itself the JSON 404."""
     patterns, app_name, namespace = api.urls
     for pattern in patterns:
+        # django-ninja's /api/ raises Http404, which would be the site's HTML page.
+        if getattr(pattern, "name", None) == "api-root":
+            pattern.callback = not_found
         pattern.callback = _json_not_allowed(pattern.callback)
     return patterns, app_name, namespace

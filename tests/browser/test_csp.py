@@ -189,6 +189,40 @@ def test_editor_pages_and_their_swaps(watched, live_server, story):
     assert problems == []
 
 
+def test_the_api_token_page_and_its_swaps(watched, live_server, story):
+    page, problems = watched
+    base = live_server.url
+    make_user("tok")
+    page.goto(base + "/accounts/login/")
+    page.fill("#id_username", "tok")
+    page.fill("#id_password", "password")
+    page.click("button[type=submit]")
+    visit(page, problems, base + "/account/tokens/")
+    # A nameless token: the 422 is swapped in with its message (static/js/tokens.js).
+    page.get_by_label("What is it for?").fill("   ")
+    page.get_by_role("button", name="Make a token").click()
+    expect(page.get_by_role("alert")).to_contain_text("Name the token")
+    settle(page)  # Chromium logs the 422 it was answered; nothing else may show
+    refused = "Failed to load resource: the server responded with a status of 422"
+    problems[:] = [p for p in problems if refused not in p]
+    # A named one: its secret, selected on focus, ready to copy.
+    page.get_by_label("What is it for?").fill("CSP script")
+    page.get_by_role("button", name="Make a token").click()
+    secret = page.get_by_label("Your new token")
+    secret.focus()
+    selection = (
+        "() => { const e = document.activeElement; return [e.selectionStart, e.selectionEnd]; }"
+    )
+    assert page.evaluate(selection) == [0, len(secret.input_value())]
+    # Revoking it, past the confirmation.
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="Revoke CSP script").click()
+    expect(page.get_by_role("status")).to_contain_text("revoked")
+    settle(page)
+    assert problems == []
+    visit(page, problems, base + "/api/docs")
+
+
 def test_admin_pages_and_the_import_page(watched, live_server, story, tmp_path):
     from tests.test_importing_storing import SAMPLE
 
