@@ -39,6 +39,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
+from reading import setup_django  # noqa: E402 - the same settings as the reading bench
 from throwaway_db import create_database, drop_database, free_port, server_url  # noqa: E402
 
 BENCH_DB = "newsreader_bench_export"
@@ -63,17 +64,6 @@ def _bench_import_module():
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
-
-
-def setup_django(url: str) -> None:
-    os.environ["DATABASE_URL"] = url
-    os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))
-    os.environ["DEBUG"] = "false"
-    os.environ["SECURE_SSL_REDIRECT"] = "false"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsreader.settings")
-    import django
-
-    django.setup()
 
 
 def load(n_articles: int, n_annotations: int) -> dict:
