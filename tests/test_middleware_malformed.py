@@ -11,25 +11,16 @@ import re
 
 import pytest
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver
 
 from articles.models import Annotation
 from tests.factories import make_annotation, make_article, make_speaker, make_tag, make_user
+from tests.routes import walk
 
 pytestmark = pytest.mark.django_db
 
 # The parameters views read (and a few they don't): the middleware looks at every one.
 PARAMETERS = ("q", "speaker", "tags", "tag", "kind", "verdict", "page", "next", "name", "x")
 CONVERTER = re.compile(r"<(?:(?P<converter>\w+):)?(?P<name>\w+)>")
-
-
-def _routes(patterns, prefix: str = ""):
-    for pattern in patterns:
-        if isinstance(pattern, URLResolver):
-            yield from _routes(pattern.url_patterns, prefix + str(pattern.pattern))
-        else:
-            assert isinstance(pattern, URLPattern)
-            yield prefix + str(pattern.pattern)
 
 
 @pytest.fixture
@@ -70,7 +61,7 @@ def urls() -> list[str]:
 
         return "/" + CONVERTER.sub(value, route)
 
-    return sorted({fill(route) for route in _routes(get_resolver().url_patterns)})
+    return sorted({fill(route.pattern) for route in walk()})
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ URL of every registered model's changelist and add page, and the import page.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import pytest
@@ -21,13 +21,14 @@ from django.contrib.auth.models import User
 from django.core.cache import cache
 from django.db import transaction
 from django.test import Client, RequestFactory
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import reverse
 
 from articles.models import Annotation, ApiToken, Article, Speaker, Tag
 from articles.services.annotations import annotation_delete
 from articles.services.tokens import api_token_create
 from articles.services.versions import article_correct
 from tests.factories import make_annotation, make_article, make_speaker, make_tag, make_user
+from tests.routes import Route, walk
 
 pytestmark = pytest.mark.django_db
 
@@ -177,30 +178,8 @@ ADMIN_EXPECTED: dict[str, Row] = {
 }
 
 
-@dataclass(frozen=True)
-class Route:
-    name: str  # "namespace:name", or the pattern itself when the route has no name
-    pattern: str
-    parameters: tuple[str, ...]
-
-
-def walk(patterns, prefix: str = "", namespace: str = "") -> Iterator[Route]:
-    for entry in patterns:
-        if isinstance(entry, URLResolver):
-            if entry.app_name == "admin":
-                continue  # the admin is tested as a group, below
-            inner = f"{namespace}:{entry.namespace}" if namespace else entry.namespace or ""
-            yield from walk(entry.url_patterns, prefix + str(entry.pattern), inner.strip(":"))
-        elif isinstance(entry, URLPattern):
-            name = entry.name or str(entry.pattern)
-            full = f"{namespace}:{name}" if namespace and entry.name else name
-            # path(): its converters; re_path(): its named groups (api_not_found's `rest`).
-            regex_groups = tuple(entry.pattern.regex.groupindex)
-            parameters = tuple(entry.pattern.converters) or regex_groups
-            yield Route(full, prefix + str(entry.pattern), parameters)
-
-
-ROUTES = list(walk(get_resolver().url_patterns))
+# The admin is tested as a group, below.
+ROUTES = list(walk(admin=False))
 
 
 @dataclass
