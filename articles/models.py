@@ -746,7 +746,10 @@ class AnnotationQuerySet(models.QuerySet["Annotation"]):
         (`articles.web_annotation`), in one query: the speaker, `author_name` (the author's
         full name, nothing else of the user: login names stay private), the article's slug
         (unless `article=False`, for pages of one article, whose slug the caller knows), and
-        the tags as JSON rows that `reading_tags` reads without a query.
+        the tags as JSON rows that `reading_tags` reads without a query, and which version of
+        the article's text the span points into (`text_version`, and `text_date`: when that
+        text was stored), for the target's TimeState. Published spans always point into the
+        current text: a correction maps them or sends them to review.
 
         A name rather than a joined user (and no article on one article's pages): a model
         instance built per row and relation is most of what a page of 100 costs in Python."""
@@ -766,6 +769,8 @@ class AnnotationQuerySet(models.QuerySet["Annotation"]):
                 author_name=Concat(
                     "author__first_name", Value(" "), "author__last_name", output_field=TextField()
                 ),
+                text_version=F("article__version_number"),
+                text_date=Coalesce(F("article__text_modified_at"), F("article__created_at")),
             )
         )
 
@@ -1226,6 +1231,19 @@ class ApiToken(models.Model):
 
 
 class ArticleVersionQuerySet(models.QuerySet["ArticleVersion"]):
+    def text_of(self, slug: str, number: int) -> tuple[str, str, str, str] | None:
+        """Version `number` of the article at `slug`: its body, content hash, the article's
+        language and reading page path; None: no such version. One query, through
+        `articleversion_unique`."""
+        row = (
+            self.filter(article__slug=slug, number=number)
+            .values_list("body", "content_hash", "article__language")
+            .first()
+        )
+        if row is None:
+            return None
+        return (*row, reverse("articles:article", args=[slug]))
+
     def listing(self) -> ArticleVersionQuerySet:
         """An article's versions, newest first, without their bodies, with who made them."""
         return self.defer("body", "structure").select_related("created_by").order_by("-number")

@@ -78,6 +78,11 @@ urlpatterns = [
         name="correction_preview",
     ),
     path("articles/<uslug:slug>/versions/", versions.article_versions, name="article_versions"),
+    path(
+        "articles/<uslug:slug>/versions/<int:number>/text/",
+        versions.article_version_text,
+        name="article_version_text",
+    ),
     path("articles/<uslug:slug>/review/", versions.article_reviews, name="article_reviews"),
     path("reviews/<int:pk>/accept/", versions.review_accept, name="review_accept"),
     path("reviews/<int:pk>/delete/", versions.review_delete, name="review_delete"),

@@ -18,6 +18,7 @@ IRIs (see README, "W3C Web Annotations"):
 | its pages (keyset on id) | `/anno/?page=first`, `?page=last`, `?before=<id>`, `?after=<id>` |
 | an article's collection, text order | `/anno/articles/<slug>/` |
 | its pages (offset) | `/anno/articles/<slug>/?page=<n>` (0-based) |
+| a version of its text (`state.cached`) | `/articles/<slug>/versions/<n>/text/` |
 
 Pages carry `iris=1` when they list IRIs only (Prefer: PreferContainedIRIs), so a page's IRI
 says what it holds.
@@ -78,6 +79,10 @@ def article_path(slug: str) -> str:
     return f"/articles/{slug}/"
 
 
+def version_text_path(slug: str, number: int) -> str:
+    return f"/articles/{slug}/versions/{number}/text/"
+
+
 def speaker_path(slug: str) -> str:
     return f"/speakers/{slug}/"
 
@@ -100,12 +105,15 @@ def creator(annotation: Annotation, site: Site) -> dict[str, str]:
     return {"type": "Organization", "name": site.newsroom}
 
 
-def target(annotation: Annotation, article_url: str) -> dict[str, Any]:
+def target(annotation: Annotation, site: Site, slug: str) -> dict[str, Any]:
     """The span in the article: quote selector (exact, prefix, suffix) and code-point position
-    selector into the article's text, the text the reading page shows.
+    selector into the article's text, the text the reading page shows, and the state the
+    selectors describe (model 4.3.1): a TimeState whose `sourceDate` is when that version
+    of the text was stored and whose `cached` is that version's text, so a client can check
+    `text[start:end] == exact` long after the article is corrected again.
 
-    Articles have no versions yet (issue 11). When they do, say here which version the span
-    was made on: `"state": {"type": "TimeState", "sourceDate": ...}` or a versioned source.
+    Reads `text_version` and `text_date` where the query annotated them (`for_web_annotation`),
+    else the article's own fields.
     """
     quote: dict[str, Any] = {"type": "TextQuoteSelector", "exact": annotation.exact}
     if annotation.prefix:
@@ -113,7 +121,18 @@ def target(annotation: Annotation, article_url: str) -> dict[str, Any]:
     if annotation.suffix:
         quote["suffix"] = annotation.suffix
     position = {"type": "TextPositionSelector", "start": annotation.start, "end": annotation.end}
-    return {"source": article_url, "selector": [quote, position]}
+    number = getattr(annotation, "text_version", None)
+    stored = getattr(annotation, "text_date", None)
+    if number is None or stored is None:
+        article = annotation.article
+        number = article.version_number
+        stored = article.text_modified_at or article.created_at
+    state = {
+        "type": "TimeState",
+        "sourceDate": _timestamp(stored),
+        "cached": site.url(version_text_path(slug, number)),
+    }
+    return {"source": site.url(article_path(slug)), "state": state, "selector": [quote, position]}
 
 
 def bodies(annotation: Annotation, site: Site) -> list[dict[str, Any]]:
@@ -171,7 +190,7 @@ def annotation_json(
     found = bodies(annotation, site)
     if found:
         data["body"] = found if len(found) > 1 else found[0]
-    data["target"] = target(annotation, site.url(article_path(slug)))
+    data["target"] = target(annotation, site, slug)
     return data
 
 

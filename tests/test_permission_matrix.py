@@ -114,6 +114,7 @@ EXPECTED: dict[str, Row] = {
         "POST": (LOGIN, DENIED, 200, 200, 200),
     },
     "articles:article_versions": READ,
+    "articles:article_version_text": READ,
     "articles:article_reviews": EDITOR_PAGE,
     "articles:review_accept": {  # back to the review panel
         "GET": (NOT_ALLOWED,) * 5,
@@ -250,6 +251,7 @@ PARAMS: dict[str, Callable[[World], dict]] = {
     "articles:article_correct": lambda w: {"slug": w.article.slug},
     "articles:correction_preview": lambda w: {"slug": w.article.slug},
     "articles:article_versions": lambda w: {"slug": w.corrected.slug},
+    "articles:article_version_text": lambda w: {"slug": w.corrected.slug, "number": 2},
     "articles:article_reviews": lambda w: {"slug": w.corrected.slug},
     "articles:review_accept": lambda w: {"pk": w.in_review.pk},
     "articles:review_delete": lambda w: {"pk": w.in_review.pk},
@@ -364,4 +366,4 @@ def test_matrix_size():
         f" cells, plus {admin_cells} admin cells"
     )
     assert cells == len(EXPECTED) * len(ROLES) * len(METHODS)
-    assert (len(ROUTES), cells, admin_cells) == (59, 590, 150)
+    assert (len(ROUTES), cells, admin_cells) == (60, 600, 150)

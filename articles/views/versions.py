@@ -4,6 +4,7 @@ everyone reads the versions and what changed between two of them."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -148,3 +149,29 @@ def review_delete(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     except AnnotationGone as error:
         return HttpResponse(str(error), status=409, content_type="text/plain")
     return redirect(reverse("articles:article_reviews", args=[annotation.article.slug]))
+
+
+@require_safe
+def article_version_text(request: HtmxHttpRequest, slug: str, number: int) -> HttpResponse:
+    """The text of one version exactly as stored, as plain text: what the code-point offsets
+    of annotations made on that version count into (the W3C target's `state.cached`). A
+    version never changes, so its content hash is a strong ETag and shared caches may keep
+    it for long; one query."""
+    found = ArticleVersion.objects.text_of(slug, number)
+    if found is None:
+        return HttpResponse(
+            "This article has no such version.\n", status=404, content_type="text/plain"
+        )
+    body, digest, language, article_path = found
+    etag = f'"{digest}"'
+    named = request.headers.get("If-None-Match", "").split(",")
+    if etag in [tag.strip().removeprefix("W/") for tag in named]:
+        response = HttpResponse(status=304)
+    else:
+        response = HttpResponse(body, content_type="text/plain; charset=utf-8")
+        response["Content-Language"] = language
+    response["ETag"] = etag
+    response["Link"] = f'<{request.build_absolute_uri(article_path)}>; rel="original"'
+    visibility = "private" if settings.READING_REQUIRES_LOGIN else "public"
+    response["Cache-Control"] = f"{visibility}, max-age=86400, immutable"
+    return response

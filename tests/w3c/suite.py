@@ -81,3 +81,17 @@ def round_trip(document: dict) -> dict:
     when no key or value was lost (an undefined term is dropped by expansion)."""
     options = {"documentLoader": local_document_loader}
     return jsonld.compact(jsonld.expand(document, options), document["@context"], options)
+
+
+@cache
+def _validator(name: str) -> Draft4Validator:
+    schema = json.loads((SUITE / name).read_text(encoding="utf-8"))
+    return Draft4Validator(
+        schema, registry=_registry(), format_checker=Draft4Validator.FORMAT_CHECKER
+    )
+
+
+def detected(document: dict, name: str) -> bool:
+    """Whether one of the suite's detections (a `may` or `should` assertion, valid when the
+    feature it looks for is present and well formed) finds its feature in `document`."""
+    return _validator(name).is_valid(document)
