@@ -14,7 +14,7 @@ WHEEL_SMOKE := tests/test_database_server.py tests/test_sql.py tests/test_db.py 
   tests/test_search.py tests/test_search_snippets.py tests/test_importing_indexing.py \
   tests/test_importing_storing.py tests/test_views_reading.py tests/test_page_cache.py \
   tests/test_services_annotations.py tests/test_services_versions.py \
-  tests/test_commands_index_articles.py tests/test_two_processes.py
+  tests/test_commands_index_articles.py tests/test_two_processes.py tests/test_embedded_db.py
 
 .PHONY: setup venv db stop run test lint format migrations-check deploy-check compose-check demo bench clean pg-wheel-check
 

@@ -189,7 +189,11 @@ def major_version(binaries: Path) -> int:
     out = subprocess.run(
         [str(binaries / "pg_ctl"), "--version"], capture_output=True, text=True, check=True
     )
-    return int(re.search(r"(\d+)", out.stdout.split(")")[-1]).group(1))  # type: ignore[union-attr]
+    # "pg_ctl (PostgreSQL) 15.18 (Debian 15.18-0+deb12u1)", "pg_ctl (PostgreSQL) 18.6"
+    found = re.search(r"\(PostgreSQL\)\s+(\d+)", out.stdout)
+    if found is None:
+        raise EmbeddedDbError(f"{binaries / 'pg_ctl'} is no PostgreSQL pg_ctl: {out.stdout!r}")
+    return int(found.group(1))
 
 
 # Where the cluster is ------------------------------------------------------------------
