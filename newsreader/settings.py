@@ -120,8 +120,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 def caches_from_url(url: str, key_prefix: str = "newsreader") -> dict[str, dict[str, Any]]:
     """CACHES for `CACHE_URL`: Django's built-in Redis cache for redis://, rediss:// and
-    unix:// (a socket) URLs, shared by every process that names the same server; this
-    process's memory (locmem://, or empty: local mode) otherwise.
+    unix:// (a socket) URLs, shared by every process that names the same server (where
+    Redis is unreachable, a miss: newsreader/cache.py); this process's memory (locmem://, or
+    empty: local mode) otherwise.
 
     What is cached is keyed by versions kept in the database (articles/page_cache.py), never
     by anything one process holds, so any number of web processes can share one Redis.
@@ -130,7 +131,7 @@ def caches_from_url(url: str, key_prefix: str = "newsreader") -> dict[str, dict[
     if scheme in {"redis", "rediss", "unix"}:
         return {
             "default": {
-                "BACKEND": "django.core.cache.backends.redis.RedisCache",
+                "BACKEND": "newsreader.cache.ResilientRedisCache",
                 "LOCATION": url,
                 "KEY_PREFIX": key_prefix,
             }

@@ -1,6 +1,7 @@
 """Two gunicorn processes against one PostgreSQL and one Redis (CACHE_URL), as behind a load
 balancer: the page one stored, the other serves; a write through one is on the other's pages
-at once; renaming an account changes its cached pages on both.
+at once; renaming an account changes its cached pages on both; with Redis gone both still
+answer.
 
 The test starts its own redis-server on a unix socket in a fresh folder, and fails (never
 skips) when there is none, saying how to get it.
@@ -46,7 +47,8 @@ def _wait_for(check, what: str, seconds: float = 30) -> None:
 
 
 @pytest.fixture
-def redis_url() -> Iterator[str]:
+def redis_process() -> Iterator[tuple[subprocess.Popen, str]]:
+    """A redis-server of the test's own, and its unix:// URL."""
     server = shutil.which("redis-server")
     if server is None:
         pytest.fail(HOW_TO_GET_REDIS)
@@ -73,11 +75,17 @@ def redis_url() -> Iterator[str]:
     )
     try:
         _wait_for(socket.exists, "redis-server")
-        yield f"unix://{socket}"
+        yield process, f"unix://{socket}"
     finally:
-        process.terminate()
-        process.wait(timeout=10)
+        if process.poll() is None:
+            process.terminate()
+            process.wait(timeout=10)
         shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture
+def redis_url(redis_process) -> str:
+    return redis_process[1]
 
 
 def _database_url() -> str:
@@ -162,7 +170,9 @@ def cache_keys(redis_url: str) -> int:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_two_processes_share_the_cache_and_see_each_others_writes_at_once(two_servers, redis_url):
+def test_two_processes_share_the_cache_and_see_each_others_writes_at_once(
+    two_servers, redis_process, redis_url
+):
     first, second = two_servers
     editor = make_user("two-proc-editor", editor=True, first_name="Eda", last_name="Editor")
     article = make_article(title="Shared by two processes")
@@ -208,3 +218,10 @@ def test_two_processes_share_the_cache_and_see_each_others_writes_at_once(two_se
     for base in (first, second):
         status, page = fetch(base, path)
         assert status == 200 and "Edith Editor" in page and "Eda Editor" not in page
+
+    # Redis goes away: both still answer, from PostgreSQL (newsreader/cache.py).
+    redis_process[0].terminate()
+    redis_process[0].wait(timeout=10)
+    for base in (first, second):
+        status, page = fetch(base, path)
+        assert status == 200 and "Edith Editor" in page
