@@ -46,12 +46,18 @@ def _wait_for(check, what: str, seconds: float = 30) -> None:
     raise AssertionError(f"{what} did not come up within {seconds} s")
 
 
-@pytest.fixture
-def redis_process() -> Iterator[tuple[subprocess.Popen, str]]:
-    """A redis-server of the test's own, and its unix:// URL."""
+def redis_server() -> str:
+    """The redis-server on PATH; no skip without one: the run fails saying how to get it."""
     server = shutil.which("redis-server")
     if server is None:
         pytest.fail(HOW_TO_GET_REDIS)
+    return server
+
+
+@pytest.fixture
+def redis_process() -> Iterator[tuple[subprocess.Popen, str]]:
+    """A redis-server of the test's own, and its unix:// URL."""
+    server = redis_server()
     # Under /tmp: a unix socket path must stay within 107 bytes.
     folder = Path(tempfile.mkdtemp(prefix="nr-redis-", dir="/tmp"))
     socket = folder / "redis.sock"
@@ -225,3 +231,9 @@ def test_two_processes_share_the_cache_and_see_each_others_writes_at_once(
     for base in (first, second):
         status, page = fetch(base, path)
         assert status == 200 and "Edith Editor" in page
+
+
+def test_without_redis_server_the_run_fails_saying_how_to_install_it(monkeypatch):
+    monkeypatch.setenv("PATH", "/nonexistent")
+    with pytest.raises(pytest.fail.Exception, match="apt-get install redis-server"):
+        redis_server()
