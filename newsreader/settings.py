@@ -117,6 +117,44 @@ DATABASES["default"]["CONN_MAX_AGE"] = envint("CONN_MAX_AGE", 60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+
+def caches_from_url(url: str, key_prefix: str = "newsreader") -> dict[str, dict[str, Any]]:
+    """CACHES for `CACHE_URL`: Django's built-in Redis cache for redis://, rediss:// and
+    unix:// (a socket) URLs, shared by every process that names the same server (where
+    Redis is unreachable, a miss: newsreader/cache.py); this process's memory (locmem://, or
+    empty: local mode) otherwise.
+
+    What is cached is keyed by versions kept in the database (articles/page_cache.py), never
+    by anything one process holds, so any number of web processes can share one Redis.
+    """
+    scheme = url.partition("://")[0].lower() if "://" in url else url.lower()
+    if scheme in {"redis", "rediss", "unix"}:
+        return {
+            "default": {
+                "BACKEND": "newsreader.cache.ResilientRedisCache",
+                "LOCATION": url,
+                "KEY_PREFIX": key_prefix,
+            }
+        }
+    if scheme in {"", "locmem"}:
+        return {
+            "default": {
+                "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                "KEY_PREFIX": key_prefix,
+            }
+        }
+    raise ImproperlyConfigured(
+        f"CACHE_URL={url!r}: expected redis://host:6379/0, rediss://…, unix:///path/redis.sock "
+        "or locmem:// (each process's own memory, the default)."
+    )
+
+
+# One Redis for every web process and machine; unset, each process caches in its memory.
+CACHES = caches_from_url(
+    os.getenv("CACHE_URL") or os.getenv("REDIS_URL") or "",
+    key_prefix=os.getenv("CACHE_KEY_PREFIX", "newsreader"),
+)
+
 # The logged-in user comes with their editor status in one query (see the backend).
 AUTHENTICATION_BACKENDS = ["articles.permissions.EditorAwareBackend"]
 

@@ -18,3 +18,7 @@ WHITENOISE_AUTOREFRESH = True
 # Other connections cannot see a test's own transaction: import on the test's connection
 # unless a test asks for --jobs.
 IMPORT_JOBS = 1
+# Each test process its own memory cache whatever CACHE_URL says: parallel workers clearing
+# one shared Redis would clear each other's. tests/test_two_processes.py runs real servers
+# against a Redis of its own.
+CACHES = caches_from_url("locmem://")  # noqa: F405

@@ -1,4 +1,5 @@
-"""Shared fixtures: factories for the data model, users in each role, and Chromium.
+"""Shared fixtures: factories for the data model, users in each role, a browser page (Chromium
+itself: tests/browser/conftest.py).
 
 Hypothesis profiles: "ci" (chosen when the CI environment variable is set, as .ci/run has it)
 derandomizes, so a CI run tries the same examples every time and a failure there is one that
@@ -11,7 +12,6 @@ from __future__ import annotations
 
 import functools
 import os
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -35,38 +35,6 @@ ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 ARTIFACTS = ROOT / "test-artifacts"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-
-def chromium_path() -> str | None:
-    for candidate in (os.getenv("CHROMIUM"), "/usr/bin/chromium", shutil.which("chromium")):
-        if candidate and Path(candidate).exists():
-            return candidate
-    return None
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator:
-    from playwright.sync_api import sync_playwright
-
-    path = chromium_path()
-    if path is None:
-        if os.getenv("CI"):
-            pytest.fail("Chromium is missing: .ci/run installs it with apt-get install chromium")
-        pytest.skip("Chromium is not installed (apt-get install chromium)")
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture

@@ -185,6 +185,24 @@ def test_bulk_updates_and_renames_are_shown_at_once(client):
     assert "#after" in client.get(url).content.decode()
 
 
+def test_renaming_an_author_is_shown_at_once_by_full_name_or_login_name(client):
+    article = make_article()
+    named = make_user("named", first_name="Nadia", last_name="Named")
+    unnamed = make_user("login-name-only")
+    make_annotation(article, 0, 5, author=named)
+    make_annotation(article, 6, 10, author=unnamed)
+    url = article.get_absolute_url()
+    html = client.get(url).content.decode()
+    assert "Nadia Named" in html and "login-name-only" in html
+    named.last_name = "Renamed"
+    named.save(update_fields=["last_name"])
+    assert "Nadia Renamed" in client.get(url).content.decode()
+    unnamed.username = "login-renamed"
+    unnamed.save(update_fields=["username"])
+    html = client.get(url).content.decode()
+    assert "login-renamed" in html and "login-name-only" not in html
+
+
 def test_suggestions_are_not_shown_to_readers(client):
     article = make_article()
     make_annotation(article, 0, 5, status=Annotation.Status.SUGGESTED)

@@ -2,6 +2,8 @@
 -- the article's URL (its slug) as every target's source, and the creator's full name. A
 -- change to either bumps the article's annotations version (annotations_version.sql), so
 -- the ETags of its annotations, its collection and the site-wide container change too.
+-- The reading page names an author without a full name by login name (rendering.py), so a
+-- changed username bumps too: cached pages (in Redis, for every process) are keyed by it.
 --
 -- Statement-level with transition tables like the other version triggers; an update that
 -- changes neither (the indexer's, a login's last_login) joins and bumps nothing.
@@ -26,7 +28,8 @@ BEGIN
         SELECT DISTINCT an.article_id FROM new_rows n
         JOIN old_rows o ON o.id = n.id
         JOIN articles_annotation an ON an.author_id = n.id
-        WHERE (n.first_name, n.last_name) IS DISTINCT FROM (o.first_name, o.last_name)
+        WHERE (n.first_name, n.last_name, n.username)
+            IS DISTINCT FROM (o.first_name, o.last_name, o.username)
     ));
     RETURN NULL;
 END $$;
