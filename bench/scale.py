@@ -85,10 +85,9 @@ def load(url: str, count: int, chunk: int) -> None:
             worker.terminate()
         for worker in workers:
             worker.wait(timeout=60)
-    generating = searchable - importing
     print(
         f"  import: {count:,} files in {importing:.1f} s = {count / importing:,.0f} files/s "
-        f"(generating the files besides: {generating:.0f} s, searchable meanwhile)"
+        f"(the command's own time; generating the files took the rest)"
     )
     print(f"  every article searchable {searchable:.1f} s after the first import began")
 
