@@ -10,6 +10,12 @@ again for one query (the version) and a cache lookup. Signed-in users, requests 
 pending messages and anything but GET are never cached. The response says
 `Vary: Cookie, HX-Request, Accept-Encoding`, so shared caches keep the variants apart as
 well.
+
+HTTP caching rides on the same key: an anonymous page's strong `ETag` is its cache key (so
+it differs per variant: fragment or page, gzip or not, host, path) and its `Last-Modified`
+the article's updated time; `Cache-Control: public, max-age, stale-while-revalidate` lets a
+CDN or proxy keep it (settings HTTP_CACHE_*). A conditional GET that matches is answered
+304 on the version's query alone, before the cache lookup. Signed-in pages are `private`.
 """
 
 from __future__ import annotations
@@ -19,10 +25,12 @@ import hashlib
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.contrib.messages import get_messages
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
-from django.utils.cache import patch_vary_headers
+from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
+from django.utils.http import http_date
 
 from articles.middleware import gzip_body
 
@@ -94,13 +102,43 @@ def anonymous_page_key(request: HttpRequest, version: object, *, fragment: bool)
     return "page:" + hashlib.sha256(repr(parts).encode()).hexdigest()
 
 
+def _etag(key: str) -> str:
+    # The key already names the variant and version; its hash is opaque and strong.
+    return '"' + key.removeprefix("page:")[:40] + '"'
+
+
+def _http_caching(response: HttpResponse, key: str, modified: datetime.datetime) -> None:
+    response["ETag"] = _etag(key)
+    response["Last-Modified"] = http_date(modified.timestamp())
+    patch_cache_control(
+        response,
+        public=True,
+        max_age=settings.HTTP_CACHE_MAX_AGE,
+        stale_while_revalidate=settings.HTTP_CACHE_STALE_WHILE_REVALIDATE,
+    )
+    patch_vary_headers(response, VARY)
+
+
 def cached_page(
-    request: HttpRequest, key: str | None, render: Callable[[], HttpResponse]
+    request: HttpRequest,
+    key: str | None,
+    render: Callable[[], HttpResponse],
+    *,
+    modified: datetime.datetime,
 ) -> HttpResponse:
     """The response stored under `key`, else `render()`'s, stored (compressed for a client
-    that takes gzip) when it is a 200. Without a key, just `render()`."""
+    that takes gzip) when it is a 200; a 304 when If-None-Match holds `key`'s ETag.
+    Without a key (signed in, messages, not a GET), just `render()`, marked `private`."""
     if key is None:
-        return render()
+        response = render()
+        patch_cache_control(response, private=True)
+        return response
+    # Only the ETag decides: `modified` is the article's own time, and an annotation's edit
+    # (which changes the page) leaves it as it was, so If-Modified-Since alone gets a 200.
+    conditional = get_conditional_response(request, etag=_etag(key))
+    if conditional is not None:  # 304, or 412 for an If-Match that fails
+        _http_caching(conditional, key, modified)
+        return conditional
     stored = cache.get(key)
     if stored is None:
         response = render()
@@ -119,5 +157,5 @@ def cached_page(
     response = HttpResponse(content, content_type=content_type)
     if encoding:
         response["Content-Encoding"] = encoding
-    patch_vary_headers(response, VARY)
+    _http_caching(response, key, modified)
     return response

@@ -194,6 +194,12 @@ STORAGES = {
 # login names are never published.
 NEWSROOM_NAME = os.getenv("NEWSROOM_NAME", "Newsreader newsroom")
 
+# HTTP caching of anonymous pages (articles/page_cache.py): a shared cache (CDN, nginx) may
+# serve a page this many seconds without asking, then serve it stale this many more while it
+# revalidates (a 304 costs the page version's one query). Signed-in pages are `private`.
+HTTP_CACHE_MAX_AGE = envint("HTTP_CACHE_MAX_AGE", 60)
+HTTP_CACHE_STALE_WHILE_REVALIDATE = envint("HTTP_CACHE_STALE_WHILE_REVALIDATE", 300)
+
 # Reading is public unless the newsroom wants it behind a login.
 READING_REQUIRES_LOGIN = envbool("READING_REQUIRES_LOGIN")
 

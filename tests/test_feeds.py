@@ -42,9 +42,11 @@ def test_feeds_take_a_fixed_number_of_queries(client, django_assert_num_queries)
     tag = make_tag("t")
     for _ in range(5):
         make_annotation(make_article(), 0, 5, tags=[tag])
-    with django_assert_num_queries(1):
-        client.get("/feeds/latest/")
+    # The entries' versions (the ETag), then the entries: one query more than the feed
+    # alone, for a 304 that costs only the first.
     with django_assert_num_queries(2):
+        client.get("/feeds/latest/")
+    with django_assert_num_queries(3):
         client.get("/tags/t/feed/")
 
 
@@ -56,3 +58,43 @@ def test_home_and_tag_pages_advertise_their_feeds(client):
     make_tag("t")
     assert b'type="application/atom+xml"' in client.get("/").content
     assert b'href="/tags/t/feed/"' in client.get("/tags/t/").content
+
+
+def test_the_latest_feed_answers_304_to_its_etag_until_an_article_changes(
+    client, settings, django_assert_num_queries
+):
+    settings.HTTP_CACHE_MAX_AGE = 45
+    article = make_article(title="First")
+    first = client.get("/feeds/latest/")
+    etag = first["ETag"]
+    assert etag.startswith('"') and first["Last-Modified"]
+    assert "public" in first["Cache-Control"] and "max-age=45" in first["Cache-Control"]
+    with django_assert_num_queries(1):  # the entries' versions, nothing rendered
+        again = client.get("/feeds/latest/", headers={"If-None-Match": etag})
+    assert again.status_code == 304 and again["ETag"] == etag
+    # Compressed, the middleware marks the ETag weak; If-None-Match compares weakly.
+    gzipped = client.get("/feeds/latest/", headers={"Accept-Encoding": "gzip"})
+    assert gzipped["Content-Encoding"] == "gzip" and gzipped["ETag"] == f"W/{etag}"
+    weak = {"If-None-Match": gzipped["ETag"], "Accept-Encoding": "gzip"}
+    assert client.get("/feeds/latest/", headers=weak).status_code == 304
+    article.title = "First, corrected"
+    article.save()
+    changed = client.get("/feeds/latest/", headers={"If-None-Match": etag})
+    assert changed.status_code == 200 and changed["ETag"] != etag
+    assert entries(changed) == ["First, corrected"]
+
+
+def test_the_tag_feed_s_etag_changes_with_its_entries_and_the_tag_s_name(client):
+    tag = make_tag("Iraq")
+    tagged = make_article(title="Tagged")
+    url = "/tags/iraq/feed/"
+    etag = client.get(url)["ETag"]
+    assert client.get(url, headers={"If-None-Match": etag}).status_code == 304
+    make_annotation(tagged, 0, 5, Annotation.Kind.QUOTE, tags=[tag])
+    tagged_etag = client.get(url)["ETag"]
+    assert tagged_etag != etag
+    tag.name = "Irak"
+    tag.save()
+    renamed = client.get(url, headers={"If-None-Match": tagged_etag})
+    assert renamed.status_code == 200 and b"stories tagged Irak" in renamed.content
+    assert client.get("/tags/no-such-tag/feed/").status_code == 404

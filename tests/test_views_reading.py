@@ -356,6 +356,55 @@ def test_an_anonymous_repeat_view_is_served_whole_from_the_cache(client, django_
     assert fragment.strip().startswith('<div id="reading"') and "<html" not in fragment
 
 
+def test_an_anonymous_article_answers_304_to_its_etag_on_the_version_alone(
+    client, settings, django_assert_num_queries
+):
+    settings.HTTP_CACHE_MAX_AGE, settings.HTTP_CACHE_STALE_WHILE_REVALIDATE = 30, 120
+    article = make_article()
+    url = article.get_absolute_url()
+    first = client.get(url)
+    etag = first["ETag"]
+    assert first.status_code == 200 and etag.startswith('"') and not etag.startswith("W/")
+    assert first["Last-Modified"]
+    control = {v.strip() for v in first["Cache-Control"].split(",")}
+    assert control == {"public", "max-age=30", "stale-while-revalidate=120"}
+    # Before the cache lookup and the render: the version's one query.
+    with django_assert_num_queries(1):
+        revalidated = client.get(url, headers={"If-None-Match": etag})
+    assert revalidated.status_code == 304 and revalidated.content == b""
+    assert revalidated["ETag"] == etag and "public" in revalidated["Cache-Control"]
+    assert "Cookie" in revalidated["Vary"]
+    assert client.get(url, headers={"If-None-Match": '"other"'}).status_code == 200
+    # Each variant its own validator: gzip, the htmx fragment.
+    gzipped = client.get(url, headers={"Accept-Encoding": "gzip"})
+    fragment = client.get(url, headers={"HX-Request": "true"})
+    assert len({etag, gzipped["ETag"], fragment["ETag"]}) == 3
+    # If-Modified-Since alone is no proof: annotation edits leave the article's time alone.
+    since = client.get(url, headers={"If-Modified-Since": first["Last-Modified"]})
+    assert since.status_code == 200
+
+
+def test_an_annotation_changes_the_article_s_etag(client):
+    article = make_article()
+    url = article.get_absolute_url()
+    etag = client.get(url)["ETag"]
+    make_annotation(article, 0, 5, Annotation.Kind.QUOTE, speaker=make_speaker())
+    changed = client.get(url, headers={"If-None-Match": etag})
+    assert changed.status_code == 200 and changed["ETag"] != etag
+    assert client.get(url, headers={"If-None-Match": changed["ETag"]}).status_code == 304
+
+
+def test_a_signed_in_reader_s_article_page_is_private_with_no_etag(client):
+    article = make_article()
+    url = article.get_absolute_url()
+    etag = client.get(url)["ETag"]
+    client.force_login(make_user("reader"))
+    page = client.get(url, headers={"If-None-Match": etag})
+    assert page.status_code == 200 and "ETag" not in page
+    assert "private" in page["Cache-Control"] and "public" not in page["Cache-Control"]
+    assert "Cookie" in page["Vary"]
+
+
 def test_anonymous_pages_hold_no_csrf_token_and_signed_in_ones_do(client):
     article = make_article()
     anonymous = client.get(article.get_absolute_url())

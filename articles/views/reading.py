@@ -43,4 +43,4 @@ def article_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
         context = article_page_context(request, article, include_suggestions=editor)
         return render(request, template, context)
 
-    return cached_page(request, key, page)
+    return cached_page(request, key, page, modified=found[1])
