@@ -1328,7 +1328,7 @@ class StoryFingerprintQuerySet(models.QuerySet["StoryFingerprint"]):
         `articles.copy_detection` for the estimate and why it is the overlap).
         """
         with connections[self.db].cursor() as cursor:
-            cursor.execute(COPIES_FOUND_SQL, [article_ids, BINS, threshold])
+            cursor.execute(COPIES_FOUND_SQL, [BINS, article_ids, threshold])
             return cursor.fetchall()
 
 

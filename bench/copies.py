@@ -47,14 +47,15 @@ from articles.copy_detection import (  # noqa: E402
 BENCH_DB = "newsreader_bench_copies"
 
 # fmt: off
-COMMON = (
+COMMON_WORDS = (
     "the a of in to and for on with at by from as that this it its was were is are be has "
     "have had not but after before over under about more than most some new old first last "
     "year week day month time people country city government officials police minister "
     "company workers report plan talks deal vote court law money prices market support "
     "pressure crisis public local national state service power water road rail port school "
     "hospital health energy budget tax pay strike union protest election party leader "
-).split()  # noqa: SIM905
+)
+COMMON = COMMON_WORDS.split()
 STOCK = [
     "said in a statement", "told reporters on Monday", "according to the ministry",
     "the government said", "officials said on Tuesday", "declined to comment",

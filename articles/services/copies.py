@@ -49,8 +49,11 @@ WITH linked AS (
     FROM unnest(%s::bigint[], %s::bigint[], %s::float[]) AS v(article_id, copy_id, similarity)
     ON CONFLICT (article_id, copy_id) DO NOTHING
     RETURNING article_id
+), touched AS (
+    UPDATE articles_article SET updated_at = clock_timestamp()
+    WHERE id IN (SELECT article_id FROM linked)
 )
-UPDATE articles_article SET updated_at = now() WHERE id IN (SELECT article_id FROM linked)
+SELECT count(*) FROM linked
 """
 
 
@@ -58,7 +61,7 @@ def story_copies_detect(*, articles: Sequence[Article]) -> int:
     """Fingerprint `articles` (each with `id`, `body` and `content_hash` loaded) and link
     them to their copies; returns how many new links (each direction counts) were made.
 
-    Four queries whatever the number of articles: the fingerprints written (one upsert),
+    Three queries whatever the number of articles: the fingerprints written (one upsert),
     the copies found through the bands' index (one), the links and the pages' versions
     (one statement). Texts too short to tell (see `MIN_SHINGLES`) get no fingerprint.
     Run inside the caller's transaction or in its own.
@@ -78,7 +81,8 @@ def story_copies_detect(*, articles: Sequence[Article]) -> int:
             )
     if not rows:
         return 0
-    with transaction.atomic():
+    # No savepoint inside the indexer's transaction: its batch is one unit already.
+    with transaction.atomic(savepoint=False):
         StoryFingerprint.objects.bulk_create(
             rows,
             update_conflicts=True,
@@ -101,7 +105,7 @@ def story_copies_detect(*, articles: Sequence[Article]) -> int:
                     list(links.values()),
                 ],
             )
-            return cursor.rowcount
+            return cursor.fetchone()[0]
 
 
 @dataclass(frozen=True)
