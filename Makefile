@@ -91,6 +91,7 @@ bench: setup
 	$(PY) bench/suggestions.py
 	$(PY) bench/web_annotation.py
 	$(PY) bench/reanchor.py
+	$(PY) bench/copies.py
 
 clean: stop
 	rm -rf .pg staticfiles
