@@ -64,7 +64,7 @@ class Migration(migrations.Migration):
             options={
                 "indexes": [
                     django.contrib.postgres.indexes.GinIndex(
-                        fields=["bands"], name="storyfingerprint_bands_gin"
+                        fields=["bands"], name="storyfingerprint_bands_gin", fastupdate=False
                     )
                 ],
             },
