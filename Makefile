@@ -114,6 +114,7 @@ bench: setup
 	$(PY) bench/suggestions.py
 	$(PY) bench/web_annotation.py
 	$(PY) bench/reanchor.py
+	$(PY) bench/copies.py
 
 clean: stop
 	NEWSREADER_PG=wheel $(PYTHON) -m newsreader.embedded_db stop

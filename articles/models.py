@@ -36,6 +36,7 @@ from django.db.models.functions import Cast, Coalesce, Concat, JSONObject, Lower
 from django.urls import reverse
 from django.utils.functional import cached_property
 
+from articles.copy_detection import BINS
 from articles.permissions import EDITORS_GROUP
 
 
@@ -438,6 +439,12 @@ class ArticleQuerySet(models.QuerySet["Article"]):
             cursor.execute(PAGE_VERSION_SQL, [slug])
             return cursor.fetchone()
 
+    def with_copies(self) -> ArticleQuerySet:
+        """`also_published`: the article's copies in other outlets (`StoryCopy`), oldest
+        first, as rows {slug, title, published_on, outlet}, inside the article's own query
+        (a subquery on the copies' index): the reading page lists them for no query."""
+        return self.annotate(also_published=also_published_rows())
+
     def for_reading_page(self) -> ArticleQuerySet:
         """The article with outlet and `annotation_version`, in one query.
 
@@ -522,6 +529,8 @@ class Article(models.Model):
     # (by `for_reading()`, or by `prefetch_related_objects` on an article at hand).
     annotation_version: int
     reading_annotations: list[Annotation]
+    # `ArticleQuerySet.with_copies()`.
+    also_published: list[dict]
 
     class Meta:
         ordering = ["-published_on", "-id"]
@@ -1088,6 +1097,7 @@ class AnnotationRevision(models.Model):
         MOVED = "moved", "Moved with the text"
         NEEDS_REVIEW = "needs_review", "Sent to review by a correction"
         REVIEWED = "reviewed", "Review accepted"
+        CARRIED = "carried", "Carried from a copy"
 
     annotation_id = models.BigIntegerField(db_index=True)
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="revisions")
@@ -1324,3 +1334,154 @@ class AnnotationReview(models.Model):
         if self.proposed_start is None or self.proposed_end is None:
             return ""
         return self.annotation.article.body[self.proposed_start : self.proposed_end]
+
+
+class StoryFingerprintQuerySet(models.QuerySet["StoryFingerprint"]):
+    def copies_found(self, article_ids: list[int], threshold: float) -> list[tuple]:
+        """(article, other article, similarity) for every copy of the given articles among
+        all fingerprinted ones, each pair once per direction it was asked for.
+
+        One query: the candidates are found through the GIN index on `bands` (an article
+        sharing a band), and only they are scored, in the database (see
+        `articles.copy_detection` for the estimate and why it is the overlap).
+        """
+        with connections[self.db].cursor() as cursor:
+            cursor.execute(COPIES_FOUND_SQL, [BINS, article_ids, threshold])
+            return cursor.fetchall()
+
+
+# The estimated Jaccard J from the agreeing bins, then the overlap J(|A|+|B|)/(1+J)/min.
+COPIES_FOUND_SQL = """
+SELECT pair.article_id, pair.other_id, pair.similarity
+FROM (
+    SELECT f.article_id, g.article_id AS other_id,
+           least(1.0, j.jaccard * (f.shingles + g.shingles) / (1 + j.jaccard)
+                 / least(f.shingles, g.shingles)) AS similarity
+    FROM articles_storyfingerprint f
+    JOIN articles_storyfingerprint g ON g.bands && f.bands AND g.article_id <> f.article_id
+    CROSS JOIN LATERAL (
+        SELECT count(*) FILTER (WHERE x = y)::float / %s AS jaccard
+        FROM unnest(f.signature, g.signature) AS u(x, y)
+    ) j
+    WHERE f.article_id = ANY(%s::bigint[])
+) pair
+WHERE pair.similarity >= %s
+ORDER BY pair.article_id, pair.other_id
+"""
+
+
+class StoryFingerprint(models.Model):
+    """An article's MinHash fingerprint (`articles.copy_detection`), written by the indexer
+    and by `manage.py find_copies`: what finding its copies among all articles needs."""
+
+    article = models.OneToOneField(
+        Article, on_delete=models.CASCADE, primary_key=True, related_name="fingerprint"
+    )
+    signature = ArrayField(models.BigIntegerField())
+    bands = ArrayField(models.BigIntegerField())
+    shingles = models.PositiveIntegerField()
+    # The content hash the fingerprint was made from: a corrected text is fingerprinted again.
+    content_hash = models.CharField(max_length=64)
+
+    objects = StoryFingerprintQuerySet.as_manager()
+
+    class Meta:
+        indexes = [
+            # Candidates for copies: articles sharing a band, one indexed look-up per band.
+            # No pending list (fastupdate off): every look-up scans GIN's pending list
+            # linearly, and the indexer's inserts filled it, 6 ms a look-up against 0.1.
+            GinIndex(fields=["bands"], name="storyfingerprint_bands_gin", fastupdate=False),
+        ]
+
+    def __str__(self) -> str:
+        return f"Fingerprint of article {self.article_id}"
+
+
+class StoryCopyQuerySet(models.QuerySet["StoryCopy"]):
+    def also_published(self, article_id: int) -> StoryCopyQuerySet:
+        """The copies of an article, oldest first, with their outlets."""
+        return (
+            self.filter(article_id=article_id)
+            .select_related("copy__outlet")
+            .only(
+                "id",
+                "similarity",
+                "copy__id",
+                "copy__slug",
+                "copy__title",
+                "copy__published_on",
+                "copy__outlet__name",
+                "copy__outlet__slug",
+            )
+            .order_by("copy__published_on", "copy_id")
+        )
+
+
+def also_published_rows() -> ArraySubquery:
+    """The copies of the outer article as JSON rows (outlet, title, date, link's slug), in
+    the article's own query: the reading page shows them with no query of its own."""
+    return ArraySubquery(
+        StoryCopy.objects.filter(article=OuterRef("pk"))
+        .order_by("copy__published_on", "copy_id")
+        .values(
+            row=JSONObject(
+                slug="copy__slug",
+                title="copy__title",
+                published_on="copy__published_on",
+                outlet="copy__outlet__name",
+            )
+        )
+    )
+
+
+class StoryCopy(models.Model):
+    """`copy` runs the same story as `article` (another outlet's copy, found by
+    `articles.copy_detection`). Stored in both directions, so an article's copies are one
+    indexed look-up from either side."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="copies")
+    copy = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="+")
+    similarity = models.FloatField(help_text="Share of the shorter text found in the other.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = StoryCopyQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["article", "copy"], name="storycopy_unique"),
+            models.CheckConstraint(condition=~Q(article=F("copy")), name="storycopy_not_self"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.article_id} ~ {self.copy_id}"
+
+
+class AnnotationCarry(models.Model):
+    """Where an annotation carried from a copy came from: carrying again skips the
+    annotations already carried to that article (unique), so nothing is duplicated."""
+
+    # The database deletes this row with its annotation (ON DELETE CASCADE, added by the
+    # migration), as `AnnotationReview`: Django's cascade would cost every delete a query.
+    annotation = models.OneToOneField(
+        Annotation,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        primary_key=True,
+        related_name="carried_from",
+    )
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="+")
+    source_annotation_id = models.BigIntegerField()
+    source_article = models.ForeignKey(
+        Article, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "source_annotation_id"], name="annotationcarry_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Annotation {self.annotation_id} from {self.source_annotation_id}"

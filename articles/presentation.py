@@ -8,6 +8,7 @@ HTML itself is built by templates and `rendering`; page versions and cache keys 
 
 from __future__ import annotations
 
+import datetime
 import functools
 from dataclasses import dataclass
 from urllib.parse import urlencode
@@ -15,6 +16,7 @@ from urllib.parse import urlencode
 from django.core.cache import cache
 from django.db.models import prefetch_related_objects
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils.safestring import SafeString
 
 from articles.forms import AnnotationFilter
@@ -220,6 +222,7 @@ def article_page_context(
         "article": article,
         "filters": filters,
         "include_suggestions": include_suggestions,
+        "also_published": also_published(article),
         **fragments,
     }
     if include_suggestions and hasattr(article, "reading_annotations"):
@@ -236,6 +239,33 @@ def article_page_context(
             .order_by("start", "-end", "id")
         )
     return context
+
+
+@dataclass(frozen=True)
+class PublishedCopy:
+    """A copy of the story in another outlet, as "Also published by" lists it."""
+
+    slug: str
+    title: str
+    published_on: datetime.date
+    outlet: str
+
+    def get_absolute_url(self) -> str:
+        return reverse("articles:article", args=[self.slug])
+
+
+def also_published(article: Article) -> list[PublishedCopy]:
+    """The copies `Article.objects.with_copies()` loaded with the article (none when it was
+    loaded otherwise: pages that do not list them)."""
+    return [
+        PublishedCopy(
+            row["slug"],
+            row["title"],
+            datetime.date.fromisoformat(row["published_on"]),
+            row["outlet"],
+        )
+        for row in getattr(article, "also_published", None) or []
+    ]
 
 
 @dataclass

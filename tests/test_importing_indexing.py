@@ -139,14 +139,27 @@ def test_an_editors_annotation_made_while_waiting_is_not_proposed_again():
     assert articles_index_all().suggestions == 0
 
 
+STORY = (
+    "expires on Friday. The union said its members at the port would meet on Saturday to "
+    "decide whether to extend the strike into a second week, and the managers said they "
+    "were ready to return to talks at any time."
+)
+
+
 @pytest.mark.parametrize("count", [5, 50])
 def test_a_batch_costs_the_same_queries_whatever_its_size(count, django_assert_num_queries):
-    source_files_import(files=sources(count))
-    # Savepoint pair, the batch, speakers, annotations, deleted suggestions, one COPY and
-    # the UPDATE that clears the queue (the trigger computes the vectors in it).
-    with django_assert_num_queries(8):
+    # Long enough to fingerprint, and copies of one story: every one links to every other.
+    files = [
+        (name, data.replace(b"expires on Friday.", STORY.encode())) for name, data in sources(count)
+    ]
+    source_files_import(files=files)
+    # Savepoint pair, the batch, speakers, annotations, deleted suggestions, one COPY, copy
+    # detection's three (fingerprints, candidates, links: the sources are copies of one
+    # story) and the UPDATE that clears the queue (the trigger computes the vectors in it).
+    with django_assert_num_queries(11):
         done = articles_index(batch_size=100)
     assert (done.indexed, done.suggestions) == (count, count)
+    assert done.copies == count * (count - 1)
     with django_assert_num_queries(3):
         assert articles_index(batch_size=100).indexed == 0
 

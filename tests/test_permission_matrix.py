@@ -124,6 +124,12 @@ EXPECTED: dict[str, Row] = {
         "GET": (NOT_ALLOWED,) * 5,
         "POST": (LOGIN, DENIED, 302, 302, 302),
     },
+    # Back to the article (with the summary, or why nothing was carried: these two are not
+    # copies); readers refused.
+    "articles:annotations_carry": {
+        "GET": (NOT_ALLOWED,) * 5,
+        "POST": (LOGIN, DENIED, 302, 302, 302),
+    },
     # API tokens: any signed-in user makes and revokes their own.
     "articles:api_tokens": {  # POST: the form again, a name is required
         "GET": (LOGIN, 200, 200, 200, 200),
@@ -255,6 +261,7 @@ PARAMS: dict[str, Callable[[World], dict]] = {
     "articles:article_reviews": lambda w: {"slug": w.corrected.slug},
     "articles:review_accept": lambda w: {"pk": w.in_review.pk},
     "articles:review_delete": lambda w: {"pk": w.in_review.pk},
+    "articles:annotations_carry": lambda w: {"slug": w.article.slug, "source": w.corrected.slug},
     "articles:api_token_revoke": lambda w: {"pk": w.token.pk},
     "api_not_found": lambda w: {"rest": "no-such-endpoint/"},
 }

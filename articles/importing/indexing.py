@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from articles.models import Article
+from articles.services.copies import story_copies_detect
 from articles.services.suggestions import suggestions_propose_bulk
 
 INDEX_CHANNEL = "article_index"
@@ -25,17 +26,25 @@ INDEX_BATCH_SIZE = 200
 class IndexBatch:
     indexed: int = 0  # articles taken out of the queue, now searchable
     suggestions: int = 0  # quote suggestions stored for them
+    copies: int = 0  # links to copies of the same story made for them (both directions)
 
     def __add__(self, other: IndexBatch) -> IndexBatch:
-        return IndexBatch(self.indexed + other.indexed, self.suggestions + other.suggestions)
+        return IndexBatch(
+            self.indexed + other.indexed,
+            self.suggestions + other.suggestions,
+            self.copies + other.copies,
+        )
 
 
-def articles_index(*, batch_size: int = INDEX_BATCH_SIZE) -> IndexBatch:
+def articles_index(*, batch_size: int = INDEX_BATCH_SIZE, detect_copies: bool = True) -> IndexBatch:
     """Index one batch of queued articles, oldest first, in one transaction.
 
     A fixed number of queries whatever the batch size: the batch, the finder's four (speakers,
     existing annotations, deleted suggestions, one COPY) when any article asked for quotes,
-    and one UPDATE that clears the flags (the trigger computes the vectors in it). Rows are
+    copy detection's three (`story_copies_detect`: fingerprints, candidates, links) unless
+    `detect_copies` is off, and one UPDATE that clears the flags (the trigger computes the
+    vectors in it). Copy detection runs here rather than in the import, which it would
+    slow down by about 2 ms an article (bench/copies.py). Rows are
     taken FOR UPDATE SKIP LOCKED, so workers running side by side each get their own batch
     and never wait for one another. Returns an empty IndexBatch when the queue is empty.
     """
@@ -46,19 +55,20 @@ def articles_index(*, batch_size: int = INDEX_BATCH_SIZE) -> IndexBatch:
             Article.objects.waiting_for_index()
             .order_by("id")
             .select_for_update(skip_locked=True)
-            .only("id", "quotes_pending", "body")[:batch_size]
+            .only("id", "quotes_pending", "body", "content_hash")[:batch_size]
         )
         if not batch:
             return IndexBatch()
         suggestions = suggestions_propose_bulk(articles=[a for a in batch if a.quotes_pending])
+        copies = story_copies_detect(articles=batch) if detect_copies else 0
         Article.objects.filter(id__in=[a.id for a in batch]).update(
             index_pending=False, quotes_pending=False
         )
-    return IndexBatch(len(batch), suggestions)
+    return IndexBatch(len(batch), suggestions, copies)
 
 
 def articles_index_all(
-    *, batch_size: int = INDEX_BATCH_SIZE, on_batch=None, stop=None
+    *, batch_size: int = INDEX_BATCH_SIZE, on_batch=None, stop=None, detect_copies: bool = True
 ) -> IndexBatch:
     """Drain the queue: `articles_index` until no batch is left for this worker.
 
@@ -67,7 +77,10 @@ def articles_index_all(
     to stop finishes the batch in hand and takes no other.
     """
     total = IndexBatch()
-    while not (stop and stop()) and (done := articles_index(batch_size=batch_size)).indexed:
+    while (
+        not (stop and stop())
+        and (done := articles_index(batch_size=batch_size, detect_copies=detect_copies)).indexed
+    ):
         total += done
         if on_batch is not None:
             on_batch(done)

@@ -38,7 +38,7 @@ def article_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     key = anonymous_page_key(request, version, fragment=fragment)
 
     def page() -> HttpResponse:
-        article = get_object_or_404(Article.objects.for_reading_page(), pk=pk)
+        article = get_object_or_404(Article.objects.for_reading_page().with_copies(), pk=pk)
         editor = is_editor(request.user)
         context = article_page_context(request, article, include_suggestions=editor)
         return render(request, template, context)
