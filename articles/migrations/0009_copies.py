@@ -10,7 +10,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("articles", "0007_versions"),
+        ("articles", "0008_env"),
     ]
 
     operations = [
