@@ -11,8 +11,8 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from articles.forms import ArticleCorrectForm, VersionsForm
 from articles.http import HtmxHttpRequest
-from articles.models import Article, ArticleVersion
-from articles.permissions import editor_required
+from articles.models import Annotation, Article, ArticleVersion
+from articles.permissions import editor_required, is_editor
 from articles.rendering import render_word_diff
 from articles.services.versions import article_correct, correction_preview
 
@@ -95,5 +95,8 @@ def article_versions(request: HtmxHttpRequest, slug: str) -> HttpResponse:
         "b": b,
         "error": error,
         "diff": render_word_diff(texts[a], texts[b]) if a != b else None,
+        "kept_notes": (
+            list(Annotation.objects.kept_on_versions(article.pk)) if is_editor(request.user) else []
+        ),
     }
     return render(request, "articles/article_versions.html", context, status=400 if error else 200)
