@@ -16,13 +16,13 @@ from articles.models import (
     Article,
     ArticleVersion,
 )
+from articles.services.reviews import annotation_review_accept
 from articles.services.versions import (
     REASON_REQUIRED,
     TEXT_UNCHANGED,
     article_correct,
     correction_preview,
 )
-from articles.services.reviews import annotation_review_accept
 from tests.factories import make_annotation, make_article, make_user, structure_for
 
 pytestmark = pytest.mark.django_db
