@@ -273,7 +273,7 @@ class ReviewSpanForm(forms.Form):
     )
 
     def clean(self) -> dict:
-        data = super().clean()
+        data = super().clean() or {}
         start, end = data.get("start"), data.get("end")
         if (start is None) != (end is None) or (start is not None and end <= start):
             # Half a selection: fall back to the words alone.

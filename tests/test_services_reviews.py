@@ -68,9 +68,8 @@ def test_accept_then_undo(editor, django_assert_num_queries):
     assert claim.suffix.startswith(". Critics")
     annotation_review_undo(annotation_id=claim.pk, user=editor)
     as_before(claim)
-    assert AnnotationRevision.objects.filter(annotation_id=claim.pk).first().action == (
-        "review_undone"
-    )
+    last = AnnotationRevision.objects.filter(annotation_id=claim.pk).first()
+    assert last is not None and last.action == "review_undone"
 
 
 def test_select_a_new_span_recomputes_text_and_context(editor):
@@ -87,6 +86,7 @@ def test_select_a_new_span_recomputes_text_and_context(editor):
     )
     assert moved.prefix.endswith("not balanced. ") and moved.suffix.startswith(".")
     revision = AnnotationRevision.objects.filter(annotation_id=claim.pk).first()
+    assert revision is not None and revision.before is not None
     assert revision.action == "respanned" and revision.before["review"]["made_on"] == 1
     annotation_review_undo(annotation_id=claim.pk, user=editor)
     as_before(claim)

@@ -108,3 +108,10 @@ def test_desk_is_for_editors(editor):
     reader.force_login(make_user())
     assert reader.get(reverse("articles:desk")).status_code == 403
     assert Client().get(reverse("articles:desk")).status_code == 302
+
+
+def test_the_history_offers_to_undo_a_review_choice(editor):
+    claim = in_review()
+    editor.post(reverse("articles:review_accept", args=[claim.pk]))
+    history = reverse("articles:article_history", args=[claim.article.slug])
+    assert reverse("articles:review_undo", args=[claim.pk]) in editor.get(history).content.decode()

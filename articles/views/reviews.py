@@ -24,7 +24,7 @@ from articles.services import reviews as service
 _TEXT_FIELDS = ("id", "slug", "title", "body", "structure", "version_number")
 Action = AnnotationRevision.Action
 
-DONE = {
+DONE: dict[str, str] = {
     Action.REVIEWED: "Proposal accepted.",
     Action.RESPANNED: "Put on the words you selected.",
     Action.KEPT_ON_VERSION: "Kept as a note on version {version}.",
@@ -119,7 +119,7 @@ def review_respan(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     slug = _slug_of(pk)
     form = ReviewSpanForm(request.POST)
     if not form.is_valid():
-        return _answer(request, slug, pk, ValidationError(form.errors["exact"]))
+        return _answer(request, slug, pk, ValidationError(list(form.errors["exact"])))
     try:
         service.annotation_review_respan(annotation_id=pk, user=request.user, **form.cleaned_data)
     except ValidationError as error:
