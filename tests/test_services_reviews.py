@@ -16,6 +16,7 @@ from articles.services.reviews import (
     annotation_review_respan,
     annotation_review_undo,
 )
+from articles.services.suggestions import suggestion_reject
 from articles.services.versions import article_correct
 from tests.factories import make_annotation, make_article, make_user
 
@@ -159,3 +160,24 @@ def test_a_settled_review_cannot_be_settled_again(editor):
     for settle in (annotation_review_accept, annotation_review_keep, annotation_review_delete):
         with pytest.raises(ValidationError):
             settle(annotation_id=claim.pk, user=editor)
+
+
+def test_a_correction_reruns_the_quote_finder_on_the_changed_paragraphs_only(editor):
+    speech = "“We will not raise taxes,” said Jane Minister on Monday."
+    body = f"Opening line here.\n\n{speech}\n\nClosing line."
+    article = make_article(body=body)
+    # The untouched paragraph's quote is not proposed by a correction elsewhere...
+    new = body.replace("Closing line.", "Closing line, amended.")
+    article_correct(article=article, body=new, structure=None, reason="Fix", user=editor)
+    assert not Annotation.objects.suggested().filter(article=article).exists()
+    # ...a changed one's is.
+    newer = new.replace("on Monday", "on Tuesday")
+    article_correct(article=article, body=newer, structure=None, reason="Day", user=editor)
+    found = list(Annotation.objects.suggested().filter(article=article))
+    assert len(found) == 1 and "We will not raise taxes" in found[0].exact
+    # Rejected, it is never proposed again by a later correction of its paragraph.
+    article.refresh_from_db()
+    suggestion_reject(annotation=found[0], user=editor)
+    again = newer.replace("on Tuesday", "on Wednesday")
+    article_correct(article=article, body=again, structure=None, reason="Day", user=editor)
+    assert not Annotation.objects.suggested().filter(article=article).exists()

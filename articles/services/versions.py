@@ -32,6 +32,7 @@ from articles.models import (
 )
 from articles.reanchoring import KEPT, MOVED, REVIEW, Anchor, Decision, TextMap, reanchor
 from articles.revisions import annotation_snapshot, revision_new
+from articles.services.suggestions import suggestions_propose_changed
 
 REASON_REQUIRED = "Say why the text changes: the reason is kept with the version."
 BODY_REQUIRED = "The text cannot be empty."
@@ -249,6 +250,12 @@ def article_correct(
                 "correction_note",
                 "updated_at",
             ]
+        )
+        # The quote finder looks again, at the changed paragraphs only.
+        suggestions_propose_changed(
+            article=locked,
+            changed=[(op.j1, op.j2) for op in text_map.opcodes if op.tag != "equal"],
+            blocks=blocks,
         )
     return Corrected(version=version, counts=counts)
 
