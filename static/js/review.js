@@ -54,6 +54,8 @@ function selectedSpan() {
 }
 
 function fill() {
+  const selection = window.getSelection();
+  if (!selection || selection.rangeCount === 0 || !text.contains(selection.anchorNode)) return;
   const span = selectedSpan();
   if (!span || !active) return;
   active.elements.start.value = span.start;
@@ -74,6 +76,6 @@ if (text) {
       form.elements.end.value = "";
     }
   });
-  text.addEventListener("mouseup", fill);
-  text.addEventListener("keyup", fill);
+  // Mouse, keyboard (Shift+arrows) and anything else that selects: one event.
+  document.addEventListener("selectionchange", fill);
 }
