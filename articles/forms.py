@@ -256,3 +256,26 @@ class VersionsForm(forms.Form):
 
     a = forms.IntegerField(min_value=1, required=False)
     b = forms.IntegerField(min_value=1, required=False)
+
+
+class ReviewSpanForm(forms.Form):
+    """*Select a new span* for an annotation in review: the words the editor selected in the
+    current text (offsets filled in by static/js/review.js), or, without JavaScript, the
+    words typed, found where they stand once."""
+
+    start = forms.IntegerField(min_value=0, required=False, widget=forms.HiddenInput)
+    end = forms.IntegerField(min_value=1, required=False, widget=forms.HiddenInput)
+    exact = forms.CharField(
+        label="Words in the current text",
+        strip=False,
+        max_length=100_000,
+        error_messages={"required": "Select the words in the current text (or type them)."},
+    )
+
+    def clean(self) -> dict:
+        data = super().clean() or {}
+        start, end = data.get("start"), data.get("end")
+        if (start is None) != (end is None) or (start is not None and end <= start):
+            # Half a selection: fall back to the words alone.
+            data["start"] = data["end"] = None
+        return data

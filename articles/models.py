@@ -627,6 +627,24 @@ class AnnotationQuerySet(models.QuerySet["Annotation"]):
             .order_by("start", "id")
         )
 
+    def kept_on_versions(self, article_id: int) -> AnnotationQuerySet:
+        """An article's notes kept on an earlier version (editors see them on the versions
+        page), by version and text order: one query."""
+        return self.filter(article_id=article_id, status=Annotation.Status.ON_VERSION).order_by(
+            "on_version", "start", "id"
+        )
+
+    def waiting_per_article(self, status: str) -> models.QuerySet:
+        """The editors' desk: per article, how many annotations with `status` (needs review,
+        or suggested) wait, most first; rows of article id, title, slug and `waiting`. One
+        query through `annotation_waiting_idx` (partial on those two statuses)."""
+        return (
+            self.filter(status=status)
+            .values("article_id", "article__title", "article__slug")
+            .annotate(waiting=models.Count("id"))
+            .order_by("-waiting", "article_id")
+        )
+
     def for_listing(self) -> AnnotationQuerySet:
         """Annotation lists (speaker, tag, claims pages) in one query.
 
@@ -924,6 +942,10 @@ class Annotation(models.Model):
         # it keeps its old span, text and context (into the version it was made on), readers
         # never see it, and an editor decides (see `AnnotationReview`).
         NEEDS_REVIEW = "needs_review", "Needs review after a correction"
+        # An editor kept it as a note on the version it was made on (`on_version`): its span
+        # is into that version's text, editors see it there (the versions page), and it is
+        # never marked on the current text.
+        ON_VERSION = "on_version", "Kept as a note on an earlier version"
 
     # schema.org ClaimReview ratings: 5 = true … 1 = false; unverifiable has no number.
     VERDICT_RATINGS: dict[str, int] = {
@@ -961,6 +983,11 @@ class Annotation(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="annotations",
+    )
+    on_version = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        help_text="Kept as a note on this version: start and end are into its text.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -1008,6 +1035,12 @@ class Annotation(models.Model):
             ),
             # The API's `updated_since` pages through changes in (updated_at, id) order.
             models.Index(fields=["updated_at", "id"], name="annotation_updated_idx"),
+            # The editors' desk counts the annotations waiting for them, per article.
+            models.Index(
+                fields=["article"],
+                condition=Q(status__in=["needs_review", "suggested"]),
+                name="annotation_waiting_idx",
+            ),
             # Search matches published annotations' notes.
             GinIndex(
                 NOTE_SEARCH_VECTOR,
@@ -1045,7 +1078,15 @@ class Annotation(models.Model):
         )
         if has_speaker and self.kind != self.Kind.QUOTE:
             errors["speaker"] = SPEAKER_ONLY_FOR_QUOTES
-        if self.article_id is not None and self.start is not None and self.end is not None:
+        # Waiting for review, or a note kept on an earlier version: the span points into the
+        # text of the version it was made on, not this one (`services.reviews` checks it).
+        on_current_text = self.status not in (self.Status.NEEDS_REVIEW, self.Status.ON_VERSION)
+        if (
+            on_current_text
+            and self.article_id is not None
+            and self.start is not None
+            and self.end is not None
+        ):
             body = self.article.body
             if self.start >= self.end:
                 errors["start"] = SPAN_EMPTY
@@ -1098,6 +1139,9 @@ class AnnotationRevision(models.Model):
         NEEDS_REVIEW = "needs_review", "Sent to review by a correction"
         REVIEWED = "reviewed", "Review accepted"
         CARRIED = "carried", "Carried from a copy"
+        RESPANNED = "respanned", "Review: put on a new span"
+        KEPT_ON_VERSION = "kept_on_version", "Review: kept on its version"
+        REVIEW_UNDONE = "review_undone", "Review undone"
 
     annotation_id = models.BigIntegerField(db_index=True)
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="revisions")
@@ -1320,6 +1364,9 @@ class AnnotationReview(models.Model):
     previous_status = models.CharField(max_length=16, choices=Annotation.Status.choices)
     proposed_start = models.PositiveIntegerField(null=True, blank=True)
     proposed_end = models.PositiveIntegerField(null=True, blank=True)
+    # The version whose text the annotation's span is into (the one before the correction
+    # that sent it to review); None on reviews older than this field: `version` - 1.
+    made_on = models.PositiveIntegerField(null=True, blank=True)
     reason = models.CharField(max_length=200)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -1328,6 +1375,13 @@ class AnnotationReview(models.Model):
 
     def __str__(self) -> str:
         return f"Review of annotation {self.annotation_id}"
+
+    @property
+    def made_on_number(self) -> int:
+        """The version the annotation's span is into."""
+        if self.made_on is not None:
+            return self.made_on
+        return max(self.version.number - 1, 1)
 
     @property
     def proposed_text(self) -> str:

@@ -130,6 +130,20 @@ EXPECTED: dict[str, Row] = {
         "GET": (NOT_ALLOWED,) * 5,
         "POST": (LOGIN, DENIED, 302, 302, 302),
     },
+    # Settling a review, and undoing it: back to the review panel (with the message).
+    "articles:review_respan": {  # POST without words: back, with the message
+        "GET": (NOT_ALLOWED,) * 5,
+        "POST": (LOGIN, DENIED, 302, 302, 302),
+    },
+    "articles:review_keep": {
+        "GET": (NOT_ALLOWED,) * 5,
+        "POST": (LOGIN, DENIED, 302, 302, 302),
+    },
+    "articles:review_undo": {  # nothing to undo yet: back, with the message
+        "GET": (NOT_ALLOWED,) * 5,
+        "POST": (LOGIN, DENIED, 302, 302, 302),
+    },
+    "articles:desk": EDITOR_PAGE,
     # API tokens: any signed-in user makes and revokes their own.
     "articles:api_tokens": {  # POST: the form again, a name is required
         "GET": (LOGIN, 200, 200, 200, 200),
@@ -262,6 +276,9 @@ PARAMS: dict[str, Callable[[World], dict]] = {
     "articles:review_accept": lambda w: {"pk": w.in_review.pk},
     "articles:review_delete": lambda w: {"pk": w.in_review.pk},
     "articles:annotations_carry": lambda w: {"slug": w.article.slug, "source": w.corrected.slug},
+    "articles:review_respan": lambda w: {"pk": w.in_review.pk},
+    "articles:review_keep": lambda w: {"pk": w.in_review.pk},
+    "articles:review_undo": lambda w: {"pk": w.in_review.pk},
     "articles:api_token_revoke": lambda w: {"pk": w.token.pk},
     "api_not_found": lambda w: {"rest": "no-such-endpoint/"},
 }
@@ -373,4 +390,4 @@ def test_matrix_size():
         f" cells, plus {admin_cells} admin cells"
     )
     assert cells == len(EXPECTED) * len(ROLES) * len(METHODS)
-    assert (len(ROUTES), cells, admin_cells) == (60, 600, 150)
+    assert (len(ROUTES), cells, admin_cells) == (65, 650, 150)

@@ -16,10 +16,10 @@ from articles.models import (
     Article,
     ArticleVersion,
 )
+from articles.services.reviews import annotation_review_accept
 from articles.services.versions import (
     REASON_REQUIRED,
     TEXT_UNCHANGED,
-    annotation_review_accept,
     article_correct,
     correction_preview,
 )

@@ -22,7 +22,15 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.db.models.functions import Lower
 
-from articles.models import DUPLICATE_SPAN, Annotation, AnnotationRevision, Article, Speaker, Tag
+from articles.models import (
+    DUPLICATE_SPAN,
+    Annotation,
+    AnnotationReview,
+    AnnotationRevision,
+    Article,
+    Speaker,
+    Tag,
+)
 from articles.names import fold_name, name_slug, unique_slug
 from articles.revisions import annotation_snapshot, revision_record
 from articles.services.speakers import speaker_find, speaker_get_or_create
@@ -417,9 +425,27 @@ def _restored(annotation_id: int, user) -> Annotation:
     annotation_check(annotation)  # the article's text still holds the words, and so on
     tags = _tags_of(values.get("tags", []))  # before the write: see _NAMES_FIRST
     save_unless_duplicate(annotation, force_insert=True)
+    if values.get("review") and annotation.status == Annotation.Status.NEEDS_REVIEW:
+        # Deleted while in review (`services.reviews`): back in review, as it was.
+        review_restore(annotation, values["review"])
     if tags:
         annotation.tags.add(*tags)
     _remember_tags(annotation, tags)
     after = annotation_snapshot(annotation, tags)
     revision_record(annotation, AnnotationRevision.Action.RESTORED, user, None, after)
     return annotation
+
+
+def review_restore(annotation: Annotation, values: dict) -> AnnotationReview:
+    """Recreate the review a snapshot kept (undo, or restoring a deleted annotation)."""
+    review = AnnotationReview(
+        annotation=annotation,
+        version_id=values["version_id"],
+        previous_status=values["previous_status"],
+        proposed_start=values.get("proposed_start"),
+        proposed_end=values.get("proposed_end"),
+        made_on=values.get("made_on"),
+        reason=values.get("reason", ""),
+    )
+    review.save(force_insert=True)
+    return review

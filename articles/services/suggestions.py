@@ -110,6 +110,42 @@ def suggestions_propose_bulk(*, articles: Sequence[Article]) -> int:
     return len(suggestions)
 
 
+def suggestions_propose_changed(
+    *, article: Article, changed: Sequence[tuple[int, int]], blocks: Sequence[dict]
+) -> int:
+    """After a correction: the quote finder over the paragraphs (`blocks` of the new text)
+    that the `changed` stretches of the new text touch, and nothing else; what it finds is
+    stored as suggestions unless already annotated, pending or rejected (by span or by
+    words: a rejected quote is remembered by its words across versions, never proposed
+    again). Returns how many were created; no query when nothing changed."""
+    touched = [
+        b
+        for b in blocks
+        # A deletion is an empty stretch: it touches the paragraph it stands in.
+        if any(
+            (start < b["end"] and b["start"] < end)
+            or (start == end and b["start"] <= start <= b["end"])
+            for start, end in changed
+        )
+    ]
+    if not touched:
+        return 0
+    book = SpeakerBook.load()
+    spans, texts, quote_spans = _taken_by_article([article]).get(article.id, (set(), set(), []))
+    suggestions: list[Annotation] = []
+    for block in touched:
+        text = article.body[block["start"] : block["end"]]
+        for proposal in find_quotes(text, known_speakers=book.known_for(text)):
+            start, end = block["start"] + proposal.start, block["start"] + proposal.end
+            if end <= start or (start, end) in spans or proposal.text in texts:
+                continue
+            if any(start < e and s < end for s, e in quote_spans):
+                continue
+            suggestions.append(_suggestion(article, start, end, proposal, book))
+    _store(suggestions)
+    return len(suggestions)
+
+
 def _store(suggestions: list[Annotation]) -> None:
     """One COPY for all of them (`articles.db`): a chunk of imports can carry thousands of
     suggestions."""

@@ -32,7 +32,7 @@ from articles.models import (
 )
 from articles.reanchoring import KEPT, MOVED, REVIEW, Anchor, Decision, TextMap, reanchor
 from articles.revisions import annotation_snapshot, revision_new
-from articles.services.annotations import annotation_check, save_unless_duplicate
+from articles.services.suggestions import suggestions_propose_changed
 
 REASON_REQUIRED = "Say why the text changes: the reason is kept with the version."
 BODY_REQUIRED = "The text cannot be empty."
@@ -88,6 +88,8 @@ def _followed(article: Article) -> tuple[list[Annotation], int]:
     review (they keep the span of the version they were made on)."""
     annotations = list(
         Annotation.objects.filter(article=article)
+        # Notes kept on an earlier version stay on it: they never follow the text.
+        .exclude(status=Status.ON_VERSION)
         .select_related("speaker")
         .order_by("start", "-end", "id")
     )
@@ -249,6 +251,12 @@ def article_correct(
                 "updated_at",
             ]
         )
+        # The quote finder looks again, at the changed paragraphs only.
+        suggestions_propose_changed(
+            article=locked,
+            changed=[(op.j1, op.j2) for op in text_map.opcodes if op.tag != "equal"],
+            blocks=blocks,
+        )
     return Corrected(version=version, counts=counts)
 
 
@@ -286,6 +294,7 @@ def _apply(preview: CorrectionPreview, version: ArticleVersion, user) -> None:
                     previous_status=annotation.status,
                     proposed_start=decision.start,
                     proposed_end=decision.end,
+                    made_on=version.number - 1,
                     reason=decision.reason[:200],
                 )
             )
@@ -366,42 +375,3 @@ def _follow_reviews(text_map: TextMap, version: ArticleVersion) -> None:
         AnnotationReview.objects.bulk_update(
             open_reviews, ["proposed_start", "proposed_end", "version"]
         )
-
-
-def annotation_review_accept(*, annotation_id: int, user) -> Annotation:
-    """Put an annotation that needs review on the span re-anchoring proposed, with the
-    status it had before (published, or a suggestion again); recorded in the history.
-
-    ValidationError when there is no proposal, the review was settled meanwhile, or the
-    span is already published with that kind.
-    """
-    with transaction.atomic():
-        annotation = (
-            Annotation.objects.select_for_update(of=("self",))
-            .select_related("article", "speaker")
-            .defer("article__search_vector")
-            .filter(pk=annotation_id, status=Status.NEEDS_REVIEW)
-            .first()
-        )
-        review = AnnotationReview.objects.filter(annotation_id=annotation_id).first()
-        if annotation is None or review is None:
-            raise ValidationError("This annotation does not need a review any more.")
-        if review.proposed_start is None or review.proposed_end is None:
-            raise ValidationError("There is no proposal to accept: delete it instead.")
-        before = annotation_snapshot(annotation, [])
-        body = annotation.article.body
-        annotation.start, annotation.end = review.proposed_start, review.proposed_end
-        for field, value in Annotation.anchor(body, annotation.start, annotation.end).items():
-            setattr(annotation, field, value)
-        annotation.status = review.previous_status
-        annotation_check(annotation)
-        save_unless_duplicate(annotation)
-        review.delete()
-        names = sorted(annotation.tags.values_list("name", flat=True))
-        before["tags"] = names
-        after = annotation_snapshot(annotation, [])
-        after["tags"] = names
-        revision_new(annotation, AnnotationRevision.Action.REVIEWED, user, before, after).save(
-            force_insert=True
-        )
-    return annotation

@@ -193,6 +193,15 @@ def annotation_restore(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     return annotation_written(request, annotation.article, annotation, message, change=ADDED)
 
 
+REVIEW_CHOICES = frozenset(
+    {
+        AnnotationRevision.Action.REVIEWED,
+        AnnotationRevision.Action.RESPANNED,
+        AnnotationRevision.Action.KEPT_ON_VERSION,
+    }
+)
+
+
 @require_safe
 @editor_required
 def article_history(request: HtmxHttpRequest, slug: str) -> HttpResponse:
@@ -200,7 +209,7 @@ def article_history(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     revisions = list(article.revisions.select_related("user")[:500])
     ids = {r.annotation_id for r in revisions}
     alive = set(Annotation.objects.filter(pk__in=ids).values_list("pk", flat=True))
-    restorable, seen = set(), set()
+    restorable, undoable, seen = set(), set(), set()
     for revision in revisions:  # newest first: the first row per annotation is its last change
         if revision.annotation_id not in seen:
             seen.add(revision.annotation_id)
@@ -209,9 +218,14 @@ def article_history(request: HtmxHttpRequest, slug: str) -> HttpResponse:
                 and revision.annotation_id not in alive
             ):
                 restorable.add(revision.pk)
+            elif revision.action in REVIEW_CHOICES and (revision.before or {}).get("review"):
+                # A review's choice (accept, new span, kept on its version): undone by
+                # putting it back in review (`services.reviews.annotation_review_undo`).
+                undoable.add(revision.pk)
     context = {
         "article": article,
         "revisions": revision_entries(revisions),
         "restorable": restorable,
+        "undoable": undoable,
     }
     return render(request, "articles/article_history.html", context)

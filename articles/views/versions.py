@@ -1,6 +1,6 @@
 """Living articles: editors correct the text (with a live preview of the diff and of what
-happens to the annotations) and settle the annotations a correction sent to review;
-everyone reads the versions and what changed between two of them."""
+happens to the annotations); everyone reads the versions and what changed between two of
+them (editors also the notes kept on a version). Settling reviews: `views.reviews`."""
 
 from __future__ import annotations
 
@@ -8,20 +8,14 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from articles.forms import ArticleCorrectForm, VersionsForm
 from articles.http import HtmxHttpRequest
 from articles.models import Annotation, Article, ArticleVersion
-from articles.permissions import editor_required
+from articles.permissions import editor_required, is_editor
 from articles.rendering import render_word_diff
-from articles.services.annotations import AnnotationGone, annotation_delete
-from articles.services.versions import (
-    annotation_review_accept,
-    article_correct,
-    correction_preview,
-)
+from articles.services.versions import article_correct, correction_preview
 
 # The article's text and what the forms need, never its search vector.
 _TEXT_FIELDS = ("id", "slug", "title", "body", "structure", "version_number")
@@ -102,53 +96,11 @@ def article_versions(request: HtmxHttpRequest, slug: str) -> HttpResponse:
         "b": b,
         "error": error,
         "diff": render_word_diff(texts[a], texts[b]) if a != b else None,
+        "kept_notes": (
+            list(Annotation.objects.kept_on_versions(article.pk)) if is_editor(request.user) else []
+        ),
     }
     return render(request, "articles/article_versions.html", context, status=400 if error else 200)
-
-
-@require_safe
-@editor_required
-def article_reviews(request: HtmxHttpRequest, slug: str) -> HttpResponse:
-    article = get_object_or_404(Article.objects.only(*_TEXT_FIELDS), slug=slug)
-    items = []
-    for annotation in Annotation.objects.needing_review(article.pk):
-        review = annotation.review
-        proposal = None
-        if review.proposed_start is not None and review.proposed_end is not None:
-            start, end = review.proposed_start, review.proposed_end
-            proposal = {
-                "prefix": article.body[max(0, start - Annotation.CONTEXT_LENGTH) : start],
-                "exact": article.body[start:end],
-                "suffix": article.body[end : end + Annotation.CONTEXT_LENGTH],
-            }
-        items.append({"annotation": annotation, "review": review, "proposal": proposal})
-    return render(request, "articles/article_reviews.html", {"article": article, "items": items})
-
-
-@require_POST
-@editor_required
-def review_accept(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    annotation = get_object_or_404(Annotation.objects.only("id", "article__slug"), pk=pk)
-    try:
-        annotation_review_accept(annotation_id=pk, user=request.user)
-    except ValidationError as error:
-        return HttpResponse(" ".join(error.messages), status=409, content_type="text/plain")
-    return redirect(reverse("articles:article_reviews", args=[annotation.article.slug]))
-
-
-@require_POST
-@editor_required
-def review_delete(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    annotation = get_object_or_404(
-        Annotation.objects.select_related("article").only("id", "status", "article__slug"),
-        pk=pk,
-        status=Annotation.Status.NEEDS_REVIEW,
-    )
-    try:
-        annotation_delete(annotation_id=pk, user=request.user)
-    except AnnotationGone as error:
-        return HttpResponse(str(error), status=409, content_type="text/plain")
-    return redirect(reverse("articles:article_reviews", args=[annotation.article.slug]))
 
 
 @require_safe
