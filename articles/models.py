@@ -23,7 +23,6 @@ from django.db.models import (
     Count,
     Exists,
     F,
-    Func,
     OuterRef,
     Prefetch,
     Q,
@@ -37,7 +36,6 @@ from django.urls import reverse
 from django.utils.functional import cached_property
 
 from articles.permissions import EDITORS_GROUP
-
 
 # The text search configuration documents and queries share: english stemming after
 # unaccent, so accents and Turkish letters fold both ways (articles/sql/search_configuration.sql).

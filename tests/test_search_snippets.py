@@ -78,7 +78,6 @@ def test_turkish_snippets_keep_their_letters_around_tags_and_between_fragments()
     assert "ilik" not in snippet and "Kuraklik" not in snippet
 
 
-
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     ("typed", "written"),

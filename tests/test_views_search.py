@@ -235,7 +235,9 @@ def test_claims_in_results_show_their_verdict(client):
         Annotation.Kind.CLAIM,
     )
     html = client.get("/search/?q=unemployment").content.decode()
-    assert f'<strong class="verdict verdict-false">{Annotation.Verdict.FALSE.label}</strong>' in html
+    assert (
+        f'<strong class="verdict verdict-false">{Annotation.Verdict.FALSE.label}</strong>' in html
+    )
     assert "No verdict yet" in html
     assert "<mark>Unemployment</mark> fell by half last year" in html
 
@@ -247,7 +249,10 @@ def test_a_title_only_match_shows_its_title_marked_and_its_first_sentence(client
     )
     html = client.get("/search/?q=ceasefire").content.decode()
     assert '<a href="/articles/' in html and "><mark>Ceasefire</mark> holds</a>" in html
-    assert '<p class="story-summary result-snippet">Guns fell silent on Sunday, officials said.</p>' in html
+    assert (
+        '<p class="story-summary result-snippet">Guns fell silent on Sunday, officials said.</p>'
+        in html
+    )
 
 
 def test_a_story_with_only_quotes_matching_still_lists_the_quotes(client):

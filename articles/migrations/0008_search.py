@@ -29,9 +29,12 @@ WHERE search_vector IS NOT NULL
 # The vectors as migration 0003 made them, for going back.
 UNINDEX_SQL = """
 UPDATE articles_article SET search_vector =
-    (setweight(to_tsvector('english'::regconfig, COALESCE(translate(title, 'ı', 'i'), '')), 'A')
-    || setweight(to_tsvector('english'::regconfig, COALESCE(translate(summary, 'ı', 'i'), '')), 'B'))
-    || setweight(to_tsvector('english'::regconfig, COALESCE(translate(body, 'ı', 'i'), '')), 'C')
+    (setweight(to_tsvector('english'::regconfig,
+        COALESCE(translate(title, 'ı', 'i'), '')), 'A')
+    || setweight(to_tsvector('english'::regconfig,
+        COALESCE(translate(summary, 'ı', 'i'), '')), 'B'))
+    || setweight(to_tsvector('english'::regconfig,
+        COALESCE(translate(body, 'ı', 'i'), '')), 'C')
 WHERE search_vector IS NOT NULL
 """
 PREVIOUS_TRIGGER_SQL = """
@@ -48,9 +51,12 @@ BEGIN
         NEW.search_vector := OLD.search_vector;
     ELSE
         NEW.search_vector :=
-            (setweight(to_tsvector('english'::regconfig, COALESCE(translate(NEW.title, 'ı', 'i'), '')), 'A')
-            || setweight(to_tsvector('english'::regconfig, COALESCE(translate(NEW.summary, 'ı', 'i'), '')), 'B'))
-            || setweight(to_tsvector('english'::regconfig, COALESCE(translate(NEW.body, 'ı', 'i'), '')), 'C');
+            (setweight(to_tsvector('english'::regconfig,
+                COALESCE(translate(NEW.title, 'ı', 'i'), '')), 'A')
+            || setweight(to_tsvector('english'::regconfig,
+                COALESCE(translate(NEW.summary, 'ı', 'i'), '')), 'B'))
+            || setweight(to_tsvector('english'::regconfig,
+                COALESCE(translate(NEW.body, 'ı', 'i'), '')), 'C');
     END IF;
     RETURN NEW;
 END

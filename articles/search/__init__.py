@@ -55,7 +55,7 @@ def search(
             capped=False,
             nothing_to_search=True,
         )
-    narrowing = {
+    narrowing: queries.Narrowing = {
         "outlet": outlet,
         "tag": tag,
         "speaker": speaker,
@@ -63,7 +63,7 @@ def search(
         "since": since,
         "until": until,
     }
-    matches = queries.ranked_matches(query, **narrowing)
+    matches = queries.ranked_matches(query, narrowing)
     chosen = Paginator(matches, PAGE_SIZE).get_page(page)
     first = chosen.number == 1 and with_people
     return SearchResults(

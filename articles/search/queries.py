@@ -51,6 +51,8 @@ QUOTE_LIMIT = 6
 _VERDICTS = dict(Annotation.Verdict.choices)
 
 Params = dict[str, "str | int | datetime.date | list[int] | None"]
+# The facets chosen, by the name of their condition in NARROWING_SQL.
+Narrowing = dict[str, "str | datetime.date | None"]
 
 
 def query_params(query: SearchQuery) -> tuple[str, Params]:
@@ -64,9 +66,7 @@ def query_params(query: SearchQuery) -> tuple[str, Params]:
     return guards, params
 
 
-def conditions(
-    query: SearchQuery, narrowing: dict[str, str | datetime.date | None]
-) -> tuple[str, str, Params]:
+def conditions(query: SearchQuery, narrowing: Narrowing) -> tuple[str, str, Params]:
     """The conditions on a story `a` (the facets chosen, the query's guards) and on a story
     found by anything but its own text (no word left out), with their parameters."""
     guards, params = query_params(query)
@@ -76,16 +76,7 @@ def conditions(
     return narrowed, excluding, params | chosen
 
 
-def ranked_matches(
-    query: SearchQuery,
-    *,
-    outlet: str = "",
-    tag: str = "",
-    speaker: str = "",
-    kind: str = "",
-    since: datetime.date | None = None,
-    until: datetime.date | None = None,
-) -> list[SearchMatch]:
+def ranked_matches(query: SearchQuery, narrowing: Narrowing) -> list[SearchMatch]:
     """The articles matching `query` (id, outlet id, year), best first, in one query.
 
     Three sources are matched, each through its own GIN index: the article's vector
@@ -95,17 +86,9 @@ def ranked_matches(
     so a word found in most articles costs no more to rank than a rare one. Text matches
     are ordered by ts_rank; matches by note or speaker only follow, newest first.
 
-    The facets narrow the articles: outlet, tag, speaker and kind (slugs / values) of a
-    published annotation, and the date range.
+    The facets `narrowing` the articles: outlet, tag, speaker and kind (slugs / values)
+    of a published annotation, since and until (dates); empty ones are left out.
     """
-    narrowing = {
-        "outlet": outlet,
-        "tag": tag,
-        "speaker": speaker,
-        "kind": kind,
-        "since": since,
-        "until": until,
-    }
     narrowed, excluding, params = conditions(query, narrowing)
     params["window"] = SEARCH_WINDOW
     with connection.cursor() as cursor:
@@ -165,9 +148,7 @@ def speakers(query: SearchQuery) -> list[SpeakerHit]:
         return [SpeakerHit(*row[1:]) for row in cursor.fetchall()]
 
 
-def quotes(
-    query: SearchQuery, narrowing: dict[str, str | datetime.date | None]
-) -> list[QuoteHit]:
+def quotes(query: SearchQuery, narrowing: Narrowing) -> list[QuoteHit]:
     """The published quotes and claims matching `query` by their words, notes or speaker,
     in stories the facets `narrowing` keep, newest story first, at most QUOTE_LIMIT, in
     one query (each source through its GIN index)."""
