@@ -115,4 +115,11 @@ class Migration(migrations.Migration):
                 _vector("name"), name="speaker_name_search"
             ),
         ),
+        # Statistics for the new vectors and expression indexes at once: without them the
+        # planner guesses how many rows a word matches, and may walk the newest stories
+        # looking for a rare one.
+        migrations.RunSQL(
+            "ANALYZE articles_article, articles_annotation, articles_speaker",
+            migrations.RunSQL.noop,
+        ),
     ]

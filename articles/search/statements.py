@@ -137,7 +137,7 @@ CROSS JOIN LATERAL (
 CROSS JOIN LATERAL (
     -- Where the body first has a word starting with one of the query's stems (0: none):
     -- the snippet's excerpt starts a little before it.
-    SELECT regexp_instr(a.body, (SELECT pattern FROM stems), 1, 1, 0, 'i') AS start
+    SELECT coalesce(regexp_instr(a.body, (SELECT pattern FROM stems), 1, 1, 0, 'i'), 0) AS start
     -- OFFSET 0 keeps this a subquery run once per article: pulled up into the outer query,
     -- its expression would be computed again at every use of `start` (and of the excerpt).
     OFFSET 0
@@ -166,32 +166,41 @@ LIMIT %(limit)s
 
 # The published quotes and claims that match, by their words, their notes or their speaker,
 # newest story first. Each source reads its own GIN index and keeps at most the window's
-# most recent annotations, as SEARCH_RANKED_SQL does; the stories' conditions (facets, words
-# left out) apply to the annotation's story `a`.
+# most recent annotations, as SEARCH_RANKED_SQL does; then each of those few finds its
+# story `a` by primary key (LATERAL: never the newest stories walked in order, looking for
+# a match among them), where the stories' conditions apply (facets, words left out).
 QUOTES_SQL = f"""
-SELECT n.id, n.kind, n.verdict,
-    ts_headline('newsreader'::regconfig, n.exact, {SEARCH_TSQUERY}, %(options)s),
-    s.name, s.slug, a.title, a.slug, a.published_on
-FROM articles_annotation n
-JOIN articles_article a ON a.id = n.article_id
-LEFT JOIN articles_speaker s ON s.id = n.speaker_id
-WHERE n.id IN (
-    (SELECT n.id FROM articles_annotation n
+WITH matched AS MATERIALIZED (
+    (SELECT n.id, n.kind, n.verdict, n.exact, n.speaker_id, n.article_id
+    FROM articles_annotation n
     WHERE n.status = 'published' AND n.kind IN ('quote', 'claim')
         AND {EXACT_TSVECTOR_SQL} @@ {SEARCH_TSQUERY}
     ORDER BY n.id DESC LIMIT %(window)s)
     UNION
-    (SELECT n.id FROM articles_annotation n
+    (SELECT n.id, n.kind, n.verdict, n.exact, n.speaker_id, n.article_id
+    FROM articles_annotation n
     WHERE n.status = 'published' AND n.kind IN ('quote', 'claim')
         AND {NOTE_TSVECTOR_SQL} @@ {SEARCH_TSQUERY}
     ORDER BY n.id DESC LIMIT %(window)s)
     UNION
-    (SELECT n.id FROM articles_annotation n
+    (SELECT n.id, n.kind, n.verdict, n.exact, n.speaker_id, n.article_id
+    FROM articles_annotation n
     WHERE n.status = 'published' AND n.kind = 'quote' AND n.speaker_id IN (
         SELECT s.id FROM articles_speaker s WHERE {SPEAKER_TSVECTOR_SQL} @@ {SEARCH_TSQUERY}
     )
     ORDER BY n.id DESC LIMIT %(window)s)
-) {{narrowing}} {{excluding}}
+)
+SELECT n.id, n.kind, n.verdict,
+    ts_headline('newsreader'::regconfig, n.exact, {SEARCH_TSQUERY}, %(options)s),
+    s.name, s.slug, a.title, a.slug, a.published_on
+FROM matched n
+CROSS JOIN LATERAL (
+    SELECT a.title, a.slug, a.published_on FROM articles_article a
+    WHERE a.id = n.article_id {{narrowing}} {{excluding}}
+) a
+LEFT JOIN LATERAL (
+    SELECT s.name, s.slug FROM articles_speaker s WHERE s.id = n.speaker_id
+) s ON true
 ORDER BY a.published_on DESC, n.id DESC
 LIMIT %(limit)s
 """
