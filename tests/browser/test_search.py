@@ -73,11 +73,15 @@ def contrast_of(page, selector: str) -> float:
         """el => {
             const rgb = s => s.match(/[\\d.]+/g).slice(0, 3).map(Number);
             const lum = ([r, g, b]) => {
-                const f = c => { c /= 255; return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4; };
+                const f = c => {
+                    c /= 255;
+                    return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+                };
                 return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
             };
             const style = getComputedStyle(el);
-            const [a, b] = [lum(rgb(style.color)), lum(rgb(style.backgroundColor))].sort((x, y) => y - x);
+            const [a, b] = [lum(rgb(style.color)), lum(rgb(style.backgroundColor))]
+                .sort((x, y) => y - x);
             return (a + 0.05) / (b + 0.05);
         }""",
     )
