@@ -23,7 +23,6 @@ from django.db.models import (
     Count,
     Exists,
     F,
-    Func,
     OuterRef,
     Prefetch,
     Q,
@@ -39,30 +38,25 @@ from django.utils.functional import cached_property
 from articles.copy_detection import BINS
 from articles.permissions import EDITORS_GROUP
 
-
-def _folded(field: str) -> Func:
-    """The field with Turkish dotless ı read as i.
-
-    PostgreSQL lower-cases "KURAKLIK" to "kuraklik", never to the "kuraklık" the text has,
-    so documents and queries meet on the dotted form (`articles.search.queries.search_text`
-    folds the same way).
-    """
-    return Func(F(field), Value("ı"), Value("i"), function="translate", output_field=TextField())
-
+# The text search configuration documents and queries share: english stemming after
+# unaccent, so accents and Turkish letters fold both ways (articles/sql/search_configuration.sql).
+SEARCH_CONFIG = "newsreader"
 
 # Title weighs most, then summary, then body. A trigger (articles/sql/article_search_vector.sql)
 # computes exactly this on every write of the text, except for articles waiting in the
 # indexing queue.
 ARTICLE_SEARCH_VECTOR = (
-    SearchVector(_folded("title"), weight="A", config="english")
-    + SearchVector(_folded("summary"), weight="B", config="english")
-    + SearchVector(_folded("body"), weight="C", config="english")
+    SearchVector("title", weight="A", config=SEARCH_CONFIG)
+    + SearchVector("summary", weight="B", config=SEARCH_CONFIG)
+    + SearchVector("body", weight="C", config=SEARCH_CONFIG)
 )
 
 
-# Notes and speaker names are searched too, each through an expression index of its own.
-NOTE_SEARCH_VECTOR = SearchVector(_folded("note"), config="english")
-SPEAKER_SEARCH_VECTOR = SearchVector(_folded("name"), config="english")
+# Notes, speaker names and the words of quotes and claims are searched too, each through an
+# expression index of its own.
+NOTE_SEARCH_VECTOR = SearchVector("note", config=SEARCH_CONFIG)
+SPEAKER_SEARCH_VECTOR = SearchVector("name", config=SEARCH_CONFIG)
+EXACT_SEARCH_VECTOR = SearchVector("exact", config=SEARCH_CONFIG)
 
 
 PAGE_VERSION_SQL = """
@@ -1046,6 +1040,12 @@ class Annotation(models.Model):
                 NOTE_SEARCH_VECTOR,
                 name="annotation_note_search",
                 condition=Q(status="published"),
+            ),
+            # Search lists the published quotes and claims whose words match.
+            GinIndex(
+                EXACT_SEARCH_VECTOR,
+                name="annotation_exact_search",
+                condition=Q(status="published", kind__in=["quote", "claim"]),
             ),
         ]
 

@@ -111,9 +111,9 @@ def database_floor(connection, article_model, count: int) -> None:
     columns = [f.column for f in article_model._meta.concrete_fields if f.column != "search_vector"]
     listed = ", ".join(connection.ops.quote_name(c) for c in columns)
     vector = (
-        "(setweight(to_tsvector('english', COALESCE(translate(title, 'ı', 'i'), '')), 'A')"
-        " || setweight(to_tsvector('english', COALESCE(translate(summary, 'ı', 'i'), '')), 'B'))"
-        " || setweight(to_tsvector('english', COALESCE(translate(body, 'ı', 'i'), '')), 'C')"
+        "(setweight(to_tsvector('newsreader', COALESCE(title, '')), 'A')"
+        " || setweight(to_tsvector('newsreader', COALESCE(summary, '')), 'B'))"
+        " || setweight(to_tsvector('newsreader', COALESCE(body, '')), 'C')"
     )
     with connection.cursor() as cursor:
         for label, computed in [("with the search vector", vector), ("without it", "NULL")]:

@@ -497,7 +497,7 @@ def main() -> None:
             print(f"{label:34} {median:10.1f} {p95:10.1f} {fastest:8.1f}")
         load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
         print(f"Load average after measuring: {load}")
-        print(f"\nsearch p95: {results['search (8 queries)'][1]:.1f} ms (target: under 50 ms)")
+        print(f"\nsearch p95: {results['search (8 queries)'][1]:.1f} ms (target: 30 ms, issue #14)")
         if args.search_only:
             return
         floor = results["trivial view (floor)"][0]

@@ -146,7 +146,7 @@ def main() -> None:
     # Wrap the search's phases so each is timed where `search()` calls it.
     from articles.search import queries
 
-    for name in ("ranked_matches", "hits", "facet_counts"):
+    for name in ("ranked_matches", "hits", "facet_counts", "speakers", "quotes"):
         real[name] = getattr(queries, name)
         setattr(queries, name, timed(name, real[name]))
     real["render"] = search_view.render

@@ -29,7 +29,7 @@ def test_it_answers_dataclasses_with_what_the_story_list_shows(django_assert_num
     )
     make_annotation(article, 0, 3, Annotation.Kind.QUOTE, speaker=make_speaker("Mark Esper"))
     make_annotation(article, 4, 10, Annotation.Kind.CLAIM, tags=[make_tag("Iraq")])
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(5):
         results = search("troops")
     assert isinstance(results, SearchResults) and not results.capped
     [hit] = results.hits
@@ -59,9 +59,10 @@ def test_it_answers_dataclasses_with_what_the_story_list_shows(django_assert_num
     assert results.facets.tags == (FacetValue(value="iraq", label="Iraq", n=1),)
 
 
-def test_nothing_matching_takes_one_query_and_has_no_facets(django_assert_num_queries):
+def test_nothing_matching_takes_three_queries_and_has_no_facets(django_assert_num_queries):
     make_article(title="Troops")
-    with django_assert_num_queries(1):
+    # The ranked ids, the speakers, the quotes: none.
+    with django_assert_num_queries(3):
         results = search("zebras")
     assert results.hits == () and results.facets is None
     assert (results.page.number, results.page.paginator.count) == (1, 0)
@@ -139,3 +140,165 @@ def test_search_vectors_are_stored_inline_and_uncompressed():
             " WHERE attrelid = 'articles_article'::regclass AND attname = 'search_vector'"
         )
         assert cursor.fetchone() == ("m", "p")
+
+
+# Web-search syntax: phrases, or, words left out.
+
+
+def test_a_word_left_out_leaves_out_stories_found_by_speaker_or_note_too():
+    iraq = make_article(title="Milley in Baghdad", body="The general visited Iraq.")
+    make_annotation(iraq, 0, 3, Annotation.Kind.QUOTE, speaker=make_speaker("Mark Milley"))
+    elsewhere = make_article(title="Budget hearing", body="The general spoke in Washington.")
+    make_annotation(elsewhere, 0, 3, Annotation.Kind.QUOTE, speaker=make_speaker("Milley"))
+    noted = make_article(title="Another Iraq story", body="Iraq again.")
+    make_annotation(noted, 0, 4, note="Milley denied it")
+    assert set(titles("milley")) == {"Milley in Baghdad", "Budget hearing", "Another Iraq story"}
+    assert titles("milley -iraq") == ["Budget hearing"]
+
+
+def test_words_only_left_out_are_nothing_to_search_for(django_assert_num_queries):
+    make_article(title="Trump speaks")
+    make_article(title="Biden speaks")
+    for q in ("-trump", "-trump -biden", "-", '-"white house"', "or"):
+        with django_assert_num_queries(0):
+            results = search(q)
+        assert results.nothing_to_search and results.hits == ()
+
+
+def test_left_out_words_after_stop_words_alone_find_nothing():
+    make_article(title="Trump speaks")
+    make_article(title="Biden speaks")
+    # "the" is a stop word: alone with "-trump" it would match every story without Trump.
+    assert titles("the -trump") == []
+    assert titles("the -trump or biden") == []
+    assert titles("speaks -trump") == ["Biden speaks"]
+
+
+def test_phrases_and_or_follow_web_search_syntax():
+    make_article(title="An honest mistake", body="He called it that.")
+    make_article(title="A mistake, honest", body="Nothing more.")
+    make_article(title="Troops return", body="Soldiers too.")
+    assert titles('"honest mistake"') == ["An honest mistake"]
+    assert set(titles("honest mistake")) == {"An honest mistake", "A mistake, honest"}
+    assert set(titles("troops or honest")) == {
+        "Troops return",
+        "An honest mistake",
+        "A mistake, honest",
+    }
+    assert titles('"honest mistake" or return') == ["An honest mistake", "Troops return"] or set(
+        titles('"honest mistake" or return')
+    ) == {"An honest mistake", "Troops return"}
+
+
+def test_the_last_word_is_a_prefix_as_one_types():
+    make_article(title="Soleimani killed", body="A drone strike near the airport.")
+    make_article(title="Sole survivor", body="Nothing else.")
+    assert titles("Soleiman") == ["Soleimani killed"]
+    assert titles("drone soleim") == ["Soleimani killed"]
+    # Only the last word: "soleiman strike" needs the whole word soleiman.
+    assert titles("soleiman strike") == []
+    # Too short to be a prefix yet: whole words only.
+    assert titles("so") == []
+
+
+# Accents and Turkish letters fold both ways, through unaccent.
+
+TURKISH = [
+    ("Çağdaş", "cagdas"),
+    ("Ağaoğlu", "agaoglu"),
+    ("Işık", "isik"),
+    ("İstanbul", "istanbul"),
+    ("Özgürlük", "ozgurluk"),
+    ("Şişli", "sisli"),
+    ("Ülkü", "ulku"),
+]
+
+
+@pytest.mark.parametrize(("written", "typed"), TURKISH)
+def test_every_turkish_letter_matches_its_plain_letter(written, typed):
+    make_article(title=f"Haber: {written}", body="Metin.")
+    assert titles(typed) == [f"Haber: {written}"]
+    assert titles(typed.upper()) == [f"Haber: {written}"]
+
+
+@pytest.mark.parametrize(("written", "typed"), TURKISH)
+def test_every_turkish_letter_typed_finds_the_plain_letter(written, typed):
+    make_article(title=f"News: {typed}", body="Text.")
+    assert titles(written) == [f"News: {typed}"]
+    assert titles(written.lower()) == [f"News: {typed}"]
+
+
+def test_other_accents_fold_too_in_notes_speakers_and_quotes():
+    article = make_article(title="Réunion", body="Le café est fermé.")
+    make_annotation(article, 0, 2, Annotation.Kind.QUOTE, speaker=make_speaker("Gülşen Çelik"))
+    assert titles("reunion") == ["Réunion"] and titles("cafe") == ["Réunion"]
+    assert titles("gulsen celik") == ["Réunion"]
+    [speaker] = search("Gulsen").speakers
+    assert speaker.name == "Gülşen Çelik"
+
+
+# Speakers, quotes and claims beside the stories.
+
+
+def test_matching_speakers_come_with_their_quote_counts_most_quoted_first():
+    mark, other = make_speaker("Mark Milley"), make_speaker("Joan Milley")
+    article = make_article(title="Briefing", body="One two three four five six seven.")
+    make_annotation(article, 0, 3, Annotation.Kind.QUOTE, speaker=mark)
+    make_annotation(article, 4, 7, Annotation.Kind.QUOTE, speaker=mark)
+    make_annotation(article, 8, 13, Annotation.Kind.QUOTE, speaker=other)
+    make_speaker("Unquoted Milley")
+    speakers = search("milley").speakers
+    assert [(s.name, s.quote_count) for s in speakers] == [
+        ("Mark Milley", 2),
+        ("Joan Milley", 1),
+        ("Unquoted Milley", 0),
+    ]
+    assert speakers[0].get_absolute_url() == mark.get_absolute_url()
+
+
+def test_matching_quotes_and_claims_link_to_their_span():
+    milley = make_speaker("Mark Milley")
+    article = make_article(
+        title="Letter", body="We are withdrawing from Iraq, the letter said. It was a mistake."
+    )
+    quote = make_annotation(article, 0, 28, Annotation.Kind.QUOTE, speaker=milley)
+    claim = make_annotation(
+        article, 47, 63, Annotation.Kind.CLAIM, verdict=Annotation.Verdict.FALSE
+    )
+    make_annotation(article, 29, 46, Annotation.Kind.HIGHLIGHT)
+    results = search("withdrawing")
+    [found] = results.quotes
+    assert found.id == quote.pk and found.kind == "quote"
+    assert found.marked_text == "We are \x02withdrawing\x03 from Iraq"
+    assert found.speaker == HitTag(name="Mark Milley", slug=milley.slug)
+    assert found.get_absolute_url() == f"{article.get_absolute_url()}#annotation-{quote.pk}"
+    assert (found.article_title, found.published_on) == ("Letter", article.published_on)
+    [mistake] = search("mistake").quotes
+    assert (mistake.id, mistake.kind, mistake.verdict) == (claim.pk, "claim", "false")
+    assert mistake.verdict_label == Annotation.Verdict.FALSE.label
+    # By speaker: every published quote of a matching speaker.
+    assert [q.id for q in search("milley").quotes] == [quote.pk]
+
+
+def test_quotes_follow_the_facets_and_the_words_left_out():
+    bbc = make_outlet("BBC")
+    speaker = make_speaker("Mark Milley")
+    here = make_article(title="One", body="Troops left Iraq today.", outlet=bbc)
+    there = make_article(title="Two", body="Troops left Syria today.")
+    in_iraq = make_annotation(here, 0, 11, Annotation.Kind.QUOTE, speaker=speaker)
+    in_syria = make_annotation(there, 0, 11, Annotation.Kind.QUOTE, speaker=speaker)
+    assert {q.id for q in search("troops").quotes} == {in_iraq.pk, in_syria.pk}
+    assert [q.id for q in search("troops", outlet="bbc").quotes] == [in_iraq.pk]
+    assert [q.id for q in search("milley -iraq").quotes] == [in_syria.pk]
+
+
+def test_later_pages_have_no_speakers_or_quotes(django_assert_num_queries):
+    speaker = make_speaker("Troops Spokesman")
+    for day in range(1, PAGE_SIZE + 2):
+        article = make_article(title=f"Troops {day}", published_on=datetime.date(2021, 1, day))
+        make_annotation(article, 0, 3, Annotation.Kind.QUOTE, speaker=speaker)
+    assert search("troops").speakers and search("troops").quotes
+    # The ranked ids, the page, the facets.
+    with django_assert_num_queries(3):
+        second = search("troops", page=2)
+    assert second.speakers == () and second.quotes == ()

@@ -13,7 +13,8 @@ pytestmark = pytest.mark.django_db
 def titles(html: str) -> list[str]:
     import re
 
-    return re.findall(r'class="story-title"><a href="[^"]+">([^<]+)</a>', html)
+    found = re.findall(r'class="story-title[^"]*"><a href="[^"]+">(.*?)</a>', html)
+    return [re.sub(r"</?mark>", "", title) for title in found]
 
 
 def test_the_empty_search_page_explains_and_suggests_tags(client, django_assert_num_queries):
@@ -109,15 +110,18 @@ def test_search_takes_a_fixed_number_of_queries(client, django_assert_num_querie
 
     for _ in range(2):
         grow()
-        # Ranked ids, the page with its snippets, then the facets (outlet, year, tag,
-        # speaker, kind: one UNION ALL of grouped selects).
-        with django_assert_num_queries(3):
+        # Ranked ids, the page with its snippets, the facets (outlet, year, tag, speaker,
+        # kind: one UNION ALL of grouped selects), the matching speakers and quotes.
+        with django_assert_num_queries(5):
             client.get("/search/?q=troops")
-        with django_assert_num_queries(3):
+        with django_assert_num_queries(5):
             client.get("/search/?q=troops&tag=t&kind=quote", headers={"HX-Request": "true"})
-    # No match: the ranked ids (none), then the suggested tags.
-    with django_assert_num_queries(2):
+    # No match: the ranked ids (none), speakers and quotes (none), the suggested tags.
+    with django_assert_num_queries(4):
         client.get("/search/?q=zebras")
+    # Nothing to search for: no query at all.
+    with django_assert_num_queries(0):
+        client.get("/search/?q=-zebras")
 
 
 def test_htmx_gets_the_results_fragment_only(client):
@@ -150,7 +154,7 @@ def test_narrowing_to_an_outlet_keeps_its_newest_matches(client, django_assert_n
     for day in range(1, 4):
         make_article(title=f"Troops {day}", outlet=bbc, published_on=datetime.date(2021, 1, day))
         make_article(title=f"Troops elsewhere {day}", outlet=other)
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(5):
         html = client.get("/search/?q=troops&outlet=bbc").content.decode()
     assert sorted(titles(html)) == ["Troops 1", "Troops 2", "Troops 3"]
 
@@ -196,3 +200,62 @@ def test_facets_follow_every_write_to_annotations_and_their_tags(client):
     assert ArticleFacets.objects.filter(article=first).count() == 0
     second.delete()
     assert ArticleFacets.objects.count() == 0
+
+
+def test_words_only_left_out_say_there_is_nothing_to_search_for(client):
+    make_article(title="Trump speaks")
+    html = client.get("/search/?q=-trump").content.decode()
+    assert "Nothing to search for" in html and "only leaves words out" in html
+    assert titles(html) == []
+
+
+def test_speakers_come_first_as_cards_then_quotes_then_stories(client):
+    milley = make_speaker("Mark Milley")
+    article = make_article(title="Letter to Baghdad", body="We are leaving Iraq, he said.")
+    quote = make_annotation(article, 0, 19, Annotation.Kind.QUOTE, speaker=milley)
+    html = client.get("/search/?q=milley").content.decode()
+    card = html.index('class="speaker-card"')
+    quotes = html.index('id="quotes-heading"')
+    stories = html.index('id="results-heading"')
+    assert card < quotes < stories
+    assert f'<a href="{milley.get_absolute_url()}">Mark Milley</a>' in html
+    assert "1 quote" in html
+    assert f'href="{article.get_absolute_url()}#annotation-{quote.pk}"' in html
+    assert "“We are leaving Iraq”" in html
+    assert titles(html) == ["Letter to Baghdad"]
+
+
+def test_claims_in_results_show_their_verdict(client):
+    article = make_article(title="Figures", body="Unemployment fell by half last year.")
+    make_annotation(article, 0, 35, Annotation.Kind.CLAIM, verdict=Annotation.Verdict.FALSE)
+    make_annotation(
+        make_article(title="More figures", body="Unemployment is rising."),
+        0,
+        22,
+        Annotation.Kind.CLAIM,
+    )
+    html = client.get("/search/?q=unemployment").content.decode()
+    assert (
+        f'<strong class="verdict verdict-false">{Annotation.Verdict.FALSE.label}</strong>' in html
+    )
+    assert "No verdict yet" in html
+    assert "<mark>Unemployment</mark> fell by half last year" in html
+
+
+def test_a_title_only_match_shows_its_title_marked_and_its_first_sentence(client):
+    make_article(
+        title="Ceasefire holds",
+        body="Guns fell silent on Sunday, officials said. Talks resume on Monday.",
+    )
+    html = client.get("/search/?q=ceasefire").content.decode()
+    assert '<a href="/articles/' in html and "><mark>Ceasefire</mark> holds</a>" in html
+    assert (
+        '<p class="story-summary result-snippet">Guns fell silent on Sunday, officials said.</p>'
+        in html
+    )
+
+
+def test_a_story_with_only_quotes_matching_still_lists_the_quotes(client):
+    make_speaker("Nobody Quoted")
+    html = client.get("/search/?q=nobody").content.decode()
+    assert "No story matches “nobody”" in html and 'class="speaker-card"' in html

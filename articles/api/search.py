@@ -12,7 +12,6 @@ from articles.api.common import absolute, article_path
 from articles.api.schemas import Error, SearchOut
 from articles.models import Annotation
 from articles.search import search as run_search
-from articles.search.snippets import SNIPPET_START, SNIPPET_STOP
 
 router = Router(tags=["search"], auth=readers)
 
@@ -41,6 +40,7 @@ def search(request: HttpRequest, params: Query[SearchParams]):
         since=params.since,
         until=params.until,
         page=params.page,
+        with_people=False,
     )
     facets = results.facets
     return {
@@ -61,7 +61,7 @@ def search(request: HttpRequest, params: Query[SearchParams]):
                 "quote_count": hit.quote_count,
                 "claim_count": hit.claim_count,
                 "tags": [{"name": t.name, "slug": t.slug} for t in hit.tag_list],
-                "snippet": hit.marked_snippet.replace(SNIPPET_START, "").replace(SNIPPET_STOP, ""),
+                "snippet": hit.snippet_text,
             }
             for hit in results.page.object_list
         ],

@@ -1,7 +1,8 @@
-"""Search snippets: what ts_headline is asked for, and putting Turkish dotless ı back into it.
+"""Search snippets: what ts_headline is asked for, and the first sentence of a story.
 
 Pure Python, no database: the snippet's HTML (escaping, <mark>) is made at render time by
-`articles.rendering.marked_text`.
+`articles.rendering.marked_text`. ts_headline runs in the `newsreader` configuration on the
+text as written, so it marks "Ağaoğlu" for "agaoglu" with every letter as the text has it.
 """
 
 from __future__ import annotations
@@ -20,46 +21,35 @@ HEADLINE_OPTIONS = (
     f"StartSel={SNIPPET_START}, StopSel={SNIPPET_STOP}, MaxWords=30, MinWords=15,"
     f' MaxFragments=2, FragmentDelimiter="{SNIPPET_DELIMITER}"'
 )
+# Titles and quotes are short: every matching word marked, nothing cut.
+WHOLE_TEXT_OPTIONS = f"StartSel={SNIPPET_START}, StopSel={SNIPPET_STOP}, HighlightAll=true"
+# A quote in the results is cut after this many characters, at a word.
+QUOTE_CHARS = 280
+
+# A sentence ends at . ! ? (or an ellipsis), maybe followed by closing quotes or brackets,
+# then the end or a space and no lower-case letter: "U.S. officials said" goes on.
+_SENTENCE_END = re.compile(r"[.!?…][\"'”’»)\]]*(?=\s*$|\s+[^a-z\s])")
+# One sentence of a title-only match is enough; a longer one is cut at a word.
+FIRST_SENTENCE_CHARS = 240
 
 
-def with_dotless_i(snippet: str, excerpt: str) -> str | None:
-    """The snippet ts_headline made of `excerpt` with ı read as i, with each ı back.
+def shortened(text: str, limit: int) -> str:
+    """`text` cut at the last space within `limit` characters, with an ellipsis; whole when
+    it fits. Marks (SNIPPET_START/STOP) opened before the cut are closed."""
+    if len(text) <= limit:
+        return text
+    cut = text.rfind(" ", 0, limit)
+    kept = text[: cut if cut > 0 else limit].rstrip(" ,;:")
+    if kept.count(SNIPPET_START) > kept.count(SNIPPET_STOP):
+        kept += SNIPPET_STOP
+    return kept + "…"
 
-    Folding maps character to character, so every character of the snippet is read off the
-    excerpt at its place. A fragment starts where its first word next appears; an HTML tag
-    ts_headline showed as a space is skipped. None if the two ever disagree.
-    """
-    folded = excerpt.replace("ı", "i")
-    markers = (SNIPPET_START, SNIPPET_STOP)
-    out: list[str] = []
-    at = 0  # in the excerpt
-    i = 0  # in the snippet
-    fragment_start = True
-    while i < len(snippet):
-        if snippet[i] in markers:
-            out.append(snippet[i])
-            i += 1
-            continue
-        if snippet.startswith(SNIPPET_DELIMITER, i) and not folded.startswith(
-            SNIPPET_DELIMITER, at
-        ):
-            out.append(SNIPPET_DELIMITER)
-            i += len(SNIPPET_DELIMITER)
-            fragment_start = True
-            continue
-        if fragment_start:
-            word = re.match(r"[^\s\x02\x03]+", snippet[i:])
-            found = folded.find(word.group(), at) if word else -1
-            if found < 0:
-                return None
-            at, fragment_start = found, False
-        if at < len(folded) and folded[at] == snippet[i]:
-            out.append(excerpt[at])
-        elif snippet[i] == " " and folded.startswith("<", at) and ">" in folded[at:]:
-            out.append(" ")
-            at = folded.index(">", at)
-        else:
-            return None
-        at += 1
-        i += 1
-    return "".join(out)
+
+def first_sentence(text: str) -> str:
+    """The first sentence of `text` (a story's opening), at most FIRST_SENTENCE_CHARS long,
+    never cut inside a word. Line breaks end a sentence too (a heading, a dateline)."""
+    text = text.strip()
+    line = text.split("\n", 1)[0].strip()
+    end = _SENTENCE_END.search(line)
+    sentence = line[: end.end()] if end else line
+    return shortened(sentence, FIRST_SENTENCE_CHARS)

@@ -1,4 +1,4 @@
-"""The three statements every search runs, as hand-written SQL with the reasons for its shape.
+"""The statements of a search, as hand-written SQL with the reasons for its shape.
 
 `queries` runs them. The comments say which index each part is meant to read (README's
 *Benchmarks* tells how search stays fast); tests/test_search_plans.py holds the plans to it.
@@ -9,14 +9,17 @@ from __future__ import annotations
 # Search runs as hand-written SQL: building the same statements through the ORM cost
 # more Python time (about 8 ms a request) than PostgreSQL took to run them. The text
 # vectors below are written exactly as the GIN indexes define them, so the indexes serve.
-SEARCH_TSQUERY = "websearch_to_tsquery('english'::regconfig, %(q)s)"
-NOTE_TSVECTOR_SQL = (
-    "to_tsvector('english'::regconfig, COALESCE(translate(n.note, 'ı'::text, 'i'::text), ''::text))"
-)
+SEARCH_TSQUERY = "to_tsquery('newsreader'::regconfig, %(q)s)"
+NOTE_TSVECTOR_SQL = "to_tsvector('newsreader'::regconfig, COALESCE(n.note, ''::text))"
+EXACT_TSVECTOR_SQL = "to_tsvector('newsreader'::regconfig, COALESCE(n.exact, ''::text))"
 SPEAKER_TSVECTOR_SQL = (
-    "to_tsvector('english'::regconfig,"
-    " COALESCE(translate((s.name)::text, 'ı'::text, 'i'::text), ''::text))"
+    "to_tsvector('newsreader'::regconfig, (COALESCE(s.name, ''::character varying))::text)"
 )
+# A story with a left-out word is not found through its notes, speakers or quotes either.
+EXCLUDING_SQL = " AND NOT (a.search_vector @@ to_tsquery('newsreader'::regconfig, %(excluded)s))"
+# An alternative that leaves words out must have words to find (see SearchQuery); a
+# condition on constants, which the planner folds away.
+GUARD_SQL = " AND numnode(to_tsquery('newsreader'::regconfig, %(guard_{i})s)) > 0"
 # Facet narrowing, each a condition on the article `a` (see `queries.ranked_matches`).
 NARROWING_SQL = {
     # One id (not IN): article_outlet_idx then yields the outlet's matches newest first.
@@ -53,7 +56,8 @@ SELECT id, outlet_id, year FROM (
     UNION ALL
     (SELECT n.article_id, a.outlet_id, extract(year FROM a.published_on)::int, 0
     FROM articles_annotation n JOIN articles_article a ON a.id = n.article_id
-    WHERE n.status = 'published' AND {NOTE_TSVECTOR_SQL} @@ {SEARCH_TSQUERY} {{narrowing}}
+    WHERE n.status = 'published' AND {NOTE_TSVECTOR_SQL} @@ {SEARCH_TSQUERY}
+        {{narrowing}} {{excluding}}
     ORDER BY n.article_id DESC
     LIMIT %(window)s)
     UNION ALL
@@ -61,25 +65,45 @@ SELECT id, outlet_id, year FROM (
     FROM articles_annotation n JOIN articles_article a ON a.id = n.article_id
     WHERE n.status = 'published' AND n.speaker_id IN (
         SELECT s.id FROM articles_speaker s WHERE {SPEAKER_TSVECTOR_SQL} @@ {SEARCH_TSQUERY}
-    ) {{narrowing}}
+    ) {{narrowing}} {{excluding}}
     ORDER BY n.article_id DESC
     LIMIT %(window)s)
 ) AS matches
 GROUP BY id, outlet_id, year
 ORDER BY max(score) DESC, id DESC
 """
+# Each unaccented letter of a stem also matches the letters `unaccent` folds to it, in
+# either case (the regular expression's 'i' flag covers ASCII only): nested replace()s,
+# none of whose classes holds a letter a later one replaces.
+_LETTER_CLASSES = (
+    ("i", "[iıİ]"),
+    ("c", "[cçÇ]"),
+    ("g", "[gğĞ]"),
+    ("o", "[oöÖ]"),
+    ("s", "[sşŞ]"),
+    ("u", "[uüÜ]"),
+)
+
+
+def _with_letter_classes(expression: str) -> str:
+    for letter, letters in _LETTER_CLASSES:
+        expression = f"replace({expression}, '{letter}', '{letters}')"
+    return expression
+
+
 SEARCH_PAGE_SQL = (
     r"""
 WITH stems AS (
     -- The query's stems as a regular expression of word beginnings. A stem mostly begins
     -- the words it stands for ("withdraw" for withdrawal), once its final i is dropped
     -- ("countri" for country); other characters than letters and digits are escaped, and
-    -- i also matches a dotless ı (cheaper than folding the whole body first).
-    SELECT '\m(' || string_agg(replace(
-        regexp_replace(regexp_replace(lexeme, '(.)i$', '\1'), '([^[:alnum:]])', '\\\1', 'g'),
-        'i', '[iı]'
-    ), '|') || ')' AS pattern
-    FROM unnest(tsvector_to_array(to_tsvector('english'::regconfig, %(q)s))) AS lexeme
+    -- each letter also matches its accented forms (cheaper than unaccenting the body).
+    SELECT '\m(' || string_agg("""
+    + _with_letter_classes(
+        r"regexp_replace(regexp_replace(lexeme, '(.)i$', '\1'), '([^[:alnum:]])', '\\\1', 'g')"
+    )
+    + r""", '|') || ')' AS pattern
+    FROM unnest(tsvector_to_array(to_tsvector('newsreader'::regconfig, %(words)s))) AS lexeme
 )"""
     + rf"""
 SELECT a.id, a.title, a.slug, a.summary, a.published_on, o.id, o.name, o.slug,
@@ -93,14 +117,15 @@ SELECT a.id, a.title, a.slug, a.summary, a.published_on, o.id, o.name, o.slug,
         )
         ORDER BY t.name
     ),
-    -- Highlighted with ı read as i, as search matches; with a dotless ı in the excerpt, the
-    -- excerpt and its plain highlight too, to put the ı back (see `snippets.with_dotless_i`).
-    ts_headline(
-        'english'::regconfig, translate(excerpt.text, 'ı', 'i'), {SEARCH_TSQUERY}, %(options)s
-    ),
-    CASE WHEN strpos(excerpt.text, 'ı') > 0 THEN excerpt.text END,
-    CASE WHEN strpos(excerpt.text, 'ı') > 0
-        THEN ts_headline('english'::regconfig, excerpt.text, {SEARCH_TSQUERY}, %(options)s)
+    -- The title with every matching word marked, as written (the configuration folds
+    -- accents while it compares, and ts_headline shows the text it was given).
+    ts_headline('newsreader'::regconfig, a.title, {SEARCH_TSQUERY}, %(title_options)s),
+    -- Whether the body has a matching word: a story found by its title (or summary, notes,
+    -- speakers) shows its first sentence rather than a headline of none.
+    found.start > 0,
+    CASE WHEN found.start > 0
+        THEN ts_headline('newsreader'::regconfig, excerpt.text, {SEARCH_TSQUERY}, %(options)s)
+        ELSE excerpt.text
     END
 FROM articles_article a
 JOIN articles_outlet o ON o.id = a.outlet_id
@@ -110,25 +135,75 @@ CROSS JOIN LATERAL (
     FROM articles_annotation n WHERE n.article_id = a.id AND n.status = 'published'
 ) counts
 CROSS JOIN LATERAL (
-    -- Where the body first has a word starting with one of the query's stems: the
-    -- snippet's excerpt starts a little before it.
-    SELECT greatest(
-        regexp_instr(a.body, (SELECT pattern FROM stems), 1, 1, 0, 'i') - %(lead)s, 1
-    ) AS start
+    -- Where the body first has a word starting with one of the query's stems (0: none):
+    -- the snippet's excerpt starts a little before it.
+    SELECT coalesce(regexp_instr(a.body, (SELECT pattern FROM stems), 1, 1, 0, 'i'), 0) AS start
     -- OFFSET 0 keeps this a subquery run once per article: pulled up into the outer query,
     -- its expression would be computed again at every use of `start` (and of the excerpt).
     OFFSET 0
 ) found
 CROSS JOIN LATERAL (
     -- Starting mid-word, the excerpt drops that word's end.
-    SELECT CASE WHEN found.start = 1 THEN substr(a.body, 1, %(chars)s)
-        ELSE regexp_replace(substr(a.body, found.start, %(chars)s), '^\S*\s+', '')
+    SELECT CASE WHEN found.start <= %(lead)s + 1 THEN substr(a.body, 1, %(chars)s)
+        ELSE regexp_replace(substr(a.body, found.start - %(lead)s, %(chars)s), '^\S*\s+', '')
     END AS text
     OFFSET 0
 ) excerpt
 WHERE a.id = ANY(%(ids)s::bigint[])
 """
 )
+
+# The speakers whose names match: cards above the stories, most quoted first.
+SPEAKERS_SQL = f"""
+SELECT s.id, s.name, s.slug, s.description,
+    (SELECT count(*) FROM articles_annotation n
+        WHERE n.speaker_id = s.id AND n.status = 'published' AND n.kind = 'quote') AS quotes
+FROM articles_speaker s
+WHERE {SPEAKER_TSVECTOR_SQL} @@ {SEARCH_TSQUERY} {{guard}}
+ORDER BY quotes DESC, s.name
+LIMIT %(limit)s
+"""
+
+# The published quotes and claims that match, by their words, their notes or their speaker,
+# newest story first. Each source reads its own GIN index and keeps at most the window's
+# most recent annotations, as SEARCH_RANKED_SQL does; then each of those few finds its
+# story `a` by primary key (LATERAL: never the newest stories walked in order, looking for
+# a match among them), where the stories' conditions apply (facets, words left out).
+QUOTES_SQL = f"""
+WITH matched AS MATERIALIZED (
+    (SELECT n.id, n.kind, n.verdict, n.exact, n.speaker_id, n.article_id
+    FROM articles_annotation n
+    WHERE n.status = 'published' AND n.kind IN ('quote', 'claim')
+        AND {EXACT_TSVECTOR_SQL} @@ {SEARCH_TSQUERY}
+    ORDER BY n.id DESC LIMIT %(window)s)
+    UNION
+    (SELECT n.id, n.kind, n.verdict, n.exact, n.speaker_id, n.article_id
+    FROM articles_annotation n
+    WHERE n.status = 'published' AND n.kind IN ('quote', 'claim')
+        AND {NOTE_TSVECTOR_SQL} @@ {SEARCH_TSQUERY}
+    ORDER BY n.id DESC LIMIT %(window)s)
+    UNION
+    (SELECT n.id, n.kind, n.verdict, n.exact, n.speaker_id, n.article_id
+    FROM articles_annotation n
+    WHERE n.status = 'published' AND n.kind = 'quote' AND n.speaker_id IN (
+        SELECT s.id FROM articles_speaker s WHERE {SPEAKER_TSVECTOR_SQL} @@ {SEARCH_TSQUERY}
+    )
+    ORDER BY n.id DESC LIMIT %(window)s)
+)
+SELECT n.id, n.kind, n.verdict,
+    ts_headline('newsreader'::regconfig, n.exact, {SEARCH_TSQUERY}, %(options)s),
+    s.name, s.slug, a.title, a.slug, a.published_on
+FROM matched n
+CROSS JOIN LATERAL (
+    SELECT a.title, a.slug, a.published_on FROM articles_article a
+    WHERE a.id = n.article_id {{narrowing}} {{excluding}}
+) a
+LEFT JOIN LATERAL (
+    SELECT s.name, s.slug FROM articles_speaker s WHERE s.id = n.speaker_id
+) s ON true
+ORDER BY a.published_on DESC, n.id DESC
+LIMIT %(limit)s
+"""
 
 FACETS_SQL = """
 WITH annotated AS MATERIALIZED (

@@ -7,8 +7,8 @@
 -- vector then. Until then the vector is NULL and search does not find the article.
 --
 -- The expression is exactly ARTICLE_SEARCH_VECTOR in Python (title A, summary B, body C,
--- english, Turkish dotless ı folded to i); tests/test_services_indexing.py checks that the
--- two agree.
+-- in the `newsreader` configuration of search_configuration.sql: english stemming after
+-- unaccent); tests/test_importing_indexing.py checks that the two agree.
 --
 -- Loaded by a migration (see articles/sql/README.md); tests/test_sql.py checks that the
 -- database's definitions are the ones written here.
@@ -28,9 +28,9 @@ BEGIN
         NEW.search_vector := OLD.search_vector;
     ELSE
         NEW.search_vector :=
-            (setweight(to_tsvector('english'::regconfig, COALESCE(translate(NEW.title, 'ı', 'i'), '')), 'A')
-            || setweight(to_tsvector('english'::regconfig, COALESCE(translate(NEW.summary, 'ı', 'i'), '')), 'B'))
-            || setweight(to_tsvector('english'::regconfig, COALESCE(translate(NEW.body, 'ı', 'i'), '')), 'C');
+            (setweight(to_tsvector('newsreader'::regconfig, COALESCE(NEW.title, '')), 'A')
+            || setweight(to_tsvector('newsreader'::regconfig, COALESCE(NEW.summary, '')), 'B'))
+            || setweight(to_tsvector('newsreader'::regconfig, COALESCE(NEW.body, '')), 'C');
     END IF;
     RETURN NEW;
 END

@@ -1,4 +1,4 @@
-"""Search: full text over stories, annotation notes and speakers, with facets that narrow."""
+"""Search: full text over stories, notes, quotes and speakers, with facets that narrow."""
 
 from __future__ import annotations
 
@@ -73,7 +73,13 @@ def search(request: HtmxHttpRequest) -> HttpResponse:
     context = {"form": form, "q": text, "narrowing": narrowing}
     if text:
         results = search_articles(text, **narrowing, page=request.GET.get("page"))
-        context |= {"page": results.page, "capped": results.capped}
+        context |= {
+            "page": results.page,
+            "capped": results.capped,
+            "speakers": results.speakers,
+            "quotes": results.quotes,
+            "nothing_to_search": results.nothing_to_search,
+        }
         if results.facets:
             context["facets"] = _with_links(results.facets, request.GET, narrowing)
     if not text or not context["page"].paginator.count:
