@@ -70,7 +70,7 @@ def _vector(field: str) -> django.contrib.postgres.search.SearchVector:
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("articles", "0007_versions"),
+        ("articles", "0011_revision_actions"),
     ]
 
     operations = [
