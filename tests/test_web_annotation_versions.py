@@ -11,7 +11,8 @@ import pytest
 from django.core.cache import cache
 
 from articles.models import Annotation, ArticleVersion
-from articles.services.versions import annotation_review_accept, article_correct
+from articles.services.reviews import annotation_review_accept
+from articles.services.versions import article_correct
 from tests.factories import make_annotation, make_article, make_user
 from tests.w3c.suite import ANNOTATION_MUSTS, detected, failures, round_trip
 
