@@ -7,6 +7,8 @@ a selection in the current text into offsets."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
@@ -102,15 +104,21 @@ def _slug_of(pk: int) -> str:
     return annotation.article.slug
 
 
-@require_POST
-@editor_required
-def review_accept(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+def _settle(request: HtmxHttpRequest, pk: int, settle: Callable[..., object]) -> HttpResponse:
+    """Run one of the review services that take nothing but the annotation and the editor,
+    and answer with its message or its refusal."""
     slug = _slug_of(pk)
     try:
-        service.annotation_review_accept(annotation_id=pk, user=request.user)
+        settle(annotation_id=pk, user=request.user)
     except ValidationError as error:
         return _answer(request, slug, pk, error)
     return _answer(request, slug, pk, None)
+
+
+@require_POST
+@editor_required
+def review_accept(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    return _settle(request, pk, service.annotation_review_accept)
 
 
 @require_POST
@@ -130,23 +138,13 @@ def review_respan(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @editor_required
 def review_keep(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    slug = _slug_of(pk)
-    try:
-        service.annotation_review_keep(annotation_id=pk, user=request.user)
-    except ValidationError as error:
-        return _answer(request, slug, pk, error)
-    return _answer(request, slug, pk, None)
+    return _settle(request, pk, service.annotation_review_keep)
 
 
 @require_POST
 @editor_required
 def review_delete(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    slug = _slug_of(pk)
-    try:
-        service.annotation_review_delete(annotation_id=pk, user=request.user)
-    except ValidationError as error:
-        return _answer(request, slug, pk, error)
-    return _answer(request, slug, pk, None)
+    return _settle(request, pk, service.annotation_review_delete)
 
 
 @require_POST
