@@ -144,6 +144,8 @@ def _diff(old: str, new: str) -> tuple[list[Opcode], list[Opcode]]:
 
 # A line shorter than this (a word, a dateline) is not taken as moved: it says too little.
 _MOVED_LINE_MINIMUM = 20
+# Lines whose words agree this much (difflib's ratio) are one line edited.
+_EDITED_LINE = 0.8
 
 
 def _moved_lines(old_lines: list[str], new_lines: list[str]) -> dict[int, int]:
@@ -158,7 +160,28 @@ def _moved_lines(old_lines: list[str], new_lines: list[str]) -> dict[int, int]:
     # The longest run of pairs in order (both indices increasing) stays in place; the
     # others moved. Patience-style: a longest increasing subsequence of the new indices.
     kept = _increasing(pairs)
-    return {a: b for a, b in pairs if (a, b) not in kept}
+    moved = {a: b for a, b in pairs if (a, b) not in kept}
+    # A line that also stands, slightly edited, elsewhere in the new text (a typo fixed in
+    # the paragraph, whose single sentence was copied further down) was edited where it
+    # stands, not moved: the verbatim line is the copy. Which is which no text can tell;
+    # the diff then pairs the line with its edited self and the copy is new text.
+    tokens: dict[int, list[str]] = {}
+    for a, b in list(moved.items()):
+        line = _TOKEN.findall(old_lines[a])
+        for c, other in enumerate(new_lines):
+            if c == b or not other.strip():
+                continue
+            if c not in tokens:
+                tokens[c] = _TOKEN.findall(other)
+            matcher = SequenceMatcher(None, line, tokens[c], autojunk=False)
+            if (
+                matcher.real_quick_ratio() >= _EDITED_LINE
+                and matcher.quick_ratio() >= _EDITED_LINE
+                and matcher.ratio() >= _EDITED_LINE
+            ):
+                del moved[a]
+                break
+    return moved
 
 
 def _unique_lines(lines: list[str]) -> dict[str, int]:
