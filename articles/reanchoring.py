@@ -168,17 +168,18 @@ def _moved_lines(old_lines: list[str], new_lines: list[str]) -> dict[int, int]:
     tokens: dict[int, list[str]] = {}
     for a, b in list(moved.items()):
         line = _TOKEN.findall(old_lines[a])
+        # The moved line is the matcher's second sequence: indexed once, compared with all.
+        matcher = SequenceMatcher(None, b=line, autojunk=False)
         for c, other in enumerate(new_lines):
-            if c == b or not other.strip():
+            # Lengths alone bound the ratio (2 * shorter / both), so most lines cost nothing.
+            if c == b or 2 * min(len(other), len(old_lines[a])) < _EDITED_LINE * (
+                len(other) + len(old_lines[a])
+            ):
                 continue
             if c not in tokens:
                 tokens[c] = _TOKEN.findall(other)
-            matcher = SequenceMatcher(None, line, tokens[c], autojunk=False)
-            if (
-                matcher.real_quick_ratio() >= _EDITED_LINE
-                and matcher.quick_ratio() >= _EDITED_LINE
-                and matcher.ratio() >= _EDITED_LINE
-            ):
+            matcher.set_seq1(tokens[c])
+            if matcher.quick_ratio() >= _EDITED_LINE and matcher.ratio() >= _EDITED_LINE:
                 del moved[a]
                 break
     return moved
@@ -446,7 +447,9 @@ def _without(ranges: list[tuple[int, int]], holes: list[tuple[int, int]]) -> lis
 
 
 def _context_agreement(anchor: Anchor, text: str, start: int, end: int) -> float:
-    """Share of the stored context characters that agree, read outward from the span.
+    """Share of the stored context characters that agree, read outward from the span: those
+    up to the first difference, or those at their place (a typo fixed next to the span
+    leaves the rest of its context where it was), whichever is more.
 
     Only the context within the span's own line (paragraph) counts: a moved paragraph has new
     neighbours, and what ends or starts a paragraph says nothing about the words inside it.
@@ -458,16 +461,18 @@ def _context_agreement(anchor: Anchor, text: str, start: int, end: int) -> float
         return 1.0
     before = text[max(0, start - len(prefix)) : start]
     after = text[end : end + len(suffix)]
-    agreed = 0
-    for stored, found in zip(reversed(prefix), reversed(before), strict=False):
-        if stored != found:
-            break
-        agreed += 1
-    for stored, found in zip(suffix, after, strict=False):
-        if stored != found:
-            break
-        agreed += 1
-    return agreed / total
+    leading = at_place = 0
+    for pairs in (
+        zip(reversed(prefix), reversed(before), strict=False),
+        zip(suffix, after, strict=False),
+    ):
+        unbroken = True
+        for stored, found in pairs:
+            same = stored == found
+            unbroken = unbroken and same
+            leading += unbroken
+            at_place += same
+    return max(leading, at_place) / total
 
 
 def _inserted_occurrences(text_map: TextMap, exact: str) -> list[int]:
