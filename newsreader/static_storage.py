@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from whitenoise.storage import CompressedManifestStaticFilesStorage
+from whitenoise.storage import CompressedManifestStaticFilesStorage  # type: ignore[import-untyped]
 
 # Our own modules. Vendored packages' scripts (django-htmx's extensions import "../htmx",
 # a file they do not ship) are copied as they come.
