@@ -7,12 +7,19 @@ The rules, in order, for every span:
    offsets are mapped through the diff (`KEPT`). Its words are the same words — unless they
    stand more than once in the new text and their context there disagrees (the diff may pair
    a sentence with its copy), which goes to review.
+   A line (paragraph) that stands once in each text, unchanged, at another place in the
+   order moved: the diff shows it deleted and inserted and never pairs it with the text
+   that took its place (a copy of one of its sentences), and its spans follow it
+   (`MOVED`). A line that also stands edited elsewhere in the new text is not taken as
+   moved: it was edited where it stood and the verbatim one is a copy.
 2. **Touched or moved.** Otherwise its exact text is looked for in the new text. A
    candidate counts only if it lies (at least partly) in text the diff *inserted*: text
    that sits in an unchanged run existed in the old text already, somewhere else, so it is
    another occurrence (the same sentence twice, the same name in two paragraphs), never the
    annotated words. The one such candidate whose stored context (prefix or suffix) mostly
-   agrees (within its paragraph) is taken (`MOVED`) — only when it is the only candidate.
+   agrees (within its paragraph) is taken (`MOVED`) — only when it is the only candidate,
+   and only if it agrees with the diff wherever the diff has a say: a candidate made of
+   some of the span's own words, kept in place, and some inserted ones is not the span.
 3. Anything else is `REVIEW`: the text changed even slightly, two or more candidates, a
    candidate with foreign context, or nothing found. A proposal (the span's boundaries mapped
    through the diff) comes with it for the editor, never applied without them.

@@ -5,9 +5,14 @@
 Generates edit scripts over the samples (samples/*.txt, parsed as the importer does) and over
 generated articles: typo fixes, inserted and deleted paragraphs, rewritten sentences, moved
 paragraphs, duplicated sentences and quotation-mark repairs, 1-6 edits a script, with 30
-annotations on word-aligned phrases per text. Every edit is a splice whose effect on each
-annotation is known, so the truth is known: the annotation's words untouched (at a known new
-place, moved paragraphs included) or changed/deleted.
+annotations on word-aligned phrases per text. Every edit is a splice of a text whose every
+character carries its origin (its offset in the original, or "written by an edit"; a moved
+paragraph keeps its characters' origins, a copied sentence is new text), so the truth is
+read off the edited text at the end: an annotation's words are unchanged when all their
+characters survive side by side and in order (where they now stand is then known), and
+changed otherwise. A span an edit touched and a later one restored (a paragraph inserted,
+then deleted again) is unchanged; a run written equal to the original text between two
+surviving characters counts as that original text.
 
 Prints:
 - the share of annotations whose words are unchanged that follow exactly (goal 100%), and how
