@@ -56,15 +56,11 @@ class Fingerprint:
 
 def shingles(text: str) -> set[bytes]:
     """The text's runs of SHINGLE_WORDS words, case-folded, without punctuation."""
-    words = _WORD.findall(text.casefold())
-    return {
-        " ".join(words[i : i + SHINGLE_WORDS]).encode()
-        for i in range(len(words) - SHINGLE_WORDS + 1)
-    }
-
-
-def _hash64(data: bytes) -> int:
-    return int.from_bytes(hashlib.blake2b(data, digest_size=8).digest(), "big")
+    words = [word.encode() for word in _WORD.findall(text.casefold())]
+    # Each run as a tuple of SHINGLE_WORDS words side by side (zip of shifted lists): the
+    # same shingles as slicing and joining, in half the time.
+    shifted = (words[i:] for i in range(SHINGLE_WORDS))
+    return set(map(b" ".join, zip(*shifted, strict=False)))
 
 
 def fingerprint(text: str) -> Fingerprint | None:
@@ -73,9 +69,12 @@ def fingerprint(text: str) -> Fingerprint | None:
     if len(found) < MIN_SHINGLES:
         return None
     bins: list[int | None] = [None] * BINS
+    # The indexer's hottest loop (every shingle of every article): each shingle's 64-bit
+    # BLAKE2b, its top bits the bin, the rest the value; names bound locally.
+    blake2b, from_bytes, shift, mask = hashlib.blake2b, int.from_bytes, _BIN_SHIFT, _VALUE_MASK
     for shingle in found:
-        hashed = _hash64(shingle)
-        index, value = hashed >> _BIN_SHIFT, hashed & _VALUE_MASK
+        hashed = from_bytes(blake2b(shingle, digest_size=8).digest(), "big")
+        index, value = hashed >> shift, hashed & mask
         current = bins[index]
         if current is None or value < current:
             bins[index] = value

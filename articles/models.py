@@ -612,11 +612,12 @@ class AnnotationQuerySet(models.QuerySet["Annotation"]):
         return self.filter(status=Annotation.Status.SUGGESTED)
 
     def needing_review(self, article_id: int) -> AnnotationQuerySet:
-        """An article's annotations that a correction sent to review, with their review and
-        speaker, in the order of the text they were made on: one query."""
+        """An article's annotations that a correction (or carrying from a copy) sent to
+        review, with their review, speaker and, when carried, the copy's outlet they came
+        from, in the order of the text they were made on: one query."""
         return (
             self.filter(article_id=article_id, status=Annotation.Status.NEEDS_REVIEW)
-            .select_related("review__version", "speaker")
+            .select_related("review__version", "speaker", "carried_from__source_article__outlet")
             .defer("review__version__body", "review__version__structure")
             .order_by("start", "id")
         )

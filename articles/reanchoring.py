@@ -7,12 +7,19 @@ The rules, in order, for every span:
    offsets are mapped through the diff (`KEPT`). Its words are the same words — unless they
    stand more than once in the new text and their context there disagrees (the diff may pair
    a sentence with its copy), which goes to review.
+   A line (paragraph) that stands once in each text, unchanged, at another place in the
+   order moved: the diff shows it deleted and inserted and never pairs it with the text
+   that took its place (a copy of one of its sentences), and its spans follow it
+   (`MOVED`). A line that also stands edited elsewhere in the new text is not taken as
+   moved: it was edited where it stood and the verbatim one is a copy.
 2. **Touched or moved.** Otherwise its exact text is looked for in the new text. A
    candidate counts only if it lies (at least partly) in text the diff *inserted*: text
    that sits in an unchanged run existed in the old text already, somewhere else, so it is
    another occurrence (the same sentence twice, the same name in two paragraphs), never the
    annotated words. The one such candidate whose stored context (prefix or suffix) mostly
-   agrees (within its paragraph) is taken (`MOVED`) — only when it is the only candidate.
+   agrees (within its paragraph) is taken (`MOVED`) — only when it is the only candidate,
+   and only if it agrees with the diff wherever the diff has a say: a candidate made of
+   some of the span's own words, kept in place, and some inserted ones is not the span.
 3. Anything else is `REVIEW`: the text changed even slightly, two or more candidates, a
    candidate with foreign context, or nothing found. A proposal (the span's boundaries mapped
    through the diff) comes with it for the editor, never applied without them.
@@ -28,7 +35,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
@@ -89,25 +96,177 @@ class Opcode:
 
 
 def text_diff(old: str, new: str) -> list[Opcode]:
-    """Opcodes in character offsets from `old` to `new`, equal runs merged where adjacent."""
+    """Opcodes in character offsets from `old` to `new`, equal runs merged where adjacent.
+    A paragraph moved elsewhere shows as deleted and inserted (see `text_moves`)."""
+    return _diff(old, new)[0]
+
+
+def _diff(old: str, new: str) -> tuple[list[Opcode], list[Opcode]]:
+    """The opcodes, and the lines that moved: `Opcode("move", ...)`, old content to new."""
     old_lines = old.splitlines(keepends=True)
     new_lines = new.splitlines(keepends=True)
     old_at = _offsets(old_lines)
     new_at = _offsets(new_lines)
-    raw: list[Opcode] = []
+    moved = _moved_lines(old_lines, new_lines)
     # Blank lines (the separators between paragraphs) never anchor a match by themselves:
     # pairing any blank line with any other is how a line diff misaligns paragraphs.
-    lines = SequenceMatcher(lambda line: not line.strip(), old_lines, new_lines, autojunk=False)
-    runs = [
-        Opcode(tag, old_at[a1], old_at[a2], new_at[b1], new_at[b2])
-        for tag, a1, a2, b1, b2 in lines.get_opcodes()
+    # A moved line is compared as a token of its own: paired with nothing, it is never
+    # word-diffed against the line that took its place (a copy of one of its sentences,
+    # whose words the annotations would then wrongly follow).
+    old_keys: list[object] = [
+        ("moved", a) if a in moved else line for a, line in enumerate(old_lines)
     ]
-    for op in _bridged(runs, old, blank_only=True):
-        if op.tag == "replace":
-            raw.extend(_word_diff(old[op.i1 : op.i2], new[op.j1 : op.j2], op.i1, op.j1))
+    new_targets = {b: a for a, b in moved.items()}
+    new_keys: list[object] = [
+        ("moved-to", b) if b in new_targets else line for b, line in enumerate(new_lines)
+    ]
+    lines = SequenceMatcher(
+        lambda line: isinstance(line, str) and not line.strip(), old_keys, new_keys, autojunk=False
+    )
+    line_runs = [Opcode(*op) for op in lines.get_opcodes()]
+    raw: list[Opcode] = []
+    for run in _bridged(line_runs, lambda op: not "".join(old_lines[op.i1 : op.i2]).strip()):
+        if run.tag == "replace" and (
+            any(a in moved for a in range(run.i1, run.i2))
+            or any(b in new_targets for b in range(run.j1, run.j2))
+        ):
+            # Only the lines that did not move are diffed against each other.
+            parts = _around_moves(run, moved, new_targets)
         else:
-            raw.append(op)
-    return _merged(raw)
+            parts = [run]
+        for part in parts:
+            op = Opcode(
+                part.tag, old_at[part.i1], old_at[part.i2], new_at[part.j1], new_at[part.j2]
+            )
+            if op.tag == "replace":
+                raw.extend(_word_diff(old[op.i1 : op.i2], new[op.j1 : op.j2], op.i1, op.j1))
+            else:
+                raw.append(op)
+    moves = []
+    for a, b in sorted(moved.items()):
+        length = len(old_lines[a].rstrip("\r\n"))
+        moves.append(Opcode("move", old_at[a], old_at[a] + length, new_at[b], new_at[b] + length))
+    return _merged(raw), moves
+
+
+# A line shorter than this (a word, a dateline) is not taken as moved: it says too little.
+_MOVED_LINE_MINIMUM = 20
+# Lines whose words agree this much (difflib's ratio) are one line edited.
+_EDITED_LINE = 0.8
+
+
+def _moved_lines(old_lines: list[str], new_lines: list[str]) -> dict[int, int]:
+    """Old line index -> new line index for each line that stands once in the old text and
+    once in the new, identical (line breaks aside), at another place in the order: a
+    paragraph moved. Lines the order keeps are the line diff's business."""
+    old_index = _unique_lines(old_lines)
+    new_index = _unique_lines(new_lines)
+    pairs = sorted((a, new_index[key]) for key, a in old_index.items() if key in new_index)
+    if not pairs:
+        return {}
+    # The longest run of pairs in order (both indices increasing) stays in place; the
+    # others moved. Patience-style: a longest increasing subsequence of the new indices.
+    kept = _increasing(pairs)
+    moved = {a: b for a, b in pairs if (a, b) not in kept}
+    # A line that also stands, slightly edited, elsewhere in the new text (a typo fixed in
+    # the paragraph, whose single sentence was copied further down) was edited where it
+    # stands, not moved: the verbatim line is the copy. Which is which no text can tell;
+    # the diff then pairs the line with its edited self and the copy is new text.
+    tokens: dict[int, list[str]] = {}
+    for a, b in list(moved.items()):
+        line = _TOKEN.findall(old_lines[a])
+        # The moved line is the matcher's second sequence: indexed once, compared with all.
+        matcher = SequenceMatcher(None, b=line, autojunk=False)
+        for c, other in enumerate(new_lines):
+            # Lengths alone bound the ratio (2 * shorter / both), so most lines cost nothing.
+            if c == b or 2 * min(len(other), len(old_lines[a])) < _EDITED_LINE * (
+                len(other) + len(old_lines[a])
+            ):
+                continue
+            if c not in tokens:
+                tokens[c] = _TOKEN.findall(other)
+            matcher.set_seq1(tokens[c])
+            if matcher.quick_ratio() >= _EDITED_LINE and matcher.ratio() >= _EDITED_LINE:
+                del moved[a]
+                break
+    return moved
+
+
+def _unique_lines(lines: list[str]) -> dict[str, int]:
+    seen: dict[str, int] = {}
+    twice: set[str] = set()
+    for index, line in enumerate(lines):
+        key = line.rstrip("\r\n")
+        if len(key.strip()) < _MOVED_LINE_MINIMUM:
+            continue
+        if key in seen:
+            twice.add(key)
+        seen[key] = index
+    return {key: index for key, index in seen.items() if key not in twice}
+
+
+def _increasing(pairs: list[tuple[int, int]]) -> set[tuple[int, int]]:
+    """The pairs of a longest subsequence whose second items increase (pairs sorted by the
+    first)."""
+    tails: list[int] = []  # tails[k]: index into pairs of the end of a run of length k + 1
+    previous: list[int] = [-1] * len(pairs)
+    for index, (_, b) in enumerate(pairs):
+        at = bisect.bisect_left([pairs[t][1] for t in tails], b)
+        previous[index] = tails[at - 1] if at else -1
+        if at == len(tails):
+            tails.append(index)
+        else:
+            tails[at] = index
+    kept: set[tuple[int, int]] = set()
+    index = tails[-1] if tails else -1
+    while index != -1:
+        kept.add(pairs[index])
+        index = previous[index]
+    return kept
+
+
+def _around_moves(run: Opcode, moved: dict[int, int], new_targets: dict[int, int]) -> list[Opcode]:
+    """A replaced stretch of lines (in line indices) holding moved lines: the moved ones
+    deleted (old side) or inserted (new side) as wholes, the stretches between them paired
+    in order, the rest deleted or inserted."""
+    old_parts = _stretches(run.i1, run.i2, moved)
+    new_parts = _stretches(run.j1, run.j2, new_targets)
+    old_rest = [k for k, part in enumerate(old_parts) if not part[0]]
+    new_rest = [k for k, part in enumerate(new_parts) if not part[0]]
+    ops: list[Opcode] = []
+    o = n = 0  # the next old and new part to place
+    i, j = run.i1, run.j1  # where they start
+
+    def drain(old_until: int, new_until: int) -> None:
+        nonlocal o, n, i, j
+        for _, x1, x2 in old_parts[o:old_until]:
+            ops.append(Opcode("delete", x1, x2, j, j))
+            i = x2
+        for _, y1, y2 in new_parts[n:new_until]:
+            ops.append(Opcode("insert", i, i, y1, y2))
+            j = y2
+        o, n = max(o, old_until), max(n, new_until)
+
+    for k_old, k_new in zip(old_rest, new_rest, strict=False):
+        drain(k_old, k_new)
+        _, x1, x2 = old_parts[k_old]
+        _, y1, y2 = new_parts[k_new]
+        ops.append(Opcode("replace", x1, x2, y1, y2))
+        i, j, o, n = x2, y2, k_old + 1, k_new + 1
+    drain(len(old_parts), len(new_parts))
+    return ops
+
+
+def _stretches(first: int, last: int, moved: dict[int, int]) -> list[tuple[bool, int, int]]:
+    """Lines first..last as (moved?, start, end): each moved line alone, the others joined."""
+    out: list[tuple[bool, int, int]] = []
+    for index in range(first, last):
+        flag = index in moved
+        if out and not flag and not out[-1][0]:
+            out[-1] = (False, out[-1][1], index + 1)
+        else:
+            out.append((flag, index, index + 1))
+    return out
 
 
 def _offsets(lines: list[str]) -> list[int]:
@@ -128,7 +287,7 @@ def _word_diff(old: str, new: str, base_i: int, base_j: int) -> list[Opcode]:
         for tag, a1, a2, b1, b2 in words.get_opcodes()
     ]
     opcodes: list[Opcode] = []
-    for op in _bridged(runs, old):
+    for op in _bridged(runs, lambda op: op.i2 - op.i1 <= _BRIDGE):
         if op.tag != "equal" and max(op.i2 - op.i1, op.j2 - op.j1) <= _CHARACTER_DIFF_LIMIT:
             # Words edited ("recieve" -> "receive", a quotation mark glued on, two words run
             # together by a deletion): by character, so a span that starts or ends next to
@@ -145,17 +304,17 @@ def _word_diff(old: str, new: str, base_i: int, base_j: int) -> list[Opcode]:
     return opcodes
 
 
-def _bridged(runs: list[Opcode], old: str, *, blank_only: bool = False) -> list[Opcode]:
-    """Word-level opcodes with short unchanged runs between two changes folded into one
-    change: a lone space "kept" between two edited words is usually a misalignment (the
-    word matcher pairs any space with any space), which the character diff then undoes.
+def _bridged(runs: list[Opcode], is_bridge: Callable[[Opcode], bool]) -> list[Opcode]:
+    """Opcodes with short unchanged runs between two changes folded into one change: a lone
+    space "kept" between two edited words is usually a misalignment (the word matcher pairs
+    any space with any space), which the character diff then undoes; so is a blank line
+    kept between two changed paragraphs. `is_bridge` says which unchanged runs are short.
     (SequenceMatcher's opcodes alternate: a change always follows an unchanged run that is
-    not the last.) With `blank_only` (lines), only runs of blank lines are folded."""
+    not the last.)"""
     bridged: list[Opcode] = []
     for index, op in enumerate(runs):
         after_change = bool(bridged) and bridged[-1].tag != "equal"
-        bridge = not old[op.i1 : op.i2].strip() if blank_only else op.i2 - op.i1 <= _BRIDGE
-        short_bridge = op.tag == "equal" and bridge and index < len(runs) - 1
+        short_bridge = op.tag == "equal" and index < len(runs) - 1 and is_bridge(op)
         if after_change and (op.tag != "equal" or short_bridge):
             last = bridged[-1]
             bridged[-1] = Opcode("replace", last.i1, op.i2, last.j1, op.j2)
@@ -188,37 +347,77 @@ def _merged(opcodes: list[Opcode]) -> list[Opcode]:
 
 
 class TextMap:
-    """The diff from `old` to `new`, with look-ups by old and by new offset."""
+    """The diff from `old` to `new`, with look-ups by old and by new offset.
+
+    `opcodes` is the diff in order; `moves` the lines it shows as deleted and inserted that
+    are in fact one line, unchanged, at another place (a paragraph moved)."""
 
     def __init__(self, old: str, new: str, opcodes: Sequence[Opcode] | None = None):
         self.old = old
         self.new = new
-        self.opcodes = list(opcodes) if opcodes is not None else text_diff(old, new)
+        if opcodes is None:
+            self.opcodes, self.moves = _diff(old, new)
+        else:
+            self.opcodes, self.moves = list(opcodes), []
         self._equal = [op for op in self.opcodes if op.tag == "equal"]
         self._equal_i1 = [op.i1 for op in self._equal]
         self._equal_j1 = [op.j1 for op in self._equal]
         self._op_i1 = [op.i1 for op in self.opcodes]
-        self._changed_new = [
-            (op.j1, op.j2) for op in self.opcodes if op.tag != "equal" and op.j2 > op.j1
-        ]
+        # Everything that maps an old character to a new one, by old and by new offset.
+        self._kept_by_i = sorted(self._equal + self.moves, key=lambda op: op.i1)
+        self._kept_by_j = sorted(self._kept_by_i, key=lambda op: op.j1)
+        self._kept_i1 = [op.i1 for op in self._kept_by_i]
+        self._kept_j1 = [op.j1 for op in self._kept_by_j]
+        self._changed_new = _without(
+            [(op.j1, op.j2) for op in self.opcodes if op.tag != "equal" and op.j2 > op.j1],
+            sorted((op.j1, op.j2) for op in self.moves),
+        )
 
     def untouched(self, start: int, end: int) -> tuple[int, int] | None:
-        """The span in the new text if the diff left old[start:end] in one unchanged run."""
-        index = bisect.bisect_right(self._equal_i1, start) - 1
+        """The span in the new text if the diff left old[start:end] in one unchanged run
+        (in place, or in a line that moved)."""
+        index = bisect.bisect_right(self._kept_i1, start) - 1
         if index < 0:
             return None
-        op = self._equal[index]
+        op = self._kept_by_i[index]
         if op.i1 <= start and end <= op.i2:
             return start - op.i1 + op.j1, end - op.i1 + op.j1
         return None
 
+    def moved(self, start: int, end: int) -> bool:
+        """Whether old[start:end] lies in a line that moved."""
+        return any(op.i1 <= start and end <= op.i2 for op in self.moves)
+
     def in_unchanged_new_text(self, start: int, end: int) -> bool:
         """Whether new[start:end] lies wholly in an unchanged run (it was in the old text)."""
-        index = bisect.bisect_right(self._equal_j1, start) - 1
+        index = bisect.bisect_right(self._kept_j1, start) - 1
         if index < 0:
             return False
-        op = self._equal[index]
+        op = self._kept_by_j[index]
         return op.j1 <= start and end <= op.j2
+
+    def agrees(self, start: int, end: int, at: int) -> bool:
+        """Whether taking old[start:end] to new[at:at + end - start] agrees with the diff
+        everywhere it has a say: each character of the span the diff keeps is kept at the
+        candidate's matching place, and each character of the candidate that the diff
+        calls old text is the span's matching character. A candidate made of some of the
+        span's own words and some new ones (a paragraph inserted inside the span, whose
+        last words repeat the span's first) is not the span."""
+        shift = at - start
+        index = max(bisect.bisect_right(self._kept_i1, start) - 1, 0)
+        for op in self._kept_by_i[index:]:
+            if op.i1 >= end:
+                break
+            if op.i2 > start and op.j1 - op.i1 != shift:
+                return False
+        stop = at + end - start
+        index = max(bisect.bisect_right(self._kept_j1, at) - 1, 0)
+        for op in self._kept_by_j[index:]:
+            if op.j1 >= stop:
+                break
+            if op.j2 > at and op.j1 - op.i1 != shift:
+                return False
+        return True
 
     def position(self, offset: int) -> int:
         """Where an old boundary lands in the new text (for proposals)."""
@@ -232,12 +431,32 @@ class TextMap:
         return min(op.j1 + (offset - op.i1), op.j2)
 
     def changed_new_ranges(self) -> list[tuple[int, int]]:
-        """The stretches of the new text that the diff inserted or replaced."""
+        """The stretches of the new text that the diff inserted or replaced (moved lines
+        aside: they held old text)."""
         return self._changed_new
 
 
+def _without(ranges: list[tuple[int, int]], holes: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """`ranges` less `holes` (both sorted, neither overlapping itself)."""
+    if not holes:
+        return ranges
+    out: list[tuple[int, int]] = []
+    for low, high in ranges:
+        for hole_low, hole_high in holes:
+            if hole_high <= low or hole_low >= high:
+                continue
+            if hole_low > low:
+                out.append((low, hole_low))
+            low = max(low, hole_high)
+        if low < high:
+            out.append((low, high))
+    return out
+
+
 def _context_agreement(anchor: Anchor, text: str, start: int, end: int) -> float:
-    """Share of the stored context characters that agree, read outward from the span.
+    """Share of the stored context characters that agree, read outward from the span: those
+    up to the first difference, or those at their place (a typo fixed next to the span
+    leaves the rest of its context where it was), whichever is more.
 
     Only the context within the span's own line (paragraph) counts: a moved paragraph has new
     neighbours, and what ends or starts a paragraph says nothing about the words inside it.
@@ -249,16 +468,18 @@ def _context_agreement(anchor: Anchor, text: str, start: int, end: int) -> float
         return 1.0
     before = text[max(0, start - len(prefix)) : start]
     after = text[end : end + len(suffix)]
-    agreed = 0
-    for stored, found in zip(reversed(prefix), reversed(before), strict=False):
-        if stored != found:
-            break
-        agreed += 1
-    for stored, found in zip(suffix, after, strict=False):
-        if stored != found:
-            break
-        agreed += 1
-    return agreed / total
+    leading = at_place = 0
+    for pairs in (
+        zip(reversed(prefix), reversed(before), strict=False),
+        zip(suffix, after, strict=False),
+    ):
+        unbroken = True
+        for stored, found in pairs:
+            same = stored == found
+            unbroken = unbroken and same
+            leading += unbroken
+            at_place += same
+    return max(leading, at_place) / total
 
 
 def _inserted_occurrences(text_map: TextMap, exact: str) -> list[int]:
@@ -298,7 +519,11 @@ def _standalone_count(text: str, words: str) -> int:
 def reanchor_one(text_map: TextMap, anchor: Anchor) -> Decision:
     """The decision for one anchor (see the module's rules)."""
     kept = text_map.untouched(anchor.start, anchor.end)
-    if kept is not None and text_map.old[anchor.start : anchor.end] == anchor.exact:
+    in_place = text_map.old[anchor.start : anchor.end] == anchor.exact
+    if kept is not None and in_place and text_map.moved(anchor.start, anchor.end):
+        # Its line stands once in each text, unchanged: the words went with it.
+        return Decision(anchor.key, MOVED, kept[0], kept[1], "moved with its paragraph", 1)
+    if kept is not None and in_place:
         # Where the same words stand twice (a sentence copied elsewhere) the diff may pair
         # the annotated copy with the other one: its context then tells them apart.
         if (
@@ -314,7 +539,11 @@ def reanchor_one(text_map: TextMap, anchor: Anchor) -> Decision:
         return Decision(anchor.key, REVIEW, proposed_start, proposed_end, "empty text")
     # Only text the diff inserted can hold these words moved: text in an unchanged run was
     # in the old text already, another occurrence. So the search looks only there.
-    candidates = _inserted_occurrences(text_map, anchor.exact)
+    candidates = [
+        at
+        for at in _inserted_occurrences(text_map, anchor.exact)
+        if not in_place or text_map.agrees(anchor.start, anchor.end, at)
+    ]
     if not candidates:
         return Decision(anchor.key, REVIEW, proposed_start, proposed_end, "the text changed", 0)
     if len(candidates) > 1:

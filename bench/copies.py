@@ -26,6 +26,7 @@ The database (newsreader_bench_copies, on the app's server) is dropped at the en
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import random
 import statistics
@@ -258,6 +259,44 @@ def measure_quality(args) -> None:
     )
 
 
+@contextlib.contextmanager
+def timed_phases(phases: dict[str, float]):
+    """Add up the time copy detection spends in each of its parts, while in the block:
+    the fingerprints (Python), the candidates query, and the whole (the rest is writing the
+    fingerprints and the links)."""
+    from articles.models import StoryFingerprintQuerySet
+    from articles.services import copies
+
+    def timing(name: str, function):
+        def timed(*args, **kwargs):
+            began = time.perf_counter()
+            try:
+                return function(*args, **kwargs)
+            finally:
+                phases[name] = phases.get(name, 0.0) + time.perf_counter() - began
+
+        return timed
+
+    saved = {
+        (copies, "fingerprint"): copies.fingerprint,
+        (copies, "story_copies_detect"): copies.story_copies_detect,
+        (StoryFingerprintQuerySet, "copies_found"): StoryFingerprintQuerySet.copies_found,
+    }
+    names = {"copies_found": "candidates"}
+    for (owner, attribute), function in saved.items():
+        setattr(owner, attribute, timing(names.get(attribute, attribute), function))
+    from articles.importing import indexing
+
+    # The worker calls it by the name it imported.
+    setattr(indexing, "story_copies_detect", copies.story_copies_detect)  # noqa: B010
+    try:
+        yield
+    finally:
+        for (owner, attribute), function in saved.items():
+            setattr(owner, attribute, function)
+        setattr(indexing, "story_copies_detect", saved[(copies, "story_copies_detect")])  # noqa: B010
+
+
 def measure_indexer(args) -> None:
     import django
 
@@ -302,17 +341,28 @@ def measure_indexer(args) -> None:
             Article.objects.bulk_create(articles, batch_size=500)
 
         figures = {}
+        phases: dict[str, float] = {}
         for detect in (False, True):
             prefix = "with" if detect else "without"
             load(args.articles, prefix)
             started = time.perf_counter()
-            indexing.articles_index_all(detect_copies=detect)
+            with timed_phases(phases) if detect else contextlib.nullcontext():
+                indexing.articles_index_all(detect_copies=detect)
             figures[detect] = (time.perf_counter() - started) / args.articles
         pairs = StoryCopy.objects.count() // 2
         print(
             f"indexer, {args.articles} articles: {figures[False] * 1000:.2f} ms per article "
             f"without copy detection, {figures[True] * 1000:.2f} ms with it "
             f"({pairs} copy pairs linked; load {os.getloadavg()[0]:.2f})"
+        )
+        detection = phases.pop("story_copies_detect")
+        shown = ", ".join(
+            f"{name} {seconds * 1000 / args.articles:.2f}" for name, seconds in phases.items()
+        )
+        rest = detection - sum(phases.values())
+        print(
+            f"copy detection, ms per article: {detection * 1000 / args.articles:.2f} in all: "
+            f"{shown}, writing fingerprints and links {rest * 1000 / args.articles:.2f}"
         )
         connection.close()
     finally:

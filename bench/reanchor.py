@@ -5,9 +5,14 @@
 Generates edit scripts over the samples (samples/*.txt, parsed as the importer does) and over
 generated articles: typo fixes, inserted and deleted paragraphs, rewritten sentences, moved
 paragraphs, duplicated sentences and quotation-mark repairs, 1-6 edits a script, with 30
-annotations on word-aligned phrases per text. Every edit is a splice whose effect on each
-annotation is known, so the truth is known: the annotation's words untouched (at a known new
-place, moved paragraphs included) or changed/deleted.
+annotations on word-aligned phrases per text. Every edit is a splice of a text whose every
+character carries its origin (its offset in the original, or "written by an edit"; a moved
+paragraph keeps its characters' origins, a copied sentence is new text), so the truth is
+read off the edited text at the end: an annotation's words are unchanged when all their
+characters survive side by side and in order (where they now stand is then known), and
+changed otherwise. A span an edit touched and a later one restored (a paragraph inserted,
+then deleted again) is unchanged; a run written equal to the original text between two
+surviving characters counts as that original text.
 
 Prints:
 - the share of annotations whose words are unchanged that follow exactly (goal 100%), and how
@@ -28,6 +33,7 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import re
 import secrets
 import statistics
 import sys
@@ -86,6 +92,27 @@ class Span:
     changed: bool = False
 
 
+@dataclass
+class Draft:
+    """A text being edited, with each character's origin: its offset in the original text,
+    or -1 for a character an edit wrote (a copy of a sentence is new text; its original
+    stays where it was). The truth about a span is read off the origins at the end, so a
+    span an edit touched and a later edit restored is judged by what it is, not by its past.
+    """
+
+    text: str
+    origin: list[int]
+
+    @classmethod
+    def of(cls, text: str) -> Draft:
+        return cls(text, list(range(len(text))))
+
+    def splice(self, at: int, stop: int, insert: str, origin: list[int] | None = None) -> None:
+        """Replace text[at:stop] by `insert` (written now, unless `origin` says otherwise)."""
+        self.text = self.text[:at] + insert + self.text[stop:]
+        self.origin[at:stop] = origin if origin is not None else [-1] * len(insert)
+
+
 def sentence(rng: random.Random, n: int | None = None) -> str:
     words = [rng.choice(WORDS) for _ in range(n or rng.randint(6, 16))]
     return " ".join(words).capitalize() + "."
@@ -115,8 +142,6 @@ def sample_bodies() -> list[str]:
 
 def word_spans(text: str, rng: random.Random, count: int) -> list[Span]:
     """Phrases of 1-8 whole words, not overlapping."""
-    import re
-
     words = [m.span() for m in re.finditer(r"\S+", text)]
     spans: list[Span] = []
     taken: set[int] = set()
@@ -133,20 +158,38 @@ def word_spans(text: str, rng: random.Random, count: int) -> list[Span]:
     return spans
 
 
-def splice(text: str, spans: list[Span], at: int, stop: int, insert: str) -> str:
-    """Replace text[at:stop] by `insert`; spans it touches are changed, the rest shift."""
-    shift = len(insert) - (stop - at)
-    for span in spans:
-        if span.changed:
+def restored(old: str, text: str, origin: list[int]) -> list[int]:
+    """The origins with each written run that equals, character for character, the original
+    text between the two surviving characters around it given back its original offsets: a
+    letter a typo changed and a second typo changed back, a separator replaced by an
+    identical one. Those characters are the original text in its place; any diff sees them
+    so, and so must the truth."""
+    origin = list(origin)
+    index = 0
+    while index < len(origin):
+        if origin[index] != -1:
+            index += 1
             continue
-        if span.end <= at:
-            continue
-        if span.start >= stop:
-            span.start += shift
-            span.end += shift
-        else:
-            span.changed = True
-    return text[:at] + insert + text[stop:]
+        stop = index
+        while stop < len(origin) and origin[stop] == -1:
+            stop += 1
+        before = origin[index - 1] if index > 0 else -1
+        after = origin[stop] if stop < len(origin) else len(old)
+        if after - before - 1 == stop - index and text[index:stop] == old[before + 1 : after]:
+            origin[index:stop] = range(before + 1, after)
+        index = stop
+    return origin
+
+
+def truth(origin: list[int], where: dict[int, int], span: Span) -> Span:
+    """Where the span's characters stand in the edited text, all of them surviving, next to
+    each other and in order (`changed` False), or that an edit changed or removed one.
+    `where` is each surviving original offset's place in the edited text."""
+    at = where.get(span.start)
+    length = span.end - span.start
+    if at is None or origin[at : at + length] != list(range(span.start, span.end)):
+        return Span(span.start, span.end, span.exact, changed=True)
+    return Span(at, at + length, span.exact)
 
 
 def paragraph_bounds(text: str) -> list[tuple[int, int]]:
@@ -158,119 +201,108 @@ def paragraph_bounds(text: str) -> list[tuple[int, int]]:
 
 
 def sentence_bounds(text: str) -> list[tuple[int, int]]:
-    import re
-
     return [m.span() for m in re.finditer(r"[^.!?\n]+[.!?]", text)]
 
 
-def edit(text: str, spans: list[Span], rng: random.Random) -> tuple[str, str]:
+def edit(draft: Draft, rng: random.Random) -> str:
+    """One random edit of the draft; returns its kind."""
     kind = rng.choice(["typo", "insert", "delete", "rewrite", "move", "duplicate", "quote"])
+    text = draft.text
     paragraphs = paragraph_bounds(text)
     if kind == "typo":
-        import re
-
         words = [m.span() for m in re.finditer(r"\w{4,}", text)]
         if not words:
-            return text, kind
+            return kind
         start, end = rng.choice(words)
         at = rng.randrange(start, end)
         letter = rng.choice([c for c in "aeiourst" if c != text[at]])
-        return splice(text, spans, at, at + 1, letter), kind
-    if kind == "insert":
+        draft.splice(at, at + 1, letter)
+    elif kind == "insert":
         start, _ = rng.choice(paragraphs)
-        return splice(text, spans, start, start, sentence(rng) + "\n\n"), kind
-    if kind == "delete" and len(paragraphs) > 2:
+        draft.splice(start, start, sentence(rng) + "\n\n")
+    elif kind == "delete" and len(paragraphs) > 2:
         start, end = rng.choice(paragraphs[:-1])
-        return splice(text, spans, start, end + 2, ""), kind
-    if kind == "rewrite":
+        draft.splice(start, end + 2, "")
+    elif kind == "rewrite":
         sentences = sentence_bounds(text)
         if sentences:
             start, end = rng.choice(sentences)
             start += len(text[start:end]) - len(text[start:end].lstrip())
-            return splice(text, spans, start, end, sentence(rng)), kind
-    if kind == "move" and len(paragraphs) > 2:
+            draft.splice(start, end, sentence(rng))
+    elif kind == "move" and len(paragraphs) > 2:
         index = rng.randrange(len(paragraphs) - 1)
         start, end = paragraphs[index]
-        moved = text[start:end]
-        inside = [s for s in spans if not s.changed and start <= s.start and s.end <= end]
-        offsets = [(s, s.start - start) for s in inside]
-        for s in inside:
-            s.changed = True  # parked: not shifted by the two splices
-        text = splice(text, spans, start, end + 2, "")
-        target = rng.choice(paragraph_bounds(text))[0]
-        text = splice(text, spans, target, target, moved + "\n\n")
-        for s, offset in offsets:
-            s.changed = False
-            s.start = target + offset
-            s.end = s.start + len(s.exact)
-        return text, kind
-    if kind == "duplicate":
+        moved, moved_origin = text[start : end + 2], draft.origin[start : end + 2]
+        draft.splice(start, end + 2, "")
+        target = rng.choice(paragraph_bounds(draft.text))[0]
+        draft.splice(target, target, moved, moved_origin)  # the same characters, elsewhere
+    elif kind == "duplicate":
         sentences = sentence_bounds(text)
         if sentences:
             start, end = rng.choice(sentences)
             copy = text[start:end].strip()
-            target = rng.choice(paragraph_bounds(text))[0]
-            return splice(text, spans, target, target, copy + "\n\n"), kind
-    if kind == "quote":
+            target = rng.choice(paragraphs)[0]
+            draft.splice(target, target, copy + "\n\n")
+    elif kind == "quote":
         start, _ = rng.choice(paragraphs)
-        return splice(text, spans, start, start, "“"), kind
-    return text, kind
+        draft.splice(start, start, "“")
+    return kind
 
 
 def measure_quality(args) -> None:
     rng = random.Random(args.seed)
     texts = sample_bodies() + [generated_article(rng, 6000) for _ in range(20)]
     followed = unchanged = sent_to_review_needlessly = 0
-    lies = ambiguous = ambiguous_reviewed = changed = changed_reviewed = 0
-    wrong_place = touched_published = 0
+    on_other_words = wrong_place = on_changed = 0
+    ambiguous = ambiguous_reviewed = changed = changed_reviewed = 0
     kinds: dict[str, int] = {}
     for _ in range(args.scripts):
         old = rng.choice(texts)
         spans = word_spans(old, rng, 30)
-        originals = [(s.start, s.end, s.exact) for s in spans]
-        new = old
+        draft = Draft.of(old)
         for _ in range(rng.randint(1, 6)):
-            new, kind = edit(new, spans, rng)
+            kind = edit(draft, rng)
             kinds[kind] = kinds.get(kind, 0) + 1
+        new = draft.text
+        origin = restored(old, new, draft.origin)
+        where = {o: i for i, o in enumerate(origin) if o != -1}
         anchors = [
             Anchor(
-                i, start, end, exact, old[max(0, start - CONTEXT) : start], old[end : end + CONTEXT]
+                i,
+                s.start,
+                s.end,
+                s.exact,
+                old[max(0, s.start - CONTEXT) : s.start],
+                old[s.end : s.end + CONTEXT],
             )
-            for i, (start, end, exact) in enumerate(originals)
+            for i, s in enumerate(spans)
         ]
         _, decisions = reanchor(old, new, anchors)
         for span, decision in zip(spans, decisions, strict=True):
+            true = truth(origin, where, span)
             published = decision.outcome in (KEPT, MOVED)
-            truth_ok = not span.changed and new[span.start : span.end] == span.exact
+            at = (decision.start, decision.end)
+            lie = ""
             if published and new[decision.start : decision.end] != span.exact:
-                lies += 1  # on other words: never, by construction of the rules
-            elif (
-                published
-                and truth_ok
-                and (decision.start, decision.end)
-                != (
-                    span.start,
-                    span.end,
-                )
-            ):
+                on_other_words += 1  # never, by construction of the rules
+                lie = "ON OTHER WORDS"
+            elif published and not true.changed and at != (true.start, true.end):
                 wrong_place += 1  # the same words, but another copy of them
-                if args.show:
-                    shown = new[(decision.start or 0) - 30 : (decision.end or 0) + 30]
-                    print("WRONG PLACE", span, decision, repr(shown))
-            elif published and not truth_ok:
-                # An edit touched the span but the script left identical words there (a
-                # paragraph inserted, then deleted again; a paragraph moved back): the truth
-                # here only knows it was touched.
-                touched_published += 1
-                if args.show:
-                    shown = new[(decision.start or 0) - 30 : (decision.end or 0) + 30]
-                    print("TOUCHED, PUBLISHED", span, decision, repr(shown))
-            if truth_ok:
+                lie = "ANOTHER COPY"
+            elif published and true.changed:
+                on_changed += 1  # the annotated words changed or went; identical ones elsewhere
+                lie = "CHANGED, PUBLISHED"
+            if lie and args.show:
+                shown = new[max(0, (decision.start or 0) - 30) : (decision.end or 0) + 30]
+                print(lie, true, decision, repr(shown))
+            if not true.changed:
                 unchanged += 1
-                if published and (decision.start, decision.end) == (span.start, span.end):
+                if published and at == (true.start, true.end):
                     followed += 1
                 elif decision.outcome == REVIEW:
                     sent_to_review_needlessly += 1
+                    if args.show:
+                        print("NEEDLESS REVIEW", true, decision)
             else:
                 changed += 1
                 changed_reviewed += decision.outcome == REVIEW
@@ -284,12 +316,9 @@ def measure_quality(args) -> None:
         f"{sent_to_review_needlessly:,} sent to review instead (safe)"
     )
     print(
-        f"Published on changed or wrong text: {lies + wrong_place} (goal 0): {lies} on other "
-        f"words, {wrong_place} on another copy of the same words"
-    )
-    print(
-        f"Touched by an edit yet published on identical words: {touched_published} "
-        "(the script restored them: see --show)"
+        f"Published on changed or wrong text: {on_other_words + wrong_place + on_changed} "
+        f"(goal 0): {on_other_words} on other words, {wrong_place} on another copy of words "
+        f"that stayed, {on_changed} on a copy of words that changed or went"
     )
     print(
         f"Ambiguous (words changed or gone, the same words elsewhere) sent to review: "
@@ -303,11 +332,10 @@ def big_case(seed: int) -> tuple[str, str, list[Span]]:
     rng = random.Random(seed)
     old = generated_article(rng, 50_000)
     spans = word_spans(old, rng, 1000)
-    new = old
-    tracked = [Span(s.start, s.end, s.exact) for s in spans]
+    draft = Draft.of(old)
     for _ in range(20):
-        new, _ = edit(new, tracked, rng)
-    return old, new, spans
+        edit(draft, rng)
+    return old, draft.text, spans
 
 
 def measure_speed(args) -> None:

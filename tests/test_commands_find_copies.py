@@ -39,7 +39,7 @@ def test_it_links_every_pair_in_one_pass_across_batches():
     assert StoryFingerprint.objects.filter(article=other).exists()
 
 
-def test_running_it_again_looks_only_at_changed_texts():
+def test_running_it_again_finds_nothing_stale_after_a_correction():
     article = make_article(body=STORY)
     make_article(body=COPY)
     find_copies()
@@ -51,7 +51,8 @@ def test_running_it_again_looks_only_at_changed_texts():
         reason="Style",
         user=None,
     )
-    assert find_copies() == "1 article fingerprinted, 0 new pairs of copies linked.\n"
+    # The correction fingerprinted the new text itself: nothing is left stale.
+    assert find_copies() == "0 articles fingerprinted, 0 new pairs of copies linked.\n"
     assert find_copies("--all") == "2 articles fingerprinted, 0 new pairs of copies linked.\n"
 
 

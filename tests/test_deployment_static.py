@@ -30,6 +30,17 @@ def test_collectstatic_writes_a_manifest_even_with_debug_on(collected_static):
     assert (collected_static / manifest["paths"]["css/site.css"]).exists()
 
 
+def test_our_modules_import_each_other_by_their_hashed_names(collected_static):
+    # A hashed module is cached for a year: importing "./spans.js" unhashed, it would run
+    # against whatever spans.js a later deploy put there.
+    paths = json.loads((collected_static / "staticfiles.json").read_text())["paths"]
+    spans = paths["js/spans.js"].removeprefix("js/")
+    for script in ("js/annotate.js", "js/review.js"):
+        text = (collected_static / paths[script]).read_text()
+        assert f'from "./{spans}"' in text
+        assert 'from "./spans.js"' not in text
+
+
 def test_serving_with_debug_off_refuses_to_start_without_a_manifest(tmp_path):
     result = start_wsgi(tmp_path, debug="false")
     assert result.returncode != 0

@@ -236,3 +236,30 @@ def test_whatever_the_edit_no_span_is_published_on_other_text(old_words, new_wor
     decision = decide(old, new, anchor_at(old, start, end))
     if decision.outcome in (KEPT, MOVED):
         assert new[decision.start : decision.end] == old[start:end]
+
+
+def test_a_paragraph_inserted_inside_a_span_whose_last_words_repeat_its_first_is_review():
+    # bench/reanchor.py found it: the span ran across a paragraph break, a paragraph ending
+    # in the span's first word was inserted at the break, and the inserted word plus the
+    # span's own tail read exactly as the span. Those are not the annotated words.
+    old = "Rain fell on ığdır.\n\nCouncil port year police port vote."
+    new = old.replace("\n\nCouncil", "\n\nCouncil agreed in şehir of ığdır.\n\nCouncil")
+    anchor = anchor_on(old, "ığdır.\n\nCouncil port")
+    assert new.count(anchor.exact) == 1  # the span itself is gone
+    decision = decide(old, new, anchor)
+    assert decision.outcome == REVIEW, decision
+
+
+def test_a_sentence_copied_where_its_paragraph_was_does_not_take_the_paragraph_s_marks():
+    # bench/reanchor.py found it: a paragraph moved up, a copy of its first sentence put where
+    # it stood; the line diff paired the paragraph with the copy and the annotation stayed
+    # on the copy. The paragraph, unchanged elsewhere, is where the annotated words went.
+    first = "Told the council the plan was agreed on Monday."
+    moved = f"{first} Officials declined to say more about it."
+    others = ["The budget vote is next week.", "Union leaders met the minister."]
+    old = "\n\n".join([others[0], others[1], moved, "The end of the story."])
+    new = "\n\n".join([moved, others[0], others[1], first, "The end of the story."])
+    anchor = anchor_on(old, "the plan was agreed")
+    decision = decide(old, new, anchor)
+    assert decision.outcome in (KEPT, MOVED), decision
+    assert decision.start == new.index("the plan was agreed")

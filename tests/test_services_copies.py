@@ -225,3 +225,32 @@ def test_carrying_costs_the_same_queries_whatever_the_number(count, django_asser
     with django_assert_num_queries(14):
         annotations_carry(source_id=source.pk, target_id=target.pk, user=None)
     readers_see_their_words(target)
+
+
+def test_a_correction_fingerprints_the_new_text_and_links_the_copies_it_now_has():
+    source, target = linked_pair()
+    before = StoryFingerprint.objects.get(article=source)
+    # The source is rewritten into a copy of a third story: its fingerprint must follow.
+    third = make_article(
+        title="Harbour pilots",
+        body="\n\n".join(
+            f"Paragraph {n}: the harbour pilots of Rotterdam voted on Tuesday to extend their "
+            f"action over pay and rosters, union number {n} said in a statement to members."
+            for n in range(8)
+        ),
+        outlet=make_outlet("AFP"),
+    )
+    assert story_copies_detect(articles=[third]) == 0
+    article_correct(
+        article=source,
+        body=third.body + "\n\nA line of our own.",
+        structure=None,
+        reason="wrong story pasted",
+        user=None,
+    )
+    source.refresh_from_db()
+    after = StoryFingerprint.objects.get(article=source)
+    assert after.content_hash == source.content_hash != before.content_hash
+    assert after.signature != before.signature
+    assert StoryCopy.objects.filter(article=source, copy=third).exists()
+    assert StoryCopy.objects.filter(article=third, copy=source).exists()

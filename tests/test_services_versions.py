@@ -243,3 +243,24 @@ def test_after_any_correction_every_visible_annotation_is_on_its_own_words(
         annotation.refresh_from_db()
         if annotation.status == "published":
             assert annotation.exact == new_body[annotation.start : annotation.end]
+
+
+def test_trap_crlf_in_a_re_imported_text_moves_no_annotation():
+    # A re-imported file (or a browser's textarea) with CRLF line ends and one word fixed:
+    # the line ends are not a change, so every span but the fixed one follows exactly.
+    article = make_article(body=BODY)
+    follows = annotate(article, "Critics disagreed.", kind="claim")
+    later = annotate(article, "the budget was balanced", occurrence=1, kind="claim")
+    first = annotate(article, "Headline words")
+    crlf = BODY.replace("Critics disagreed.", "Critics disagreed loudly.").replace("\n", "\r\n")
+    result = article_correct(article=article, body=crlf, structure=None, reason="Fix", user=None)
+    assert result.counts["kept"] == 2 and result.counts["review"] == 1
+    article.refresh_from_db()
+    assert "\r" not in article.body
+    later.refresh_from_db()
+    assert (later.status, later.start) == ("published", article.body.rindex(later.exact))
+    first.refresh_from_db()
+    assert (first.status, first.start) == ("published", 0)
+    follows.refresh_from_db()
+    assert follows.status == Annotation.Status.NEEDS_REVIEW
+    published_ok(article)

@@ -7,8 +7,10 @@ from django.test import Client
 from django.urls import reverse
 
 from articles.models import Annotation
+from articles.services.copies import annotations_carry, story_copies_detect
 from articles.services.versions import article_correct
-from tests.factories import make_annotation, make_article, make_user
+from tests.factories import make_annotation, make_article, make_outlet, make_user
+from tests.test_services_copies import COPY, STORY
 
 pytestmark = pytest.mark.django_db
 
@@ -115,3 +117,25 @@ def test_the_history_offers_to_undo_a_review_choice(editor):
     editor.post(reverse("articles:review_accept", args=[claim.pk]))
     history = reverse("articles:article_history", args=[claim.article.slug])
     assert reverse("articles:review_undo", args=[claim.pk]) in editor.get(history).content.decode()
+
+
+def test_an_annotation_carried_from_a_copy_says_whose_copy_it_came_from(editor):
+    source = make_article(title="Dockers walk out", body=STORY, outlet=make_outlet("AP"))
+    sentence = "Nobody takes the decision to strike lightly."
+    # The copy has the sentence twice (a pull quote): the carried annotation needs review.
+    target = make_article(
+        title="Dockers strike",
+        body=COPY.replace(sentence, "Nobody takes that decision lightly.")
+        + f"\n\n{sentence}\n\n{sentence}",
+        outlet=make_outlet("Daily Bugle"),
+    )
+    story_copies_detect(articles=[source, target])
+    at = STORY.index(sentence)
+    make_annotation(source, at, at + len(sentence), Annotation.Kind.QUOTE)
+    assert annotations_carry(source_id=source.pk, target_id=target.pk, user=None).review == 1
+    carried = Annotation.objects.get(article=target)
+    page = editor.get(reverse("articles:article_reviews", args=[target.slug])).content.decode()
+    assert "Carried from AP’s copy" in page
+    assert "Made on version" not in page
+    # Its span is into the copy's text, not a version of this one: no note to keep.
+    assert reverse("articles:review_keep", args=[carried.pk]) not in page

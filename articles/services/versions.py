@@ -7,6 +7,9 @@ annotation and suggestion (`articles.reanchoring`): untouched spans follow the d
 words found again without doubt move (in the history), everything else goes to review
 (`Annotation.Status.NEEDS_REVIEW`, with an `AnnotationReview`), where readers never see it.
 
+The story fingerprint (`articles.services.copies`) is made again from the new text in the
+same transaction, and copies it now has are linked.
+
 `correction_preview` answers the same question without writing: what would happen to the
 annotations, for the form's summary before saving.
 """
@@ -32,6 +35,7 @@ from articles.models import (
 )
 from articles.reanchoring import KEPT, MOVED, REVIEW, Anchor, Decision, TextMap, reanchor
 from articles.revisions import annotation_snapshot, revision_new
+from articles.services.copies import story_copies_detect
 from articles.services.suggestions import suggestions_propose_changed
 
 REASON_REQUIRED = "Say why the text changes: the reason is kept with the version."
@@ -251,6 +255,10 @@ def article_correct(
                 "updated_at",
             ]
         )
+        # The story fingerprint follows the text (copies found with it, in the same
+        # transaction): a fingerprint of the old text would link, or fail to link, copies
+        # by words the article no longer has.
+        story_copies_detect(articles=[locked])
         # The quote finder looks again, at the changed paragraphs only.
         suggestions_propose_changed(
             article=locked,

@@ -61,6 +61,17 @@ def _last_settled(pk: int) -> dict | None:
     }
 
 
+def _carried_from(annotation: Annotation) -> str | None:
+    """The outlet whose copy an annotation was carried from ("" when that copy is gone), or
+    None when it was made on this article."""
+    try:
+        carry = annotation.carried_from
+    except Annotation.carried_from.RelatedObjectDoesNotExist:
+        return None
+    source = carry.source_article
+    return source.outlet.name if source is not None else ""
+
+
 @require_safe
 @editor_required
 def article_reviews(request: HtmxHttpRequest, slug: str) -> HttpResponse:
@@ -70,6 +81,7 @@ def article_reviews(request: HtmxHttpRequest, slug: str) -> HttpResponse:
         {
             "annotation": annotation,
             "review": annotation.review,
+            "carried_from": _carried_from(annotation),
             "proposal": _context(
                 article.body,
                 length,

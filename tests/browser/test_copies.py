@@ -48,6 +48,10 @@ def test_an_editor_carries_annotations_from_a_copy(page, live_server, artifacts)
     item = page.locator(".review-item")
     expect(item).to_have_count(1)
     expect(item).to_contain_text("Carried from AP")
+    # Where it came from, not a version of this article it was never made on.
+    expect(item.get_by_role("heading", name="Carried from AP’s copy")).to_be_visible()
+    expect(item).not_to_contain_text("Made on version")
+    expect(item.get_by_role("button", name="Keep as a note", exact=False)).to_have_count(0)
     expect(item.locator("mark").first).to_have_text("Shipping line Maersk said")
 
     # Carrying again adds nothing.

@@ -76,6 +76,11 @@ def test_an_editor_corrects_a_word_and_a_reader_sees_what_changed(
 
     page.context.clear_cookies()
     page.goto(live_server.url + article.get_absolute_url())
+    # The reader sees both annotations, each on its own words of the corrected text.
+    marks = page.locator("#article-body mark")
+    expect(marks).to_have_count(2)
+    expect(marks.filter(has_text="the budget was not balanced")).to_have_count(1)
+    expect(marks.filter(has_text="Critics disagreed.")).to_have_count(1)
     notice = page.locator(".correction-notice")
     expect(notice).to_contain_text("An earlier version said it was balanced.")
     notice.get_by_role("link", name="See what changed").click()
