@@ -31,7 +31,7 @@ from django.db.models import (
     Value,
 )
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Cast, Coalesce, Concat, JSONObject, Lower, Trim
+from django.db.models.functions import Cast, Coalesce, Concat, JSONObject, Lower, Now, Trim
 from django.urls import reverse
 from django.utils.functional import cached_property
 
@@ -286,6 +286,11 @@ class ArticleQuerySet(models.QuerySet["Article"]):
         through the queue's partial index, so counting them costs no more than the queue."""
         return self.filter(index_pending=True)
 
+    def waiting_for_followup(self) -> ArticleQuerySet:
+        """Articles the indexer has still to run the quote finder or copy detection over
+        (searchable or not), read through that queue's own partial index."""
+        return self.filter(Q(quotes_pending=True) | Q(copies_pending=True))
+
     def api_filtered(
         self,
         *,
@@ -495,6 +500,14 @@ class Article(models.Model):
         editable=False,
         help_text="The indexer should run the quote finder over this article.",
     )
+    # A queue of its own, behind the search vectors': the finder and copy detection cost
+    # about three times the vector, and an article is searchable without them.
+    copies_pending = models.BooleanField(
+        default=False,
+        db_default=False,
+        editable=False,
+        help_text="The indexer should look for copies of this story in other outlets.",
+    )
     # The current version (`ArticleVersion`), kept on the article by `article_correct` so the
     # reading page, feeds and JSON-LD show the notice and dateModified with no extra query.
     # Database defaults too: raw SQL that inserts articles (benches, plan tests) names none.
@@ -536,6 +549,12 @@ class Article(models.Model):
             # The indexing queue: only the waiting articles are in it, so it stays small.
             models.Index(
                 fields=["id"], condition=Q(index_pending=True), name="article_index_queue"
+            ),
+            # The finder's and copy detection's queue, drained after the vectors'.
+            models.Index(
+                fields=["id"],
+                condition=Q(quotes_pending=True) | Q(copies_pending=True),
+                name="article_followup_queue",
             ),
             # Duplicate detection by original URL on every import.
             models.Index(fields=["original_url"], name="article_url_idx"),
@@ -1188,6 +1207,9 @@ class AnnotationsVersion(models.Model):
         related_name="annotations_version",
     )
     version = models.BigIntegerField()
+    # When the version last moved (the bump's clock time): the reading page's Last-Modified
+    # with the article's own times, since an annotation edit leaves the article untouched.
+    changed_at = models.DateTimeField(db_default=Now(), editable=False)
 
     class Meta:
         verbose_name = "annotations version"

@@ -36,10 +36,10 @@ DATABASE_UNAVAILABLE = (
 class Command(BaseCommand):
     help = (
         "Index the articles that bulk imports queued: compute their search vectors (until "
-        "then search does not find them) and store the quote finder's suggestions. Drains "
-        "the queue, then waits for imports to announce more (LISTEN) and polls now and then "
-        "besides. Several workers may run side by side. Stops on SIGTERM or Ctrl-C after "
-        "the batch in hand."
+        "then search does not find them), then store the quote finder's suggestions and "
+        "look for copies of each story. Drains both queues, vectors first, then waits for "
+        "imports to announce more (LISTEN) and polls now and then besides. Several "
+        "workers may run side by side. Stops on SIGTERM or Ctrl-C after the batch in hand."
     )
 
     def add_arguments(self, parser) -> None:
@@ -143,6 +143,7 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"indexed {progress.indexed:,} article{pluralize(progress.indexed)} "
                 f"({progress.indexed / seconds:,.0f}/s), "
+                f"finder and copy detection over {progress.followed_up:,}, "
                 f"{progress.suggestions:,} quote suggestion{pluralize(progress.suggestions)} "
                 "stored"
             )
