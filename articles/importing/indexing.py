@@ -106,18 +106,35 @@ def articles_followup(
     return IndexBatch(followed_up=len(batch), suggestions=suggestions, copies=copies)
 
 
-def articles_index(*, batch_size: int = INDEX_BATCH_SIZE, detect_copies: bool = True) -> IndexBatch:
+QUEUES = ("all", "vectors", "followup")
+
+
+def articles_index(
+    *, batch_size: int = INDEX_BATCH_SIZE, detect_copies: bool = True, queue: str = "all"
+) -> IndexBatch:
     """One batch of work: vectors while any article waits for one, else a follow-up batch.
-    Returns an empty IndexBatch when both queues are empty (for this worker)."""
-    if indexed := articles_vectors_index(batch_size=batch_size):
+    `queue` "vectors" or "followup" takes from that queue only (workers dedicated to one:
+    vectors kept up with during a large load, the finder's backlog drained beside them).
+    Returns an empty IndexBatch when the queue is empty (for this worker)."""
+    if queue not in QUEUES:
+        raise ValueError(f"queue must be one of {', '.join(QUEUES)}")
+    if queue != "followup" and (indexed := articles_vectors_index(batch_size=batch_size)):
         return IndexBatch(indexed=indexed)
+    if queue == "vectors":
+        return IndexBatch()
     return articles_followup(batch_size=batch_size, detect_copies=detect_copies)
 
 
 def articles_index_all(
-    *, batch_size: int = INDEX_BATCH_SIZE, on_batch=None, stop=None, detect_copies: bool = True
+    *,
+    batch_size: int = INDEX_BATCH_SIZE,
+    on_batch=None,
+    stop=None,
+    detect_copies: bool = True,
+    queue: str = "all",
 ) -> IndexBatch:
-    """Drain both queues: `articles_index` until no batch is left for this worker.
+    """Drain the queues (`queue` as `articles_index` takes it) until no batch is left for
+    this worker.
 
     `on_batch` is called with each batch's IndexBatch (progress). Articles queued while it
     runs are indexed too, their vectors ahead of any follow-up still waiting. `stop()`,
@@ -126,7 +143,7 @@ def articles_index_all(
     """
     total = IndexBatch()
     while not (stop and stop()) and (
-        done := articles_index(batch_size=batch_size, detect_copies=detect_copies)
+        done := articles_index(batch_size=batch_size, detect_copies=detect_copies, queue=queue)
     ):
         total += done
         if on_batch is not None:

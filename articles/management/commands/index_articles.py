@@ -13,6 +13,7 @@ from django.template.defaultfilters import pluralize
 from articles.importing.indexing import (
     INDEX_BATCH_SIZE,
     INDEX_CHANNEL,
+    QUEUES,
     IndexBatch,
     articles_index_all,
 )
@@ -53,6 +54,13 @@ class Command(BaseCommand):
             help=f"articles per transaction (default {INDEX_BATCH_SIZE})",
         )
         parser.add_argument(
+            "--queue",
+            choices=QUEUES,
+            default="all",
+            help="vectors: search vectors only; followup: the quote finder and copy detection "
+            "only; all (default): vectors first, then the rest",
+        )
+        parser.add_argument(
             "--poll",
             type=float,
             default=30.0,
@@ -61,6 +69,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options) -> None:
         batch_size, poll = options["batch_size"], options["poll"]
+        self.queue = options["queue"]
         if batch_size < 1:
             raise CommandError("--batch-size must be at least 1")
         if poll <= 0:
@@ -149,7 +158,7 @@ class Command(BaseCommand):
             )
 
         total = articles_index_all(
-            batch_size=batch_size, on_batch=report, stop=lambda: self.stopping
+            batch_size=batch_size, on_batch=report, stop=lambda: self.stopping, queue=self.queue
         )
         if total.indexed and self.stopping:
             left = Article.objects.waiting_for_index().count()
