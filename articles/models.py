@@ -59,11 +59,20 @@ SPEAKER_SEARCH_VECTOR = SearchVector("name", config=SEARCH_CONFIG)
 EXACT_SEARCH_VECTOR = SearchVector("exact", config=SEARCH_CONFIG)
 
 
+# The last column is the page's Last-Modified: the latest of the article's, its outlet's and
+# its annotations' times, or NULL while that is in the database clock's current second. A
+# date to the second can tell a later change apart only once its second is over (RFC 9110
+# 8.8.2.2), so until then the page is sent without one.
 PAGE_VERSION_SQL = """
-SELECT a.id, a.updated_at, o.slug, o.name, coalesce(v.version, 0)
+SELECT a.id, a.updated_at, o.slug, o.name, coalesce(v.version, 0), modified.at
 FROM articles_article a
 JOIN articles_outlet o ON o.id = a.outlet_id
 LEFT JOIN articles_annotationsversion v ON v.article_id = a.id
+CROSS JOIN LATERAL (
+    SELECT CASE WHEN date_trunc('second', t) < date_trunc('second', clock_timestamp())
+        THEN t END AS at
+    FROM greatest(a.updated_at, o.updated_at, v.changed_at) t
+) modified
 WHERE a.slug = %s
 """
 
@@ -85,6 +94,9 @@ class OutletQuerySet(models.QuerySet):
 class Outlet(models.Model):
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=220, unique=True, allow_unicode=True)
+    # Its name is on every article page and feed entry: a rename is a change of theirs,
+    # and their Last-Modified takes it from here.
+    updated_at = models.DateTimeField(auto_now=True, db_default=Now())
 
     objects = OutletQuerySet.as_manager()
 
@@ -426,10 +438,13 @@ class ArticleQuerySet(models.QuerySet["Article"]):
             .prefetch_related(self.reading_annotations_prefetch(include_suggestions))
         )
 
-    def page_version(self, slug: str) -> tuple[int, datetime.datetime, str, str, int] | None:
+    def page_version(
+        self, slug: str
+    ) -> tuple[int, datetime.datetime, str, str, int, datetime.datetime | None] | None:
         """What the version of the reading page of the article at `slug` is made of (see
         `page_cache.page_version`): its primary key, updated time, outlet slug and name and
-        annotations version; or None: no such article.
+        annotations version; then its Last-Modified (None within the second of a change);
+        or None: no such article.
 
         One query in raw SQL: a cached page is served on this alone, and compiling the
         ORM's query would cost more than running it (about 1.3 ms against 0.3 ms).

@@ -6,9 +6,9 @@ indexer commits search vectors first and runs the quote finder and copy detectio
 have had no copy detection either, so they join the follow-up queue.
 
 `AnnotationsVersion.changed_at`, set at each bump by a trigger
-(articles/sql/annotations_version_time.sql): the reading page's Last-Modified. Existing
-rows get the migration's time, later than any change they stand for, so no
-If-Modified-Since is answered wrongly with a 304.
+(articles/sql/annotations_version_time.sql), and `Outlet.updated_at`: with the article's
+own time, the reading page's Last-Modified. Existing rows get the migration's time, later
+than any change they stand for, so no If-Modified-Since is answered wrongly with a 304.
 """
 
 from __future__ import annotations
@@ -32,6 +32,13 @@ class Migration(migrations.Migration):
             name="changed_at",
             field=models.DateTimeField(
                 db_default=django.db.models.functions.datetime.Now(), editable=False
+            ),
+        ),
+        migrations.AddField(
+            model_name="outlet",
+            name="updated_at",
+            field=models.DateTimeField(
+                auto_now=True, db_default=django.db.models.functions.datetime.Now()
             ),
         ),
         migrations.AddField(
