@@ -31,7 +31,7 @@ from django.db.models import (
     Value,
 )
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Cast, Coalesce, Concat, JSONObject, Lower, Trim
+from django.db.models.functions import Cast, Coalesce, Concat, JSONObject, Lower, Now, Trim
 from django.urls import reverse
 from django.utils.functional import cached_property
 
@@ -59,11 +59,20 @@ SPEAKER_SEARCH_VECTOR = SearchVector("name", config=SEARCH_CONFIG)
 EXACT_SEARCH_VECTOR = SearchVector("exact", config=SEARCH_CONFIG)
 
 
+# The last column is the page's Last-Modified: the latest of the article's, its outlet's and
+# its annotations' times, or NULL while that is in the database clock's current second. A
+# date to the second can tell a later change apart only once its second is over (RFC 9110
+# 8.8.2.2), so until then the page is sent without one.
 PAGE_VERSION_SQL = """
-SELECT a.id, a.updated_at, o.slug, o.name, coalesce(v.version, 0)
+SELECT a.id, a.updated_at, o.slug, o.name, coalesce(v.version, 0), modified.at
 FROM articles_article a
 JOIN articles_outlet o ON o.id = a.outlet_id
 LEFT JOIN articles_annotationsversion v ON v.article_id = a.id
+CROSS JOIN LATERAL (
+    SELECT CASE WHEN date_trunc('second', t) < date_trunc('second', clock_timestamp())
+        THEN t END AS at
+    FROM greatest(a.updated_at, o.updated_at, v.changed_at) t
+) modified
 WHERE a.slug = %s
 """
 
@@ -85,6 +94,9 @@ class OutletQuerySet(models.QuerySet):
 class Outlet(models.Model):
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=220, unique=True, allow_unicode=True)
+    # Its name is on every article page and feed entry: a rename is a change of theirs,
+    # and their Last-Modified takes it from here.
+    updated_at = models.DateTimeField(auto_now=True, db_default=Now())
 
     objects = OutletQuerySet.as_manager()
 
@@ -286,6 +298,11 @@ class ArticleQuerySet(models.QuerySet["Article"]):
         through the queue's partial index, so counting them costs no more than the queue."""
         return self.filter(index_pending=True)
 
+    def waiting_for_followup(self) -> ArticleQuerySet:
+        """Articles the indexer has still to run the quote finder or copy detection over
+        (searchable or not), read through that queue's own partial index."""
+        return self.filter(Q(quotes_pending=True) | Q(copies_pending=True))
+
     def api_filtered(
         self,
         *,
@@ -421,10 +438,13 @@ class ArticleQuerySet(models.QuerySet["Article"]):
             .prefetch_related(self.reading_annotations_prefetch(include_suggestions))
         )
 
-    def page_version(self, slug: str) -> tuple[int, datetime.datetime, str, str, int] | None:
+    def page_version(
+        self, slug: str
+    ) -> tuple[int, datetime.datetime, str, str, int, datetime.datetime | None] | None:
         """What the version of the reading page of the article at `slug` is made of (see
         `page_cache.page_version`): its primary key, updated time, outlet slug and name and
-        annotations version; or None: no such article.
+        annotations version; then its Last-Modified (None within the second of a change);
+        or None: no such article.
 
         One query in raw SQL: a cached page is served on this alone, and compiling the
         ORM's query would cost more than running it (about 1.3 ms against 0.3 ms).
@@ -495,6 +515,14 @@ class Article(models.Model):
         editable=False,
         help_text="The indexer should run the quote finder over this article.",
     )
+    # A queue of its own, behind the search vectors': the finder and copy detection cost
+    # about three times the vector, and an article is searchable without them.
+    copies_pending = models.BooleanField(
+        default=False,
+        db_default=False,
+        editable=False,
+        help_text="The indexer should look for copies of this story in other outlets.",
+    )
     # The current version (`ArticleVersion`), kept on the article by `article_correct` so the
     # reading page, feeds and JSON-LD show the notice and dateModified with no extra query.
     # Database defaults too: raw SQL that inserts articles (benches, plan tests) names none.
@@ -536,6 +564,12 @@ class Article(models.Model):
             # The indexing queue: only the waiting articles are in it, so it stays small.
             models.Index(
                 fields=["id"], condition=Q(index_pending=True), name="article_index_queue"
+            ),
+            # The finder's and copy detection's queue, drained after the vectors'.
+            models.Index(
+                fields=["id"],
+                condition=Q(quotes_pending=True) | Q(copies_pending=True),
+                name="article_followup_queue",
             ),
             # Duplicate detection by original URL on every import.
             models.Index(fields=["original_url"], name="article_url_idx"),
@@ -1189,6 +1223,9 @@ class AnnotationsVersion(models.Model):
         related_name="annotations_version",
     )
     version = models.BigIntegerField()
+    # When the version last moved (the bump's clock time): the reading page's Last-Modified
+    # with the article's own times, since an annotation edit leaves the article untouched.
+    changed_at = models.DateTimeField(db_default=Now(), editable=False)
 
     class Meta:
         verbose_name = "annotations version"

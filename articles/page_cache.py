@@ -13,9 +13,12 @@ well.
 
 HTTP caching rides on the same key: an anonymous page's strong `ETag` is its cache key (so
 it differs per variant: fragment or page, gzip or not, host, path) and its `Last-Modified`
-the article's updated time; `Cache-Control: public, max-age, stale-while-revalidate` lets a
-CDN or proxy keep it (settings HTTP_CACHE_*). A conditional GET that matches is answered
-304 on the version's query alone, before the cache lookup. Signed-in pages are `private`.
+the latest time of the article, its outlet and its annotations
+(`AnnotationsVersion.changed_at`), left out within the second of a change;
+`Cache-Control: public, max-age, stale-while-revalidate` lets a CDN or proxy keep it
+(settings HTTP_CACHE_*). A conditional GET that matches (If-None-Match, or
+If-Modified-Since without it) is answered 304 on the version's query alone, before the
+cache lookup. Signed-in pages are `private`.
 """
 
 from __future__ import annotations
@@ -107,9 +110,10 @@ def _etag(key: str) -> str:
     return '"' + key.removeprefix("page:")[:40] + '"'
 
 
-def _http_caching(response: HttpResponse, key: str, modified: datetime.datetime) -> None:
+def _http_caching(response: HttpResponse, key: str, modified: datetime.datetime | None) -> None:
     response["ETag"] = _etag(key)
-    response["Last-Modified"] = http_date(modified.timestamp())
+    if modified is not None:
+        response["Last-Modified"] = http_date(modified.timestamp())
     patch_cache_control(
         response,
         public=True,
@@ -124,18 +128,22 @@ def cached_page(
     key: str | None,
     render: Callable[[], HttpResponse],
     *,
-    modified: datetime.datetime,
+    modified: datetime.datetime | None,
 ) -> HttpResponse:
     """The response stored under `key`, else `render()`'s, stored (compressed for a client
-    that takes gzip) when it is a 200; a 304 when If-None-Match holds `key`'s ETag.
+    that takes gzip) when it is a 200; a 304 when If-None-Match holds `key`'s ETag or,
+    without If-None-Match, If-Modified-Since is no earlier than `modified` (the page's last
+    change; None when that is too recent to date to the second, and then no 304 by date).
     Without a key (signed in, messages, not a GET), just `render()`, marked `private`."""
     if key is None:
         response = render()
         patch_cache_control(response, private=True)
         return response
-    # Only the ETag decides: `modified` is the article's own time, and an annotation's edit
-    # (which changes the page) leaves it as it was, so If-Modified-Since alone gets a 200.
-    conditional = get_conditional_response(request, etag=_etag(key))
+    conditional = get_conditional_response(
+        request,
+        etag=_etag(key),
+        last_modified=None if modified is None else int(modified.timestamp()),
+    )
     if conditional is not None:  # 304, or 412 for an If-Match that fails
         _http_caching(conditional, key, modified)
         return conditional

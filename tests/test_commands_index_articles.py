@@ -42,9 +42,11 @@ def test_once_drains_the_queue_and_says_what_it_did():
 
 def test_once_says_1_article_for_one():
     source_files_import(files=sources(1))
-    progress, summary = run("--once").splitlines()
-    assert progress.startswith("indexed 1 article (")
-    assert progress.endswith("/s), 1 quote suggestion stored")
+    searchable, progress, summary = run("--once").splitlines()
+    # The vector first (searchable), then the finder and copy detection.
+    assert searchable.startswith("indexed 1 article (")
+    assert searchable.endswith("/s), finder and copy detection over 0, 0 quote suggestions stored")
+    assert progress.endswith("/s), finder and copy detection over 1, 1 quote suggestion stored")
     assert summary == "1 article indexed, 1 quote suggestion stored."
 
 
@@ -154,8 +156,10 @@ def _import_and_see_it_indexed(worker: subprocess.Popen, count: int) -> None:
     # New articles each time (the same files again would be duplicates, queued for nothing).
     done = Article.objects.count()
     source_files_import(files=sources(done + count)[done:])
-    assert f"indexed {count} article" in _read_until(worker, "indexed", 30)
+    # The drain's last line: vectors first, then the finder and copy detection over them.
+    _read_until(worker, f"finder and copy detection over {count},", 30)
     assert not Article.objects.waiting_for_index().exists()
+    assert not Article.objects.waiting_for_followup().exists()
 
 
 @pytest.mark.django_db(transaction=True)

@@ -1,4 +1,4 @@
-"""The indexing queue: the search-vector trigger, `articles_index`, and search around it."""
+"""The indexing queues: the search-vector trigger, `articles_index`, and search around it."""
 
 from __future__ import annotations
 
@@ -8,7 +8,13 @@ from pathlib import Path
 import pytest
 from django.db import connections, transaction
 
-from articles.importing.indexing import IndexBatch, articles_index, articles_index_all
+from articles.importing.indexing import (
+    IndexBatch,
+    articles_followup,
+    articles_index,
+    articles_index_all,
+    articles_vectors_index,
+)
 from articles.importing.storing import source_files_import
 from articles.models import ARTICLE_SEARCH_VECTOR, Annotation, Article
 from articles.services.suggestions import suggestions_propose_bulk
@@ -153,15 +159,50 @@ def test_a_batch_costs_the_same_queries_whatever_its_size(count, django_assert_n
         (name, data.replace(b"expires on Friday.", STORY.encode())) for name, data in sources(count)
     ]
     source_files_import(files=files)
-    # Savepoint pair, the batch, speakers, annotations, deleted suggestions, one COPY, copy
-    # detection's three (fingerprints, candidates, links: the sources are copies of one
-    # story) and the UPDATE that clears the queue (the trigger computes the vectors in it).
-    with django_assert_num_queries(11):
+    # The vectors' queue first: one UPDATE (the trigger computes the vectors in it).
+    with django_assert_num_queries(1):
+        assert articles_index(batch_size=100) == IndexBatch(indexed=count)
+    # Then the follow-up: the vectors' UPDATE finding none, savepoint pair, the batch,
+    # speakers, annotations, deleted suggestions, one COPY, copy detection's three
+    # (fingerprints, candidates, links: the sources are copies of one story) and the UPDATE
+    # that clears the flags.
+    with django_assert_num_queries(12):
         done = articles_index(batch_size=100)
-    assert (done.indexed, done.suggestions) == (count, count)
+    assert (done.indexed, done.followed_up, done.suggestions) == (0, count, count)
     assert done.copies == count * (count - 1)
-    with django_assert_num_queries(3):
-        assert articles_index(batch_size=100).indexed == 0
+    # Both queues empty: the UPDATE, then the savepoint pair around an empty batch.
+    with django_assert_num_queries(4):
+        assert not articles_index(batch_size=100)
+
+
+def test_articles_are_searchable_before_the_finder_and_copy_detection_run(client):
+    source_files_import(files=[("a.txt", SOURCE.encode()), ("b.txt", SOURCE.encode())])
+    assert articles_vectors_index() == 1  # b.txt is a duplicate of a.txt: one article
+    assert titles(client.get("/search/?q=union").content.decode()) == ["Port strike talks collapse"]
+    article = Article.objects.get()
+    assert (article.quotes_pending, article.copies_pending) == (True, True)
+    assert not Annotation.objects.exists()
+    assert Article.objects.waiting_for_followup().count() == 1
+    done = articles_followup()
+    assert (done.followed_up, done.suggestions) == (1, 1)
+    assert not Article.objects.waiting_for_followup().exists()
+
+
+def test_vectors_are_drained_ahead_of_a_waiting_follow_up():
+    source_files_import(files=sources(3))
+    batches: list[IndexBatch] = []
+    articles_index_all(batch_size=2, on_batch=batches.append)
+    assert [(b.indexed, b.followed_up) for b in batches] == [(2, 0), (1, 0), (0, 2), (0, 1)]
+
+
+def test_copy_detection_runs_once_an_article_even_when_the_finder_was_not_asked():
+    files = [
+        (name, data.replace(b"expires on Friday.", STORY.encode())) for name, data in sources(3)
+    ]
+    source_files_import(files=files, propose_quotes=False)
+    done = articles_index_all()
+    assert (done.indexed, done.followed_up, done.suggestions, done.copies) == (3, 3, 0, 6)
+    assert not articles_index_all()
 
 
 def test_batches_take_the_oldest_first_and_stop_at_the_batch_size():
@@ -169,8 +210,9 @@ def test_batches_take_the_oldest_first_and_stop_at_the_batch_size():
     assert articles_index(batch_size=2).indexed == 2
     waiting = set(Article.objects.waiting_for_index().values_list("id", flat=True))
     assert waiting == {article_of(r).pk for r in results[2:]}
-    with pytest.raises(ValueError):
-        articles_index(batch_size=0)
+    for index in (articles_index, articles_vectors_index, articles_followup):
+        with pytest.raises(ValueError):
+            index(batch_size=0)
 
 
 def test_a_drain_told_to_stop_finishes_the_batch_in_hand_and_takes_no_other():
@@ -210,7 +252,8 @@ def test_two_workers_at_once_never_index_the_same_article():
     done = articles_index_all(batch_size=7)
     release.set()
     thread.join(10)
-    assert done.indexed == 30
+    # Both queues skip the ten rows the other worker holds.
+    assert (done.indexed, done.followed_up) == (30, 30)
     assert Article.objects.waiting_for_index().count() == 10
     assert set(Article.objects.waiting_for_index().values_list("id", flat=True)) == set(first_batch)
     # Every article got its suggestion exactly once.

@@ -77,6 +77,7 @@ def test_every_trigger_is_the_one_in_its_sql_file():
 def test_each_group_of_functions_has_its_file():
     assert {file for file, _ in written(FUNCTION).values()} == {
         "annotations_version.sql",
+        "annotations_version_time.sql",
         "article_facets.sql",
         "article_search_vector.sql",
         "web_annotation_versions.sql",

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime
 import json
 import re
 
@@ -8,8 +9,10 @@ from django.contrib.messages import constants
 from django.contrib.messages.storage.base import Message
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
+from django.db import connection
+from django.utils.http import http_date
 
-from articles.models import Annotation, Article, Speaker, Tag
+from articles.models import Annotation, AnnotationsVersion, Article, Outlet, Speaker, Tag
 from tests.factories import make_annotation, make_article, make_speaker, make_tag, make_user
 
 pytestmark = pytest.mark.django_db
@@ -361,6 +364,7 @@ def test_an_anonymous_article_answers_304_to_its_etag_on_the_version_alone(
 ):
     settings.HTTP_CACHE_MAX_AGE, settings.HTTP_CACHE_STALE_WHILE_REVALIDATE = 30, 120
     article = make_article()
+    backdate(article)
     url = article.get_absolute_url()
     first = client.get(url)
     etag = first["ETag"]
@@ -379,9 +383,72 @@ def test_an_anonymous_article_answers_304_to_its_etag_on_the_version_alone(
     gzipped = client.get(url, headers={"Accept-Encoding": "gzip"})
     fragment = client.get(url, headers={"HX-Request": "true"})
     assert len({etag, gzipped["ETag"], fragment["ETag"]}) == 3
-    # If-Modified-Since alone is no proof: annotation edits leave the article's time alone.
-    since = client.get(url, headers={"If-Modified-Since": first["Last-Modified"]})
-    assert since.status_code == 200
+
+
+HOUR_AGO = datetime.datetime(2026, 1, 5, 9, 30, tzinfo=datetime.UTC)
+
+
+def backdate(article: Article, at: datetime.datetime = HOUR_AGO) -> None:
+    """The article's and its outlet's times put back (a QuerySet update skips auto_now)."""
+    Article.objects.filter(pk=article.pk).update(updated_at=at)
+    Outlet.objects.filter(pk=article.outlet_id).update(updated_at=at)
+
+
+def since(client, url: str, date: datetime.datetime | str, **headers):
+    if isinstance(date, datetime.datetime):
+        date = http_date(date.timestamp())
+    return client.get(url, headers={"If-Modified-Since": date, **headers})
+
+
+def test_if_modified_since_answers_304_until_the_article_its_outlet_or_annotations_change(
+    client, django_assert_num_queries
+):
+    article = make_article()
+    backdate(article)
+    url = article.get_absolute_url()
+    first = client.get(url)
+    assert first["Last-Modified"] == http_date(HOUR_AGO.timestamp())
+    with django_assert_num_queries(1):  # the version's query, nothing rendered or looked up
+        revalidated = since(client, url, first["Last-Modified"])
+    assert revalidated.status_code == 304 and revalidated.content == b""
+    assert revalidated["Last-Modified"] == first["Last-Modified"] and revalidated["ETag"]
+    assert since(client, url, HOUR_AGO + datetime.timedelta(days=1)).status_code == 304
+    assert since(client, url, HOUR_AGO - datetime.timedelta(seconds=1)).status_code == 200
+    # If-None-Match decides when both are sent (RFC 9110 13.2.2).
+    assert since(client, url, HOUR_AGO, **{"If-None-Match": '"other"'}).status_code == 200
+
+    # An annotation changes the page without touching the article: its version's time.
+    make_annotation(article, 0, 5, Annotation.Kind.QUOTE, speaker=make_speaker())
+    # Within the second of the change no date is sent: a later change in the same second
+    # would carry the same one.
+    fresh = since(client, url, HOUR_AGO)
+    assert fresh.status_code == 200 and "Last-Modified" not in fresh
+    later = HOUR_AGO + datetime.timedelta(minutes=30)
+    with connection.cursor() as cursor:  # the trigger dates every write: put it back past it
+        cursor.execute(
+            "ALTER TABLE articles_annotationsversion DISABLE TRIGGER "
+            "articles_annotations_version_dated"
+        )
+        cursor.execute("UPDATE articles_annotationsversion SET changed_at = %s", [later])
+    annotated = client.get(url)
+    assert annotated["Last-Modified"] == http_date(later.timestamp())
+    assert since(client, url, first["Last-Modified"]).status_code == 200
+    assert since(client, url, later).status_code == 304
+
+    # Renaming the outlet (on every article page) moves its time.
+    article.outlet.name = "Renamed Daily"
+    article.outlet.save()
+    renamed = since(client, url, later)
+    assert renamed.status_code == 200 and b"Renamed Daily" in renamed.content
+
+
+def test_annotation_versions_are_dated_by_the_database_clock_at_each_bump():
+    article = make_article()
+    make_annotation(article, 0, 5, Annotation.Kind.QUOTE)
+    first = AnnotationsVersion.objects.get(article=article)
+    make_annotation(article, 6, 9, Annotation.Kind.QUOTE)
+    second = AnnotationsVersion.objects.get(article=article)
+    assert second.version > first.version and second.changed_at > first.changed_at
 
 
 def test_an_annotation_changes_the_article_s_etag(client):

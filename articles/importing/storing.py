@@ -492,6 +492,8 @@ def _article(parsed: ParsedArticle, *, outlet: Outlet, slug: str, language: str)
         body=parsed.body,
         structure=[{"kind": b.kind, "start": b.start, "end": b.end} for b in parsed.blocks],
         content_hash=parsed.content_hash,
-        # Into the indexing queue: the trigger leaves the search vector to the indexer.
+        # Into the indexing queues: the trigger leaves the search vector to the indexer,
+        # which looks for copies of the story after (and runs the finder if asked).
         index_pending=True,
+        copies_pending=True,
     )

@@ -32,7 +32,7 @@ def article_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     if found is None:
         raise Http404("No article at this address.")
     pk = found[0]
-    version = page_version(*found)
+    version = page_version(*found[:5])
     fragment = wants_fragment(request)
     template = "articles/article_detail.html" + ("#reading" if fragment else "")
     key = anonymous_page_key(request, version, fragment=fragment)
@@ -43,4 +43,4 @@ def article_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
         context = article_page_context(request, article, include_suggestions=editor)
         return render(request, template, context)
 
-    return cached_page(request, key, page, modified=found[1])
+    return cached_page(request, key, page, modified=found[5])

@@ -13,6 +13,7 @@ from django.template.defaultfilters import pluralize
 from articles.importing.indexing import (
     INDEX_BATCH_SIZE,
     INDEX_CHANNEL,
+    QUEUES,
     IndexBatch,
     articles_index_all,
 )
@@ -36,10 +37,10 @@ DATABASE_UNAVAILABLE = (
 class Command(BaseCommand):
     help = (
         "Index the articles that bulk imports queued: compute their search vectors (until "
-        "then search does not find them) and store the quote finder's suggestions. Drains "
-        "the queue, then waits for imports to announce more (LISTEN) and polls now and then "
-        "besides. Several workers may run side by side. Stops on SIGTERM or Ctrl-C after "
-        "the batch in hand."
+        "then search does not find them), then store the quote finder's suggestions and "
+        "look for copies of each story. Drains both queues, vectors first, then waits for "
+        "imports to announce more (LISTEN) and polls now and then besides. Several "
+        "workers may run side by side. Stops on SIGTERM or Ctrl-C after the batch in hand."
     )
 
     def add_arguments(self, parser) -> None:
@@ -53,6 +54,13 @@ class Command(BaseCommand):
             help=f"articles per transaction (default {INDEX_BATCH_SIZE})",
         )
         parser.add_argument(
+            "--queue",
+            choices=QUEUES,
+            default="all",
+            help="vectors: search vectors only; followup: the quote finder and copy detection "
+            "only; all (default): vectors first, then the rest",
+        )
+        parser.add_argument(
             "--poll",
             type=float,
             default=30.0,
@@ -61,6 +69,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options) -> None:
         batch_size, poll = options["batch_size"], options["poll"]
+        self.queue = options["queue"]
         if batch_size < 1:
             raise CommandError("--batch-size must be at least 1")
         if poll <= 0:
@@ -143,12 +152,13 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"indexed {progress.indexed:,} article{pluralize(progress.indexed)} "
                 f"({progress.indexed / seconds:,.0f}/s), "
+                f"finder and copy detection over {progress.followed_up:,}, "
                 f"{progress.suggestions:,} quote suggestion{pluralize(progress.suggestions)} "
                 "stored"
             )
 
         total = articles_index_all(
-            batch_size=batch_size, on_batch=report, stop=lambda: self.stopping
+            batch_size=batch_size, on_batch=report, stop=lambda: self.stopping, queue=self.queue
         )
         if total.indexed and self.stopping:
             left = Article.objects.waiting_for_index().count()
