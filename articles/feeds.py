@@ -157,7 +157,9 @@ class SpeakerFeed(LatestArticlesFeed):
     def __call__(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
         found, moved = Speaker.objects.at_address(kwargs["slug"])
         if moved is not None:
-            return HttpResponsePermanentRedirect(reverse("articles:speaker_feed", args=[moved.slug]))
+            return HttpResponsePermanentRedirect(
+                reverse("articles:speaker_feed", args=[moved.slug])
+            )
         if found is None:
             raise Http404("No speaker at this address.")
         request.speaker = found  # type: ignore[attr-defined]  # read once, by get_object

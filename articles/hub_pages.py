@@ -8,6 +8,7 @@ counting every story of a tag or an outlet at 100,000 articles costs more than t
 
 from __future__ import annotations
 
+from django.db.models import QuerySet
 from django.db.models.expressions import RawSQL
 
 from articles.models import (
@@ -64,10 +65,11 @@ def tag_page(slug: str, *, kind: str, page: str | None) -> dict | None:
     if found is None:
         return None
     counts = Annotation.objects.tagged_with(found).kind_counts()
-    if kind:
-        rows = Annotation.objects.tagged_with(found, kind).for_listing()
-    else:
-        rows = Article.objects.tagged(found).with_listing_data().latest_first()
+    rows: QuerySet = (
+        Annotation.objects.tagged_with(found, kind).for_listing()
+        if kind
+        else Article.objects.tagged(found).with_listing_data().latest_first()
+    )
     latest = Annotation.objects.tagged_with(found).filter(
         kind__in=[Annotation.Kind.QUOTE, Annotation.Kind.CLAIM]
     )

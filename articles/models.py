@@ -168,7 +168,9 @@ class SpeakerQuerySet(models.QuerySet["Speaker"]):
                 )
             )[:1]
         )
-        order = [Lower("name"), "id"] if by_name else ["-quote_count", Lower("name"), "id"]
+        order: list[str | Lower] = [Lower("name"), "id"]
+        if not by_name:
+            order.insert(0, "-quote_count")
         return (
             speakers.with_quote_counts()
             .annotate(claim_count=RawSQL(SPEAKER_CLAIM_COUNT_SQL, []), latest_quote=latest)
@@ -194,13 +196,14 @@ class SpeakerQuerySet(models.QuerySet["Speaker"]):
         """(the speaker whose page is at `slug`, or the one a redirect there leads to):
         one query either way (a speaker's own slug wins over a redirect's)."""
         rows = list(
-            self.filter(Q(slug=slug) | Q(redirects__slug=slug)).annotate(
-                own=Q(slug=slug)
-            ).order_by("-own")[:1]
+            self.filter(Q(slug=slug) | Q(redirects__slug=slug))
+            .annotate(own=Q(slug=slug))
+            .order_by("-own")[:1]
         )
         if not rows:
             return None, None
-        return (rows[0], None) if rows[0].own else (None, rows[0])
+        own = rows[0].own  # type: ignore[attr-defined]  # the annotation above
+        return (rows[0], None) if own else (None, rows[0])
 
     def matching(self, term: str) -> SpeakerQuerySet:
         """Autocomplete: name or an alias contains `term` (case-insensitive), names first."""
@@ -275,7 +278,9 @@ class TagQuerySet(models.QuerySet["Tag"]):
         """The topics index: every tag with `annotation_count` (see `with_annotation_counts`)
         and `story_count` (stories with a published annotation carrying it, from
         `ArticleFacets`' tag GIN index); most used first, or A–Z `by_name`. One query."""
-        order = [Lower("name"), "id"] if by_name else ["-annotation_count", Lower("name"), "id"]
+        order: list[str | Lower] = [Lower("name"), "id"]
+        if not by_name:
+            order.insert(0, "-annotation_count")
         return (
             self.with_annotation_counts()
             .annotate(story_count=RawSQL(TAG_STORY_COUNT_SQL, []))
