@@ -112,13 +112,25 @@ class Outlet(models.Model):
         return reverse("articles:outlet", args=[self.slug])
 
 
-# Claims inside a speaker's published quotes, as the speakers directory counts them per row
-# (the rule `AnnotationQuerySet.claims_of` states); both spans come from
-# `annotation_article_idx` (article, status, start).
-SPEAKER_CLAIM_COUNT_SQL = """
-SELECT count(DISTINCT c.id) FROM articles_annotation q
+# Claims inside a speaker's published quotes (the rule `AnnotationQuerySet.claims_of`
+# states), found from the quotes: each quote's claims are a range of `annotation_article_idx`
+# (article, status, start between the quote's start and end). The other way round, probing
+# each claim for a quote around it, read every annotation before the claim in its article:
+# 60 ms for a speaker quoted in a story with 1,000 annotations (bench/reading.py).
+SPEAKER_CLAIMS_SQL = """
+SELECT {select} FROM articles_annotation q
 JOIN articles_annotation c ON c.article_id = q.article_id AND c.status = 'published'
-    AND c.kind = 'claim' AND c.start >= q.start AND c."end" <= q."end"
+    AND c.start >= q.start AND c.start < q."end" AND c."end" <= q."end" AND c.kind = 'claim'
+WHERE q.speaker_id = {speaker} AND q.status = 'published' AND q.kind = 'quote'
+"""
+# The speakers directory counts them per row.
+SPEAKER_CLAIM_COUNT_SQL = SPEAKER_CLAIMS_SQL.format(
+    select="count(DISTINCT c.id)", speaker="articles_speaker.id"
+)
+SPEAKER_CLAIM_IDS_SQL = SPEAKER_CLAIMS_SQL.format(select="c.id", speaker="%s")
+# An index-only scan of `annotation_speaker_quote_idx`.
+SPEAKER_QUOTE_COUNT_SQL = """
+SELECT count(*) FROM articles_annotation q
 WHERE q.speaker_id = articles_speaker.id AND q.status = 'published' AND q.kind = 'quote'
 """
 
@@ -154,28 +166,32 @@ class SpeakerQuerySet(models.QuerySet["Speaker"]):
         A–Z `by_name`. One query; the counts and the latest quote are subqueries on
         `annotation_speaker_idx`, so a page costs its own rows' probes."""
         speakers = self.matching(term) if term else self.all()
-        latest = (
+        # The newest quote's id first, from `annotation_speaker_quote_idx` alone; only that
+        # row joins its article (building every quote's JSON before picking cost 1.5 ms a
+        # speaker with 34 quotes).
+        newest = (
             Annotation.objects.published()
-            .filter(speaker=OuterRef("pk"), kind=Annotation.Kind.QUOTE)
-            .order_by("-created_at", "-id")
-            .values(
-                json=JSONObject(
-                    id="id",
-                    exact="exact",
-                    slug="article__slug",
-                    title="article__title",
-                    published_on="article__published_on",
-                )
-            )[:1]
+            .filter(speaker=OuterRef(OuterRef("pk")), kind=Annotation.Kind.QUOTE)
+            .order_by("-id")
+            .values("id")[:1]
+        )
+        latest = Annotation.objects.filter(pk=Subquery(newest)).values(
+            json=JSONObject(
+                id="id",
+                exact="exact",
+                slug="article__slug",
+                title="article__title",
+                published_on="article__published_on",
+            )
         )
         order: list[str | Lower] = [Lower("name"), "id"]
         if not by_name:
             order.insert(0, "-quote_count")
-        return (
-            speakers.with_quote_counts()
-            .annotate(claim_count=RawSQL(SPEAKER_CLAIM_COUNT_SQL, []), latest_quote=latest)
-            .order_by(*order)
-        )
+        return speakers.annotate(
+            quote_count=RawSQL(SPEAKER_QUOTE_COUNT_SQL, []),
+            claim_count=RawSQL(SPEAKER_CLAIM_COUNT_SQL, []),
+            latest_quote=latest,
+        ).order_by(*order)
 
     def most_quoted(self, *, recent: int = 500) -> SpeakerQuerySet:
         """Speakers by how many of the `recent` latest published annotations are their
@@ -258,6 +274,9 @@ class SpeakerRedirect(models.Model):
         return f"{self.slug} → {self.speaker_id}"
 
 
+TAG_ANNOTATION_COUNT_SQL = """
+SELECT count(*) FROM articles_annotation_tags l WHERE l.tag_id = articles_tag.id
+"""
 TAG_STORY_COUNT_SQL = """
 SELECT count(*) FROM articles_articlefacets f WHERE f.tag_ids @> ARRAY[articles_tag.id]
 """
@@ -275,17 +294,15 @@ class TagQuerySet(models.QuerySet["Tag"]):
         )
 
     def index(self, *, by_name: bool = False) -> TagQuerySet:
-        """The topics index: every tag with `annotation_count` (see `with_annotation_counts`)
-        and `story_count` (stories with a published annotation carrying it, from
-        `ArticleFacets`' tag GIN index); most used first, or A–Z `by_name`. One query."""
+        """The topics index: every tag with `annotation_count` (the annotations carrying it,
+        see `with_annotation_counts`), most used first, or A–Z `by_name`. One query, each
+        count an index-only scan of the link table's tag index (`count(*)`: counting its ids
+        read the table too, 27 ms for 80 tags at 60,000 links; stories per tag from
+        `ArticleFacets` cost 20 ms more, so the index leaves them to the tag's page)."""
         order: list[str | Lower] = [Lower("name"), "id"]
         if not by_name:
             order.insert(0, "-annotation_count")
-        return (
-            self.with_annotation_counts()
-            .annotate(story_count=RawSQL(TAG_STORY_COUNT_SQL, []))
-            .order_by(*order)
-        )
+        return self.annotate(annotation_count=RawSQL(TAG_ANNOTATION_COUNT_SQL, [])).order_by(*order)
 
     def most_used(self, *, recent: int = 500) -> TagQuerySet:
         """Tags by how many of the `recent` latest published annotations carry them.
@@ -396,6 +413,25 @@ def _tags_of_article() -> ArraySubquery:
     )
 
 
+# The ids of the articles with a tag, or quoting a speaker, gathered into an array first: the
+# planner cannot look inside it, so it reads just those articles and sorts them. Joined to
+# the facets instead, it walked the newest articles probing each one's facets, about 2,600
+# of them for a page of a tag on one story in 125 (26 ms at 100,000: bench/reading.py).
+TAGGED_ARTICLES_SQL = """
+SELECT unnest(ARRAY(SELECT f.article_id FROM articles_articlefacets f
+                    WHERE f.tag_ids @> ARRAY[%s]::bigint[]))
+"""
+QUOTING_ARTICLES_SQL = """
+SELECT unnest(ARRAY(SELECT f.article_id FROM articles_articlefacets f
+                    WHERE f.speaker_ids @> ARRAY[%s]::bigint[]))
+"""
+# Likewise the annotations carrying a tag, from the link table's tag index: a hash join read
+# every annotation of the site to count one tag's by kind (17 ms at 31,000).
+TAGGED_ANNOTATIONS_SQL = """
+SELECT unnest(ARRAY(SELECT l.annotation_id FROM articles_annotation_tags l WHERE l.tag_id = %s))
+"""
+
+
 class ArticleQuerySet(models.QuerySet["Article"]):
     def waiting_for_index(self) -> ArticleQuerySet:
         """Articles in the indexing queue (no search vector, no quote proposals yet), read
@@ -499,14 +535,14 @@ class ArticleQuerySet(models.QuerySet["Article"]):
         )
 
     def tagged(self, tag: Tag) -> ArticleQuerySet:
-        """Articles with a published annotation carrying `tag`, found in `ArticleFacets`'
-        tag GIN index: walking the newest articles and probing each one's annotations for
-        a tag on one story in 400 read 8,000 articles a page at 100,000 (bench/reading.py)."""
-        return self.filter(facet_values__tag_ids__contains=[tag.pk])
+        """Articles with a published annotation carrying `tag`: their ids from
+        `ArticleFacets`' tag GIN index first (see TAGGED_ARTICLES_SQL), then only those
+        articles read and sorted."""
+        return self.filter(pk__in=RawSQL(TAGGED_ARTICLES_SQL, [tag.pk]))
 
     def quoting(self, speaker: Speaker) -> ArticleQuerySet:
-        """Articles with a published quote by `speaker` (`ArticleFacets`' speaker index)."""
-        return self.filter(facet_values__speaker_ids__contains=[speaker.pk])
+        """Articles with a published quote by `speaker`, found like `tagged`'s."""
+        return self.filter(pk__in=RawSQL(QUOTING_ARTICLES_SQL, [speaker.pk]))
 
     def reading_annotations_prefetch(self, include_suggestions: bool = False) -> Prefetch:
         """`reading_annotations`: published annotations (and suggestions when asked) in
@@ -878,29 +914,25 @@ class AnnotationQuerySet(models.QuerySet["Annotation"]):
         )
 
     def claims(self, verdict: str | None = None) -> AnnotationQuerySet:
-        """Published claims, newest first; only those with `verdict` when given ("" is no
-        verdict yet), all of them for None."""
+        """Published claims, newest first (by id, which follows creation); only those with
+        `verdict` when given ("" is no verdict yet), all of them for None. All of them walk
+        `annotation_published_id_idx` (one row in three a claim); one verdict,
+        `annotation_claim_verdict_idx`. Ordering by created_at sorted every claim of the
+        site for a page of 20 (87 ms at 10,000 claims: bench/reading.py)."""
         claims = self.published().filter(kind=Annotation.Kind.CLAIM)
         if verdict is not None:
             claims = claims.filter(verdict=verdict)
-        return claims.order_by("-created_at", "-id")
+        return claims.order_by("-id")
 
     def claims_of(self, speaker: Speaker) -> AnnotationQuerySet:
         """Published claims inside a published quote by `speaker`, newest first. Claims have
         no claimant of their own yet: the words are the speaker's when their quote holds
         them (the rule the ClaimReview data applies, `structured_data.claim_speakers`)."""
-        quotes = Annotation.objects.published().filter(kind=Annotation.Kind.QUOTE, speaker=speaker)
-        inside = quotes.filter(
-            article=OuterRef("article"), start__lte=OuterRef("start"), end__gte=OuterRef("end")
-        )
-        # The articles first (`annotation_speaker_idx`), so only their claims are probed,
-        # not every claim of the site newest first.
-        articles = quotes.values("article_id")
-        return self.claims().filter(article__in=articles).filter(Exists(inside))
+        return self.claims().filter(pk__in=RawSQL(SPEAKER_CLAIM_IDS_SQL, [speaker.pk]))
 
     def tagged_with(self, tag: Tag, kind: str = "") -> AnnotationQuerySet:
         """Published annotations carrying `tag` (of `kind` when given), newest first."""
-        rows = self.published().filter(tags=tag)
+        rows = self.published().filter(pk__in=RawSQL(TAGGED_ANNOTATIONS_SQL, [tag.pk]))
         if kind:
             rows = rows.filter(kind=kind)
         return rows.order_by("-id")
@@ -1167,6 +1199,21 @@ class Annotation(models.Model):
             models.Index(fields=["speaker", "-created_at"], name="annotation_speaker_idx"),
             # The claims page filters by verdict.
             models.Index(fields=["kind", "verdict", "-created_at"], name="annotation_verdict_idx"),
+            # The speakers directory: each speaker's published quotes counted, their newest
+            # found, and their claims looked for, all without reading the table.
+            models.Index(
+                fields=["speaker", "-id"],
+                include=["article", "start", "end"],
+                condition=Q(status="published", kind="quote"),
+                name="annotation_speaker_quote_idx",
+            ),
+            # The claims page: one verdict's published claims newest first, and every
+            # verdict's count (an index-only scan).
+            models.Index(
+                fields=["verdict", "-id"],
+                condition=Q(status="published", kind="claim"),
+                name="annotation_claim_verdict_idx",
+            ),
             # The W3C site-wide container pages through published annotations newest first
             # by id (keyset), and counts them; suggestions never enter this index.
             models.Index(

@@ -1,5 +1,6 @@
-"""Hubs: old addresses of merged speakers (`SpeakerRedirect`), and the hubs' version
-(articles/sql/hubs_version.sql) the hub pages are cached and validated under."""
+"""Hubs: old addresses of merged speakers (`SpeakerRedirect`), the hubs' version
+(articles/sql/hubs_version.sql) the hub pages are cached and validated under, and an index
+for the claims page (one verdict newest first, and the verdicts' counts)."""
 
 from __future__ import annotations
 
@@ -47,6 +48,23 @@ class Migration(migrations.Migration):
                     ),
                 ),
             ],
+        ),
+        migrations.AddIndex(
+            model_name="annotation",
+            index=models.Index(
+                condition=models.Q(("kind", "quote"), ("status", "published")),
+                fields=["speaker", "-id"],
+                include=["article", "start", "end"],
+                name="annotation_speaker_quote_idx",
+            ),
+        ),
+        migrations.AddIndex(
+            model_name="annotation",
+            index=models.Index(
+                condition=models.Q(("kind", "claim"), ("status", "published")),
+                fields=["verdict", "-id"],
+                name="annotation_claim_verdict_idx",
+            ),
         ),
         migrations.RunSQL(HUBS_VERSION.read_text(encoding="utf-8"), UNDO_SQL),
     ]
