@@ -176,3 +176,13 @@ def test_a_quote_s_change_changes_the_feed_s_etag(client):
     make_annotation(article, 0, 5, Annotation.Kind.QUOTE, speaker=make_speaker("Jo"))
     changed = client.get("/feeds/latest/", headers={"If-None-Match": etag})
     assert changed.status_code == 200 and b"Quote by Jo" in changed.content
+
+
+def test_a_feed_built_is_kept_until_its_entries_change(client, django_assert_num_queries):
+    make_article(title="Kept")
+    client.get("/feeds/latest/")
+    with django_assert_num_queries(1):  # the entries' versions; the feed itself was kept
+        kept = client.get("/feeds/latest/")
+    assert entries(kept) == ["Kept"]
+    make_article(title="Newer", published_on=datetime.date(2030, 1, 1))
+    assert entries(client.get("/feeds/latest/")) == ["Newer", "Kept"]
