@@ -21,6 +21,7 @@ BODY = (
     "leaving Iraq. Selin Ağaoğlu, reporting from İstanbul, said the ministry stayed silent."
 )
 PAGES = {
+    "home": "/",
     "tags": "/tags/",
     "speakers": "/speakers/",
     "outlets": "/outlets/",
