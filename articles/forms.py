@@ -99,7 +99,41 @@ class AnnotationFilter(forms.Form):
 
 
 class ClaimFilter(forms.Form):
-    verdict = forms.ChoiceField(choices=Annotation.Verdict.choices, required=False)
+    # "none": the claims no editor has judged yet (stored as the empty verdict).
+    NO_VERDICT = "none"
+    verdict = forms.ChoiceField(
+        choices=[*Annotation.Verdict.choices, (NO_VERDICT, "No verdict yet")], required=False
+    )
+
+    def chosen(self) -> str | None:
+        """The verdict to show ("" for no verdict yet), None for every claim or an
+        unknown choice (`is_valid()` tells which)."""
+        if not self.is_valid() or not self.cleaned_data["verdict"]:
+            return None
+        verdict = self.cleaned_data["verdict"]
+        return "" if verdict == self.NO_VERDICT else verdict
+
+
+class HubOrder(forms.Form):
+    """The topics and speakers indexes: most used first, or A–Z; `q` narrows the speakers."""
+
+    sort = forms.ChoiceField(choices=[("", "Most used"), ("name", "A–Z")], required=False)
+    q = forms.CharField(max_length=200, required=False, strip=True)
+
+    def by_name(self) -> bool:
+        return self.is_valid() and self.cleaned_data["sort"] == "name"
+
+    def term(self) -> str:
+        return " ".join(self.cleaned_data["q"].split()) if self.is_valid() else ""
+
+
+class TagPageFilter(forms.Form):
+    """A tag's page shows its stories, or one kind of its annotations."""
+
+    kind = forms.ChoiceField(choices=Annotation.Kind.choices, required=False)
+
+    def chosen(self) -> str:
+        return self.cleaned_data["kind"] if self.is_valid() else ""
 
 
 class SearchForm(forms.Form):

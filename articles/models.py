@@ -31,7 +31,7 @@ from django.db.models import (
     Value,
 )
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Cast, Coalesce, Concat, JSONObject, Lower, Now, Trim
+from django.db.models.functions import Cast, Coalesce, Concat, JSONObject, Lower, Now, Substr, Trim
 from django.urls import reverse
 from django.utils.functional import cached_property
 
@@ -90,6 +90,16 @@ class OutletQuerySet(models.QuerySet):
         """Outlets with `article_count`, counted through the outlet index, per row fetched."""
         return self.annotate(article_count=_counted(Article.objects.all(), "outlet"))
 
+    def index(self) -> OutletQuerySet:
+        """The outlets index: every outlet A–Z with `article_count` and `latest_on` (its
+        newest story's date), both read through `article_outlet_idx`: one query."""
+        latest = Article.objects.filter(outlet=OuterRef("pk")).latest_first()
+        return (
+            self.with_article_counts()
+            .annotate(latest_on=Subquery(latest.values("published_on")[:1]))
+            .order_by(Lower("name"), "id")
+        )
+
 
 class Outlet(models.Model):
     name = models.CharField(max_length=200)
@@ -114,6 +124,34 @@ class Outlet(models.Model):
         return reverse("articles:outlet", args=[self.slug])
 
 
+# Claims inside a speaker's published quotes (the rule `AnnotationQuerySet.claims_of`
+# states), found from the quotes: each quote's claims are a range of `annotation_article_idx`
+# (article, status, start between the quote's start and end). The other way round, probing
+# each claim for a quote around it, read every annotation before the claim in its article:
+# 60 ms for a speaker quoted in a story with 1,000 annotations (bench/reading.py).
+SPEAKER_CLAIMS_SQL = """
+SELECT {select} FROM articles_annotation q
+JOIN articles_annotation c ON c.article_id = q.article_id AND c.status = 'published'
+    AND c.start >= q.start AND c.start < q."end" AND c."end" <= q."end" AND c.kind = 'claim'
+WHERE q.speaker_id = {speaker} AND q.status = 'published' AND q.kind = 'quote'
+"""
+# The speakers directory counts them per row.
+SPEAKER_CLAIM_COUNT_SQL = SPEAKER_CLAIMS_SQL.format(
+    select="count(DISTINCT c.id)", speaker="articles_speaker.id"
+)
+SPEAKER_CLAIM_IDS_SQL = SPEAKER_CLAIMS_SQL.format(select="c.id", speaker="%s")
+# An index-only scan of `annotation_speaker_quote_idx`.
+SPEAKER_QUOTE_COUNT_SQL = """
+SELECT count(*) FROM articles_annotation q
+WHERE q.speaker_id = articles_speaker.id AND q.status = 'published' AND q.kind = 'quote'
+"""
+
+
+SPEAKER_STORY_COUNT_SQL = """
+SELECT count(*) FROM articles_articlefacets f WHERE f.speaker_ids @> ARRAY[articles_speaker.id]
+"""
+
+
 class SpeakerQuerySet(models.QuerySet["Speaker"]):
     def named(self, name: str) -> SpeakerQuerySet:
         """Speakers whose name or one of whose aliases is `name`, ignoring case."""
@@ -131,6 +169,69 @@ class SpeakerQuerySet(models.QuerySet["Speaker"]):
     def with_quote_counts(self) -> SpeakerQuerySet:
         """Speakers with `quote_count`: their published quotes, per row fetched."""
         return self.annotate(quote_count=_counted(Annotation.objects.published(), "speaker"))
+
+    def directory(self, term: str = "", *, by_name: bool = False) -> SpeakerQuerySet:
+        """The speakers directory: speakers (those whose name or an alias contains `term`,
+        when given) with `quote_count`, `claim_count` (claims inside their quotes, see
+        `AnnotationQuerySet.claims_of`) and `latest_quote` ({id, exact, slug, title,
+        published_on} of their newest published quote, or None); most quoted first, or
+        A–Z `by_name`. One query; the counts and the latest quote are subqueries on
+        `annotation_speaker_idx`, so a page costs its own rows' probes."""
+        speakers = self.matching(term) if term else self.all()
+        # The newest quote's id first, from `annotation_speaker_quote_idx` alone; only that
+        # row joins its article (building every quote's JSON before picking cost 1.5 ms a
+        # speaker with 34 quotes).
+        newest = (
+            Annotation.objects.published()
+            .filter(speaker=OuterRef(OuterRef("pk")), kind=Annotation.Kind.QUOTE)
+            .order_by("-id")
+            .values("id")[:1]
+        )
+        latest = Annotation.objects.filter(pk=Subquery(newest)).values(
+            json=JSONObject(
+                id="id",
+                exact="exact",
+                slug="article__slug",
+                title="article__title",
+                published_on="article__published_on",
+            )
+        )
+        order: list[str | Lower] = [Lower("name"), "id"]
+        if not by_name:
+            order.insert(0, "-quote_count")
+        return speakers.annotate(
+            quote_count=RawSQL(SPEAKER_QUOTE_COUNT_SQL, []),
+            claim_count=RawSQL(SPEAKER_CLAIM_COUNT_SQL, []),
+            latest_quote=latest,
+        ).order_by(*order)
+
+    def most_quoted(self, *, recent: int = 500) -> SpeakerQuerySet:
+        """Speakers by how many of the `recent` latest published annotations are their
+        quotes (`TagQuerySet.most_used`'s idea: cheap at any size, favouring the news now)."""
+        latest = Annotation.objects.published().order_by("-id").values("id")[:recent]
+        return (
+            self.filter(annotations__in=latest)
+            .annotate(recent_quotes=Count("annotations"))
+            .order_by("-recent_quotes", "name")
+        )
+
+    def with_story_counts(self) -> SpeakerQuerySet:
+        """Speakers with `story_count`: the stories quoting them, from `ArticleFacets`'
+        speaker GIN index, per row fetched."""
+        return self.annotate(story_count=RawSQL(SPEAKER_STORY_COUNT_SQL, []))
+
+    def at_address(self, slug: str) -> tuple[Speaker | None, Speaker | None]:
+        """(the speaker whose page is at `slug`, or the one a redirect there leads to):
+        one query either way (a speaker's own slug wins over a redirect's)."""
+        rows = list(
+            self.filter(Q(slug=slug) | Q(redirects__slug=slug))
+            .annotate(own=Q(slug=slug))
+            .order_by("-own")[:1]
+        )
+        if not rows:
+            return None, None
+        own = rows[0].own  # type: ignore[attr-defined]  # the annotation above
+        return (rows[0], None) if own else (None, rows[0])
 
     def matching(self, term: str) -> SpeakerQuerySet:
         """Autocomplete: name or an alias contains `term` (case-insensitive), names first."""
@@ -174,6 +275,25 @@ class Speaker(models.Model):
         return reverse("articles:speaker", args=[self.slug])
 
 
+class SpeakerRedirect(models.Model):
+    """An old address of a speaker's page: the slug of a duplicate merged into `speaker`.
+    Its page and feed answer 301 to the speaker's, so links shared before the merge work."""
+
+    slug = models.SlugField(max_length=220, unique=True, allow_unicode=True)
+    speaker = models.ForeignKey(Speaker, on_delete=models.CASCADE, related_name="redirects")
+
+    def __str__(self) -> str:
+        return f"{self.slug} → {self.speaker_id}"
+
+
+TAG_ANNOTATION_COUNT_SQL = """
+SELECT count(*) FROM articles_annotation_tags l WHERE l.tag_id = articles_tag.id
+"""
+TAG_STORY_COUNT_SQL = """
+SELECT count(*) FROM articles_articlefacets f WHERE f.tag_ids @> ARRAY[articles_tag.id]
+"""
+
+
 class TagQuerySet(models.QuerySet["Tag"]):
     def with_annotation_counts(self) -> TagQuerySet:
         """Tags with `annotation_count`: the annotations carrying each, per row fetched,
@@ -184,6 +304,17 @@ class TagQuerySet(models.QuerySet["Tag"]):
         return self.annotate(
             annotation_count=_counted(Annotation.tags.through.objects.all(), "tag")
         )
+
+    def index(self, *, by_name: bool = False) -> TagQuerySet:
+        """The topics index: every tag with `annotation_count` (the annotations carrying it,
+        see `with_annotation_counts`), most used first, or A–Z `by_name`. One query, each
+        count an index-only scan of the link table's tag index (`count(*)`: counting its ids
+        read the table too, 27 ms for 80 tags at 60,000 links; stories per tag from
+        `ArticleFacets` cost 20 ms more, so the index leaves them to the tag's page)."""
+        order: list[str | Lower] = [Lower("name"), "id"]
+        if not by_name:
+            order.insert(0, "-annotation_count")
+        return self.annotate(annotation_count=RawSQL(TAG_ANNOTATION_COUNT_SQL, [])).order_by(*order)
 
     def most_used(self, *, recent: int = 500) -> TagQuerySet:
         """Tags by how many of the `recent` latest published annotations carry them.
@@ -261,6 +392,8 @@ class SourceFile(models.Model):
 
 # Big columns list pages never show: the body, its structure and the search vector.
 LISTING_DEFERRED = ("body", "structure", "search_vector")
+# Enough of a story's opening for its first sentence (`search.snippets.first_sentence`).
+OPENING_CHARS = 400
 
 
 def _published_count(kind: str) -> Coalesce:
@@ -290,6 +423,25 @@ def _tags_of_article() -> ArraySubquery:
         .order_by("name")
         .values(json=JSONObject(name="name", slug="slug"))
     )
+
+
+# The ids of the articles with a tag, or quoting a speaker, gathered into an array first: the
+# planner cannot look inside it, so it reads just those articles and sorts them. Joined to
+# the facets instead, it walked the newest articles probing each one's facets, about 2,600
+# of them for a page of a tag on one story in 125 (26 ms at 100,000: bench/reading.py).
+TAGGED_ARTICLES_SQL = """
+SELECT unnest(ARRAY(SELECT f.article_id FROM articles_articlefacets f
+                    WHERE f.tag_ids @> ARRAY[%s]::bigint[]))
+"""
+QUOTING_ARTICLES_SQL = """
+SELECT unnest(ARRAY(SELECT f.article_id FROM articles_articlefacets f
+                    WHERE f.speaker_ids @> ARRAY[%s]::bigint[]))
+"""
+# Likewise the annotations carrying a tag, from the link table's tag index: a hash join read
+# every annotation of the site to count one tag's by kind (17 ms at 31,000).
+TAGGED_ANNOTATIONS_SQL = """
+SELECT unnest(ARRAY(SELECT l.annotation_id FROM articles_annotation_tags l WHERE l.tag_id = %s))
+"""
 
 
 class ArticleQuerySet(models.QuerySet["Article"]):
@@ -384,8 +536,9 @@ class ArticleQuerySet(models.QuerySet["Article"]):
     def with_listing_data(self) -> ArticleQuerySet:
         """Article lists: outlet, quote/claim counts and tags used, in one query.
 
-        Adds `quote_count`, `claim_count` and `tag_list` ([{"name", "slug"}]); leaves the
-        body unloaded. Counts are subqueries, computed only for the rows fetched.
+        Adds `quote_count`, `claim_count`, `tag_list` ([{"name", "slug"}]) and `opening`
+        (the body's first OPENING_CHARS characters, for a card without a summary); leaves
+        the body unloaded. Counts are subqueries, computed only for the rows fetched.
         """
         return (
             self.select_related("outlet")
@@ -394,14 +547,19 @@ class ArticleQuerySet(models.QuerySet["Article"]):
                 quote_count=_published_count(Annotation.Kind.QUOTE),
                 claim_count=_published_count(Annotation.Kind.CLAIM),
                 tag_list=_tags_of_article(),
+                opening=Substr("body", 1, OPENING_CHARS),
             )
         )
 
     def tagged(self, tag: Tag) -> ArticleQuerySet:
-        """Articles with a published annotation carrying `tag`."""
-        return self.filter(
-            Exists(Annotation.objects.published().filter(article=OuterRef("pk"), tags=tag))
-        )
+        """Articles with a published annotation carrying `tag`: their ids from
+        `ArticleFacets`' tag GIN index first (see TAGGED_ARTICLES_SQL), then only those
+        articles read and sorted."""
+        return self.filter(pk__in=RawSQL(TAGGED_ARTICLES_SQL, [tag.pk]))
+
+    def quoting(self, speaker: Speaker) -> ArticleQuerySet:
+        """Articles with a published quote by `speaker`, found like `tagged`'s."""
+        return self.filter(pk__in=RawSQL(QUOTING_ARTICLES_SQL, [speaker.pk]))
 
     def reading_annotations_prefetch(self, include_suggestions: bool = False) -> Prefetch:
         """`reading_annotations`: published annotations (and suggestions when asked) in
@@ -790,12 +948,33 @@ class AnnotationQuerySet(models.QuerySet["Annotation"]):
             .order_by("-article__published_on", "article_id", "start")
         )
 
-    def claims(self, verdict: str = "") -> AnnotationQuerySet:
-        """Published claims, newest first; only those with `verdict` when given."""
+    def claims(self, verdict: str | None = None) -> AnnotationQuerySet:
+        """Published claims, newest first (by id, which follows creation); only those with
+        `verdict` when given ("" is no verdict yet), all of them for None. All of them walk
+        `annotation_published_id_idx` (one row in three a claim); one verdict,
+        `annotation_claim_verdict_idx`. Ordering by created_at sorted every claim of the
+        site for a page of 20 (87 ms at 10,000 claims: bench/reading.py)."""
         claims = self.published().filter(kind=Annotation.Kind.CLAIM)
-        if verdict:
+        if verdict is not None:
             claims = claims.filter(verdict=verdict)
-        return claims.order_by("-created_at", "-id")
+        return claims.order_by("-id")
+
+    def claims_of(self, speaker: Speaker) -> AnnotationQuerySet:
+        """Published claims inside a published quote by `speaker`, newest first. Claims have
+        no claimant of their own yet: the words are the speaker's when their quote holds
+        them (the rule the ClaimReview data applies, `structured_data.claim_speakers`)."""
+        return self.claims().filter(pk__in=RawSQL(SPEAKER_CLAIM_IDS_SQL, [speaker.pk]))
+
+    def tagged_with(self, tag: Tag, kind: str = "") -> AnnotationQuerySet:
+        """Published annotations carrying `tag` (of `kind` when given), newest first."""
+        rows = self.published().filter(pk__in=RawSQL(TAGGED_ANNOTATIONS_SQL, [tag.pk]))
+        if kind:
+            rows = rows.filter(kind=kind)
+        return rows.order_by("-id")
+
+    def kind_counts(self) -> dict[str, int]:
+        """{kind: number of these annotations}, one grouped query."""
+        return dict(self.order_by().values_list("kind").annotate(n=Count("id")))
 
     def for_web_annotation(self, *, article: bool = True) -> AnnotationQuerySet:
         """Published annotations with what their W3C representation shows
@@ -1055,6 +1234,21 @@ class Annotation(models.Model):
             models.Index(fields=["speaker", "-created_at"], name="annotation_speaker_idx"),
             # The claims page filters by verdict.
             models.Index(fields=["kind", "verdict", "-created_at"], name="annotation_verdict_idx"),
+            # The speakers directory: each speaker's published quotes counted, their newest
+            # found, and their claims looked for, all without reading the table.
+            models.Index(
+                fields=["speaker", "-id"],
+                include=["article", "start", "end"],
+                condition=Q(status="published", kind="quote"),
+                name="annotation_speaker_quote_idx",
+            ),
+            # The claims page: one verdict's published claims newest first, and every
+            # verdict's count (an index-only scan).
+            models.Index(
+                fields=["verdict", "-id"],
+                condition=Q(status="published", kind="claim"),
+                name="annotation_claim_verdict_idx",
+            ),
             # The W3C site-wide container pages through published annotations newest first
             # by id (keyset), and counts them; suggestions never enter this index.
             models.Index(

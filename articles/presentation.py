@@ -293,8 +293,9 @@ class OpenEndedPage:
         return self.number - 1
 
 
-def open_ended_page(items, page: str | None) -> OpenEndedPage:
-    """One query: the page's rows plus one, to tell whether another page follows.
+def open_ended_page(items, page: str | None, *, size: int = PAGE_SIZE) -> OpenEndedPage:
+    """One query: the page's rows (`size` of them) plus one, to tell whether another page
+    follows.
 
     Out-of-range numbers answer as Django's `Paginator.get_page` does on every other list:
     not a number → the first page; below 1 or past the end → the last page (found by a
@@ -305,10 +306,10 @@ def open_ended_page(items, page: str | None) -> OpenEndedPage:
     except ValueError:
         number = 1
     if 0 < number < 100_000:  # beyond, the offset alone would make PostgreSQL work hard
-        offset = (number - 1) * PAGE_SIZE
-        rows = list(items[offset : offset + PAGE_SIZE + 1])
+        offset = (number - 1) * size
+        rows = list(items[offset : offset + size + 1])
         if rows or number == 1:
-            return OpenEndedPage(rows[:PAGE_SIZE], number, has_next=len(rows) > PAGE_SIZE)
-    last = max(1, -(-items.count() // PAGE_SIZE))
-    offset = (last - 1) * PAGE_SIZE
-    return OpenEndedPage(list(items[offset : offset + PAGE_SIZE]), last, has_next=False)
+            return OpenEndedPage(rows[:size], number, has_next=len(rows) > size)
+    last = max(1, -(-items.count() // size))
+    offset = (last - 1) * size
+    return OpenEndedPage(list(items[offset : offset + size]), last, has_next=False)

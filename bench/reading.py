@@ -1,6 +1,7 @@
-"""Reading benchmark: article pages, search and page weight, served by gunicorn with DEBUG off.
+"""Reading benchmark: articles, search, the hubs, page weight; gunicorn with DEBUG off.
 
     .venv/bin/python bench/reading.py [--articles 100000] [--requests 200] [--keep]
+        [--search-only | --hubs-only]
 
 Builds a throwaway database on the same PostgreSQL server (the embedded cluster, or the one
 DATABASE_URL points at): 100,000 generated articles of 2-5 KB for search, with annotations
@@ -402,6 +403,46 @@ def uncached_render(path: str, n: int = 20) -> tuple[float, float]:
     return statistics.median(timings), max(timings)
 
 
+def hub_paths() -> dict[str, list[str]]:
+    """The hub pages to measure: the indexes, a tag's, a speaker's and an outlet's page
+    (a busy one each), the claims, and their feeds."""
+    from articles.models import Speaker, Tag
+
+    tag = Tag.objects.index().first()  # most used first
+    speaker = Speaker.objects.directory().first()  # most quoted first
+    assert tag is not None and speaker is not None
+    return {
+        "hub: topics index": ["/tags/", "/tags/?sort=name"],
+        "hub: speakers directory": ["/speakers/", "/speakers/?sort=name", "/speakers/?q=mark"],
+        "hub: outlets index": ["/outlets/"],
+        "hub: claims": ["/claims/", "/claims/?verdict=false", "/claims/?verdict=none"],
+        "hub: a tag's page": [f"/tags/{tag.slug}/", f"/tags/{tag.slug}/?kind=quote"],
+        "hub: a speaker's page": [f"/speakers/{speaker.slug}/"],
+        "hub: an outlet's page": ["/outlets/outlet-3/"],
+        "hub: feeds (tag, speaker, outlet)": [
+            f"/tags/{tag.slug}/feed/",
+            f"/speakers/{speaker.slug}/feed/",
+            "/outlets/outlet-3/feed/",
+        ],
+    }
+
+
+def uncached_p95(paths: list[str], n: int = 40) -> tuple[float, float]:
+    """Like `uncached_render`, over several paths in turn: median and p95, ms."""
+    from django.core.cache import cache
+    from django.test import Client
+
+    client = Client(HTTP_HOST="127.0.0.1", HTTP_ACCEPT_ENCODING="gzip")
+    timings = []
+    for i in range(n):
+        cache.clear()
+        started = time.perf_counter()
+        assert client.get(paths[i % len(paths)]).status_code == 200
+        timings.append((time.perf_counter() - started) * 1000)
+    timings.sort()
+    return statistics.median(timings), timings[int(len(timings) * 0.95) - 1]
+
+
 def marks_scaling() -> None:
     """render_body alone, for growing numbers of overlapping marks on a 500 KB text."""
     from articles.rendering import Mark, render_body
@@ -433,6 +474,11 @@ def main() -> None:
         "--search-only",
         action="store_true",
         help="measure only the floor and the searches (quicker while working on search)",
+    )
+    parser.add_argument(
+        "--hubs-only",
+        action="store_true",
+        help="measure only the floor and the hub pages (quicker while working on the hubs)",
     )
     args = parser.parse_args()
 
@@ -482,8 +528,12 @@ def main() -> None:
             ("search (8 queries)", searches),
             ("search, HX-Request fragment", [s + "&outlet=outlet-3" for s in searches]),
         ]
+        hubs = hub_paths()
+        rows += list(hubs.items())
         if args.search_only:
             rows = [row for row in rows if row[0].startswith(("trivial", "search"))]
+        if args.hubs_only:
+            rows = [row for row in rows if row[0].startswith(("trivial", "hub"))]
         load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
         print(f"\nLoad average before measuring: {load} on {os.cpu_count()} CPUs")
         print(
@@ -497,8 +547,18 @@ def main() -> None:
             print(f"{label:34} {median:10.1f} {p95:10.1f} {fastest:8.1f}")
         load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
         print(f"Load average after measuring: {load}")
-        print(f"\nsearch p95: {results['search (8 queries)'][1]:.1f} ms (target: 30 ms, issue #14)")
+        if not args.hubs_only:
+            search_p95 = results["search (8 queries)"][1]
+            print(f"\nsearch p95: {search_p95:.1f} ms (target: 30 ms, issue #14)")
         if args.search_only:
+            return
+        worst_hub = max(p95 for label, (_, p95, _) in results.items() if label.startswith("hub"))
+        print(f"\nworst hub page p95, repeat views: {worst_hub:.1f} ms (target: 20 ms, issue #14)")
+        print("hub pages built from scratch (caches emptied, in process): median / p95 ms")
+        for label, paths in hubs.items():
+            median, p95 = uncached_p95(paths)
+            print(f"  {label:34} {median:8.1f} {p95:8.1f}")
+        if args.hubs_only:
             return
         floor = results["trivial view (floor)"][0]
         heavy = results["article, 1,000 annotations"][0]

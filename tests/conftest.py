@@ -106,6 +106,16 @@ def login_in_browser(page, live_server, username: str, password: str = "password
 
 
 @pytest.fixture(autouse=True)
+def _no_page_kept_from_another_test():
+    """Page versions come from sequences, which a test's rollback does not undo: a test that
+    writes nothing would read the version the previous test left and could be served that
+    test's page from the cache (articles/hub_cache.py). Each test starts with it empty."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _editors_group_survives_flushes(request):
     """Transactional tests (live_server) flush the Editors group the roles migration made;
     recreate it so `make_user(editor=True)` works whatever ran before."""

@@ -55,6 +55,12 @@ EXPECTED: dict[str, Row] = {
     "articles:tag_feed": READ,
     "articles:speaker": READ,
     "articles:outlet": READ,
+    # The hubs: topics, speakers and outlets indexes, speaker and outlet feeds.
+    "articles:tags": READ,
+    "articles:speakers": READ,
+    "articles:outlets": READ,
+    "articles:speaker_feed": READ,
+    "articles:outlet_feed": READ,
     "articles:claims": READ,
     "articles:search": READ,
     "articles:latest_feed": READ,
@@ -253,6 +259,8 @@ PARAMS: dict[str, Callable[[World], dict]] = {
     "articles:tag_feed": lambda w: {"slug": w.tag.slug},
     "articles:speaker": lambda w: {"slug": w.speaker.slug},
     "articles:outlet": lambda w: {"slug": w.article.outlet.slug},
+    "articles:speaker_feed": lambda w: {"slug": w.speaker.slug},
+    "articles:outlet_feed": lambda w: {"slug": w.article.outlet.slug},
     "articles:suggestion_accept": lambda w: {"pk": w.suggestion.pk},
     "articles:suggestion_reject": lambda w: {"pk": w.suggestion.pk},
     "articles:suggestion_edit": lambda w: {"pk": w.suggestion.pk},
@@ -390,4 +398,4 @@ def test_matrix_size():
         f" cells, plus {admin_cells} admin cells"
     )
     assert cells == len(EXPECTED) * len(ROLES) * len(METHODS)
-    assert (len(ROUTES), cells, admin_cells) == (65, 650, 150)
+    assert (len(ROUTES), cells, admin_cells) == (70, 700, 150)

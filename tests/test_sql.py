@@ -82,4 +82,5 @@ def test_each_group_of_functions_has_its_file():
         "article_search_vector.sql",
         "web_annotation_versions.sql",
         "article_versions.sql",
+        "hubs_version.sql",
     }

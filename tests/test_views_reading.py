@@ -90,25 +90,31 @@ def test_home_answers_out_of_range_pages_like_the_other_lists(client, page, show
 def test_an_out_of_range_home_page_costs_two_queries_more(client, django_assert_num_queries):
     for _ in range(3):
         make_article()
-    # The empty page, then a count and the last page.
-    with django_assert_num_queries(3):
+    # The hubs' version and the second column's topics and speakers (articles/hub_pages.py)
+    # besides: the empty page, then a count and the last page.
+    with django_assert_num_queries(3 + 3):
         assert client.get("/?page=7").status_code == 200
-    with django_assert_num_queries(2):  # no page can lie below 1: straight to the count
+    with django_assert_num_queries(2 + 3):  # no page can lie below 1: straight to the count
         assert client.get("/?page=-7").status_code == 200
 
 
 def test_home_takes_a_fixed_number_of_queries(client, django_assert_num_queries):
     for _ in range(5):
         make_article()
-    # One query: no count of the whole archive, only "is there a next page".
-    with django_assert_num_queries(1):
+    # One query for the stories: no count of the whole archive, only "is there a next
+    # page"; with the hubs' version and the second column's topics and speakers.
+    with django_assert_num_queries(4):
         client.get("/")
     for _ in range(10):
         article = make_article()
         make_annotation(article, 0, 4, tags=[make_tag()])
         make_annotation(article, 5, 9, Annotation.Kind.QUOTE)
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(4):
         client.get("/")
+    with django_assert_num_queries(1):  # kept: the version alone
+        client.get("/")
+    with django_assert_num_queries(2):  # a swap of the list: no second column
+        client.get("/", headers={"HX-Request": "true"})
 
 
 def test_home_serves_the_list_fragment_to_htmx(client):

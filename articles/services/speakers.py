@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models.functions import Lower, Now
 
-from articles.models import Annotation, AnnotationRevision, Speaker
+from articles.models import Annotation, AnnotationRevision, Speaker, SpeakerRedirect
 from articles.names import fold_name, name_slug, unique_slug
 from articles.revisions import annotation_snapshot, revision_new
 
@@ -191,7 +191,9 @@ def speaker_update(
 
 
 def speaker_merge(*, keep_id: int, duplicate_ids: Sequence[int], user) -> Speaker:
-    """Fold duplicates into the kept speaker: their quotes move, their names become aliases.
+    """Fold duplicates into the kept speaker: their quotes move, their names become aliases,
+    and their pages' addresses (with those of speakers merged into them before) redirect to
+    the kept speaker's.
 
     Each moved quote gets an `updated` revision, so its history tells who merged it.
     """
@@ -229,6 +231,14 @@ def speaker_merge(*, keep_id: int, duplicate_ids: Sequence[int], user) -> Speake
         moved = Annotation.objects.filter(pk__in=[q.pk for q in quotes])
         moved.update(speaker=keep, updated_at=Now())
         AnnotationRevision.objects.bulk_create(revisions)
+        # Before the delete, whose cascade would take the duplicates' own redirects along.
+        SpeakerRedirect.objects.filter(speaker_id__in=duplicate_ids).update(speaker=keep)
+        SpeakerRedirect.objects.bulk_create(
+            [SpeakerRedirect(slug=speakers[pk].slug, speaker=keep) for pk in duplicate_ids],
+            update_conflicts=True,
+            unique_fields=["slug"],
+            update_fields=["speaker"],
+        )
         Speaker.objects.filter(pk__in=duplicate_ids).delete()
         keep.save(update_fields=["aliases"])
         return keep

@@ -1,25 +1,23 @@
-"""Browsing: stories by tag and by outlet, quotes by speaker, claims by verdict."""
+"""Browsing: a tag's page, a speaker's and an outlet's, and the claims by verdict.
+
+Anonymous readers get these pages from the hubs' cache, with strong ETags
+(articles/hub_cache.py).
+"""
 
 from __future__ import annotations
 
-from django.core.paginator import Paginator
-from django.db.models import Count, Q
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 
-from articles.forms import ClaimFilter
+from articles import hub_pages
+from articles.forms import ClaimFilter, TagPageFilter
 from articles.http import HtmxHttpRequest
-from articles.models import Annotation, Article, Outlet, Speaker, Tag
+from articles.hub_cache import hub_page
+from articles.models import Outlet, Speaker
 from articles.presentation import wants_fragment
-
-PAGE_SIZE = 20
-PUBLISHED = Q(annotations__status=Annotation.Status.PUBLISHED)
-
-
-def _page(request: HtmxHttpRequest, items) -> object:
-    return Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
 def _template(request: HtmxHttpRequest, name: str, fragment: str) -> str:
@@ -29,50 +27,60 @@ def _template(request: HtmxHttpRequest, name: str, fragment: str) -> str:
 @require_safe
 @vary_on_headers("HX-Request")
 def tag(request: HtmxHttpRequest, slug: str) -> HttpResponse:
-    tags = Tag.objects.annotate(annotation_count=Count("annotations", filter=PUBLISHED))
-    tag = get_object_or_404(tags, slug=slug)
-    page = _page(request, Article.objects.tagged(tag).with_listing_data().latest_first())
-    template = _template(request, "articles/tag.html", "article-list")
-    return render(request, template, {"tag": tag, "page": page})
+    kind = TagPageFilter(request.GET).chosen()
+
+    def page() -> HttpResponse:
+        context = hub_pages.tag_page(slug, kind=kind, page=request.GET.get("page"))
+        if context is None:
+            raise Http404("No tag at this address.")
+        return render(request, _template(request, "articles/tag.html", "tag-list"), context)
+
+    return hub_page(request, page, fragment=wants_fragment(request))
+
+
+def speaker_redirect(request: HtmxHttpRequest, speaker: Speaker, name: str) -> HttpResponse:
+    """301 to `speaker`'s URL called `name`, keeping the query string."""
+    url = reverse(name, args=[speaker.slug])
+    query = request.META.get("QUERY_STRING", "")
+    return HttpResponsePermanentRedirect(f"{url}?{query}" if query else url)
 
 
 @require_safe
 @vary_on_headers("HX-Request")
 def speaker(request: HtmxHttpRequest, slug: str) -> HttpResponse:
-    quotes = PUBLISHED & Q(annotations__kind=Annotation.Kind.QUOTE)
-    speakers = Speaker.objects.annotate(
-        article_count=Count("annotations__article", filter=quotes, distinct=True)
-    )
-    speaker = get_object_or_404(speakers, slug=slug)
-    page = _page(request, Annotation.objects.quotes_by(speaker).for_listing())
-    template = _template(request, "articles/speaker.html", "quote-list")
-    return render(request, template, {"speaker": speaker, "page": page})
+    def page() -> HttpResponse:
+        speakers = Speaker.objects.with_quote_counts().with_story_counts()
+        found, moved = speakers.at_address(slug)
+        if moved is not None:  # merged into another speaker: their page now
+            return speaker_redirect(request, moved, "articles:speaker")
+        if found is None:
+            raise Http404("No speaker at this address.")
+        context = hub_pages.speaker_page(found, page=request.GET.get("page"))
+        return render(request, _template(request, "articles/speaker.html", "quote-list"), context)
+
+    return hub_page(request, page, fragment=wants_fragment(request))
 
 
 @require_safe
 @vary_on_headers("HX-Request")
 def outlet(request: HtmxHttpRequest, slug: str) -> HttpResponse:
-    outlet = get_object_or_404(Outlet, slug=slug)
-    page = _page(request, outlet.articles.with_listing_data().latest_first())
-    template = _template(request, "articles/outlet.html", "article-list")
-    return render(request, template, {"outlet": outlet, "page": page})
+    def page() -> HttpResponse:
+        found = get_object_or_404(Outlet.objects.with_article_counts(), slug=slug)
+        context = hub_pages.outlet_page(found, page=request.GET.get("page"))
+        return render(request, _template(request, "articles/outlet.html", "article-list"), context)
+
+    return hub_page(request, page, fragment=wants_fragment(request))
 
 
 @require_safe
 @vary_on_headers("HX-Request")
 def claims(request: HtmxHttpRequest) -> HttpResponse:
     form = ClaimFilter(request.GET)
-    verdict = form.cleaned_data["verdict"] if form.is_valid() else ""
-    counts = Annotation.objects.verdict_counts()
-    verdicts = [(value, label, counts.get(value, 0)) for value, label in Annotation.Verdict.choices]
-    page = _page(request, Annotation.objects.claims(verdict).for_listing())
-    template = _template(request, "articles/claims.html", "claims")
-    context = {
-        "page": page,
-        "verdict": verdict,
-        "verdict_label": Annotation.Verdict(verdict).label if verdict else "",
-        "verdicts": verdicts,
-        "total": sum(counts.values()),
-        "invalid": not form.is_valid(),
-    }
-    return render(request, template, context)
+    verdict = form.chosen()
+
+    def page() -> HttpResponse:
+        context = hub_pages.claims_page(verdict=verdict, page=request.GET.get("page"))
+        context["invalid"] = not form.is_valid()
+        return render(request, _template(request, "articles/claims.html", "claims"), context)
+
+    return hub_page(request, page, fragment=wants_fragment(request))

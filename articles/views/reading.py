@@ -8,6 +8,8 @@ from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 
 from articles.http import HtmxHttpRequest
+from articles.hub_cache import hub_page
+from articles.hub_pages import hub_aside
 from articles.models import Article
 from articles.page_cache import anonymous_page_key, cached_page, page_version
 from articles.permissions import is_editor
@@ -17,12 +19,19 @@ from articles.presentation import article_page_context, open_ended_page, wants_f
 @require_safe
 @vary_on_headers("HX-Request")
 def home(request: HtmxHttpRequest) -> HttpResponse:
-    articles = Article.objects.with_listing_data().latest_first()
-    page = open_ended_page(articles, request.GET.get("page"))
-    template = "articles/home.html"
-    if wants_fragment(request):
-        template += "#article-list"
-    return render(request, template, {"page": page})
+    """The latest stories, with the hubs' second column; kept and validated like the hub
+    pages (articles/hub_cache.py: it lists rows from the whole site too)."""
+    fragment = wants_fragment(request)
+
+    def page() -> HttpResponse:
+        articles = Article.objects.with_listing_data().latest_first()
+        context = {"page": open_ended_page(articles, request.GET.get("page"))}
+        if not fragment:  # a swap of the list needs no second column
+            context.update(hub_aside())
+        template = "articles/home.html" + ("#article-list" if fragment else "")
+        return render(request, template, context)
+
+    return hub_page(request, page, fragment=fragment)
 
 
 @require_safe
