@@ -89,20 +89,34 @@ def matches(outline: Outline, filters: dict[str, str]) -> bool:
 def filter_options(
     annotations: list[Outline], filters: dict[str, str], base_url: str
 ) -> dict[str, list[dict]]:
-    """The filter links: kinds, speakers and tags present, each with its count in the article.
+    """The filter links: kinds, speakers and tags present, each with its count within the
+    active filter.
 
-    Each link toggles its value on top of the other filters; hrefs are built here once
-    (the page is cached per filter) instead of per link in the template.
+    A value's count is how many annotations its link would show: those matching the other
+    groups' filters and that value (under "Claims", a speaker counts their claims), so a
+    count never leads to "No annotation matches". Values the other filters leave at zero
+    are left out, except the current one, which its link turns off again. Each link
+    toggles its value on top of the other filters; hrefs are built here once (the page is
+    cached per filter) instead of per link in the template.
     """
     kinds: dict[str, int] = {}
     tags: dict[str, list] = {}
     speakers: dict[str, list] = {}
+    within_others = 0
     for a in annotations:
-        kinds[a.kind] = kinds.get(a.kind, 0) + 1
+        speaker = a.speaker[0] if a.speaker is not None else None
+        kind_ok = "kind" not in filters or a.kind == filters["kind"]
+        speaker_ok = "speaker" not in filters or speaker == filters["speaker"]
+        tag_ok = "tag" not in filters or any(slug == filters["tag"] for slug, _ in a.tags)
+        if speaker_ok and tag_ok:
+            within_others += 1
+        kinds.setdefault(a.kind, 0)
+        if speaker_ok and tag_ok:
+            kinds[a.kind] += 1
         for slug, name in a.tags:
-            tags.setdefault(slug, [name, 0])[1] += 1
+            tags.setdefault(slug, [name, 0])[1] += int(kind_ok and speaker_ok)
         if a.speaker is not None:
-            speakers.setdefault(a.speaker[0], [a.speaker[1], 0])[1] += 1
+            speakers.setdefault(a.speaker[0], [a.speaker[1], 0])[1] += int(kind_ok and tag_ok)
 
     def link(field: str, value: str, label: str, count: int) -> dict:
         current = filters.get(field, "") == value
@@ -116,10 +130,13 @@ def filter_options(
             "current": current,
         }
 
-    kind_links = [link("kind", "", "All", len(annotations))] + [
+    def shown(field: str, value: str, count: int) -> bool:
+        return count > 0 or filters.get(field) == value
+
+    kind_links = [link("kind", "", "All", within_others)] + [
         link("kind", value, f"{label}s", kinds[value])
         for value, label in Annotation.Kind.choices
-        if value in kinds
+        if value in kinds and shown("kind", value, kinds[value])
     ]
 
     def by_name(item: tuple) -> str:
@@ -130,10 +147,12 @@ def filter_options(
         "speakers": [
             link("speaker", slug, name, n)
             for slug, (name, n) in sorted(speakers.items(), key=by_name)
+            if shown("speaker", slug, n)
         ],
         "tags": [
             link("tag", slug, f"#{name}", n)
             for slug, (name, n) in sorted(tags.items(), key=by_name)
+            if shown("tag", slug, n)
         ],
     }
 

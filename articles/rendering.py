@@ -29,6 +29,7 @@ from django.utils import timezone
 from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
+from articles.excerpts import clipped
 from articles.reanchoring import Opcode, text_diff
 
 
@@ -198,6 +199,8 @@ def _render(body, structure, marks, wanted=None, *, oob: bool = False) -> list[t
 
 # A span that starts with its own quotation mark isn't wrapped in another pair.
 QUOTATION_MARKS = ('"', "“", "”", "„", "«", "»", "'", "‘", "’")
+# A list entry shows at most this much of its span, cut at a word; the mark has the rest.
+LIST_EXACT_CHARS = 140
 
 
 def _url_maker(name: str):
@@ -248,7 +251,7 @@ def render_annotation_items(annotations: Iterable, *, oob: bool = False) -> Safe
             f'<p class="annotation-meta">{who}<time datetime="{when.isoformat()}">'
             f"{when.day} {when:%b %Y}</time></p>"
         )
-        exact = a.exact if len(a.exact) <= 140 else a.exact[:139] + "…"
+        exact = clipped(a.exact, LIST_EXACT_CHARS)
         if not exact.startswith(QUOTATION_MARKS):
             exact = f"“{exact}”"
         out.append(
@@ -274,8 +277,9 @@ FILTER_GROUPS = {"kinds": "Kind", "speakers": "Speaker", "tags": "Tag"}
 
 
 def render_filter_links(options: dict[str, list[dict]]) -> SafeString:
-    """The article page's filter groups as HTML lists, from `presentation.filter_options`
-    (string joins: an article can name hundreds)."""
+    """The article page's filter groups, each a list of links under its visible label
+    (Kind, Speaker, Tag), from `presentation.filter_options` (string joins: an article can
+    name hundreds)."""
     groups = []
     for group, links in options.items():
         if not links:
@@ -286,8 +290,11 @@ def render_filter_links(options: dict[str, list[dict]]) -> SafeString:
             f'<span class="count">{f["count"]}</span></a></li>'
             for f in links
         )
+        label = FILTER_GROUPS[group]
         groups.append(
-            f'<ul class="filter-group" aria-label="{FILTER_GROUPS[group]}">{items}</ul>\n'
+            f'<div class="filter-group" role="group" aria-labelledby="filter-label-{group}">'
+            f'<h3 class="filter-label" id="filter-label-{group}">{label}</h3>'
+            f"<ul>{items}</ul></div>\n"
         )
     return mark_safe("".join(groups))
 

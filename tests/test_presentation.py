@@ -73,8 +73,62 @@ def test_filter_options_count_each_value_and_toggle_it_on_the_other_filters():
         "filter-kind-claim": ("/articles/a/?kind=claim", 1, False),
     }
     assert [link["href"] for link in options["tags"]] == ["/articles/a/?kind=quote&tag=economy"]
+    # Counted within the active filter: one quote is tagged economy (the claim is not shown).
+    assert [link["count"] for link in options["tags"]] == [1]
     assert [link["label"] for link in options["speakers"]] == ["Ana"]
     assert [o.id for o in outlines if matches(o, {"tag": "economy", "kind": "claim"})] == [2]
+
+
+def test_filter_counts_are_what_each_link_would_show_and_empty_values_are_left_out():
+    outlines = [
+        Outline(1, 0, 5, "quote", "published", ("ana", "Ana"), (("economy", "Economy"),)),
+        Outline(2, 6, 9, "quote", "published", ("ana", "Ana"), ()),
+        Outline(3, 10, 14, "claim", "published", ("bo", "Bo"), (("war", "War"),)),
+        Outline(4, 15, 19, "highlight", "published", None, (("economy", "Economy"),)),
+    ]
+
+    def counts(filters: dict[str, str]) -> dict[str, int]:
+        options = filter_options(outlines, filters, "/a/")
+        return {link["id"]: link["count"] for group in options.values() for link in group}
+
+    everything = counts({})
+    assert everything == {
+        "filter-kind-all": 4,
+        "filter-kind-quote": 2,
+        "filter-kind-claim": 1,
+        "filter-kind-highlight": 1,
+        "filter-speaker-ana": 2,
+        "filter-speaker-bo": 1,
+        "filter-tag-economy": 2,
+        "filter-tag-war": 1,
+    }
+    # Under "Claims": Bo's one claim; Ana has none, so no link promises her any.
+    assert counts({"kind": "claim"}) == {
+        "filter-kind-all": 4,
+        "filter-kind-quote": 2,
+        "filter-kind-claim": 1,
+        "filter-kind-highlight": 1,
+        "filter-speaker-bo": 1,
+        "filter-tag-war": 1,
+    }
+    # Ana's: kinds count her annotations; the tag counts hers only.
+    assert counts({"speaker": "ana"}) == {
+        "filter-kind-all": 2,
+        "filter-kind-quote": 2,
+        "filter-speaker-ana": 2,
+        "filter-speaker-bo": 1,
+        "filter-tag-economy": 1,
+    }
+    # A current value with nothing left to show keeps its link, to turn it off.
+    crossed = counts({"speaker": "ana", "tag": "war"})
+    assert crossed["filter-speaker-ana"] == 0 and crossed["filter-tag-war"] == 0
+    # Every count is what the link's page shows: the annotations matching its filters.
+    for filters in ({}, {"kind": "claim"}, {"speaker": "ana"}, {"tag": "economy", "kind": "quote"}):
+        for group in filter_options(outlines, filters, "/a/").values():
+            for link in group:
+                query = link["href"].partition("?")[2]
+                wanted = dict(part.split("=") for part in query.split("&") if part)
+                assert link["count"] == sum(matches(o, wanted) for o in outlines) or link["current"]
 
 
 def test_an_open_ended_page_knows_only_whether_more_follow():
