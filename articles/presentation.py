@@ -17,6 +17,7 @@ from django.core.cache import cache
 from django.db.models import prefetch_related_objects
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.safestring import SafeString
 
 from articles.forms import AnnotationFilter
@@ -59,7 +60,7 @@ class Outline:
     tags: tuple[tuple[str, str], ...]  # (slug, name) each
 
     @classmethod
-    def of(cls, a: Annotation) -> Outline:
+    def of(cls, a: Annotation | ReadingAnnotation) -> Outline:
         speaker = (a.speaker.slug, a.speaker.name) if a.speaker is not None else None
         tags = tuple((t.slug, t.name) for t in a.reading_tags)
         return cls(a.id, a.start, a.end, a.kind, a.status, speaker, tags)
@@ -75,6 +76,66 @@ class Outline:
     def mark(self) -> Mark:
         css = "is-suggested" if self.status == Annotation.Status.SUGGESTED else ""
         return Mark(self.id, self.start, self.end, self.kind, css=css)
+
+
+@dataclass(frozen=True, slots=True)
+class Named:
+    """A speaker or tag as the reading page shows it."""
+
+    slug: str
+    name: str
+
+
+_KIND_LABELS = {value: str(label) for value, label in Annotation.Kind.choices}
+_VERDICT_LABELS = {value: str(label) for value, label in Annotation.Verdict.choices}
+
+
+@dataclass(frozen=True, slots=True)
+class ReadingAnnotation:
+    """A published annotation as the article page shows it, from a row of
+    `Annotation.objects.reading_rows()`: what its mark, list entry (`rendering`), filter
+    counts (`Outline.of`) and JSON-LD (`structured_data`) read of a model instance, under
+    the same names, and its dates already formatted (`created_iso`, `created_label`)."""
+
+    id: int
+    start: int
+    end: int
+    kind: str
+    status: str
+    verdict: str
+    note: str
+    exact: str
+    speaker_id: int | None
+    speaker: Named | None
+    author_name: str | None
+    created_iso: str
+    created_label: str
+    reading_tags: tuple[Named, ...]
+
+    @classmethod
+    def from_row(cls, row: tuple) -> ReadingAnnotation:
+        (pk, start, end, kind, status, verdict, note, exact, speaker_id, speaker_slug,
+         speaker_name, author, created_iso, created_label, tags) = row  # fmt: skip
+        return cls(
+            pk, start, end, kind, status, verdict, note, exact, speaker_id,
+            Named(speaker_slug, speaker_name) if speaker_id is not None else None,
+            author, created_iso, created_label,
+            tuple(Named(slug, name) for slug, name in tags),
+        )  # fmt: skip
+
+    @property
+    def created_at(self) -> datetime.datetime:
+        return datetime.datetime.fromisoformat(self.created_iso)
+
+    @property
+    def rating(self) -> int | None:
+        return Annotation.VERDICT_RATINGS.get(self.verdict)
+
+    def get_kind_display(self) -> str:
+        return _KIND_LABELS.get(self.kind, self.kind)
+
+    def get_verdict_display(self) -> str:
+        return _VERDICT_LABELS.get(self.verdict, self.verdict)
 
 
 def matches(outline: Outline, filters: dict[str, str]) -> bool:
@@ -175,15 +236,24 @@ def _annotated_fragments(
     With `lazy`, the filter links and JSON-LD are callables the template calls only if it
     shows them: a write's answer (body, list, filters) skips building the JSON-LD.
     """
-    if not hasattr(article, "reading_annotations"):
-        prefetch_related_objects(
-            [article], Article.objects.reading_annotations_prefetch(include_suggestions)
+    everything: list
+    if hasattr(article, "reading_annotations"):
+        everything = [
+            a
+            for a in article.reading_annotations
+            if include_suggestions or a.status == Annotation.Status.PUBLISHED
+        ]
+    elif include_suggestions:
+        # Editors' pages also list the suggestions, as model instances for their panel.
+        prefetch_related_objects([article], Article.objects.reading_annotations_prefetch(True))
+        everything = article.reading_annotations
+    else:
+        rows = Annotation.objects.reading_rows(
+            article.pk,
+            time_zone=timezone.get_current_timezone_name(),
+            statuses=[Annotation.Status.PUBLISHED],
         )
-    everything = [
-        a
-        for a in article.reading_annotations
-        if include_suggestions or a.status == Annotation.Status.PUBLISHED
-    ]
+        everything = [ReadingAnnotation.from_row(row) for row in rows]
     outlines = {a.id: Outline.of(a) for a in everything}
     shown = [a for a in everything if matches(outlines[a.id], filters)]
     marks = [outlines[a.id].mark() for a in shown]

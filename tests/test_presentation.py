@@ -8,12 +8,15 @@ from django.core.cache import cache
 from articles.models import Annotation, Article
 from articles.presentation import (
     Outline,
+    ReadingAnnotation,
     article_page_context,
     filter_options,
     matches,
     open_ended_page,
 )
-from tests.factories import make_annotation, make_article
+from articles.rendering import render_annotation_items
+from articles.structured_data import article_json_ld
+from tests.factories import make_annotation, make_article, make_speaker, make_tag, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -150,3 +153,45 @@ def test_an_open_ended_page_knows_only_whether_more_follow():
     assert page.object_list == items[20:40] and page.has_next and page.has_previous()
     last = open_ended_page(Rows(items), "9")
     assert last.number == 3 and last.object_list == items[40:] and not last.has_next
+
+
+@pytest.mark.parametrize("time_zone", ["UTC", "Pacific/Kiritimati"])
+def test_reading_rows_render_as_the_model_instances_do(settings, time_zone):
+    # A write's answer renders model instances, the page rows: entries must not differ.
+    settings.TIME_ZONE = time_zone
+    article = make_article(body="Ana said the economy grew. It did not, said Bo.")
+    ana, bo = make_speaker("Ana Ağaoğlu"), make_speaker("Bo")
+    tags = [make_tag("Économie"), make_tag("alpha"), make_tag("War & <peace>")]
+    make_annotation(
+        article, 0, 26, Annotation.Kind.QUOTE, speaker=ana, tags=tags, note="Line one\nline 2",
+        author=make_user(first_name="Şule", last_name="Kaya"),
+    )  # fmt: skip
+    make_annotation(
+        article, 9, 26, Annotation.Kind.CLAIM, verdict=Annotation.Verdict.FALSE,
+        author=make_user(username="login-only"),
+    )  # fmt: skip
+    make_annotation(article, 27, 47, Annotation.Kind.QUOTE, speaker=bo)
+    instances = Article.objects.for_reading().get(pk=article.pk).reading_annotations
+    rows = [
+        ReadingAnnotation.from_row(row)
+        for row in Annotation.objects.reading_rows(
+            article.pk, time_zone=time_zone, statuses=[Annotation.Status.PUBLISHED]
+        )
+    ]
+    assert [r.id for r in rows] == [a.id for a in instances]
+    assert render_annotation_items(rows) == render_annotation_items(instances)
+    assert "Şule Kaya, " in render_annotation_items(rows)
+    assert [Outline.of(r) for r in rows] == [Outline.of(a) for a in instances]
+    assert article_json_ld(article, rows, "http://x/") == article_json_ld(
+        article, instances, "http://x/"
+    )
+
+
+def test_the_reading_page_loads_its_annotations_in_one_query(rf, django_assert_num_queries):
+    article = make_article()
+    for i in range(30):
+        make_annotation(article, i, i + 5, tags=[make_tag()], author=make_user())
+    versioned = Article.objects.for_reading_page().get(pk=article.pk)
+    with django_assert_num_queries(1):
+        context = article_page_context(rf.get("/"), versioned)
+    assert context["annotation_shown"] == 30
