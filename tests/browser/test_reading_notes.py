@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from articles.models import Annotation
-from tests.browser.test_reading import assert_no_axe_violations, story  # noqa: F401 - fixture
+from tests.browser.test_reading import assert_no_axe_violations
 from tests.factories import make_annotation, make_article
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
