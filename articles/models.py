@@ -762,6 +762,33 @@ ORDER BY an.start, an."end" DESC, an.id
 """
 
 
+# The article page's annotations with everything their marks, list entries, filters and
+# JSON-LD show (see `AnnotationQuerySet.reading_rows`). Dates come as text, formatted by
+# PostgreSQL: loading a timestamp in Python cost about 5 µs a row, formatting it as much.
+# Each tag is found by primary key (OFFSET 0 keeps that lookup a subquery): joined, the
+# planner hashed the whole tag table once per annotation (about 11 µs each).
+READING_ROWS_SQL = """
+SELECT an.id, an.start, an."end", an.kind, an.status, an.verdict, an.note, an.exact,
+       an.speaker_id, s.slug, s.name,
+       coalesce(nullif(btrim(u.first_name || ' ' || u.last_name), ''), u.username),
+       to_char(an.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"+00:00"'),
+       to_char(an.created_at AT TIME ZONE %(tz)s, 'FMDD Mon YYYY'),
+       ARRAY(
+           SELECT ARRAY[t.slug, t.name] FROM articles_annotation_tags at
+           CROSS JOIN LATERAL (
+               SELECT t.slug, t.name FROM articles_tag t WHERE t.id = at.tag_id OFFSET 0
+           ) t
+           WHERE at.annotation_id = an.id
+           ORDER BY t.name
+       )
+FROM articles_annotation an
+LEFT JOIN articles_speaker s ON s.id = an.speaker_id
+LEFT JOIN auth_user u ON u.id = an.author_id
+WHERE an.article_id = %(article)s AND an.status = ANY(%(statuses)s)
+ORDER BY an.start, an."end" DESC, an.id
+"""
+
+
 # What the W3C representation reads of an annotation itself (`for_web_annotation`).
 WEB_ANNOTATION_FIELDS = (
     "id",
@@ -858,6 +885,23 @@ class AnnotationQuerySet(models.QuerySet["Annotation"]):
         """
         with connections[self.db].cursor() as cursor:
             cursor.execute(OUTLINES_SQL, [article_id])
+            return cursor.fetchall()
+
+    def reading_rows(self, article_id: int, *, time_zone: str, statuses: list[str]) -> list[tuple]:
+        """An article's annotations of `statuses` for its reading page, in text order, as
+        rows: (id, start, end, kind, status, verdict, note, exact, speaker id, speaker slug,
+        speaker name, author's display name, created as ISO 8601 in UTC, created as
+        "3 Dec 2026" in `time_zone`, [[tag slug, tag name], ...]).
+
+        One query in raw SQL whatever their number: model instances (annotation, speaker,
+        author) and the tags' prefetch cost about 0.1 ms an annotation, most of a
+        1,000-annotation page built from scratch. `presentation.ReadingAnnotation` reads them.
+        """
+        with connections[self.db].cursor() as cursor:
+            cursor.execute(
+                READING_ROWS_SQL,
+                {"article": article_id, "tz": time_zone, "statuses": statuses},
+            )
             return cursor.fetchall()
 
     def api_filtered(

@@ -17,6 +17,7 @@ from django.core.cache import cache
 from django.db.models import prefetch_related_objects
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.safestring import SafeString
 
 from articles.forms import AnnotationFilter
@@ -59,7 +60,7 @@ class Outline:
     tags: tuple[tuple[str, str], ...]  # (slug, name) each
 
     @classmethod
-    def of(cls, a: Annotation) -> Outline:
+    def of(cls, a: Annotation | ReadingAnnotation) -> Outline:
         speaker = (a.speaker.slug, a.speaker.name) if a.speaker is not None else None
         tags = tuple((t.slug, t.name) for t in a.reading_tags)
         return cls(a.id, a.start, a.end, a.kind, a.status, speaker, tags)
@@ -77,6 +78,66 @@ class Outline:
         return Mark(self.id, self.start, self.end, self.kind, css=css)
 
 
+@dataclass(frozen=True, slots=True)
+class Named:
+    """A speaker or tag as the reading page shows it."""
+
+    slug: str
+    name: str
+
+
+_KIND_LABELS = {value: str(label) for value, label in Annotation.Kind.choices}
+_VERDICT_LABELS = {value: str(label) for value, label in Annotation.Verdict.choices}
+
+
+@dataclass(frozen=True, slots=True)
+class ReadingAnnotation:
+    """A published annotation as the article page shows it, from a row of
+    `Annotation.objects.reading_rows()`: what its mark, list entry (`rendering`), filter
+    counts (`Outline.of`) and JSON-LD (`structured_data`) read of a model instance, under
+    the same names, and its dates already formatted (`created_iso`, `created_label`)."""
+
+    id: int
+    start: int
+    end: int
+    kind: str
+    status: str
+    verdict: str
+    note: str
+    exact: str
+    speaker_id: int | None
+    speaker: Named | None
+    author_name: str | None
+    created_iso: str
+    created_label: str
+    reading_tags: tuple[Named, ...]
+
+    @classmethod
+    def from_row(cls, row: tuple) -> ReadingAnnotation:
+        (pk, start, end, kind, status, verdict, note, exact, speaker_id, speaker_slug,
+         speaker_name, author, created_iso, created_label, tags) = row  # fmt: skip
+        return cls(
+            pk, start, end, kind, status, verdict, note, exact, speaker_id,
+            Named(speaker_slug, speaker_name) if speaker_id is not None else None,
+            author, created_iso, created_label,
+            tuple(Named(slug, name) for slug, name in tags),
+        )  # fmt: skip
+
+    @property
+    def created_at(self) -> datetime.datetime:
+        return datetime.datetime.fromisoformat(self.created_iso)
+
+    @property
+    def rating(self) -> int | None:
+        return Annotation.VERDICT_RATINGS.get(self.verdict)
+
+    def get_kind_display(self) -> str:
+        return _KIND_LABELS.get(self.kind, self.kind)
+
+    def get_verdict_display(self) -> str:
+        return _VERDICT_LABELS.get(self.verdict, self.verdict)
+
+
 def matches(outline: Outline, filters: dict[str, str]) -> bool:
     if "kind" in filters and outline.kind != filters["kind"]:
         return False
@@ -89,20 +150,34 @@ def matches(outline: Outline, filters: dict[str, str]) -> bool:
 def filter_options(
     annotations: list[Outline], filters: dict[str, str], base_url: str
 ) -> dict[str, list[dict]]:
-    """The filter links: kinds, speakers and tags present, each with its count in the article.
+    """The filter links: kinds, speakers and tags present, each with its count within the
+    active filter.
 
-    Each link toggles its value on top of the other filters; hrefs are built here once
-    (the page is cached per filter) instead of per link in the template.
+    A value's count is how many annotations its link would show: those matching the other
+    groups' filters and that value (under "Claims", a speaker counts their claims), so a
+    count never leads to "No annotation matches". Values the other filters leave at zero
+    are left out, except the current one, which its link turns off again. Each link
+    toggles its value on top of the other filters; hrefs are built here once (the page is
+    cached per filter) instead of per link in the template.
     """
     kinds: dict[str, int] = {}
     tags: dict[str, list] = {}
     speakers: dict[str, list] = {}
+    within_others = 0
     for a in annotations:
-        kinds[a.kind] = kinds.get(a.kind, 0) + 1
+        speaker = a.speaker[0] if a.speaker is not None else None
+        kind_ok = "kind" not in filters or a.kind == filters["kind"]
+        speaker_ok = "speaker" not in filters or speaker == filters["speaker"]
+        tag_ok = "tag" not in filters or any(slug == filters["tag"] for slug, _ in a.tags)
+        if speaker_ok and tag_ok:
+            within_others += 1
+        kinds.setdefault(a.kind, 0)
+        if speaker_ok and tag_ok:
+            kinds[a.kind] += 1
         for slug, name in a.tags:
-            tags.setdefault(slug, [name, 0])[1] += 1
+            tags.setdefault(slug, [name, 0])[1] += int(kind_ok and speaker_ok)
         if a.speaker is not None:
-            speakers.setdefault(a.speaker[0], [a.speaker[1], 0])[1] += 1
+            speakers.setdefault(a.speaker[0], [a.speaker[1], 0])[1] += int(kind_ok and tag_ok)
 
     def link(field: str, value: str, label: str, count: int) -> dict:
         current = filters.get(field, "") == value
@@ -116,10 +191,13 @@ def filter_options(
             "current": current,
         }
 
-    kind_links = [link("kind", "", "All", len(annotations))] + [
+    def shown(field: str, value: str, count: int) -> bool:
+        return count > 0 or filters.get(field) == value
+
+    kind_links = [link("kind", "", "All", within_others)] + [
         link("kind", value, f"{label}s", kinds[value])
         for value, label in Annotation.Kind.choices
-        if value in kinds
+        if value in kinds and shown("kind", value, kinds[value])
     ]
 
     def by_name(item: tuple) -> str:
@@ -130,10 +208,12 @@ def filter_options(
         "speakers": [
             link("speaker", slug, name, n)
             for slug, (name, n) in sorted(speakers.items(), key=by_name)
+            if shown("speaker", slug, n)
         ],
         "tags": [
             link("tag", slug, f"#{name}", n)
             for slug, (name, n) in sorted(tags.items(), key=by_name)
+            if shown("tag", slug, n)
         ],
     }
 
@@ -156,15 +236,24 @@ def _annotated_fragments(
     With `lazy`, the filter links and JSON-LD are callables the template calls only if it
     shows them: a write's answer (body, list, filters) skips building the JSON-LD.
     """
-    if not hasattr(article, "reading_annotations"):
-        prefetch_related_objects(
-            [article], Article.objects.reading_annotations_prefetch(include_suggestions)
+    everything: list
+    if hasattr(article, "reading_annotations"):
+        everything = [
+            a
+            for a in article.reading_annotations
+            if include_suggestions or a.status == Annotation.Status.PUBLISHED
+        ]
+    elif include_suggestions:
+        # Editors' pages also list the suggestions, as model instances for their panel.
+        prefetch_related_objects([article], Article.objects.reading_annotations_prefetch(True))
+        everything = article.reading_annotations
+    else:
+        rows = Annotation.objects.reading_rows(
+            article.pk,
+            time_zone=timezone.get_current_timezone_name(),
+            statuses=[Annotation.Status.PUBLISHED],
         )
-    everything = [
-        a
-        for a in article.reading_annotations
-        if include_suggestions or a.status == Annotation.Status.PUBLISHED
-    ]
+        everything = [ReadingAnnotation.from_row(row) for row in rows]
     outlines = {a.id: Outline.of(a) for a in everything}
     shown = [a for a in everything if matches(outlines[a.id], filters)]
     marks = [outlines[a.id].mark() for a in shown]

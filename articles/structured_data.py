@@ -41,9 +41,10 @@ def claim_speakers(annotations: Sequence[Annotation]) -> dict[int, Annotation]:
     return found
 
 
-def article_json_ld(article: Article, annotations: Sequence[Annotation], page_url: str) -> dict:
+def article_json_ld(article: Article, annotations: Sequence[Any], page_url: str) -> dict:
     """A @graph of the article and its reviews (`rendering.render_json_ld` puts it in its
-    <script> element)."""
+    <script> element). `annotations`: model instances, or the reading page's
+    `presentation.ReadingAnnotation`s, which carry the same attributes."""
     news_article = {
         "@type": "NewsArticle",
         "headline": article.title[:110],

@@ -325,7 +325,9 @@ def test_filter_links_are_escaped_and_mark_the_current_one():
         ],
     }
     html = render_filter_links(options)
-    assert html.count('<ul class="filter-group"') == 2 and 'aria-label="Speaker"' not in html
+    assert html.count('<div class="filter-group" role="group"') == 2
+    assert '<h3 class="filter-label" id="filter-label-kinds">Kind</h3>' in html
+    assert 'aria-labelledby="filter-label-tags"' in html and "Speaker" not in html
     assert '<a id="filter-kind-all" href="/a/" hx-get="/a/" aria-current="true">All ' in html
     assert 'href="/a/?tag=x&amp;kind=q"' in html and "#&lt;x&gt;" in html
 

@@ -302,3 +302,35 @@ def test_later_pages_have_no_speakers_or_quotes(django_assert_num_queries):
     with django_assert_num_queries(3):
         second = search("troops", page=2)
     assert second.speakers == () and second.quotes == ()
+
+
+@pytest.mark.parametrize(
+    ("walk", "window"),
+    [
+        (100, 400),  # the walk reads the whole outlet: its matches are all of them
+        (3, 2),  # the walk finds a full window among the newest stories
+        (3, 400),  # neither: the index answers
+    ],
+)
+def test_narrowed_to_an_outlet_the_walk_and_the_index_find_the_same_window(
+    monkeypatch, walk, window
+):
+    from articles.search import queries
+    from articles.search.syntax import parse
+
+    bbc, other = make_outlet("BBC"), make_outlet("Other")
+    day = datetime.date(2020, 1, 1)
+    expected = []
+    for i in range(8):
+        words = "troops withdraw" if i % 2 else "rain falls"
+        article = make_article(
+            title=f"Story {i}", body=words, outlet=bbc, published_on=day + datetime.timedelta(i)
+        )
+        make_article(title=f"Elsewhere {i}", body="troops", outlet=other, published_on=day)
+        if i % 2:
+            expected.append(article.pk)
+    monkeypatch.setattr(queries, "OUTLET_WALK", walk)
+    monkeypatch.setattr(queries, "SEARCH_WINDOW", window)
+    matches = queries.ranked_matches(parse("troops"), {"outlet": "bbc"})
+    newest_first = sorted(expected, reverse=True)[:window]
+    assert sorted(m.id for m in matches) == sorted(newest_first)

@@ -32,10 +32,12 @@ from articles.search.statements import (
     FACETS_SQL,
     GUARD_SQL,
     NARROWING_SQL,
+    OUTLET_WINDOW_IDS_SQL,
     QUOTES_SQL,
     SEARCH_PAGE_SQL,
     SEARCH_RANKED_SQL,
     SPEAKERS_SQL,
+    WINDOW_IDS_SQL,
 )
 from articles.search.syntax import SearchQuery
 
@@ -43,6 +45,9 @@ FACET_SIZE = 10
 FACET_NAMES = ("outlets", "years", "tags", "speakers", "kinds")
 # Search ranks at most this many of the most recent matches per source (see `ranked_matches`).
 SEARCH_WINDOW = 400
+# Narrowed to an outlet, search first tests the outlet's newest stories, this many at most,
+# for a full window of matches (see statements.OUTLET_WINDOW_IDS_SQL).
+OUTLET_WALK = 3000
 
 
 # Speaker cards and quotes shown above the stories, at most.
@@ -83,7 +88,8 @@ def ranked_matches(query: SearchQuery, narrowing: Narrowing) -> list[SearchMatch
     (title A, summary B, body C), published annotations' notes, and the speakers of
     published quotes; a story with a word the query leaves out is not found through the
     other two either. Only the SEARCH_WINDOW most recent matches of each source are kept,
-    so a word found in most articles costs no more to rank than a rare one. Text matches
+    so a word found in most articles costs no more to rank than a rare one; narrowed to
+    an outlet, the outlet's newest stories are tested first. Text matches
     are ordered by ts_rank; matches by note or speaker only follow, newest first.
 
     The facets `narrowing` the articles: outlet, tag, speaker and kind (slugs / values)
@@ -91,8 +97,15 @@ def ranked_matches(query: SearchQuery, narrowing: Narrowing) -> list[SearchMatch
     """
     narrowed, excluding, params = conditions(query, narrowing)
     params["window"] = SEARCH_WINDOW
+    window_ids = WINDOW_IDS_SQL
+    if narrowing.get("outlet"):
+        window_ids = OUTLET_WINDOW_IDS_SQL
+        params["outlet_walk"] = OUTLET_WALK
+    statement = SEARCH_RANKED_SQL.format(
+        window_ids=window_ids.format(narrowing=narrowed), narrowing=narrowed, excluding=excluding
+    )
     with connection.cursor() as cursor:
-        cursor.execute(SEARCH_RANKED_SQL.format(narrowing=narrowed, excluding=excluding), params)
+        cursor.execute(statement, params)
         return [SearchMatch(*row) for row in cursor.fetchall()]
 
 

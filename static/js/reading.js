@@ -1,5 +1,7 @@
-// Reading page: an annotation's details next to its mark on hover, focus or click, and
-// permalinks (#annotation-ID) that light up every piece of a mark split by others.
+// Reading page: an annotation's details next to its mark on hover, focus or click;
+// permalinks (#annotation-ID) that light up every piece of a mark split by others; on wide
+// screens the list's notes moved beside their marks (aligned to the mark's line, stacked
+// without overlap), the mark and its note lit together while either is hovered or focused.
 // Without this script the same details sit in the annotation list, linked both ways.
 (() => {
   "use strict";
@@ -85,4 +87,71 @@
   window.addEventListener("hashchange", lightTarget);
   document.addEventListener("htmx:afterSettle", lightTarget);
   lightTarget();
+
+  // Notes beside their marks: each list entry at its first mark's height, pushed down
+  // below the entry before when they would overlap. All reads, then all writes: one layout
+  // for a thousand entries.
+  const wide = window.matchMedia("(min-width: 64rem)");
+  const reading = () => document.getElementById("reading");
+  let queued = false;
+
+  function placeNotes() {
+    queued = false;
+    const root = reading();
+    const list = root?.querySelector("#annotation-list ol");
+    if (!list) return;
+    const items = [...list.querySelectorAll(":scope > .annotation-item")];
+    if (!wide.matches || !items.length) {
+      root.classList.remove("notes-beside");
+      list.style.height = "";
+      for (const item of items) item.style.top = "";
+      return;
+    }
+    root.classList.add("notes-beside");
+    const origin = list.getBoundingClientRect().top;
+    const wanted = items.map((item) => {
+      const mark = document.getElementById("annotation-" + item.dataset.annotation);
+      return mark ? mark.getBoundingClientRect().top - origin : 0;
+    });
+    const heights = items.map((item) => item.offsetHeight);
+    let next = 0;
+    const tops = wanted.map((top, i) => {
+      const placed = Math.max(top, next);
+      next = placed + heights[i] + 8;
+      return placed;
+    });
+    items.forEach((item, i) => {
+      item.style.top = `${tops[i]}px`;
+    });
+    list.style.height = `${next}px`;
+  }
+
+  function queuePlacing() {
+    if (queued) return;
+    queued = true;
+    requestAnimationFrame(placeNotes);
+  }
+
+  wide.addEventListener("change", queuePlacing);
+  window.addEventListener("resize", queuePlacing);
+  window.addEventListener("load", queuePlacing);
+  document.fonts?.ready.then(queuePlacing);
+  document.addEventListener("htmx:afterSettle", queuePlacing);
+  placeNotes();
+
+  // The active annotation, lit both ways: its mark's pieces and its note.
+  const annotationOf = (el) =>
+    el.closest?.("#article-body mark.ann, #annotation-list .annotation-item")?.dataset.annotation;
+
+  function activate(id) {
+    for (const el of document.querySelectorAll(".is-active")) el.classList.remove("is-active");
+    if (!id) return;
+    const pieces = document.querySelectorAll(`mark[data-annotation="${id}"]`);
+    for (const el of [...pieces, document.getElementById("item-" + id)]) {
+      el?.classList.add("is-active");
+    }
+  }
+
+  document.addEventListener("mouseover", (e) => activate(annotationOf(e.target)));
+  document.addEventListener("focusin", (e) => activate(annotationOf(e.target)));
 })();

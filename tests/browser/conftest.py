@@ -16,6 +16,9 @@ from pathlib import Path
 
 import pytest
 
+# The reading pages' story, a fixture for every browser test module that reads it.
+from tests.browser.reading_story import story  # noqa: F401
+
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
