@@ -352,8 +352,8 @@ def suggestions_accept_bulk(*, ids: Sequence[int], user) -> BulkOutcome:
     matched, or the one it proposed (found or created, as `suggestion_accept` does). A
     suggestion whose words someone has quoted meanwhile is left alone (counted as skipped).
 
-    Four queries whatever the number (lock with the duplicate check, one UPDATE, one INSERT
-    of the history), plus a speaker look-up per distinct proposed name that matched nobody.
+    Three queries whatever the number (lock with the duplicate check, one UPDATE, one
+    INSERT of the history), plus a speaker look-up per distinct proposed name that matched nobody.
     """
     with transaction.atomic():
         chosen = _lock_pending_many(ids, with_duplicates=True)
@@ -390,8 +390,10 @@ def suggestions_bulk_undo(*, ids: Sequence[int], user) -> BulkOutcome:
     """Undo the accept or reject last recorded on each of `ids`: back to a pending suggestion
     exactly as it was before (span, words, speaker or proposed name, note, author), which
     also clears the rejection memory (a rejected suggestion is that memory). One transaction,
-    four queries whatever the number; each undo is in the history. A suggestion changed
-    since (edited, deleted, decided again) is left alone and counted as skipped."""
+    four queries whatever the number (lock, the last revisions, one UPDATE, one INSERT of
+    the history; a fifth reads speakers an undone accept had changed); each undo is in the
+    history. A suggestion changed since (edited, deleted, decided again) is left alone and
+    counted as skipped."""
     with transaction.atomic():
         current = {
             a.pk: a
@@ -406,6 +408,7 @@ def suggestions_bulk_undo(*, ids: Sequence[int], user) -> BulkOutcome:
         )
         befores: dict[int, dict] = {}
         restored: list[Annotation] = []
+        respoken: set[int] = set()
         now = timezone.now()
         for revision in last:
             annotation = current[revision.annotation_id]
@@ -415,7 +418,11 @@ def suggestions_bulk_undo(*, ids: Sequence[int], user) -> BulkOutcome:
             befores[annotation.pk] = _snapshot(annotation)
             for field in ("start", "end", "exact", "prefix", "suffix", "note"):
                 setattr(annotation, field, before[field])
-            annotation.speaker_id = before["speaker_id"]
+            if annotation.speaker_id != before["speaker_id"]:
+                # Read back below (assigning the id forgets the loaded speaker).
+                annotation.speaker_id = before["speaker_id"]
+                if annotation.speaker_id is not None:
+                    respoken.add(annotation.speaker_id)
             annotation.proposed_speaker = before.get("proposed_speaker", "")
             annotation.author_id = before["author_id"]
             annotation.status = Annotation.Status.SUGGESTED
@@ -427,10 +434,12 @@ def suggestions_bulk_undo(*, ids: Sequence[int], user) -> BulkOutcome:
                 *("proposed_speaker", "author", "status", "updated_at"),
             ]
             Annotation.objects.bulk_update(restored, fields)
-            # The snapshot names the speaker: the restored id's speaker, not the one it had.
-            speakers = Speaker.objects.in_bulk({a.speaker_id for a in restored if a.speaker_id})
+            # The snapshot names the speaker: one query for those whose speaker changed back
+            # to another one (none when each kept its speaker or went back to none).
+            speakers = Speaker.objects.in_bulk(respoken) if respoken else {}
             for annotation in restored:
-                annotation.speaker = speakers.get(annotation.speaker_id)
+                if annotation.speaker_id in respoken:
+                    annotation.speaker = speakers.get(annotation.speaker_id)
             _record_many(restored, AnnotationRevision.Action.SUGGESTION_UNDONE, befores, user)
     done = sorted(a.pk for a in restored)
     return BulkOutcome(done=done, skipped=len(set(ids)) - len(done))
