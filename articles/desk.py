@@ -18,6 +18,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import QueryDict
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 
 from articles.forms import DeskFilterForm
 from articles.models import Annotation, Article, Outlet, Tag
@@ -79,6 +80,14 @@ class Section:
     template: str
     rows: Callable[[DeskFilters], QuerySet]
     empty: str
+    # How many rows, when a cheaper query than counting `rows` answers it.
+    count: Callable[[DeskFilters], int] | None = None
+
+
+def _article_url_parts() -> tuple[str, str]:
+    """The reading page's URL around a slug, reversed once per page rather than per row."""
+    head, tail = reverse("articles:article", args=["slug"]).rsplit("slug", 1)
+    return head, tail
 
 
 def _reviews(filters: DeskFilters) -> QuerySet:
@@ -88,12 +97,22 @@ def _reviews(filters: DeskFilters) -> QuerySet:
 
 
 def _suggestions(filters: DeskFilters) -> QuerySet:
-    return Annotation.objects.pending_suggestions(filters.articles("article__"))
+    return Annotation.objects.pending_suggestions(
+        filters.articles("article__"), url_parts=_article_url_parts()
+    )
+
+
+def _suggestions_count(filters: DeskFilters) -> int:
+    # Without the page's join to articles when no filter needs it: read from the index.
+    where = filters.articles("article__")
+    return Annotation.objects.suggested().filter(where).count()
 
 
 def _recently_imported(filters: DeskFilters) -> QuerySet:
     since = timezone.now() - datetime.timedelta(days=RECENT_DAYS)
-    return Article.objects.recently_imported(since).filter(filters.articles())
+    return Article.objects.recently_imported(since, url_parts=_article_url_parts()).filter(
+        filters.articles()
+    )
 
 
 SECTIONS: tuple[Section, ...] = (
@@ -104,6 +123,7 @@ SECTIONS: tuple[Section, ...] = (
         template="articles/desk.html#desk-suggestions",
         rows=_suggestions,
         empty="No pending suggestions.",
+        count=_suggestions_count,
     ),
     Section(
         key="reviews",
@@ -150,15 +170,29 @@ class SectionPage:
         return self.link(self.page.next_page_number())
 
 
+class _CountedPaginator(Paginator):
+    """A paginator whose count comes from `count` (a query of its own) when given."""
+
+    def __init__(self, object_list: QuerySet, per_page: int, count: Callable[[], int] | None):
+        super().__init__(object_list, per_page)
+        self._count = count
+
+    @cached_property
+    def count(self) -> int:
+        return self._count() if self._count is not None else super().count
+
+
 def desk_sections(filters: DeskFilters, query: QueryDict) -> list[SectionPage]:
     """A page of every section (`query`: the GET parameters, naming each section's page by
     its key; a bad number shows the first or last page): two queries per section, its count
     and its page."""
-    return [
-        SectionPage(
-            section,
-            Paginator(section.rows(filters), PAGE_SIZE).get_page(query.get(section.key)),
-            query,
+    pages = []
+    for section in SECTIONS:
+        count = section.count
+        paginator = _CountedPaginator(
+            section.rows(filters),
+            PAGE_SIZE,
+            (lambda count=count: count(filters)) if count is not None else None,
         )
-        for section in SECTIONS
-    ]
+        pages.append(SectionPage(section, paginator.get_page(query.get(section.key)), query))
+    return pages

@@ -393,15 +393,20 @@ class ArticleQuerySet(models.QuerySet["Article"]):
             )
         )
 
-    def recently_imported(self, since: datetime.datetime) -> ArticleQuerySet:
+    def recently_imported(
+        self, since: datetime.datetime, *, url_parts: tuple[str, str] = ("/articles/", "/")
+    ) -> ArticleQuerySet:
         """The editors' desk: articles imported since `since`, newest first, with their outlet,
-        `annotation_count` (published) and `suggestion_count` (pending): one query per page
-        through `article_created_idx`, the counts computed for that page's rows only."""
+        `url` (`url_parts` around the slug), `annotation_count` (published) and
+        `suggestion_count` (pending): one query per page through `article_created_idx`, the
+        counts computed for that page's rows only."""
+        head, tail = url_parts
         return (
             self.filter(created_at__gte=since)
             .select_related("outlet")
             .only("id", "title", "slug", "published_on", "created_at", "outlet__name")
             .annotate(
+                url=Concat(Value(head), F("slug"), Value(tail), output_field=TextField()),
                 annotation_count=_status_count(Annotation.Status.PUBLISHED),
                 suggestion_count=_status_count(Annotation.Status.SUGGESTED),
             )
@@ -670,16 +675,25 @@ class AnnotationQuerySet(models.QuerySet["Annotation"]):
             .order_by("-waiting", "article_id")
         )
 
-    def pending_suggestions(self, where: Q | None = None) -> AnnotationQuerySet:
+    def pending_suggestions(
+        self, where: Q | None = None, *, url_parts: tuple[str, str] = ("/articles/", "/")
+    ) -> AnnotationQuerySet:
         """The editors' desk: pending suggestions across articles, newest article first and
-        in text order within one, each with its speaker and `article_title`, `article_slug`
-        (no article row loaded): one query per page, through `annotation_waiting_idx`.
-        `where` narrows the suggestions (the desk's filters)."""
+        in text order within one, each with its speaker, `article_title` and `article_url`
+        (made of `url_parts` around the slug, so a page reverses no URL per row; no article
+        row loaded): one query per page, through `annotation_waiting_idx`. `where` narrows
+        the suggestions (the desk's filters)."""
+        head, tail = url_parts
         return (
             self.filter(where or Q(), status=Annotation.Status.SUGGESTED)
             .select_related("speaker")
             .only("id", "article_id", "start", "exact", "proposed_speaker", "speaker__name")
-            .annotate(article_title=F("article__title"), article_slug=F("article__slug"))
+            .annotate(
+                article_title=F("article__title"),
+                article_url=Concat(
+                    Value(head), F("article__slug"), Value(tail), output_field=TextField()
+                ),
+            )
             .order_by("-article_id", "start", "id")
         )
 
@@ -1073,9 +1087,10 @@ class Annotation(models.Model):
             ),
             # The API's `updated_since` pages through changes in (updated_at, id) order.
             models.Index(fields=["updated_at", "id"], name="annotation_updated_idx"),
-            # The editors' desk counts the annotations waiting for them, per article.
+            # The editors' desk counts the annotations waiting for them, per article and in
+            # all (10,000 pending suggestions counted from the index alone).
             models.Index(
-                fields=["article"],
+                fields=["status", "article"],
                 condition=Q(status__in=["needs_review", "suggested"]),
                 name="annotation_waiting_idx",
             ),
