@@ -12,10 +12,11 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
+from django.db.models import Q
 from django.urls import reverse
 
 from articles.importing.parsers.archives import ImportLimits, SourceEntry, upload_size_error
-from articles.models import Annotation
+from articles.models import Annotation, Outlet, Tag
 from articles.services.annotations import AnnotationFields, parse_tag_names
 from articles.services.speakers import parse_aliases
 
@@ -149,6 +150,77 @@ class SearchForm(forms.Form):
         """The valid facet choices; an invalid one is reported and left out, never a 500."""
         self.is_valid()
         return {name: value for name, value in self.cleaned_data.items() if value and name != "q"}
+
+
+class DeskFilterForm(forms.Form):
+    """The desk's filters, as GET parameters, applied to every section; a bad value is
+    reported on its field (the desk then lists nothing rather than guess)."""
+
+    outlet = forms.ModelChoiceField(
+        queryset=Outlet.objects.order_by("name"),
+        to_field_name="slug",
+        required=False,
+        empty_label="All outlets",
+        error_messages={"invalid_choice": "There is no such outlet."},
+    )
+    tag = forms.CharField(required=False, max_length=100, help_text="A tag's name.")
+    since = forms.DateField(label="Published from", required=False)
+    until = forms.DateField(label="Published until", required=False)
+    mine = forms.BooleanField(
+        label="Only mine", required=False, help_text="Articles you imported or annotated."
+    )
+
+    def clean_tag(self) -> Tag | None:
+        name = " ".join(self.cleaned_data["tag"].split())
+        if not name:
+            return None
+        # One query: the tag by its name (as PostgreSQL compares names) or by its slug.
+        tag = Tag.objects.filter(Q(name__iexact=name) | Q(slug=name)).order_by("pk").first()
+        if tag is None:
+            raise ValidationError(f"There is no tag called “{name}”.")
+        return tag
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
+        since, until = data.get("since"), data.get("until")
+        if since and until and since > until:
+            self.add_error("until", "The end date is before the start date.")
+        return data
+
+
+class IdListField(forms.Field):
+    """Several ids under one name (`?ids=1&ids=2`), distinct, as whole numbers."""
+
+    widget = forms.MultipleHiddenInput
+
+    def to_python(self, value: Any) -> list[int]:
+        if not value:
+            return []
+        try:
+            ids = sorted({int(v) for v in value})
+        except (TypeError, ValueError):
+            raise ValidationError("Suggestions are chosen by their number.") from None
+        if ids[0] < 1:
+            raise ValidationError("Suggestions are chosen by their number.")
+        return ids
+
+
+class DeskBulkForm(forms.Form):
+    """Suggestions chosen on the desk, and what to do with them."""
+
+    MAX_CHOSEN = 500
+    action = forms.ChoiceField(
+        choices=[("accept", "Accept"), ("reject", "Reject")],
+        error_messages={"required": "Say whether to accept or reject them."},
+    )
+    ids = IdListField(error_messages={"required": "Choose at least one suggestion."})
+
+    def clean_ids(self) -> list[int]:
+        ids = self.cleaned_data["ids"]
+        if len(ids) > self.MAX_CHOSEN:
+            raise ValidationError(f"Choose at most {self.MAX_CHOSEN} suggestions at a time.")
+        return ids
 
 
 class SuggestionEditForm(forms.Form):

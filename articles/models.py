@@ -412,6 +412,19 @@ def _published_count(kind: str) -> Coalesce:
     return Coalesce(Subquery(counts), 0)
 
 
+def _status_count(status: str) -> Coalesce:
+    """Count of an article's annotations in one status, as a correlated subquery (so a page
+    counts only its own rows, through `annotation_article_idx`)."""
+    counts = (
+        Annotation.objects.filter(article=OuterRef("pk"), status=status)
+        .order_by()
+        .values("article")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counts), 0)
+
+
 def _tags_of_article() -> ArraySubquery:
     """[{"name", "slug"}] of the tags on an article's published annotations, by name."""
     used = Annotation.tags.through.objects.filter(
@@ -549,6 +562,26 @@ class ArticleQuerySet(models.QuerySet["Article"]):
                 tag_list=_tags_of_article(),
                 opening=Substr("body", 1, OPENING_CHARS),
             )
+        )
+
+    def recently_imported(
+        self, since: datetime.datetime, *, url_parts: tuple[str, str] = ("/articles/", "/")
+    ) -> ArticleQuerySet:
+        """The editors' desk: articles imported since `since`, newest first, with their outlet,
+        `url` (`url_parts` around the slug), `annotation_count` (published) and
+        `suggestion_count` (pending): one query per page through `article_created_idx`, the
+        counts computed for that page's rows only."""
+        head, tail = url_parts
+        return (
+            self.filter(created_at__gte=since)
+            .select_related("outlet")
+            .only("id", "title", "slug", "published_on", "created_at", "outlet__name")
+            .annotate(
+                url=Concat(Value(head), F("slug"), Value(tail), output_field=TextField()),
+                annotation_count=_status_count(Annotation.Status.PUBLISHED),
+                suggestion_count=_status_count(Annotation.Status.SUGGESTED),
+            )
+            .order_by("-created_at", "-id")
         )
 
     def tagged(self, tag: Tag) -> ArticleQuerySet:
@@ -733,6 +766,8 @@ class Article(models.Model):
             models.Index(fields=["original_url"], name="article_url_idx"),
             # The API's `updated_since` pages through changes in (updated_at, id) order.
             models.Index(fields=["updated_at", "id"], name="article_updated_idx"),
+            # The editors' desk lists the articles imported lately, newest first.
+            models.Index(fields=["-created_at", "-id"], name="article_created_idx"),
             # The API's language filter, newest first, read in order.
             models.Index(fields=["language", "-published_on", "-id"], name="article_language_idx"),
         ]
@@ -848,15 +883,38 @@ class AnnotationQuerySet(models.QuerySet["Annotation"]):
             "on_version", "start", "id"
         )
 
-    def waiting_per_article(self, status: str) -> models.QuerySet:
+    def waiting_per_article(self, status: str, where: Q | None = None) -> models.QuerySet:
         """The editors' desk: per article, how many annotations with `status` (needs review,
         or suggested) wait, most first; rows of article id, title, slug and `waiting`. One
-        query through `annotation_waiting_idx` (partial on those two statuses)."""
+        query through `annotation_waiting_idx` (partial on those two statuses). `where`
+        narrows the annotations (the desk's filters)."""
         return (
-            self.filter(status=status)
+            self.filter(where or Q(), status=status)
             .values("article_id", "article__title", "article__slug")
             .annotate(waiting=models.Count("id"))
             .order_by("-waiting", "article_id")
+        )
+
+    def pending_suggestions(
+        self, where: Q | None = None, *, url_parts: tuple[str, str] = ("/articles/", "/")
+    ) -> AnnotationQuerySet:
+        """The editors' desk: pending suggestions across articles, newest article first and
+        in text order within one, each with its speaker, `article_title` and `article_url`
+        (made of `url_parts` around the slug, so a page reverses no URL per row; no article
+        row loaded): one query per page, through `annotation_waiting_idx`. `where` narrows
+        the suggestions (the desk's filters)."""
+        head, tail = url_parts
+        return (
+            self.filter(where or Q(), status=Annotation.Status.SUGGESTED)
+            .select_related("speaker")
+            .only("id", "article_id", "start", "exact", "proposed_speaker", "speaker__name")
+            .annotate(
+                article_title=F("article__title"),
+                article_url=Concat(
+                    Value(head), F("article__slug"), Value(tail), output_field=TextField()
+                ),
+            )
+            .order_by("-article_id", "start", "id")
         )
 
     def for_listing(self) -> AnnotationQuerySet:
@@ -1302,9 +1360,10 @@ class Annotation(models.Model):
             ),
             # The API's `updated_since` pages through changes in (updated_at, id) order.
             models.Index(fields=["updated_at", "id"], name="annotation_updated_idx"),
-            # The editors' desk counts the annotations waiting for them, per article.
+            # The editors' desk counts the annotations waiting for them, per article and in
+            # all (10,000 pending suggestions counted from the index alone).
             models.Index(
-                fields=["article"],
+                fields=["status", "article"],
                 condition=Q(status__in=["needs_review", "suggested"]),
                 name="annotation_waiting_idx",
             ),
@@ -1415,6 +1474,7 @@ class AnnotationRevision(models.Model):
         RESPANNED = "respanned", "Review: put on a new span"
         KEPT_ON_VERSION = "kept_on_version", "Review: kept on its version"
         REVIEW_UNDONE = "review_undone", "Review undone"
+        SUGGESTION_UNDONE = "undone", "Accept or reject undone: suggested again"
 
     annotation_id = models.BigIntegerField(db_index=True)
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="revisions")

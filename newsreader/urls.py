@@ -7,11 +7,13 @@ from django.views.generic.base import RedirectView
 
 from articles.api.site import not_found as api_not_found
 from articles.api.site import urls as api_urls
+from articles.views.desk import DeskLoginView
 from newsreader import health
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    # Editors and staff land on their desk after logging in (articles.views.desk).
+    path("accounts/login/", DeskLoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     # Answered by health.HealthCheckMiddleware before host validation; listed here too so
     # they show in the URL configuration (and answer the same without the middleware).

@@ -150,6 +150,15 @@ EXPECTED: dict[str, Row] = {
         "POST": (LOGIN, DENIED, 302, 302, 302),
     },
     "articles:desk": EDITOR_PAGE,
+    # The desk's bulk actions: an empty form is refused with its message (back to the desk).
+    "articles:desk_suggestions_bulk": {
+        "GET": (NOT_ALLOWED,) * 5,
+        "POST": (LOGIN, DENIED, 302, 302, 302),
+    },
+    "articles:desk_suggestions_undo": {
+        "GET": (NOT_ALLOWED,) * 5,
+        "POST": (LOGIN, DENIED, 302, 302, 302),
+    },
     # API tokens: any signed-in user makes and revokes their own.
     "articles:api_tokens": {  # POST: the form again, a name is required
         "GET": (LOGIN, 200, 200, 200, 200),
@@ -398,4 +407,4 @@ def test_matrix_size():
         f" cells, plus {admin_cells} admin cells"
     )
     assert cells == len(EXPECTED) * len(ROLES) * len(METHODS)
-    assert (len(ROUTES), cells, admin_cells) == (70, 700, 150)
+    assert (len(ROUTES), cells, admin_cells) == (74, 740, 150)

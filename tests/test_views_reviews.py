@@ -1,4 +1,4 @@
-"""The Needs review panel's choices and the editors' desk, through the test client."""
+"""The Needs review panel's choices, through the test client (the desk: test_views_desk)."""
 
 from __future__ import annotations
 
@@ -91,25 +91,6 @@ def test_delete_then_undo(editor):
     editor.post(reverse("articles:review_undo", args=[claim.pk]))
     claim.refresh_from_db()
     assert claim.status == "needs_review"
-
-
-def test_desk_lists_waiting_work_in_a_fixed_number_of_queries(editor, django_assert_num_queries):
-    for _ in range(3):
-        claim = in_review()
-        make_annotation(claim.article, 0, 3, Annotation.Kind.QUOTE, status="suggested")
-    editor.get(reverse("articles:desk"))
-    # session, user with editor status, per section: its count and its page.
-    with django_assert_num_queries(6):
-        page = editor.get(reverse("articles:desk")).content.decode()
-    assert page.count(">1</td>") == 6
-    assert reverse("articles:article_reviews", args=[claim.article.slug]) in page
-
-
-def test_desk_is_for_editors(editor):
-    reader = Client()
-    reader.force_login(make_user())
-    assert reader.get(reverse("articles:desk")).status_code == 403
-    assert Client().get(reverse("articles:desk")).status_code == 302
 
 
 def test_the_history_offers_to_undo_a_review_choice(editor):

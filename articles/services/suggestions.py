@@ -15,11 +15,13 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
 
 from articles.db import copy_rows
 from articles.models import Annotation, AnnotationRevision, Article, Speaker
 from articles.quotefinder import find_quotes, speaker_key
-from articles.revisions import annotation_snapshot, revision_record
+from articles.revisions import annotation_snapshot, revision_new, revision_record
 from articles.services.annotations import annotation_check, save_unless_duplicate
 from articles.services.speakers import speaker_get_or_create
 
@@ -310,3 +312,167 @@ def _snapshot(annotation: Annotation) -> dict:
 
 def _record(annotation: Annotation, action: str, before: dict, user) -> None:
     revision_record(annotation, action, user, before, _snapshot(annotation))
+
+
+@dataclass(frozen=True)
+class BulkOutcome:
+    """What a bulk action did: the suggestions it acted on (ids, in id order) and how many of
+    those asked for it left alone (no longer pending, or already quoted on the same words)."""
+
+    done: list[int]
+    skipped: int
+
+
+# What `suggestions_bulk_undo` reverses: a suggestion's accept or reject, nothing else.
+UNDOABLE = frozenset({AnnotationRevision.Action.ACCEPTED, AnnotationRevision.Action.REJECTED})
+
+
+def suggestions_reject_bulk(*, ids: Sequence[int], user) -> BulkOutcome:
+    """Reject many pending suggestions, across articles, in one transaction: each stays
+    stored as rejected (never proposed again) with its history entry. Three queries whatever
+    the number: lock the pending ones, one UPDATE, one INSERT of the history."""
+    with transaction.atomic():
+        pending = _lock_pending_many(ids)
+        befores = {s.pk: _snapshot(s) for s in pending}
+        now = timezone.now()
+        for suggestion in pending:
+            suggestion.status, suggestion.updated_at = Annotation.Status.REJECTED, now
+        done = [s.pk for s in pending]
+        if done:
+            Annotation.objects.filter(pk__in=done).update(
+                status=Annotation.Status.REJECTED, updated_at=now
+            )
+            _record_many(pending, AnnotationRevision.Action.REJECTED, befores, user)
+    return BulkOutcome(done=done, skipped=len(set(ids)) - len(done))
+
+
+def suggestions_accept_bulk(*, ids: Sequence[int], user) -> BulkOutcome:
+    """Publish many pending suggestions, across articles, as quotes authored by `user`, in
+    one transaction, each with its history entry. The speaker is the one each suggestion
+    matched, or the one it proposed (found or created, as `suggestion_accept` does). A
+    suggestion whose words someone has quoted meanwhile is left alone (counted as skipped).
+
+    Three queries whatever the number (lock with the duplicate check, one UPDATE, one
+    INSERT of the history), plus a speaker look-up per distinct proposed name that matched nobody.
+    """
+    with transaction.atomic():
+        chosen = _lock_pending_many(ids, with_duplicates=True)
+        pending = [s for s in chosen if not getattr(s, "quoted_already", False)]
+        befores = {s.pk: _snapshot(s) for s in pending}
+        proposed = {s.proposed_speaker for s in pending if s.speaker is None and s.proposed_speaker}
+        speakers = {name: _speaker_found_or_new(name) for name in sorted(proposed)}
+        # Two suggestions on the same words (the finder never makes them, but a correction's
+        # re-run could): the first is accepted, the other would break the unique span.
+        seen: set[tuple[int, int, int]] = set()
+        accepted: list[Annotation] = []
+        now = timezone.now()
+        for suggestion in pending:
+            span = (suggestion.article_id, suggestion.start, suggestion.end)
+            if span in seen:
+                continue
+            seen.add(span)
+            if suggestion.speaker is None and suggestion.proposed_speaker:
+                suggestion.speaker = speakers[suggestion.proposed_speaker]
+            suggestion.proposed_speaker = ""
+            suggestion.status = Annotation.Status.PUBLISHED
+            suggestion.author = user
+            suggestion.updated_at = now
+            accepted.append(suggestion)
+        if accepted:
+            fields = ["status", "speaker", "proposed_speaker", "author", "updated_at"]
+            Annotation.objects.bulk_update(accepted, fields)
+            _record_many(accepted, AnnotationRevision.Action.ACCEPTED, befores, user)
+    done = [s.pk for s in accepted]
+    return BulkOutcome(done=done, skipped=len(set(ids)) - len(done))
+
+
+def suggestions_bulk_undo(*, ids: Sequence[int], user) -> BulkOutcome:
+    """Undo the accept or reject last recorded on each of `ids`: back to a pending suggestion
+    exactly as it was before (span, words, speaker or proposed name, note, author), which
+    also clears the rejection memory (a rejected suggestion is that memory). One transaction,
+    four queries whatever the number (lock, the last revisions, one UPDATE, one INSERT of
+    the history; a fifth reads speakers an undone accept had changed); each undo is in the
+    history. A suggestion changed since (edited, deleted, decided again) is left alone and
+    counted as skipped."""
+    with transaction.atomic():
+        current = {
+            a.pk: a
+            for a in Annotation.objects.select_for_update(of=("self",))
+            .select_related("speaker")
+            .filter(pk__in=ids)
+        }
+        last = (
+            AnnotationRevision.objects.filter(annotation_id__in=list(current))
+            .order_by("annotation_id", "-created_at", "-id")
+            .distinct("annotation_id")
+        )
+        befores: dict[int, dict] = {}
+        restored: list[Annotation] = []
+        respoken: set[int] = set()
+        now = timezone.now()
+        for revision in last:
+            annotation = current[revision.annotation_id]
+            before, after = revision.before or {}, revision.after or {}
+            if revision.action not in UNDOABLE or after.get("status") != annotation.status:
+                continue
+            befores[annotation.pk] = _snapshot(annotation)
+            for field in ("start", "end", "exact", "prefix", "suffix", "note"):
+                setattr(annotation, field, before[field])
+            if annotation.speaker_id != before["speaker_id"]:
+                # Read back below (assigning the id forgets the loaded speaker).
+                annotation.speaker_id = before["speaker_id"]
+                if annotation.speaker_id is not None:
+                    respoken.add(annotation.speaker_id)
+            annotation.proposed_speaker = before.get("proposed_speaker", "")
+            annotation.author_id = before["author_id"]
+            annotation.status = Annotation.Status.SUGGESTED
+            annotation.updated_at = now
+            restored.append(annotation)
+        if restored:
+            fields = [
+                *("start", "end", "exact", "prefix", "suffix", "note", "speaker"),
+                *("proposed_speaker", "author", "status", "updated_at"),
+            ]
+            Annotation.objects.bulk_update(restored, fields)
+            # The snapshot names the speaker: one query for those whose speaker changed back
+            # to another one (none when each kept its speaker or went back to none).
+            speakers = Speaker.objects.in_bulk(respoken) if respoken else {}
+            for annotation in restored:
+                if annotation.speaker_id in respoken:
+                    annotation.speaker = speakers.get(annotation.speaker_id)
+            _record_many(restored, AnnotationRevision.Action.SUGGESTION_UNDONE, befores, user)
+    done = sorted(a.pk for a in restored)
+    return BulkOutcome(done=done, skipped=len(set(ids)) - len(done))
+
+
+def _lock_pending_many(ids: Sequence[int], *, with_duplicates: bool = False) -> list[Annotation]:
+    """The pending suggestions among `ids`, locked, in id order: one query. With
+    `with_duplicates`, each says (`quoted_already`) whether a published quote stands on
+    exactly its words (the unique span's partial index answers it)."""
+    rows = (
+        Annotation.objects.select_for_update(of=("self",))
+        .select_related("speaker")
+        .filter(pk__in=ids, kind=Annotation.Kind.QUOTE, status=Annotation.Status.SUGGESTED)
+        .order_by("pk")
+    )
+    if with_duplicates:
+        rows = rows.annotate(
+            quoted_already=Exists(
+                Annotation.objects.published().filter(
+                    article=OuterRef("article"),
+                    start=OuterRef("start"),
+                    end=OuterRef("end"),
+                    kind=Annotation.Kind.QUOTE,
+                )
+            )
+        )
+    return list(rows)
+
+
+def _record_many(
+    annotations: Sequence[Annotation], action: str, befores: dict[int, dict], user
+) -> None:
+    """One history entry per annotation, in one INSERT."""
+    AnnotationRevision.objects.bulk_create(
+        revision_new(a, action, user, befores[a.pk], _snapshot(a)) for a in annotations
+    )
