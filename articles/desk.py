@@ -10,6 +10,7 @@ adding a row and a partial; the view, the filters and the paging stay as they ar
 from __future__ import annotations
 
 import datetime
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -189,10 +190,7 @@ def desk_sections(filters: DeskFilters, query: QueryDict) -> list[SectionPage]:
     pages = []
     for section in SECTIONS:
         count = section.count
-        paginator = _CountedPaginator(
-            section.rows(filters),
-            PAGE_SIZE,
-            (lambda count=count: count(filters)) if count is not None else None,
-        )
+        counter = functools.partial(count, filters) if count is not None else None
+        paginator = _CountedPaginator(section.rows(filters), PAGE_SIZE, counter)
         pages.append(SectionPage(section, paginator.get_page(query.get(section.key)), query))
     return pages

@@ -93,7 +93,7 @@ def build(url: str, n_articles: int, n_suggestions: int) -> None:
             )
         )
     Article.objects.bulk_create(articles)
-    suggestions = []
+    suggestions: list[Annotation] = []
     per_article = -(-n_suggestions // n_articles)
     for article in articles:
         words = [m.span() for m in re.finditer(r"\S+", article.body)]
