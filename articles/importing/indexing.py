@@ -33,12 +33,15 @@ INDEX_BATCH_SIZE = 200
 
 # Rows locked by another worker (or by a follow-up batch) are skipped, never waited for; the
 # id order keeps the oldest import first. A single statement: it commits on its own.
+# The batch is a MATERIALIZED CTE: as an `IN (subquery)` the planner may rescan the
+# subquery (a nested loop), and every rescan takes the next rows, past the LIMIT.
 _VECTORS_SQL = """
-    UPDATE articles_article SET index_pending = false
-    WHERE id IN (
+    WITH batch AS MATERIALIZED (
         SELECT id FROM articles_article WHERE index_pending
         ORDER BY id LIMIT %s FOR UPDATE SKIP LOCKED
     )
+    UPDATE articles_article AS a SET index_pending = false
+    FROM batch WHERE a.id = batch.id
 """
 
 
