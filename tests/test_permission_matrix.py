@@ -407,4 +407,4 @@ def test_matrix_size():
         f" cells, plus {admin_cells} admin cells"
     )
     assert cells == len(EXPECTED) * len(ROLES) * len(METHODS)
-    assert (len(ROUTES), cells, admin_cells) == (74, 740, 150)
+    assert (len(ROUTES), cells, admin_cells) == (72, 720, 150)

@@ -336,10 +336,14 @@ def test_an_import_chunk_and_its_indexing_cost_the_same_queries_whatever_its_siz
     with django_assert_num_queries(12):
         source_files_import(files=files, batch_size=100)
     assert not Annotation.objects.exists()
-    # The indexer: savepoint pair, the batch, speakers, annotations, deleted suggestions,
-    # one COPY, the UPDATE that clears the queue.
-    with django_assert_num_queries(8):
+    # The indexer: first the vectors' queue, one UPDATE; then, that queue found empty (one
+    # UPDATE), the follow-up: savepoint pair, the batch, speakers, annotations, deleted
+    # suggestions, one COPY, the UPDATE that clears the queue (copy detection left out
+    # here: tests/test_importing_copies.py).
+    with django_assert_num_queries(1):
         articles_index(batch_size=100)
+    with django_assert_num_queries(9):
+        articles_index(batch_size=100, detect_copies=False)
     assert Annotation.objects.suggested().count() == count
 
 
