@@ -120,7 +120,7 @@ def test_editor_pages_and_their_swaps(watched, live_server, story):
     page.goto(base + "/accounts/login/")
     page.fill("#id_username", "ed")
     page.fill("#id_password", "password")
-    page.click("button[type=submit]")
+    page.click("#main button[type=submit]")
     visit(page, problems, base + story.get_absolute_url())
     expect(page.locator("#suggestions")).to_be_visible()
 
@@ -196,7 +196,7 @@ def test_the_api_token_page_and_its_swaps(watched, live_server, story):
     page.goto(base + "/accounts/login/")
     page.fill("#id_username", "tok")
     page.fill("#id_password", "password")
-    page.click("button[type=submit]")
+    page.click("#main button[type=submit]")
     visit(page, problems, base + "/account/tokens/")
     # A nameless token: the 422 is swapped in with its message (static/js/tokens.js).
     page.get_by_label("What is it for?").fill("   ")

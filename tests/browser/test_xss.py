@@ -53,7 +53,7 @@ def visitors(browser, live_server):
             page.goto(f"{live_server.url}/accounts/login/")
             page.fill("#id_username", "xss-chief")
             page.fill("#id_password", "password")
-            page.click("button[type=submit]")
+            page.click("#main button[type=submit]")
             page.wait_for_load_state()
         contexts[who] = page
     return contexts, dialogs
