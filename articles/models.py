@@ -805,7 +805,7 @@ ORDER BY an.start, an."end" DESC, an.id
 READING_ROWS_SQL = """
 SELECT an.id, an.start, an."end", an.kind, an.status, an.verdict, an.note, an.exact,
        an.speaker_id, s.slug, s.name,
-       coalesce(nullif(btrim(u.first_name || ' ' || u.last_name), ''), u.username),
+       CASE WHEN u.id IS NOT NULL THEN btrim(u.first_name || ' ' || u.last_name) END,
        to_char(an.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"+00:00"'),
        to_char(an.created_at AT TIME ZONE %(tz)s, 'FMDD Mon YYYY'),
        ARRAY(

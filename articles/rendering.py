@@ -26,6 +26,7 @@ import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape, format_html, format_html_join
@@ -224,11 +225,18 @@ def _created(a) -> tuple[str, str]:
 
 
 def _author_name(a) -> str | None:
+    """Whom readers see as the annotation's author: the editor's full name when they gave
+    one, else the newsroom (NEWSROOM_NAME), never the login name; None when no one made it.
+    Reads `author_name` (the full name, "" for none) where the row carries it."""
     if hasattr(a, "author_name"):
-        return a.author_name
-    if a.author is None:
+        name = a.author_name
+    elif a.author is not None:
+        name = a.author.get_full_name()
+    else:
         return None
-    return a.author.get_full_name() or a.author.get_username()
+    if name is None:
+        return None
+    return name.strip() or settings.NEWSROOM_NAME
 
 
 def render_annotation_items(annotations: Iterable, *, oob: bool = False) -> SafeString:

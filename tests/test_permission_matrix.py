@@ -45,7 +45,7 @@ EDITOR_PAGE: Row = {"GET": (LOGIN, DENIED, 200, 200, 200), "POST": (NOT_ALLOWED,
 EXPECTED: dict[str, Row] = {
     "login": {"GET": (200,) * 5, "POST": (200,) * 5},  # POST: the form again, with its errors
     # POST: the "logged out" page (no LOGOUT_REDIRECT_URL), for anyone.
-    "logout": {"GET": (NOT_ALLOWED,) * 5, "POST": (200,) * 5},
+    "logout": {"GET": (200,) * 5, "POST": (200,) * 5},
     "healthz": READ,
     "healthz_ready": READ,
     "favicon.ico": {"GET": (301,) * 5, "POST": (301,) * 5},

@@ -194,7 +194,8 @@ def test_bulk_updates_and_renames_are_shown_at_once(client):
     assert "#after" in client.get(url).content.decode()
 
 
-def test_renaming_an_author_is_shown_at_once_by_full_name_or_login_name(client):
+def test_authors_are_shown_by_full_name_or_the_newsroom_never_by_login_name(client, settings):
+    settings.NEWSROOM_NAME = "The Harbour Desk"
     article = make_article()
     named = make_user("named", first_name="Nadia", last_name="Named")
     unnamed = make_user("login-name-only")
@@ -202,14 +203,15 @@ def test_renaming_an_author_is_shown_at_once_by_full_name_or_login_name(client):
     make_annotation(article, 6, 10, author=unnamed)
     url = article.get_absolute_url()
     html = client.get(url).content.decode()
-    assert "Nadia Named" in html and "login-name-only" in html
+    assert "Nadia Named" in html and "The Harbour Desk" in html
+    assert "login-name-only" not in html and ">named<" not in html
     named.last_name = "Renamed"
     named.save(update_fields=["last_name"])
     assert "Nadia Renamed" in client.get(url).content.decode()
-    unnamed.username = "login-renamed"
-    unnamed.save(update_fields=["username"])
+    unnamed.first_name = "Uma"
+    unnamed.save(update_fields=["first_name"])
     html = client.get(url).content.decode()
-    assert "login-renamed" in html and "login-name-only" not in html
+    assert "Uma," in html and "The Harbour Desk" not in html
 
 
 def test_suggestions_are_not_shown_to_readers(client):

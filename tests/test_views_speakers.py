@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from articles.models import Annotation, Speaker
@@ -169,3 +170,14 @@ def test_a_rename_onto_another_speakers_alias_is_refused(editor_client):
     assert "an alias of another speaker, “Mark Esper”" in response.content.decode()
     speaker.refresh_from_db()
     assert speaker.name == "M. Esper"
+
+
+def test_logout_by_get_asks_first_and_logs_no_one_out(editor_client):
+    response = editor_client.get(reverse("logout"))
+    html = response.content.decode()
+    assert response.status_code == 200 and "Log out?" in html
+    assert f'<form method="post" action="{reverse("logout")}">' in html
+    # Still signed in: the desk answers.
+    assert editor_client.get(reverse("articles:desk")).status_code == 200
+    response = Client().get(reverse("logout"))
+    assert response.status_code == 200 and "You are not logged in" in response.content.decode()

@@ -346,9 +346,11 @@ def page_parts(page):
     """What the editor sees of the annotations: the text's HTML, the list, counts, filters."""
     return page.evaluate(
         """() => ({
-          // htmx's own classes linger for a moment after a swap (settling).
+          // htmx's own classes linger for a moment after a swap (settling); is-active marks
+          // the annotation in focus (reading.js), which a reload does not restore.
           body: document.getElementById('article-body').innerHTML
-            .replace(/ class="(?:\\s*htmx-[a-z]+)*\\s*"| data-kept="yes"/g, ''),
+            .replace(/ class="(?:\\s*htmx-[a-z]+)*\\s*"| data-kept="yes"/g, '')
+            .replace(/ is-active(?=[ "])/g, ""),
           items: [...document.querySelectorAll('#annotation-list li[data-annotation]')]
             .map((li) => li.id + ' ' + li.querySelector('.annotation-exact').textContent),
           count: document.querySelector('#annotation-count')?.textContent,
