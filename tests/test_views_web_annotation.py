@@ -383,3 +383,26 @@ def test_the_reading_page_links_its_collection_from_the_cached_page(
     with django_assert_num_queries(1):  # served whole from the cache, link included
         again = client.get(article.get_absolute_url())
     assert link in again.content.decode()
+
+
+def test_a_collections_etag_does_not_change_with_the_clock(client, monkeypatch):
+    """The version row's Last-Modified is None within the second of a change and a time
+    after it: the ETag (and the cached response) must not follow it."""
+    import datetime
+
+    from articles.models import ArticleQuerySet
+
+    article = article_with(3)
+    url = f"/anno/articles/{article.slug}/"
+    real = ArticleQuerySet.page_version
+    for last_modified in (None, datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC)):
+        monkeypatch.setattr(
+            ArticleQuerySet,
+            "page_version",
+            lambda self, slug, lm=last_modified: (*real(self, slug)[:5], lm),
+        )
+        etags = {client.get(url)["ETag"], client.get(url + "?page=0")["ETag"]}
+        if last_modified is None:
+            first = etags
+        else:
+            assert etags == first

@@ -17,7 +17,10 @@
     return found;
   };
 
-  function show(mark, pin) {
+  // `passive`: shown because the mark took focus (a save moves focus to it), not because
+  // the pointer is on it; such a card lets presses through, so it never stops a drag that
+  // starts on the text it covers.
+  function show(mark, pin, passive = false) {
     const parts = marksAt(mark)
       .map((m) => document.getElementById("note-" + m.dataset.annotation))
       .filter(Boolean)
@@ -30,6 +33,7 @@
     clearTimeout(hideTimer);
     card.replaceChildren(...parts);
     card.hidden = false;
+    card.classList.toggle("is-passive", passive);
     const box = mark.getBoundingClientRect();
     const width = card.offsetWidth;
     const left = Math.min(box.left, document.documentElement.clientWidth - width - 8);
@@ -57,7 +61,7 @@
     });
     document.addEventListener("focusin", (e) => {
       const mark = e.target.closest?.("#article-body mark.ann");
-      if (mark) show(mark, false);
+      if (mark) show(mark, false, true);
       else if (!card.contains(e.target)) hide();
     });
     document.addEventListener("click", (e) => {
