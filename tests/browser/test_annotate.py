@@ -414,3 +414,21 @@ def test_a_save_swaps_only_what_changed_and_equals_a_reload(editor_page, article
     synced = page_parts(page)
     page.reload()
     assert page_parts(page) == synced
+
+
+def test_printing_an_editors_page_leaves_out_the_tools(editor_page, article, artifacts):
+    """#13 bug 7: the floating bar and each entry's Details/Edit/Delete were printed."""
+    page = editor_page
+    start = BODY.index("Critics")
+    make_annotation(article, start, start + len("Critics disagreed"), "highlight")
+    page.reload()
+    actions = page.locator("#annotation-list .annotation-actions")
+    expect(actions).to_have_count(1)
+    expect(actions).to_be_visible()
+    expect(page.locator(".editor-bar")).to_be_visible()
+    page.emulate_media(media="print")
+    expect(page.locator(".editor-bar")).to_be_hidden()
+    expect(actions).to_be_hidden()
+    expect(page.locator("#article-body mark.ann-highlight")).to_be_visible()
+    expect(page.locator("#annotation-list li[data-annotation]")).to_be_visible()
+    page.screenshot(path=str(artifacts / "annotate-print.png"), full_page=True)
