@@ -19,6 +19,7 @@ const help = $("shortcut-help");
 let pending = null; // the span the create form is about: {start, end, exact}
 let pointerDown = false;
 let undoTimer = null;
+let undoShown = null;
 
 function articleBody() {
   return $("article-body");
@@ -382,8 +383,14 @@ document.body.addEventListener("htmx:afterSwap", (event) => {
     const field = createForm()?.querySelector("[aria-invalid=true]");
     if (field) field.focus({ preventScroll: true });
   }
+});
+
+// An Undo lasts ten seconds from when it appears, whatever swap brought it (a delete's empty
+// panel included) and whatever swaps come after it (which must not give it ten more).
+document.body.addEventListener("htmx:afterSettle", () => {
   const undo = document.querySelector("#annotate-status [data-undo]");
-  if (undo) {
+  if (undo && undo !== undoShown) {
+    undoShown = undo;
     clearTimeout(undoTimer);
     undoTimer = setTimeout(() => undo.form && undo.form.remove(), UNDO_SECONDS * 1000);
   }

@@ -432,3 +432,29 @@ def test_printing_an_editors_page_leaves_out_the_tools(editor_page, article, art
     expect(page.locator("#article-body mark.ann-highlight")).to_be_visible()
     expect(page.locator("#annotation-list li[data-annotation]")).to_be_visible()
     page.screenshot(path=str(artifacts / "annotate-print.png"), full_page=True)
+
+
+def test_undo_lasts_its_ten_seconds_and_no_more(editor_page, article):
+    """#13 bug 6: the Undo button outlived its timer (any later swap restarted it) and `u`
+    still restored after it."""
+    page = editor_page
+    start = BODY.index("Critics")
+    gone = make_annotation(article, start, start + len("Critics disagreed"), "highlight")
+    start = BODY.index("The budget")
+    kept = make_annotation(article, start, start + len("The budget"), "highlight")
+    page.clock.install()
+    page.reload()
+    page.locator(f"#item-{gone.pk}").get_by_role("button", name="Delete").click()
+    undo = page.locator("#annotate-status").get_by_role("button", name="Undo")
+    expect(undo).to_be_visible()
+    page.clock.fast_forward(6_000)
+    # An unrelated swap after six seconds does not give the Undo ten more.
+    page.click("#filter-kind-highlight")
+    expect(page.locator("#filter-kind-highlight")).to_have_attribute("aria-current", "true")
+    expect(undo).to_be_visible()
+    page.clock.fast_forward(5_000)
+    expect(undo).to_have_count(0)
+    page.locator("h1").click()
+    page.keyboard.press("u")
+    page.wait_for_timeout(300)
+    assert list(Annotation.objects.values_list("pk", flat=True)) == [kept.pk]
