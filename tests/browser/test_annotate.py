@@ -62,12 +62,17 @@ def text_box(page, text, occurrence=0):
     )
 
 
-def drag_select(page, start_text, end_text, start_frac=0.5, end_frac=0.5):
-    """Press inside `start_text` and release inside `end_text` (mid-word on purpose), once
-    htmx has finished swapping: a box measured before a swap settles can point elsewhere."""
+def settled(page) -> None:
+    """Until no htmx request, swap or settle is under way."""
     page.wait_for_function(
         "() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')"
     )
+
+
+def drag_select(page, start_text, end_text, start_frac=0.5, end_frac=0.5):
+    """Press inside `start_text` and release inside `end_text` (mid-word on purpose), once
+    htmx has finished swapping: a box measured before a swap settles can point elsewhere."""
+    settled(page)
     a, b = text_box(page, start_text), text_box(page, end_text)
     y1, y2 = (a[1] + a[3]) / 2, (b[1] + b[3]) / 2
     page.mouse.move(a[0] + (a[2] - a[0]) * start_frac, y1)
@@ -447,11 +452,15 @@ def test_undo_lasts_its_ten_seconds_and_no_more(editor_page, article):
     page.locator(f"#item-{gone.pk}").get_by_role("button", name="Delete").click()
     undo = page.locator("#annotate-status").get_by_role("button", name="Undo")
     expect(undo).to_be_visible()
+    # The timer starts when the swap settles (htmx: 20 ms later); a jump of the clock before
+    # then would start it six seconds late.
+    settled(page)
     page.clock.fast_forward(6_000)
     # An unrelated swap after six seconds does not give the Undo ten more.
     page.click("#filter-kind-highlight")
     expect(page.locator("#filter-kind-highlight")).to_have_attribute("aria-current", "true")
     expect(undo).to_be_visible()
+    settled(page)
     page.clock.fast_forward(5_000)
     expect(undo).to_have_count(0)
     page.locator("h1").click()

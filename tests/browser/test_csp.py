@@ -170,6 +170,11 @@ def test_editor_pages_and_their_swaps(watched, live_server, story):
     expect(page.locator("#suggestions h2")).to_have_text("Suggested quotes (1)")
     page.click(f"#suggestion-{suggested[1].pk} >> text=Edit")
     form = page.locator(f"#suggestion-{suggested[1].pk} form.suggestion-form")
+    expect(form).to_be_visible()
+    # Type once every swap has settled: a late one would replace the field typed into.
+    page.wait_for_function(
+        "() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')"
+    )
     form.locator("input[name=speaker]").fill("")
     form.locator("input[name=speaker]").press_sequentially("Jan")
     # Typed at once, "Jan" may be sent as "J", "Ja" and "Jan"; the last answer wins.
