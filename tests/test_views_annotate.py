@@ -159,6 +159,20 @@ def test_bad_offsets_get_a_message_and_store_nothing(editor_client, article, off
     assert not Annotation.objects.exists() and not AnnotationRevision.objects.exists()
 
 
+def test_a_refusal_also_replaces_the_status_line(editor_client, article):
+    """#13 bug 5: after a save, a refused duplicate showed its error in the form while the
+    status line still said "Claim saved"."""
+    assert create(editor_client, article, kind="claim", **span(article, "today")).status_code == 200
+    response = create(editor_client, article, kind="claim", **span(article, "today"))
+    assert response.status_code == 422
+    html = response.content.decode()
+    assert '<div id="annotate-status" hx-swap-oob="innerHTML">' in html
+    assert "Not saved: see the form" in html and "saved." not in html.replace("Not saved", "")
+    # Without htmx, the form page alone.
+    plain = create(editor_client, article, headers={}, kind="claim", **span(article, "today"))
+    assert plain.status_code == 422 and "hx-swap-oob" not in plain.content.decode()
+
+
 def test_an_unknown_speaker_is_refused_unless_new_speaker_is_ticked(editor_client, article):
     response = create(
         editor_client, article, kind="quote", speaker="Nobody Known", **span(article, "today")

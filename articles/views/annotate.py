@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
 
@@ -60,7 +61,7 @@ def annotation_create(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     if request.htmx:
         template += "#annotate-form"
     context = {"form": form, "article": article, "creating": True}
-    return render(request, template, context, status=422)
+    return _refused_form(request, template, context)
 
 
 @require_safe
@@ -150,7 +151,21 @@ def _annotation_update(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     template = "articles/annotation_form.html"
     if request.htmx:
         template += "#annotate-form"
-    return render(request, template, {"form": form, "annotation": annotation}, status=422)
+    return _refused_form(request, template, {"form": form, "annotation": annotation})
+
+
+def _refused_form(request: HtmxHttpRequest, template: str, context: dict) -> HttpResponse:
+    """The form with its messages (422); swapped in by htmx, the status line says so too,
+    so an earlier save's "saved" no longer stands beside a refusal."""
+    response = render(request, template, context, status=422)
+    if request.htmx:
+        status = render_to_string(
+            "articles/_editor_tools.html#annotate-status",
+            {"oob": True, "message": "Not saved: see the form's message."},
+            request,
+        )
+        response.content += status.encode()
+    return response
 
 
 @require_POST

@@ -467,3 +467,19 @@ def test_undo_lasts_its_ten_seconds_and_no_more(editor_page, article):
     page.keyboard.press("u")
     page.wait_for_timeout(300)
     assert list(Annotation.objects.values_list("pk", flat=True)) == [kept.pk]
+
+
+def test_a_refused_duplicate_does_not_leave_saved_in_the_status_line(editor_page, article):
+    """#13 bug 5: the form showed the refusal while the status line still said "saved"."""
+    page = editor_page
+    drag_select(page, "officials", "claimed")
+    page.keyboard.press("c")
+    page.keyboard.press("Control+Enter")
+    expect(page.locator("#annotate-status")).to_have_text("Claim saved.")
+    page.keyboard.press("Escape")
+    drag_select(page, "officials", "claimed")
+    page.keyboard.press("c")
+    page.keyboard.press("Control+Enter")
+    expect(form(page).locator(".form-error").first).to_be_visible()
+    expect(page.locator("#annotate-status")).to_have_text("Not saved: see the form's message.")
+    assert Annotation.objects.count() == 1
