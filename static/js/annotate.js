@@ -355,11 +355,30 @@ document.body.addEventListener("htmx:beforeSwap", (event) => {
   }
 });
 
+// A delete takes away the element that had focus: focus goes to the annotation after it in
+// text order (else the one before, else the Undo), so the keyboard caret stays in place.
+let focusAfterDelete = null;
+document.body.addEventListener("htmx:beforeRequest", (event) => {
+  const deleting = (event.detail.elt.getAttribute?.("hx-post") || "").match(/\/annotations\/(\d+)\/delete\/$/);
+  if (!deleting) return;
+  const ids = [...document.querySelectorAll("#annotation-list li[data-annotation]")].map((li) => li.dataset.annotation);
+  const at = ids.indexOf(deleting[1]);
+  focusAfterDelete = at < 0 ? null : ids[at + 1] ?? ids[at - 1] ?? null;
+});
+
+function focusAfterDeleting() {
+  const next = focusAfterDelete !== null && $("annotation-" + focusAfterDelete);
+  focusAfterDelete = null;
+  const target = next || document.querySelector("#annotate-status [data-undo]") || $("main");
+  target?.focus({ preventScroll: !next });
+}
+
 document.body.addEventListener("htmx:afterSwap", (event) => {
   const target = event.detail.target;
   if (target === panel) {
     if (!panel.innerHTML.trim()) {
       closePanels();
+      if (focusAfterDelete !== null || document.activeElement === document.body) focusAfterDeleting();
       return;
     }
     const from = event.detail.requestConfig && event.detail.requestConfig.elt;

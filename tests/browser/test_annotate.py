@@ -483,3 +483,29 @@ def test_a_refused_duplicate_does_not_leave_saved_in_the_status_line(editor_page
     expect(form(page).locator(".form-error").first).to_be_visible()
     expect(page.locator("#annotate-status")).to_have_text("Not saved: see the form's message.")
     assert Annotation.objects.count() == 1
+
+
+def test_after_a_delete_focus_goes_to_the_next_annotation_then_to_undo(editor_page, article):
+    """#13 bug 4: focus went to <body> after a delete, and the keyboard caret restarted at
+    the top of the article."""
+    page = editor_page
+    start = BODY.index("Critics")
+    first = make_annotation(article, start, start + len("Critics disagreed"), "highlight")
+    start = BODY.index("officials")
+    second = make_annotation(article, start, start + len("officials"), "claim")
+    page.reload()
+    page.focus(f"#annotation-{first.pk}")
+    page.keyboard.press("Enter")
+    expect(page.locator("#annotation-panel .annotation-details")).to_be_visible()
+    page.keyboard.press("d")
+    expect(page.locator("#annotate-status")).to_contain_text("Highlight deleted.")
+    expect(page.locator(f"#annotation-{second.pk}")).to_be_focused()
+    # The last one: nothing after or before it, so the Undo (Enter restores it).
+    page.keyboard.press("Enter")
+    expect(page.locator("#annotation-panel .annotation-details")).to_be_visible()
+    page.keyboard.press("d")
+    expect(page.locator("#annotate-status")).to_contain_text("Claim deleted.")
+    undo = page.locator("#annotate-status").get_by_role("button", name="Undo")
+    expect(undo).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.locator(f"#annotation-{second.pk}")).to_have_text("officials")
