@@ -61,12 +61,33 @@ function showPending(span) {
   else CSS.highlights.delete("annotate-pending");
 }
 
+// Below the selection when the whole panel fits there above the editor bar; else above it;
+// else as low as it fits, so Save is never below the fold or under the bar.
 function place(element, rect) {
   if (!rect) return;
   const width = Math.min(element.offsetWidth || 416, window.innerWidth - 32);
   const left = Math.max(16, Math.min(rect.left, window.innerWidth - width - 16));
+  const bar = document.querySelector(".editor-bar")?.getBoundingClientRect();
+  const floor = Math.min(window.innerHeight, bar && bar.height ? bar.top : window.innerHeight) - 8;
+  // No taller than the room above the bar; its actions stay in view (sticky, annotate.css).
+  element.style.setProperty("--panel-max", `${Math.max(160, floor - 8)}px`);
+  const height = element.offsetHeight;
+  let top = rect.bottom + 8;
+  if (top + height > floor) {
+    const above = rect.top - height - 8;
+    top = above >= 8 ? above : Math.max(8, floor - height);
+  }
   element.style.setProperty("--panel-left", `${left + window.scrollX}px`);
-  element.style.setProperty("--panel-top", `${rect.bottom + window.scrollY + 8}px`);
+  element.style.setProperty("--panel-top", `${top + window.scrollY}px`);
+}
+
+// The form grows when a kind is chosen (a quote's speaker, a claim's verdict): placed again.
+if (window.ResizeObserver && createPanel) {
+  new ResizeObserver(() => {
+    if (!createPanel.hidden && pending && window.matchMedia("(min-width: 40.01rem)").matches) {
+      place(createPanel, spanRange(pending).getBoundingClientRect());
+    }
+  }).observe(createPanel);
 }
 
 function createForm() {

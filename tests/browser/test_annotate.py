@@ -509,3 +509,23 @@ def test_after_a_delete_focus_goes_to_the_next_annotation_then_to_undo(editor_pa
     expect(undo).to_be_focused()
     page.keyboard.press("Enter")
     expect(page.locator(f"#annotation-{second.pk}")).to_have_text("officials")
+
+
+def test_the_create_form_near_the_bottom_opens_above_with_save_in_view(editor_page, article):
+    """#13 bug 8: the form opened below the selection and ran off-screen, Save below the fold
+    and under the editor bar."""
+    page = editor_page
+    page.set_viewport_size({"width": 1366, "height": 520})
+    page.reload()
+    drag_select(page, "officials", "Tuesday")
+    page.keyboard.press("q")  # the quote's fields make the form taller: placed again
+    save = form(page).get_by_role("button", name="Save")
+    expect(save).to_be_visible()
+    settled(page)
+    page.wait_for_timeout(100)  # the ResizeObserver's placement
+    box = save.bounding_box()
+    bar = page.locator(".editor-bar").bounding_box()
+    assert box is not None and bar is not None
+    assert box["y"] >= 0 and box["y"] + box["height"] <= bar["y"], (box, bar)
+    save.click()
+    expect(page.locator("#annotate-status")).to_contain_text("saved")
