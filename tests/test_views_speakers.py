@@ -86,6 +86,7 @@ def test_merge_into_an_unknown_speaker_is_refused(editor_client):
     url = reverse("articles:speaker_merge", args=[speaker.pk])
     response = editor_client.post(url, {"into": "Nobody"}, headers=HX)
     assert response.status_code == 422 and "Unknown speaker “Nobody”" in response.content.decode()
+    assert 'name="into" value="Nobody"' in response.content.decode()  # kept, to correct it
     assert Speaker.objects.count() == 1
 
 
@@ -130,6 +131,8 @@ def test_an_alias_that_is_another_speakers_name_is_refused(editor_client):
     html = response.content.decode()
     assert "“MARK ESPER” is the name of another speaker, “Mark Esper”" in html
     assert "merge the two speakers" in html
+    # What the editor typed stays in the fields, to correct it; nothing is stored.
+    assert 'name="aliases" value="Esper, MARK  ESPER"' in html
     speaker.refresh_from_db()
     assert speaker.aliases == ["The Secretary"]
     other.refresh_from_db()

@@ -63,7 +63,11 @@ def speaker_edit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
             messages.error(request, text)
         return redirect(reverse("articles:speakers_manage"))
     message = "" if errors else "Saved."
-    return _row(request, pk, row_errors=errors, row_message=message)
+    # A refused edit shows what the editor typed, beside the message, to correct it.
+    typed = {"name": request.POST.get("name", ""), "aliases": request.POST.get("aliases", "")}
+    return _row(
+        request, pk, row_errors=errors, row_message=message, typed=typed if errors else None
+    )
 
 
 @require_POST
@@ -89,7 +93,7 @@ def speaker_merge_into(request: HtmxHttpRequest, pk: int) -> HttpResponse:
             for text in errors:
                 messages.error(request, text)
             return redirect(reverse("articles:speakers_manage"))
-        return _row(request, pk, row_errors=errors)
+        return _row(request, pk, row_errors=errors, typed_into=request.POST.get("into", ""))
     assert keep is not None  # no error: the merge happened
     if not request.htmx:
         messages.success(request, f"Merged into {keep.name}.")
