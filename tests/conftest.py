@@ -97,6 +97,14 @@ def handled(page, key: str) -> list[str]:
     return page.evaluate("window.htmxRequests")
 
 
+def htmx_idle(page) -> None:
+    """Until no htmx request, swap or settle is under way: a box measured, a field typed into
+    or a clock jumped before a swap settles races it."""
+    page.wait_for_function(
+        "() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')"
+    )
+
+
 def login_in_browser(page, live_server, username: str, password: str = "password") -> None:
     page.goto(f"{live_server.url}/accounts/login/")
     page.fill("#id_username", username)

@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from articles.models import Annotation, Speaker
 from articles.permissions import EDITORS_GROUP
-from tests.conftest import handled, login_in_browser, run_axe, watch_page
+from tests.conftest import handled, htmx_idle, login_in_browser, run_axe, watch_page
 from tests.factories import make_annotation, make_article, make_tag, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -62,17 +62,10 @@ def text_box(page, text, occurrence=0):
     )
 
 
-def settled(page) -> None:
-    """Until no htmx request, swap or settle is under way."""
-    page.wait_for_function(
-        "() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')"
-    )
-
-
 def drag_select(page, start_text, end_text, start_frac=0.5, end_frac=0.5):
     """Press inside `start_text` and release inside `end_text` (mid-word on purpose), once
     htmx has finished swapping: a box measured before a swap settles can point elsewhere."""
-    settled(page)
+    htmx_idle(page)
     a, b = text_box(page, start_text), text_box(page, end_text)
     y1, y2 = (a[1] + a[3]) / 2, (b[1] + b[3]) / 2
     page.mouse.move(a[0] + (a[2] - a[0]) * start_frac, y1)
@@ -454,13 +447,13 @@ def test_undo_lasts_its_ten_seconds_and_no_more(editor_page, article):
     expect(undo).to_be_visible()
     # The timer starts when the swap settles (htmx: 20 ms later); a jump of the clock before
     # then would start it six seconds late.
-    settled(page)
+    htmx_idle(page)
     page.clock.fast_forward(6_000)
     # An unrelated swap after six seconds does not give the Undo ten more.
     page.click("#filter-kind-highlight")
     expect(page.locator("#filter-kind-highlight")).to_have_attribute("aria-current", "true")
     expect(undo).to_be_visible()
-    settled(page)
+    htmx_idle(page)
     page.clock.fast_forward(5_000)
     expect(undo).to_have_count(0)
     page.locator("h1").click()
@@ -521,7 +514,7 @@ def test_the_create_form_near_the_bottom_opens_above_with_save_in_view(editor_pa
     page.keyboard.press("q")  # the quote's fields make the form taller: placed again
     save = form(page).get_by_role("button", name="Save")
     expect(save).to_be_visible()
-    settled(page)
+    htmx_idle(page)
     page.wait_for_timeout(100)  # the ResizeObserver's placement
     box = save.bounding_box()
     bar = page.locator(".editor-bar").bounding_box()

@@ -16,6 +16,7 @@ from articles.models import Annotation
 from articles.permissions import EDITORS_GROUP
 from articles.services.suggestions import suggestions_propose
 from tests.browser.csp import settle, watch_policy
+from tests.conftest import htmx_idle
 from tests.factories import make_annotation, make_article, make_speaker, make_tag, make_user
 from tests.test_security_headers import STRICT
 
@@ -172,9 +173,7 @@ def test_editor_pages_and_their_swaps(watched, live_server, story):
     form = page.locator(f"#suggestion-{suggested[1].pk} form.suggestion-form")
     expect(form).to_be_visible()
     # Type once every swap has settled: a late one would replace the field typed into.
-    page.wait_for_function(
-        "() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')"
-    )
+    htmx_idle(page)
     form.locator("input[name=speaker]").fill("")
     form.locator("input[name=speaker]").press_sequentially("Jan")
     # Typed at once, "Jan" may be sent as "J", "Ja" and "Jan"; the last answer wins.
