@@ -175,8 +175,9 @@ def test_a_rename_onto_another_speakers_alias_is_refused(editor_client):
     assert speaker.name == "M. Esper"
 
 
-def test_logout_by_get_asks_first_and_logs_no_one_out(editor_client):
-    response = editor_client.get(reverse("logout"))
+def test_logout_by_get_asks_first_and_logs_no_one_out(editor_client, django_assert_num_queries):
+    with django_assert_num_queries(2):  # the session and the user
+        response = editor_client.get(reverse("logout"))
     html = response.content.decode()
     assert response.status_code == 200 and "Log out?" in html
     assert f'<form method="post" action="{reverse("logout")}">' in html
