@@ -17,7 +17,7 @@ from django.urls import reverse
 
 from articles.importing.parsers.archives import ImportLimits, SourceEntry, upload_size_error
 from articles.models import Annotation, Outlet, Tag
-from articles.services.annotations import AnnotationFields, parse_tag_names
+from articles.services.annotations import AnnotationFields, parse_source_urls, parse_tag_names
 from articles.services.speakers import parse_aliases
 
 
@@ -28,6 +28,11 @@ class AnnotationFieldsForm(forms.Form):
     speaker = forms.CharField(required=False, max_length=200)
     new_speaker = forms.BooleanField(required=False, label="New speaker")
     verdict = forms.ChoiceField(choices=[("", "—"), *Annotation.Verdict.choices], required=False)
+    claimant = forms.CharField(required=False, max_length=200)
+    new_claimant = forms.BooleanField(required=False, label="New speaker")
+    sources = forms.CharField(
+        required=False, max_length=10_000, widget=forms.Textarea(attrs={"rows": 2})
+    )
     tags = forms.CharField(required=False, max_length=1000, help_text="Separate tags with commas.")
     note = forms.CharField(
         required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 2})
@@ -39,7 +44,14 @@ class AnnotationFieldsForm(forms.Form):
         if data.get("kind") != Annotation.Kind.QUOTE and not data.get("new_speaker"):
             # A speaker typed before switching kind is left over, not meant.
             data["speaker"] = ""
+        if data.get("kind") != Annotation.Kind.CLAIM:
+            # As the speaker: a claim's fields typed before switching kind are left over.
+            data.update(claimant="", new_claimant=False, sources="")
         data["tag_names"] = parse_tag_names(data.get("tags", ""))
+        try:
+            data["source_urls"] = parse_source_urls(data.get("sources", ""))
+        except ValidationError as error:
+            self.add_error("sources", error)
         return data
 
     def annotation_fields(self) -> AnnotationFields:
@@ -50,6 +62,9 @@ class AnnotationFieldsForm(forms.Form):
             speaker_name=data["speaker"],
             new_speaker=data["new_speaker"],
             verdict=data["verdict"],
+            claimant_name=data["claimant"],
+            new_claimant=data["new_claimant"],
+            sources=tuple(data["source_urls"]),
             tag_names=data["tag_names"],
             note=data["note"],
         )

@@ -36,7 +36,7 @@ from django.urls import reverse
 from django.utils.functional import cached_property
 
 from articles.copy_detection import BINS
-from articles.permissions import EDITORS_GROUP
+from articles.permissions import EDITORS_GROUP, REVIEWERS_GROUP
 
 # The text search configuration documents and queries share: english stemming after
 # unaccent, so accents and Turkish letters fold both ways (articles/sql/search_configuration.sql).
@@ -130,10 +130,16 @@ class Outlet(models.Model):
 # each claim for a quote around it, read every annotation before the claim in its article:
 # 60 ms for a speaker quoted in a story with 1,000 annotations (bench/reading.py).
 SPEAKER_CLAIMS_SQL = """
-SELECT {select} FROM articles_annotation q
-JOIN articles_annotation c ON c.article_id = q.article_id AND c.status = 'published'
-    AND c.start >= q.start AND c.start < q."end" AND c."end" <= q."end" AND c.kind = 'claim'
-WHERE q.speaker_id = {speaker} AND q.status = 'published' AND q.kind = 'quote'
+SELECT {select} FROM (
+    SELECT c.id FROM articles_annotation q
+    JOIN articles_annotation c ON c.article_id = q.article_id AND c.status = 'published'
+        AND c.start >= q.start AND c.start < q."end" AND c."end" <= q."end" AND c.kind = 'claim'
+        AND c.claimant_id IS NULL
+    WHERE q.speaker_id = {speaker} AND q.status = 'published' AND q.kind = 'quote'
+    UNION ALL
+    SELECT c.id FROM articles_annotation c
+    WHERE c.claimant_id = {speaker} AND c.status = 'published' AND c.kind = 'claim'
+) c
 """
 # The speakers directory counts them per row.
 SPEAKER_CLAIM_COUNT_SQL = SPEAKER_CLAIMS_SQL.format(
@@ -600,7 +606,8 @@ class ArticleQuerySet(models.QuerySet["Article"]):
         their number."""
         statuses = [Annotation.Status.PUBLISHED]
         if include_suggestions:
-            statuses.append(Annotation.Status.SUGGESTED)
+            # Editors' pages: claims whose verdict is in review are theirs to see too.
+            statuses += [Annotation.Status.SUGGESTED, *VERDICT_REVIEW_STATUSES]
         # The tags come as JSON within each row: Django's prefetch of a many-to-many
         # builds a manager and a queryset per annotation, about 60 ms for 1,000 of them.
         tag_rows = ArraySubquery(
@@ -610,7 +617,7 @@ class ArticleQuerySet(models.QuerySet["Article"]):
         )
         annotations = (
             Annotation.objects.filter(status__in=statuses)
-            .select_related("speaker", "author")
+            .select_related("speaker", "author", "claimant", "reviewer")
             .annotate(tag_rows=tag_rows)
             .order_by("start", "-end", "id")
         )
@@ -791,7 +798,8 @@ FROM articles_annotation an
 LEFT JOIN articles_speaker s ON s.id = an.speaker_id
 LEFT JOIN articles_annotation_tags at ON at.annotation_id = an.id
 LEFT JOIN articles_tag t ON t.id = at.tag_id
-WHERE an.article_id = %s AND an.status IN ('published', 'suggested')
+WHERE an.article_id = %s
+  AND an.status IN ('published', 'suggested', 'draft', 'submitted', 'returned')
 GROUP BY an.id, s.id
 ORDER BY an.start, an."end" DESC, an.id
 """
@@ -815,10 +823,17 @@ SELECT an.id, an.start, an."end", an.kind, an.status, an.verdict, an.note, an.ex
            ) t
            WHERE at.annotation_id = an.id
            ORDER BY t.name
-       )
+       ),
+       c.slug, c.name,
+       CASE WHEN r.id IS NOT NULL THEN btrim(r.first_name || ' ' || r.last_name) END,
+       to_char(an.reviewed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"+00:00"'),
+       to_char(an.reviewed_at AT TIME ZONE %(tz)s, 'FMDD Mon YYYY'),
+       ARRAY(SELECT jsonb_array_elements_text(an.sources))
 FROM articles_annotation an
 LEFT JOIN articles_speaker s ON s.id = an.speaker_id
 LEFT JOIN auth_user u ON u.id = an.author_id
+LEFT JOIN articles_speaker c ON c.id = an.claimant_id
+LEFT JOIN auth_user r ON r.id = an.reviewer_id
 WHERE an.article_id = %(article)s AND an.status = ANY(%(statuses)s)
 ORDER BY an.start, an."end" DESC, an.id
 """
@@ -949,7 +964,8 @@ class AnnotationQuerySet(models.QuerySet["Annotation"]):
         """An article's annotations of `statuses` for its reading page, in text order, as
         rows: (id, start, end, kind, status, verdict, note, exact, speaker id, speaker slug,
         speaker name, author's display name, created as ISO 8601 in UTC, created as
-        "3 Dec 2026" in `time_zone`, [[tag slug, tag name], ...]).
+        "3 Dec 2026" in `time_zone`, [[tag slug, tag name], ...], claimant slug, claimant
+        name, reviewer's display name, reviewed as ISO 8601 and as a label, sources).
 
         One query in raw SQL whatever their number: model instances (annotation, speaker,
         author) and the tags' prefetch cost about 0.1 ms an annotation, most of a
@@ -1062,10 +1078,11 @@ class AnnotationQuerySet(models.QuerySet["Annotation"]):
         return claims.order_by("-id")
 
     def claims_of(self, speaker: Speaker) -> AnnotationQuerySet:
-        """Published claims inside a published quote by `speaker`, newest first. Claims have
-        no claimant of their own yet: the words are the speaker's when their quote holds
-        them (the rule the ClaimReview data applies, `structured_data.claim_speakers`)."""
-        return self.claims().filter(pk__in=RawSQL(SPEAKER_CLAIM_IDS_SQL, [speaker.pk]))
+        """Published claims `speaker` made, newest first: those naming them as claimant, and
+        those without a claimant inside a published quote by them (the words are the
+        speaker's when their quote holds them: the rule the ClaimReview data applies,
+        `structured_data.claim_speakers`)."""
+        return self.claims().filter(pk__in=RawSQL(SPEAKER_CLAIM_IDS_SQL, [speaker.pk, speaker.pk]))
 
     def tagged_with(self, tag: Tag, kind: str = "") -> AnnotationQuerySet:
         """Published annotations carrying `tag` (of `kind` when given), newest first."""
@@ -1162,9 +1179,10 @@ class AnnotationQuerySet(models.QuerySet["Annotation"]):
 
     def reviewed_claims(self) -> AnnotationQuerySet:
         """Published claims with a verdict, newest first, for the ClaimReview feed: the
-        article's URL fields and `claimant`, the name of the speaker of the quote that contains
-        the claim (the rule `structured_data.claim_speakers` applies on the article page: the
-        longest such quote), in one query. Claims have no claimant of their own yet."""
+        article's URL fields, `reviewer_name` and `claimant_name`: the claimant's, else the
+        name of the speaker of the quote that contains the claim (the rule
+        `structured_data.claim_speakers` applies on the article page: the longest such
+        quote), in one query."""
         quote = (
             Annotation.objects.published()
             .filter(
@@ -1187,8 +1205,18 @@ class AnnotationQuerySet(models.QuerySet["Annotation"]):
                 "article__slug",
                 "article__published_on",
                 "article__original_url",
+                "sources",
+                "reviewed_at",
             )
-            .annotate(claimant=Subquery(quote))
+            .annotate(
+                claimant_name=Coalesce(F("claimant__name"), Subquery(quote)),
+                reviewer_name=Concat(
+                    F("reviewer__first_name"),
+                    Value(" "),
+                    F("reviewer__last_name"),
+                    output_field=TextField(),
+                ),
+            )
             .order_by("-id")
         )
 
@@ -1212,6 +1240,9 @@ UNKNOWN_STATUS = "Unknown status “{status}”."
 UNKNOWN_VERDICT = "Unknown verdict “{verdict}”."
 VERDICT_ONLY_FOR_CLAIMS = "Only claims have a verdict: choose “claim” or clear the verdict."
 SPEAKER_ONLY_FOR_QUOTES = "Only quotes have a speaker: choose “quote” or clear the speaker."
+CLAIMANT_ONLY_FOR_CLAIMS = "Only claims have a claimant: choose “claim” or clear the claimant."
+VERDICT_NEEDS_RATIONALE = "A verdict needs its rationale: say in the note why it is this verdict."
+SOURCES_ONLY_WITH_VERDICT = "Sources back a verdict: choose a verdict or clear the sources."
 SPAN_EMPTY = "The selection is empty: select some text first."
 SPAN_OUTSIDE_TEXT = (
     "The selection {start}–{end} is outside the article text (0–{length}). "
@@ -1256,6 +1287,12 @@ class Annotation(models.Model):
         # is into that version's text, editors see it there (the versions page), and it is
         # never marked on the current text.
         ON_VERSION = "on_version", "Kept as a note on an earlier version"
+        # A claim with a verdict goes public only once a second editor approved it
+        # (`services.verdicts`): written (draft), submitted for review, or sent back to its
+        # author with a comment. Readers, feeds and exports never see these.
+        DRAFT = "draft", "Verdict in draft"
+        SUBMITTED = "submitted", "Verdict awaiting review"
+        RETURNED = "returned", "Verdict sent back"
 
     # schema.org ClaimReview ratings: 5 = true … 1 = false; unverifiable has no number.
     VERDICT_RATINGS: dict[str, int] = {
@@ -1285,6 +1322,41 @@ class Annotation(models.Model):
         "accepting the suggestion creates that speaker.",
     )
     verdict = models.CharField(max_length=16, choices=Verdict.choices, blank=True)
+    claimant = models.ForeignKey(
+        Speaker,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="claims",
+        help_text="Who made the claim (claims only).",
+    )
+    # Database defaults too: the bulk paths (COPY, raw inserts) name only the old columns.
+    sources = models.JSONField(
+        default=list,
+        db_default=models.Value([], output_field=models.JSONField()),
+        blank=True,
+        help_text="The URLs a verdict rests on (claims only).",
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Who submitted the verdict for review.",
+    )
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Who approved the verdict, or sent it back.",
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    review_comment = models.TextField(
+        blank=True, default="", db_default="", help_text="Why the reviewer sent the verdict back."
+    )
     tags = models.ManyToManyField(Tag, blank=True, related_name="annotations")
     note = models.TextField(blank=True)
     author = models.ForeignKey(
@@ -1320,11 +1392,16 @@ class Annotation(models.Model):
                 condition=Q(kind="quote") | Q(speaker__isnull=True),
                 name="annotation_speaker_only_on_quotes",
             ),
-            # One published annotation per span and kind: the insert itself refuses a second
-            # (two editors, or one double click), with no lock and no look-up before it.
+            models.CheckConstraint(
+                condition=Q(kind="claim") | Q(claimant__isnull=True),
+                name="annotation_claimant_only_on_claims",
+            ),
+            # One annotation per span and kind on the current text, published or with its
+            # verdict in review: the insert itself refuses a second (two editors, or one
+            # double click), with no lock and no look-up before it.
             models.UniqueConstraint(
                 fields=["article", "start", "end", "kind"],
-                condition=Q(status="published"),
+                condition=Q(status__in=["published", "draft", "submitted", "returned"]),
                 name="annotation_published_span_unique",
                 violation_error_message="This span is already annotated with this kind.",
             ),
@@ -1366,6 +1443,12 @@ class Annotation(models.Model):
                 fields=["status", "article"],
                 condition=Q(status__in=["needs_review", "suggested"]),
                 name="annotation_waiting_idx",
+            ),
+            # The desk lists the verdicts awaiting review and those sent back, oldest first.
+            models.Index(
+                fields=["status", "updated_at"],
+                condition=Q(status__in=["draft", "submitted", "returned"]),
+                name="annotation_verdict_review_idx",
             ),
             # Search matches published annotations' notes.
             GinIndex(
@@ -1410,6 +1493,15 @@ class Annotation(models.Model):
         )
         if has_speaker and self.kind != self.Kind.QUOTE:
             errors["speaker"] = SPEAKER_ONLY_FOR_QUOTES
+        has_claimant = self.claimant_id is not None or (
+            Annotation.claimant.is_cached(self) and self.claimant is not None
+        )
+        if has_claimant and self.kind != self.Kind.CLAIM:
+            errors["claimant"] = CLAIMANT_ONLY_FOR_CLAIMS
+        if self.verdict and self.kind == self.Kind.CLAIM and not self.note.strip():
+            errors["note"] = VERDICT_NEEDS_RATIONALE
+        if self.sources and not self.verdict:
+            errors["sources"] = SOURCES_ONLY_WITH_VERDICT
         # Waiting for review, or a note kept on an earlier version: the span points into the
         # text of the version it was made on, not this one (`services.reviews` checks it).
         on_current_text = self.status not in (self.Status.NEEDS_REVIEW, self.Status.ON_VERSION)
@@ -1453,6 +1545,18 @@ class Annotation(models.Model):
     def rating(self) -> int | None:
         return self.VERDICT_RATINGS.get(self.verdict)
 
+    @property
+    def in_verdict_review(self) -> bool:
+        """Its verdict is written, submitted or sent back: not public yet."""
+        return self.status in VERDICT_REVIEW_STATUSES
+
+
+VERDICT_REVIEW_STATUSES = (
+    Annotation.Status.DRAFT,
+    Annotation.Status.SUBMITTED,
+    Annotation.Status.RETURNED,
+)
+
 
 class AnnotationRevision(models.Model):
     """One row per change to an annotation: who, when, and the values before and after.
@@ -1475,6 +1579,9 @@ class AnnotationRevision(models.Model):
         KEPT_ON_VERSION = "kept_on_version", "Review: kept on its version"
         REVIEW_UNDONE = "review_undone", "Review undone"
         SUGGESTION_UNDONE = "undone", "Accept or reject undone: suggested again"
+        SUBMITTED = "submitted", "Verdict submitted for review"
+        APPROVED = "approved", "Verdict approved and published"
+        SENT_BACK = "sent_back", "Verdict sent back to its author"
 
     annotation_id = models.BigIntegerField(db_index=True)
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="revisions")
@@ -1577,7 +1684,9 @@ class ApiTokenQuerySet(models.QuerySet):
     def authenticating(self, digest: str) -> ApiTokenQuerySet:
         """The active token with this sha256 `digest`, with its user and the user's editor
         status (`user_is_editor`): one query through the digest's unique index."""
-        in_editors = Group.objects.filter(user=OuterRef("user_id"), name=EDITORS_GROUP)
+        in_editors = Group.objects.filter(
+            user=OuterRef("user_id"), name__in=[EDITORS_GROUP, REVIEWERS_GROUP]
+        )
         return (
             self.active()
             .filter(digest=digest, user__is_active=True)

@@ -14,18 +14,33 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 
 EDITORS_GROUP = "Editors"
+# Reviewers approve or send back other editors' verdicts (migration 0016); they are editors.
+REVIEWERS_GROUP = "Reviewers"
 
 
 def is_editor(user) -> bool:
-    """Editors and staff may annotate; the group lookup is cached on the user object."""
+    """Editors, reviewers and staff may annotate; the group lookup is cached on the user."""
     if not user.is_authenticated:
         return False
     if user.is_staff or user.is_superuser:
         return True
     cached = getattr(user, "_is_editor", None)
     if cached is None:
-        cached = user.groups.filter(name=EDITORS_GROUP).exists()
+        cached = user.groups.filter(name__in=[EDITORS_GROUP, REVIEWERS_GROUP]).exists()
         user._is_editor = cached
+    return cached
+
+
+def is_reviewer(user) -> bool:
+    """Reviewers and staff may approve verdicts (never their own: `services.verdicts`)."""
+    if not user.is_authenticated:
+        return False
+    if user.is_staff or user.is_superuser:
+        return True
+    cached = getattr(user, "_is_reviewer", None)
+    if cached is None:
+        cached = user.groups.filter(name=REVIEWERS_GROUP).exists()
+        user._is_reviewer = cached
     return cached
 
 
@@ -54,11 +69,15 @@ class EditorAwareBackend(ModelBackend):
 
     def get_user(self, user_id):
         # Django has already turned the session's id into the primary key's type.
-        users = get_user_model()._default_manager.raw(_user_sql(), [EDITORS_GROUP, user_id])
+        groups = [EDITORS_GROUP, REVIEWERS_GROUP]
+        users = get_user_model()._default_manager.raw(
+            _user_sql(), [groups, REVIEWERS_GROUP, user_id]
+        )
         user = next(iter(users), None)
         if user is None or not self.user_can_authenticate(user):
             return None
         user._is_editor = user.in_editors_group  # type: ignore[attr-defined]  # raw() column
+        user._is_reviewer = user.in_reviewers_group  # type: ignore[attr-defined]
         return user
 
 
@@ -66,8 +85,12 @@ class EditorAwareBackend(ModelBackend):
 def _user_sql() -> str:
     user_model = get_user_model()
     links = user_model.groups.through._meta.db_table
+    member = (
+        f'EXISTS (SELECT 1 FROM "{links}" ug JOIN "{Group._meta.db_table}" g'
+        " ON g.id = ug.group_id WHERE ug.user_id = u.id AND g.name {test})"
+    )
     return (
-        f'SELECT u.*, EXISTS (SELECT 1 FROM "{links}" ug JOIN "{Group._meta.db_table}" g'
-        " ON g.id = ug.group_id WHERE ug.user_id = u.id AND g.name = %s) AS in_editors_group"
+        f"SELECT u.*, {member.format(test='= ANY(%s)')} AS in_editors_group,"
+        f" {member.format(test='= %s')} AS in_reviewers_group"
         f' FROM "{user_model._meta.db_table}" u WHERE u.id = %s'
     )

@@ -22,7 +22,7 @@ from django.utils.safestring import SafeString
 
 from articles.forms import AnnotationFilter
 from articles.http import HtmxHttpRequest
-from articles.models import Annotation, Article
+from articles.models import VERDICT_REVIEW_STATUSES, Annotation, Article
 from articles.page_cache import fragment_key
 from articles.rendering import (
     Mark,
@@ -38,6 +38,7 @@ PAGE_SIZE = 20
 # models.AnnotationsVersion); the expiry bounds memory, and how long a renamed author
 # account keeps its old name on the page.
 FRAGMENT_CACHE_SECONDS = 3600
+LISTED_STATUSES = (Annotation.Status.PUBLISHED, *VERDICT_REVIEW_STATUSES)
 
 
 def wants_fragment(request: HtmxHttpRequest) -> bool:
@@ -74,7 +75,11 @@ class Outline:
         return cls(pk, start, end, kind, status, speaker, tags)
 
     def mark(self) -> Mark:
-        css = "is-suggested" if self.status == Annotation.Status.SUGGESTED else ""
+        css = ""
+        if self.status == Annotation.Status.SUGGESTED:
+            css = "is-suggested"
+        elif self.status in VERDICT_REVIEW_STATUSES:
+            css = "is-draft"
         return Mark(self.id, self.start, self.end, self.kind, css=css)
 
 
@@ -111,16 +116,24 @@ class ReadingAnnotation:
     created_iso: str
     created_label: str
     reading_tags: tuple[Named, ...]
+    claimant: Named | None
+    reviewer_name: str | None
+    reviewed_iso: str | None
+    reviewed_label: str | None
+    sources: list[str]
 
     @classmethod
     def from_row(cls, row: tuple) -> ReadingAnnotation:
         (pk, start, end, kind, status, verdict, note, exact, speaker_id, speaker_slug,
-         speaker_name, author, created_iso, created_label, tags) = row  # fmt: skip
+         speaker_name, author, created_iso, created_label, tags, claimant_slug, claimant_name,
+         reviewer, reviewed_iso, reviewed_label, sources) = row  # fmt: skip
         return cls(
             pk, start, end, kind, status, verdict, note, exact, speaker_id,
             Named(speaker_slug, speaker_name) if speaker_id is not None else None,
             author, created_iso, created_label,
             tuple(Named(slug, name) for slug, name in tags),
+            Named(claimant_slug, claimant_name) if claimant_slug is not None else None,
+            reviewer, reviewed_iso, reviewed_label, sources or [],
         )  # fmt: skip
 
     @property
@@ -258,8 +271,9 @@ def _annotated_fragments(
     shown = [a for a in everything if matches(outlines[a.id], filters)]
     marks = [outlines[a.id].mark() for a in shown]
     published = [a for a in everything if a.status == Annotation.Status.PUBLISHED]
-    # Suggestions are marked in the text but listed apart, in the editors' panel.
-    listed = [a for a in shown if a.status == Annotation.Status.PUBLISHED]
+    # Suggestions are marked in the text but listed apart, in the editors' panel; claims
+    # whose verdict is in review are listed (editors only: readers' queries never load them).
+    listed = [a for a in shown if a.status in LISTED_STATUSES]
 
     def links() -> SafeString:
         return filter_links([outlines[a.id] for a in published], filters, article)

@@ -25,6 +25,7 @@ import html
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.urls import reverse
@@ -33,6 +34,7 @@ from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
 from articles.excerpts import clipped
+from articles.models import Annotation
 from articles.reanchoring import Opcode, text_diff
 
 
@@ -239,6 +241,67 @@ def _author_name(a) -> str | None:
     return name.strip() or settings.NEWSROOM_NAME
 
 
+VERDICT_SCALE = 5
+_VERDICT_LABELS = {value: str(label) for value, label in Annotation.Verdict.choices}
+
+
+def verdict_badge(verdict: str) -> SafeString:
+    """A verdict as text and a shape, never colour alone: five dots, as many filled as its
+    rating (true five, false one), a question mark for unverifiable; screen readers hear
+    the rating in words. Empty for no verdict."""
+    if not verdict:
+        return mark_safe("")
+    label = html.escape(_VERDICT_LABELS.get(verdict, verdict))
+    rating = Annotation.VERDICT_RATINGS.get(verdict)
+    if rating is None:
+        scale, spoken = "?", ", not rated on the scale"
+    else:
+        scale = "●" * rating + "○" * (VERDICT_SCALE - rating)
+        spoken = f", {rating} of {VERDICT_SCALE} from false to true"
+    return mark_safe(
+        f'<strong class="verdict verdict-{html.escape(verdict)}">'
+        f'<span class="verdict-scale" aria-hidden="true">{scale}</span> {label}'
+        f'<span class="sr-only">{spoken}</span></strong>'
+    )
+
+
+def _reviewed(a) -> tuple[str, str, str] | None:
+    """Who approved `a`'s verdict and when (display name, ISO 8601, "3 Dec 2026"): from
+    the reading row's columns or a model instance alike; None when no one reviewed it."""
+    if hasattr(a, "reviewed_iso"):
+        if a.reviewed_iso is None:
+            return None
+        name = (a.reviewer_name or "").strip() or settings.NEWSROOM_NAME
+        return name, a.reviewed_iso, a.reviewed_label
+    if a.reviewed_at is None or a.status != "published":
+        return None
+    reviewer = a.reviewer
+    name = (reviewer.get_full_name() if reviewer else "").strip() or settings.NEWSROOM_NAME
+    when = timezone.localtime(a.reviewed_at)
+    utc = a.reviewed_at.astimezone(datetime.UTC).isoformat(timespec="microseconds")
+    return name, utc, f"{when.day} {when:%b %Y}"
+
+
+def _source_links(sources: Iterable[str]) -> str:
+    esc = html.escape
+    links = []
+    for url in sources:
+        host = urlsplit(url).hostname or url
+        links.append(
+            f'<li><a href="{esc(url)}" rel="nofollow noopener noreferrer">'
+            f"{esc(host.removeprefix('www.'))}</a></li>"
+        )
+    items = "".join(links)
+    return f'<p class="verdict-sources-label">Sources:</p> <ul class="verdict-sources">{items}</ul>'
+
+
+_REVIEW_LABELS = {
+    "draft": "verdict in draft",
+    "submitted": "verdict awaiting review",
+    "returned": "verdict sent back",
+}
+
+
 def render_annotation_items(annotations: Iterable, *, oob: bool = False) -> SafeString:
     """The article page's annotation list entries, in the order given: model instances
     (with `reading_tags`) or `presentation.ReadingAnnotation`s, rendered alike.
@@ -255,16 +318,19 @@ def render_annotation_items(annotations: Iterable, *, oob: bool = False) -> Safe
     out: list[str] = []
     for a in annotations:
         suggested = a.status == "suggested"
+        in_review = _REVIEW_LABELS.get(a.status)
         head = f'<span class="kind-label">{a.get_kind_display()}</span>'
         if suggested:
             head += " <em>(suggestion)</em>"
+        elif in_review:
+            head += f' <em class="review-state">({in_review})</em>'
         if a.speaker is not None:
             head += f' by <a href="{speaker_url(a.speaker.slug)}">{esc(a.speaker.name)}</a>'
+        claimant = getattr(a, "claimant", None)
+        if claimant is not None:
+            head += f' by <a href="{speaker_url(claimant.slug)}">{esc(claimant.name)}</a>'
         if a.verdict:
-            head += (
-                f' · <span class="verdict verdict-{a.verdict}">'
-                f"Verdict: {a.get_verdict_display()}</span>"
-            )
+            head += f" · Verdict: {verdict_badge(a.verdict)}"
         details = f'<p class="annotation-head">{head}</p>'
         # By name as the filter links sort them: the same in Python as in any database
         # collation, so an entry rendered from a write's own tags matches the page's.
@@ -275,15 +341,26 @@ def render_annotation_items(annotations: Iterable, *, oob: bool = False) -> Safe
         if a.note:
             note = esc(a.note).replace("\n", "<br>")
             details += f'<p class="annotation-note">{note}</p>'
+        if a.verdict and getattr(a, "sources", None):
+            details += _source_links(a.sources)
         iso, label = _created(a)
         who = _author_name(a)
         who = esc(who) + ", " if who else ""
-        details += f'<p class="annotation-meta">{who}<time datetime="{iso}">{label}</time></p>'
+        meta = f'{who}<time datetime="{iso}">{label}</time>'
+        reviewed = _reviewed(a) if a.kind == "claim" else None
+        if reviewed is not None:
+            name, reviewed_iso, reviewed_label = reviewed
+            meta += (
+                f'; <span class="reviewed">verdict reviewed by {esc(name)}, '
+                f'<time datetime="{reviewed_iso}">{reviewed_label}</time></span>'
+            )
+        details += f'<p class="annotation-meta">{meta}</p>'
+        extra = " is-suggested" if suggested else " is-draft" if in_review else ""
         exact = clipped(a.exact, LIST_EXACT_CHARS)
         if not exact.startswith(QUOTATION_MARKS):
             exact = f"“{exact}”"
         out.append(
-            f'<li{swap} class="annotation-item kind-{a.kind}{" is-suggested" if suggested else ""}"'
+            f'<li{swap} class="annotation-item kind-{a.kind}{extra}"'
             f' id="item-{a.id}" data-annotation="{a.id}">'
             f'<a class="annotation-exact" href="#annotation-{a.id}">{esc(exact)}</a>'
             f'<div class="annotation-details" id="note-{a.id}">{details}</div></li>\n'

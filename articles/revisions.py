@@ -11,7 +11,17 @@ from dataclasses import dataclass
 
 from articles.models import Annotation, AnnotationRevision, Tag
 
-REVISION_FIELDS = ["kind", "status", "speaker", "verdict", "tags", "note"]
+REVISION_FIELDS = [
+    "kind",
+    "status",
+    "speaker",
+    "claimant",
+    "verdict",
+    "sources",
+    "tags",
+    "note",
+    "review_comment",
+]
 
 
 def annotation_snapshot(annotation: Annotation, tags: Iterable[Tag] | None = None) -> dict:
@@ -35,6 +45,25 @@ def annotation_snapshot(annotation: Annotation, tags: Iterable[Tag] | None = Non
         "tags": sorted(tag.name for tag in tags),
         "note": annotation.note,
         "author_id": annotation.author_id,
+        **_verdict_snapshot(annotation),
+    }
+
+
+def _verdict_snapshot(annotation: Annotation) -> dict:
+    """A claim's claimant, sources and review, kept only where there are some (quotes and
+    highlights keep the snapshot they always had)."""
+    if annotation.kind != Annotation.Kind.CLAIM:
+        return {}
+    claimant = annotation.claimant
+    reviewed_at = annotation.reviewed_at
+    return {
+        "claimant_id": claimant.pk if claimant else None,
+        "claimant": claimant.name if claimant else "",
+        "sources": list(annotation.sources),
+        "submitted_by_id": annotation.submitted_by_id,
+        "reviewer_id": annotation.reviewer_id,
+        "reviewed_at": reviewed_at.isoformat() if reviewed_at else None,
+        "review_comment": annotation.review_comment,
     }
 
 

@@ -72,6 +72,8 @@ def article_json_ld(article: Article, annotations: Sequence[Any], page_url: str)
             continue
         quote = speakers.get(claim.id)
         claimant = quote.speaker.name if quote is not None and quote.speaker else None
+        if claim.claimant is not None:
+            claimant = claim.claimant.name
         graph.append(claim_review(article, claim, claimant, page_url))
     return {"@context": "https://schema.org", "@graph": graph}
 
@@ -95,18 +97,29 @@ def claim_review(article: Article, claim: Annotation, claimant: str | None, page
         item["appearance"] = {"@type": "CreativeWork", "url": article.original_url}
     else:
         item["appearance"] = {"@type": "CreativeWork", "url": page_url}
-    review = {
+    review: dict[str, Any] = {
         "@type": "ClaimReview",
         "url": f"{page_url}#annotation-{claim.id}",
         "claimReviewed": claim.exact,
-        "datePublished": claim.created_at.date().isoformat(),
+        "datePublished": _reviewed_on(claim) or claim.created_at.date().isoformat(),
         "author": PUBLISHER,
         "reviewRating": rating,
         "itemReviewed": item,
     }
     if claim.note:
         review["reviewBody"] = claim.note
+    if claim.sources:
+        review["citation"] = [{"@type": "CreativeWork", "url": url} for url in claim.sources]
     return review
+
+
+def _reviewed_on(claim: Any) -> str | None:
+    """The day a second editor approved the verdict (its publication), where recorded."""
+    iso = getattr(claim, "reviewed_iso", None)
+    if iso is not None:
+        return iso[:10]
+    reviewed_at = getattr(claim, "reviewed_at", None)
+    return reviewed_at.date().isoformat() if reviewed_at is not None else None
 
 
 def claim_review_feed(
@@ -128,11 +141,12 @@ def claim_review_feed(
     latest = None
     for n, claim in enumerate(claims):
         page_url = base_url + claim.article.get_absolute_url()
+        claimant = getattr(claim, "claimant_name", None)  # see reviewed_claims()
         item = {
             "@type": "DataFeedItem",
             "dateCreated": claim.created_at.isoformat(),
             "dateModified": claim.updated_at.isoformat(),
-            "item": claim_review(claim.article, claim, getattr(claim, "claimant", None), page_url),
+            "item": claim_review(claim.article, claim, claimant, page_url),
         }
         yield ("," if n else "") + json.dumps(item, ensure_ascii=False)
         latest = claim.updated_at if latest is None else max(latest, claim.updated_at)

@@ -19,6 +19,7 @@ from articles.views import (
     speakers,
     suggestions,
     tokens,
+    verdicts,
     versions,
     web_annotation,
 )
@@ -103,6 +104,10 @@ urlpatterns = [
     path("reviews/<int:pk>/keep/", reviews.review_keep, name="review_keep"),
     path("reviews/<int:pk>/delete/", reviews.review_delete, name="review_delete"),
     path("reviews/<int:pk>/undo/", reviews.review_undo, name="review_undo"),
+    path("verdicts/<int:pk>/", verdicts.verdict_view, name="verdict"),
+    path("verdicts/<int:pk>/submit/", verdicts.verdict_submit, name="verdict_submit"),
+    path("verdicts/<int:pk>/approve/", verdicts.verdict_approve, name="verdict_approve"),
+    path("verdicts/<int:pk>/send-back/", verdicts.verdict_send_back, name="verdict_send_back"),
     path("desk/", desk.desk, name="desk"),
     path("desk/suggestions/", desk.desk_suggestions_bulk, name="desk_suggestions_bulk"),
     path("desk/suggestions/undo/", desk.desk_suggestions_undo, name="desk_suggestions_undo"),

@@ -13,17 +13,20 @@ editor's message (`save_unless_duplicate`).
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.db.models.functions import Lower
 
 from articles.models import (
     DUPLICATE_SPAN,
+    VERDICT_REVIEW_STATUSES,
     Annotation,
     AnnotationReview,
     AnnotationRevision,
@@ -45,6 +48,9 @@ NEW_SPEAKER_NEEDS_NAME = "Type the new speaker's name."
 UNKNOWN_SPEAKER = (
     "Unknown speaker “{name}”. Pick one from the suggestions, or tick “new speaker” to add them."
 )
+SOURCE_NOT_A_URL = "“{url}” is not a web address: give each source as a full http(s) URL."
+MAX_SOURCES = 20
+TOO_MANY_SOURCES = "At most {limit} sources."
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -59,6 +65,9 @@ class AnnotationFields:
     speaker_name: str = ""
     new_speaker: bool = False
     verdict: str = ""
+    claimant_name: str = ""
+    new_claimant: bool = False
+    sources: Sequence[str] = ()
     tag_names: Sequence[str] = ()
     note: str = ""
 
@@ -140,12 +149,53 @@ def _speaker_named(fields: AnnotationFields) -> Speaker | None:
     return Speaker(name=name)
 
 
+def _claimant_named(fields: AnnotationFields) -> Speaker | None:
+    """Who made the claim, found as a quote's speaker is (`_speaker_named`): an existing
+    speaker by name or alias, or a new one (unsaved) when `new_claimant` says so."""
+    name = " ".join(fields.claimant_name.split())
+    if not name:
+        if fields.new_claimant:
+            raise ValidationError({"claimant": NEW_SPEAKER_NEEDS_NAME})
+        return None
+    if fields.kind != Kind.CLAIM:
+        return Speaker(name=name)  # refused by Annotation.clean(), not looked up
+    existing = speaker_find(name)
+    if existing is not None:
+        return existing
+    if not fields.new_claimant:
+        raise ValidationError(
+            {"claimant": UNKNOWN_SPEAKER.format(name=name).replace("“new speaker”", "“new”")}
+        )
+    return Speaker(name=name)
+
+
+def parse_source_urls(text: str) -> list[str]:
+    """A verdict's sources, one URL per line (or separated by spaces), in order, without
+    repeats; each must be an http or https URL, else the message names it."""
+    urls: list[str] = []
+    check = URLValidator(schemes=["http", "https"])
+    for url in text.split():
+        try:
+            check(url)
+        except ValidationError:
+            raise ValidationError(SOURCE_NOT_A_URL.format(url=url[:200])) from None
+        if url not in urls:
+            urls.append(url)
+    if len(urls) > MAX_SOURCES:
+        raise ValidationError(TOO_MANY_SOURCES.format(limit=MAX_SOURCES))
+    return urls
+
+
 def _checked(annotation: Annotation, fields: AnnotationFields) -> None:
-    """Set the speaker `fields` name on `annotation` and check everything, every error at
-    once: the speaker, the annotation's rules, the tag names."""
+    """Set the speaker and claimant `fields` name on `annotation` and check everything,
+    every error at once: the speaker, the claimant, the annotation's rules, the tag names."""
     errors: dict = {}
     try:
         annotation.speaker = _speaker_named(fields)
+    except ValidationError as error:
+        errors = error.update_error_dict(errors)
+    try:
+        annotation.claimant = _claimant_named(fields)
     except ValidationError as error:
         errors = error.update_error_dict(errors)
     try:
@@ -164,6 +214,8 @@ def _store_new_speaker(annotation: Annotation) -> None:
     if annotation.speaker is not None and annotation.speaker.pk is None:
         # Another editor may have added the same speaker a moment ago: theirs is the one.
         annotation.speaker = speaker_get_or_create(name=annotation.speaker.name)
+    if annotation.claimant is not None and annotation.claimant.pk is None:
+        annotation.claimant = speaker_get_or_create(name=annotation.claimant.name)
 
 
 def parse_tag_names(text: str) -> list[str]:
@@ -277,10 +329,12 @@ def annotation_create(
         end=end,
         exact=exact,
         verdict=fields.verdict,
+        sources=list(fields.sources),
         note=fields.note.strip(),
         author=user if user is not None and user.is_authenticated else None,
     )
     _checked(annotation, fields)
+    _verdict_review_status(annotation, None)
     for field, value in Annotation.anchor(article.body, start, end).items():
         setattr(annotation, field, value)
     with transaction.atomic():
@@ -295,6 +349,47 @@ def annotation_create(
         after = annotation_snapshot(annotation, tags)
         revision_record(annotation, AnnotationRevision.Action.CREATED, user, None, after)
     return annotation
+
+
+# What a verdict's review covers: changing any of them on an approved claim withdraws the
+# verdict until a second editor approves it again.
+_REVIEWED_FIELDS = ("kind", "verdict", "note", "sources")
+
+
+def _verdict_review_status(annotation: Annotation, before: dict | None) -> None:
+    """A claim's verdict is public only once a second editor approved it: a new verdict
+    (or a changed verdict, rationale or sources on a published or submitted claim) is a
+    draft again, with the last review's marks cleared; a claim without a verdict needs no
+    review. `before` is the annotation's snapshot before this change (None: new)."""
+    if annotation.status not in (Annotation.Status.PUBLISHED, *VERDICT_REVIEW_STATUSES):
+        return  # suggestions, annotations waiting after a correction: theirs to decide
+    if annotation.kind != Kind.CLAIM or not annotation.verdict:
+        if annotation.status in VERDICT_REVIEW_STATUSES:
+            annotation.status = Annotation.Status.PUBLISHED
+        _clear_review(annotation)
+        return
+    changed = before is None or any(
+        before.get(field, [] if field == "sources" else "") != getattr(annotation, field)
+        for field in _REVIEWED_FIELDS
+    )
+    was_reviewable = before is None or before.get("status") in (
+        Annotation.Status.PUBLISHED,
+        Annotation.Status.SUBMITTED,
+    )
+    if before is not None and before.get("status") not in (
+        Annotation.Status.PUBLISHED,
+        *VERDICT_REVIEW_STATUSES,
+    ):
+        changed = was_reviewable = True  # a suggestion accepted as a judged claim
+    if changed and was_reviewable:
+        annotation.status = Annotation.Status.DRAFT
+        _clear_review(annotation)
+
+
+def _clear_review(annotation: Annotation) -> None:
+    annotation.submitted_by = None
+    annotation.reviewer = None
+    annotation.reviewed_at = None
 
 
 def _remember_tags(annotation: Annotation, tags: Sequence[Tag]) -> None:
@@ -337,10 +432,12 @@ def annotation_update(
         before = annotation_snapshot(annotation)
         annotation.kind = fields.kind
         annotation.verdict = fields.verdict
+        annotation.sources = list(fields.sources)
         annotation.note = fields.note.strip()
         if status is not None:
             annotation.status = status
         _checked(annotation, fields)
+        _verdict_review_status(annotation, before)
         _store_new_speaker(annotation)
         tags = _tags_of(fields.tag_names)  # before the write: see _NAMES_FIRST
         # A kind or status change onto a span published with that kind is refused here.
@@ -421,6 +518,7 @@ def _restored(annotation_id: int, user) -> Annotation:
         verdict=values.get("verdict", ""),
         note=values.get("note", ""),
         author=get_user_model().objects.filter(pk=values.get("author_id")).first(),
+        **_restored_verdict(values),
     )
     annotation_check(annotation)  # the article's text still holds the words, and so on
     tags = _tags_of(values.get("tags", []))  # before the write: see _NAMES_FIRST
@@ -434,6 +532,32 @@ def _restored(annotation_id: int, user) -> Annotation:
     after = annotation_snapshot(annotation, tags)
     revision_record(annotation, AnnotationRevision.Action.RESTORED, user, None, after)
     return annotation
+
+
+def _restored_verdict(values: dict) -> dict:
+    """A claim's claimant, sources and review from its snapshot (`revisions`)."""
+    if values["kind"] != Kind.CLAIM:
+        return {}
+
+    def user(key: str):
+        pk = values.get(key)
+        return get_user_model().objects.filter(pk=pk).first() if pk else None
+
+    claimant = None
+    if values.get("claimant_id"):
+        claimant = Speaker.objects.filter(pk=values["claimant_id"]).first()
+    if claimant is None and values.get("claimant"):
+        # Merged into another speaker since: found by name (or alias).
+        claimant = speaker_find(values["claimant"])
+    reviewed_at = values.get("reviewed_at")
+    return {
+        "claimant": claimant,
+        "sources": values.get("sources", []),
+        "submitted_by": user("submitted_by_id"),
+        "reviewer": user("reviewer_id"),
+        "reviewed_at": datetime.datetime.fromisoformat(reviewed_at) if reviewed_at else None,
+        "review_comment": values.get("review_comment", ""),
+    }
 
 
 def review_restore(annotation: Annotation, values: dict) -> AnnotationReview:

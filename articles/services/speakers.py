@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.db.models.functions import Lower, Now
 
 from articles.models import Annotation, AnnotationRevision, Speaker, SpeakerRedirect
@@ -214,22 +215,28 @@ def speaker_merge(*, keep_id: int, duplicate_ids: Sequence[int], user) -> Speake
                 if fold_name(alias) not in known:
                     known.add(fold_name(alias))
                     keep.aliases.append(alias)
+        # Their quotes, and the claims they made (claimant).
         quotes = list(
             Annotation.objects.select_for_update(of=("self",))
-            .filter(speaker_id__in=duplicate_ids)
+            .filter(Q(speaker_id__in=duplicate_ids) | Q(claimant_id__in=duplicate_ids))
             .order_by("pk")  # locked in one order, so two merges never wait in a cycle
-            .select_related("speaker")
+            .select_related("speaker", "claimant")
             .prefetch_related("tags")
         )
         revisions = []
         for quote in quotes:
             before = annotation_snapshot(quote)
-            quote.speaker = keep
+            if quote.speaker_id in duplicate_ids:
+                quote.speaker = keep
+            if quote.claimant_id in duplicate_ids:
+                quote.claimant = keep
             action = AnnotationRevision.Action.UPDATED
             revisions.append(revision_new(quote, action, user, before, annotation_snapshot(quote)))
         # The update's trigger gives the quoting articles' pages a new version.
         moved = Annotation.objects.filter(pk__in=[q.pk for q in quotes])
-        moved.update(speaker=keep, updated_at=Now())
+        moved.filter(speaker_id__in=duplicate_ids).update(speaker=keep, updated_at=Now())
+        if any(q.claimant_id == keep.pk for q in quotes):
+            moved.filter(claimant_id__in=duplicate_ids).update(claimant=keep, updated_at=Now())
         AnnotationRevision.objects.bulk_create(revisions)
         # Before the delete, whose cascade would take the duplicates' own redirects along.
         SpeakerRedirect.objects.filter(speaker_id__in=duplicate_ids).update(speaker=keep)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django import template
 
+from articles import rendering
 from articles.headlines import sentence_case
 from articles.search.snippets import first_sentence
 
@@ -21,3 +22,9 @@ def display_title(title: str, language: str = "") -> str:
 def opening(text: str) -> str:
     """{{ article.opening|opening }}: the first sentence of a story's opening words."""
     return first_sentence(text or "")
+
+
+@register.filter
+def verdict_badge(verdict: str) -> str:
+    """{{ claim.verdict|verdict_badge }}: the verdict as text and a five-dot scale."""
+    return rendering.verdict_badge(verdict or "")

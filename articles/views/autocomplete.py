@@ -16,7 +16,9 @@ SUGGESTION_LIMIT = 10
 @require_safe
 @editor_required
 def speaker_autocomplete(request: HtmxHttpRequest) -> HttpResponse:
-    term = " ".join(request.GET.get("speaker", "").split())
+    # The quote's speaker field, or the claim's claimant field (both name speakers).
+    typed = request.GET.get("speaker") or request.GET.get("claimant") or ""
+    term = " ".join(typed.split())
     speakers = Speaker.objects.matching(term)[:SUGGESTION_LIMIT] if term else []
     return render(request, "articles/_suggestions.html", {"speakers": speakers, "term": term})
 
