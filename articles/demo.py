@@ -13,18 +13,23 @@ from articles.importing.indexing import articles_index_all
 from articles.importing.storing import source_files_import
 from articles.models import Annotation, Article, SourceFile, Speaker, Tag
 from articles.names import name_slug
-from articles.permissions import EDITORS_GROUP
+from articles.permissions import EDITORS_GROUP, REVIEWERS_GROUP
 from articles.services.annotations import AnnotationFields, annotation_create
 from articles.services.speakers import speaker_get_or_create
 from articles.services.suggestions import suggestion_accept
+from articles.services.verdicts import verdict_approve, verdict_submit
 
 # Local mode only: printed by `make run` and listed in the README.
 DEMO_ACCOUNTS = [
-    # username, password, staff, superuser, editor
-    ("admin", "newsreader-admin", True, True, False),
-    ("editor", "newsreader-editor", False, False, True),
-    ("reader", "newsreader-reader", False, False, False),
+    # username, password, staff, superuser, group
+    ("admin", "newsreader-admin", True, True, None),
+    ("editor", "newsreader-editor", False, False, EDITORS_GROUP),
+    ("reviewer", "newsreader-reviewer", False, False, REVIEWERS_GROUP),
+    ("reader", "newsreader-reader", False, False, None),
 ]
+# A demo claim's verdict, unless its spec says otherwise: submitted by the editor, approved
+# by the reviewer (as a second editor does before readers see a verdict).
+APPROVED = "approved"
 
 
 @dataclass
@@ -47,7 +52,8 @@ def demo_load(*, samples_dir: Path) -> DemoSummary:
     # annotations, which accept the suggestions they match, as an editor would.
     articles_index_all()
     demo = json.loads((samples_dir / "demo.json").read_text(encoding="utf-8"))
-    editor = _demo_accounts()
+    accounts = _demo_accounts()
+    editor, reviewer = accounts["editor"], accounts["reviewer"]
     for path, result in zip(sources, results, strict=True):
         if result.status == SourceFile.Status.IMPORTED:
             summary.imported += 1
@@ -62,7 +68,7 @@ def demo_load(*, samples_dir: Path) -> DemoSummary:
         specs = _quote_specs(path, demo) + demo["annotations"].get(path.name, [])
         with transaction.atomic():
             for spec in specs:
-                created, problem = _annotate(article, spec, demo["speakers"], editor)
+                created, problem = _annotate(article, spec, demo["speakers"], editor, reviewer)
                 summary.annotations_created += created
                 if problem:
                     summary.problems.append(f"{path.name}: {problem}")
@@ -81,7 +87,9 @@ def _quote_specs(path: Path, demo: dict) -> list[dict]:
     ]
 
 
-def _annotate(article: Article, spec: dict, speakers: dict, author: User) -> tuple[int, str]:
+def _annotate(
+    article: Article, spec: dict, speakers: dict, author: User, reviewer: User
+) -> tuple[int, str]:
     start = article.body.find(spec["text"])
     if start < 0:
         return 0, f"text not found: {spec['text'][:40]!r}"
@@ -113,7 +121,7 @@ def _annotate(article: Article, spec: dict, speakers: dict, author: User) -> tup
         tag_names=spec.get("tags", []),
         note=spec.get("note", ""),
     )
-    annotation_create(
+    annotation = annotation_create(
         article=article,
         start=start,
         end=end,
@@ -121,6 +129,12 @@ def _annotate(article: Article, spec: dict, speakers: dict, author: User) -> tup
         fields=fields,
         user=author,
     )
+    if annotation.status == Annotation.Status.DRAFT:
+        review = spec.get("review", APPROVED)
+        if review != Annotation.Status.DRAFT:
+            verdict_submit(annotation_id=annotation.pk, user=author)
+        if review == APPROVED:
+            verdict_approve(annotation_id=annotation.pk, user=reviewer)
     return 1, ""
 
 
@@ -139,17 +153,16 @@ def _tag(name: str) -> Tag:
     return tag
 
 
-def _demo_accounts() -> User:
-    editors, _ = Group.objects.get_or_create(name=EDITORS_GROUP)
+def _demo_accounts() -> dict[str, User]:
     users = {}
-    for username, password, staff, superuser, editor in DEMO_ACCOUNTS:
+    for username, password, staff, superuser, group in DEMO_ACCOUNTS:
         user, created = User.objects.get_or_create(
             username=username, defaults={"is_staff": staff, "is_superuser": superuser}
         )
         if created:
             user.set_password(password)
             user.save()
-        if editor:
-            user.groups.add(editors)
+        if group:
+            user.groups.add(Group.objects.get_or_create(name=group)[0])
         users[username] = user
-    return users["editor"]
+    return users

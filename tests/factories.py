@@ -11,7 +11,7 @@ from django.contrib.auth.models import Group, User
 from django.utils.text import slugify
 
 from articles.models import Annotation, Article, Outlet, Speaker, Tag
-from articles.permissions import EDITORS_GROUP
+from articles.permissions import EDITORS_GROUP, REVIEWERS_GROUP
 
 _seq = itertools.count(1)
 
@@ -88,11 +88,15 @@ def make_annotation(
     return annotation
 
 
-def make_user(username: str | None = None, *, editor: bool = False, **fields) -> User:
+def make_user(
+    username: str | None = None, *, editor: bool = False, reviewer: bool = False, **fields
+) -> User:
     user = User.objects.create_user(
         username=username or f"user{next(_seq)}", password="password", **fields
     )
     if editor:
         # get_or_create: transactional (browser) tests flush the migration-made group.
         user.groups.add(Group.objects.get_or_create(name=EDITORS_GROUP)[0])
+    if reviewer:
+        user.groups.add(Group.objects.get_or_create(name=REVIEWERS_GROUP)[0])
     return user

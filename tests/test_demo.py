@@ -4,10 +4,11 @@ import pytest
 from django.conf import settings
 from django.contrib.auth import authenticate
 from django.core.management import call_command
+from django.db.models import Count
 
 from articles.demo import DEMO_ACCOUNTS, demo_load
 from articles.models import Annotation, Article, Speaker
-from articles.permissions import is_editor
+from articles.permissions import REVIEWERS_GROUP, is_editor, is_reviewer
 
 pytestmark = pytest.mark.django_db
 
@@ -43,12 +44,23 @@ def test_it_is_idempotent():
 def test_it_creates_the_demo_accounts_with_their_roles(capsys):
     call_command("load_demo")
     out = capsys.readouterr().out
-    for username, password, staff, superuser, editor in DEMO_ACCOUNTS:
+    for username, password, staff, superuser, group in DEMO_ACCOUNTS:
         user = authenticate(username=username, password=password)
         assert user is not None, username
         assert (user.is_staff, user.is_superuser) == (staff, superuser)
-        assert is_editor(user) == (editor or staff)
+        assert is_editor(user) == (group is not None or staff)
+        assert is_reviewer(user) == (group == REVIEWERS_GROUP or staff)
         assert f"{username:<8} password: {password}" in out
+
+
+def test_demo_verdicts_are_approved_by_the_reviewer_unless_left_in_review():
+    demo_load(samples_dir=SAMPLES)
+    claims = Annotation.objects.filter(kind=Annotation.Kind.CLAIM).exclude(verdict="")
+    states = dict(claims.values_list("status").annotate(n=Count("id")))
+    assert states == {"published": 8, "submitted": 1, "draft": 1}
+    for claim in claims.filter(status="published"):
+        assert claim.reviewer.username == "reviewer" and claim.author.username == "editor"
+        assert claim.reviewed_at is not None and claim.note
 
 
 def test_the_demo_articles_are_searchable_with_their_suggestions_at_once():

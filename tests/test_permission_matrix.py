@@ -1,5 +1,5 @@
 """The permission matrix, generated from the URL configuration (issue 16's attack suite):
-every route × anonymous, reader, editor, staff, superuser × GET and POST, against the status
+every route × anonymous, reader, editor, reviewer, staff, superuser × GET and POST, against the status
 EXPECTED says. A route added to the URL configuration without a row here fails
 `test_every_route_has_an_expected_row`, so nobody has to remember to cover it.
 
@@ -32,23 +32,24 @@ from tests.routes import Route, walk
 
 pytestmark = pytest.mark.django_db
 
-ROLES = ("anonymous", "reader", "editor", "staff", "superuser")
+ROLES = ("anonymous", "reader", "editor", "reviewer", "staff", "superuser")
 METHODS = ("GET", "POST")
 
 # route name -> {method: (anonymous, reader, editor, staff, superuser)}. 302 to log in for
 # anonymous visitors on editor pages; 403 for signed-in non-editors; 405 where the method
-# is not allowed. Staff count as editors (articles.permissions.is_editor).
+# is not allowed. Staff count as editors (articles.permissions.is_editor); reviewers are
+# editors who may also approve other editors' verdicts.
 LOGIN, DENIED, NOT_ALLOWED = 302, 403, 405
 Row = dict[str, tuple[int, ...]]
-READ: Row = {"GET": (200,) * 5, "POST": (NOT_ALLOWED,) * 5}
-EDITOR_PAGE: Row = {"GET": (LOGIN, DENIED, 200, 200, 200), "POST": (NOT_ALLOWED,) * 5}
+READ: Row = {"GET": (200,) * 6, "POST": (NOT_ALLOWED,) * 6}
+EDITOR_PAGE: Row = {"GET": (LOGIN, DENIED, 200, 200, 200, 200), "POST": (NOT_ALLOWED,) * 6}
 EXPECTED: dict[str, Row] = {
-    "login": {"GET": (200,) * 5, "POST": (200,) * 5},  # POST: the form again, with its errors
+    "login": {"GET": (200,) * 6, "POST": (200,) * 6},  # POST: the form again, with its errors
     # POST: the "logged out" page (no LOGOUT_REDIRECT_URL), for anyone.
-    "logout": {"GET": (200,) * 5, "POST": (200,) * 5},
+    "logout": {"GET": (200,) * 6, "POST": (200,) * 6},
     "healthz": READ,
     "healthz_ready": READ,
-    "favicon.ico": {"GET": (301,) * 5, "POST": (301,) * 5},
+    "favicon.ico": {"GET": (301,) * 6, "POST": (301,) * 6},
     "articles:home": READ,
     "articles:article": READ,
     "articles:tag": READ,
@@ -70,102 +71,122 @@ EXPECTED: dict[str, Row] = {
     "articles:tag_autocomplete": EDITOR_PAGE,
     "articles:speakers_manage": EDITOR_PAGE,
     "articles:suggestion_edit": {  # without HX-Request, the form again with its errors
-        "GET": (LOGIN, DENIED, 200, 200, 200),
-        "POST": (LOGIN, DENIED, 200, 200, 200),
+        "GET": (LOGIN, DENIED, 200, 200, 200, 200),
+        "POST": (LOGIN, DENIED, 200, 200, 200, 200),
     },
     "articles:annotation_edit": {
-        "GET": (LOGIN, DENIED, 200, 200, 200),
-        "POST": (LOGIN, DENIED, 422, 422, 422),
+        "GET": (LOGIN, DENIED, 200, 200, 200, 200),
+        "POST": (LOGIN, DENIED, 422, 422, 422, 422),
     },
     "articles:annotation_create": {
-        "GET": (NOT_ALLOWED,) * 5,
-        "POST": (LOGIN, DENIED, 422, 422, 422),
+        "GET": (NOT_ALLOWED,) * 6,
+        "POST": (LOGIN, DENIED, 422, 422, 422, 422),
     },
     "articles:suggestions_find": {
-        "GET": (NOT_ALLOWED,) * 5,
-        "POST": (LOGIN, DENIED, 302, 302, 302),
+        "GET": (NOT_ALLOWED,) * 6,
+        "POST": (LOGIN, DENIED, 302, 302, 302, 302),
     },
     "articles:suggestion_accept": {
-        "GET": (NOT_ALLOWED,) * 5,
-        "POST": (LOGIN, DENIED, 302, 302, 302),
+        "GET": (NOT_ALLOWED,) * 6,
+        "POST": (LOGIN, DENIED, 302, 302, 302, 302),
     },
     "articles:suggestion_reject": {
-        "GET": (NOT_ALLOWED,) * 5,
-        "POST": (LOGIN, DENIED, 302, 302, 302),
+        "GET": (NOT_ALLOWED,) * 6,
+        "POST": (LOGIN, DENIED, 302, 302, 302, 302),
     },
     "articles:annotation_delete": {
-        "GET": (NOT_ALLOWED,) * 5,
-        "POST": (LOGIN, DENIED, 302, 302, 302),
+        "GET": (NOT_ALLOWED,) * 6,
+        "POST": (LOGIN, DENIED, 302, 302, 302, 302),
     },
     "articles:annotation_restore": {
-        "GET": (NOT_ALLOWED,) * 5,
-        "POST": (LOGIN, DENIED, 302, 302, 302),
+        "GET": (NOT_ALLOWED,) * 6,
+        "POST": (LOGIN, DENIED, 302, 302, 302, 302),
     },
     "articles:speaker_edit": {  # without HX-Request, back to the speakers page with the message
-        "GET": (NOT_ALLOWED,) * 5,
-        "POST": (LOGIN, DENIED, 302, 302, 302),
+        "GET": (NOT_ALLOWED,) * 6,
+        "POST": (LOGIN, DENIED, 302, 302, 302, 302),
     },
     "articles:speaker_merge": {  # without HX-Request, back to the speakers page with the message
-        "GET": (NOT_ALLOWED,) * 5,
-        "POST": (LOGIN, DENIED, 302, 302, 302),
+        "GET": (NOT_ALLOWED,) * 6,
+        "POST": (LOGIN, DENIED, 302, 302, 302, 302),
     },
     # Article versions: correcting and the review panel are the editors'; the versions
     # themselves are public (readers see the correction notice and may compare versions).
     "articles:article_correct": {  # POST: the form again, with its errors (no reason, no text)
-        "GET": (LOGIN, DENIED, 200, 200, 200),
-        "POST": (LOGIN, DENIED, 422, 422, 422),
+        "GET": (LOGIN, DENIED, 200, 200, 200, 200),
+        "POST": (LOGIN, DENIED, 422, 422, 422, 422),
     },
     "articles:correction_preview": {  # POST: the preview of an empty text, written nowhere
-        "GET": (NOT_ALLOWED,) * 5,
-        "POST": (LOGIN, DENIED, 200, 200, 200),
+        "GET": (NOT_ALLOWED,) * 6,
+        "POST": (LOGIN, DENIED, 200, 200, 200, 200),
     },
     "articles:article_versions": READ,
     "articles:article_version_text": READ,
     "articles:article_reviews": EDITOR_PAGE,
     "articles:review_accept": {  # back to the review panel
-        "GET": (NOT_ALLOWED,) * 5,
-        "POST": (LOGIN, DENIED, 302, 302, 302),
+        "GET": (NOT_ALLOWED,) * 6,
+        "POST": (LOGIN, DENIED, 302, 302, 302, 302),
     },
     "articles:review_delete": {
-        "GET": (NOT_ALLOWED,) * 5,
-        "POST": (LOGIN, DENIED, 302, 302, 302),
+        "GET": (NOT_ALLOWED,) * 6,
+        "POST": (LOGIN, DENIED, 302, 302, 302, 302),
     },
     # Back to the article (with the summary, or why nothing was carried: these two are not
     # copies); readers refused.
     "articles:annotations_carry": {
-        "GET": (NOT_ALLOWED,) * 5,
-        "POST": (LOGIN, DENIED, 302, 302, 302),
+        "GET": (NOT_ALLOWED,) * 6,
+        "POST": (LOGIN, DENIED, 302, 302, 302, 302),
     },
     # Settling a review, and undoing it: back to the review panel (with the message).
     "articles:review_respan": {  # POST without words: back, with the message
-        "GET": (NOT_ALLOWED,) * 5,
-        "POST": (LOGIN, DENIED, 302, 302, 302),
+        "GET": (NOT_ALLOWED,) * 6,
+        "POST": (LOGIN, DENIED, 302, 302, 302, 302),
     },
     "articles:review_keep": {
-        "GET": (NOT_ALLOWED,) * 5,
-        "POST": (LOGIN, DENIED, 302, 302, 302),
+        "GET": (NOT_ALLOWED,) * 6,
+        "POST": (LOGIN, DENIED, 302, 302, 302, 302),
     },
     "articles:review_undo": {  # nothing to undo yet: back, with the message
-        "GET": (NOT_ALLOWED,) * 5,
-        "POST": (LOGIN, DENIED, 302, 302, 302),
+        "GET": (NOT_ALLOWED,) * 6,
+        "POST": (LOGIN, DENIED, 302, 302, 302, 302),
     },
     "articles:desk": EDITOR_PAGE,
+    # A claim's verdict in review: its page is every editor's. Submitting a draft: back to
+    # the page (303). The submitted verdict is the matrix's editor's own: approving it is
+    # refused to them (403, the page with the reason) and allowed to the reviewer and staff;
+    # an empty send-back is refused its missing comment (422) once the role may send back.
+    "articles:verdict": EDITOR_PAGE,
+    "articles:verdict_submit": {
+        "GET": (NOT_ALLOWED,) * 6,
+        "POST": (LOGIN, DENIED, 303, 303, 303, 303),
+    },
+    "articles:verdict_approve": {
+        "GET": (NOT_ALLOWED,) * 6,
+        "POST": (LOGIN, DENIED, DENIED, 303, 303, 303),
+    },
+    "articles:verdict_send_back": {
+        "GET": (NOT_ALLOWED,) * 6,
+        "POST": (LOGIN, DENIED, DENIED, 422, 422, 422),
+    },
     # The desk's bulk actions: an empty form is refused with its message (back to the desk).
     "articles:desk_suggestions_bulk": {
-        "GET": (NOT_ALLOWED,) * 5,
-        "POST": (LOGIN, DENIED, 302, 302, 302),
+        "GET": (NOT_ALLOWED,) * 6,
+        "POST": (LOGIN, DENIED, 302, 302, 302, 302),
     },
     "articles:desk_suggestions_undo": {
-        "GET": (NOT_ALLOWED,) * 5,
-        "POST": (LOGIN, DENIED, 302, 302, 302),
+        "GET": (NOT_ALLOWED,) * 6,
+        "POST": (LOGIN, DENIED, 302, 302, 302, 302),
     },
     # API tokens: any signed-in user makes and revokes their own.
     "articles:api_tokens": {  # POST: the form again, a name is required
-        "GET": (LOGIN, 200, 200, 200, 200),
-        "POST": (LOGIN, 422, 422, 422, 422),
+        "GET": (LOGIN, 200, 200, 200, 200, 200),
+        "POST": (LOGIN, 422, 422, 422, 422, 422),
     },
     # The token is another user's: 404 for everyone, superusers too, as if there were none.
-    "articles:api_token_revoke": {"GET": (NOT_ALLOWED,) * 5, "POST": (LOGIN, 404, 404, 404, 404)},
+    "articles:api_token_revoke": {
+        "GET": (NOT_ALLOWED,) * 6,
+        "POST": (LOGIN, 404, 404, 404, 404, 404),
+    },
     # Public reads: the ClaimReview feed and the W3C Web Annotation Protocol (read-only).
     "articles:claim_review_feed": READ,
     "articles:anno_container": READ,
@@ -177,14 +198,17 @@ EXPECTED: dict[str, Row] = {
     # skips the CSRF check, so the session POSTs below reach the endpoint.
     "api:openapi-json": READ,
     "api:openapi-view": READ,
-    "api:api-root": {"GET": (404,) * 5, "POST": (404,) * 5},  # JSON 404: see /api/docs
-    "api_not_found": {"GET": (404,) * 5, "POST": (404,) * 5},  # any other path, JSON 404
+    "api:api-root": {"GET": (404,) * 6, "POST": (404,) * 6},  # JSON 404: see /api/docs
+    "api_not_found": {"GET": (404,) * 6, "POST": (404,) * 6},  # any other path, JSON 404
     "api:article_list": READ,
     "api:article_detail": READ,
     # One URL for the list (GET) and the create (POST). POST's body is the matrix's empty
     # multipart form, not JSON: 400 once the editor is through, as for a token client.
-    "api:annotation_list": {"GET": (200,) * 5, "POST": (401, DENIED, 400, 400, 400)},
-    "api:annotation_create_endpoint": {"GET": (200,) * 5, "POST": (401, DENIED, 400, 400, 400)},
+    "api:annotation_list": {"GET": (200,) * 6, "POST": (401, DENIED, 400, 400, 400, 400)},
+    "api:annotation_create_endpoint": {
+        "GET": (200,) * 6,
+        "POST": (401, DENIED, 400, 400, 400, 400),
+    },
     # One URL for read, PATCH and DELETE (tests/test_api_writes.py covers those per role).
     "api:annotation_detail": READ,
     "api:annotation_update_endpoint": READ,
@@ -192,24 +216,30 @@ EXPECTED: dict[str, Row] = {
     "api:speaker_list": READ,
     "api:tag_list": READ,
     "api:outlet_list": READ,
-    "api:search": {"GET": (422,) * 5, "POST": (NOT_ALLOWED,) * 5},  # GET: `q` is required
+    "api:search": {"GET": (422,) * 6, "POST": (NOT_ALLOWED,) * 6},  # GET: `q` is required
     # Imports need articles.add_article: staff without it are refused, not just non-staff.
     # The superuser's empty upload: 422, no files.
-    "api:import_files": {"GET": (NOT_ALLOWED,) * 5, "POST": (401, DENIED, DENIED, DENIED, 422)},
+    "api:import_files": {
+        "GET": (NOT_ALLOWED,) * 6,
+        "POST": (401, DENIED, DENIED, DENIED, DENIED, 422),
+    },
     "api:export_annotations": READ,
     "api:export_articles": READ,
 }
 # Every admin URL below: anonymous visitors and non-staff go to the admin's login page; staff
 # without model permissions see the index but get 403 on a model's pages; superusers pass.
 ADMIN_EXPECTED: dict[str, Row] = {
-    "index": {"GET": (LOGIN, LOGIN, LOGIN, 200, 200)},
-    "model": {"GET": (LOGIN, LOGIN, LOGIN, DENIED, 200)},
+    "index": {"GET": (LOGIN, LOGIN, LOGIN, LOGIN, 200, 200)},
+    "model": {"GET": (LOGIN, LOGIN, LOGIN, LOGIN, DENIED, 200)},
     # POST with an empty form: the add page answers it with the form and its errors.
-    "add": {"GET": (LOGIN, LOGIN, LOGIN, DENIED, 200), "POST": (LOGIN, LOGIN, LOGIN, DENIED, 200)},
+    "add": {
+        "GET": (LOGIN, LOGIN, LOGIN, LOGIN, DENIED, 200),
+        "POST": (LOGIN, LOGIN, LOGIN, LOGIN, DENIED, 200),
+    },
     # An article's "Correct the text" page; POST with an empty form: the form again.
     "correct": {
-        "GET": (LOGIN, LOGIN, LOGIN, DENIED, 200),
-        "POST": (LOGIN, LOGIN, LOGIN, DENIED, 200),
+        "GET": (LOGIN, LOGIN, LOGIN, LOGIN, DENIED, 200),
+        "POST": (LOGIN, LOGIN, LOGIN, LOGIN, DENIED, 200),
     },
 }
 
@@ -230,6 +260,8 @@ class World:
     corrected: Article  # corrected once: two versions, and `in_review` needs review
     in_review: Annotation
     token: ApiToken  # someone else's: no role in the matrix owns it
+    draft: Annotation  # a claim with a verdict in draft
+    submitted: Annotation  # a claim whose verdict the matrix's editor wrote and submitted
 
 
 def make_world() -> World:
@@ -254,8 +286,14 @@ def make_world() -> World:
     in_review.refresh_from_db()
     assert in_review.status == Annotation.Status.NEEDS_REVIEW
     token, _ = api_token_create(user=make_user("token-owner"), name="elsewhere")
+    author = make_user("m-editor", editor=True)
+    judged = {"verdict": "false", "note": "Because.", "author": author}
+    draft = make_annotation(article, 17, 22, Annotation.Kind.CLAIM, status="draft", **judged)
+    submitted = make_annotation(
+        article, 0, 5, Annotation.Kind.CLAIM, status="submitted", submitted_by=author, **judged
+    )
     world = (article, tag, speaker, other, annotation, suggestion, deleted_id)
-    return World(*world, corrected, in_review, token)
+    return World(*world, corrected, in_review, token, draft, submitted)
 
 
 # route name -> its path parameters, from the objects of make_world().
@@ -297,6 +335,10 @@ PARAMS: dict[str, Callable[[World], dict]] = {
     "articles:review_keep": lambda w: {"pk": w.in_review.pk},
     "articles:review_undo": lambda w: {"pk": w.in_review.pk},
     "articles:api_token_revoke": lambda w: {"pk": w.token.pk},
+    "articles:verdict": lambda w: {"pk": w.submitted.pk},
+    "articles:verdict_submit": lambda w: {"pk": w.draft.pk},
+    "articles:verdict_approve": lambda w: {"pk": w.submitted.pk},
+    "articles:verdict_send_back": lambda w: {"pk": w.submitted.pk},
     "api_not_found": lambda w: {"rest": "no-such-endpoint/"},
 }
 
@@ -312,7 +354,9 @@ def url_for(route: Route, world: World) -> str:
 def clients() -> dict[str, Client]:
     users = {
         "reader": make_user("m-reader"),
-        "editor": make_user("m-editor", editor=True),
+        # make_world() made the editor: the author of its verdicts.
+        "editor": User.objects.get(username="m-editor"),
+        "reviewer": make_user("m-reviewer", reviewer=True),
         "staff": make_user("m-staff", is_staff=True),
         "superuser": make_user("m-super", is_staff=True, is_superuser=True),
     }
@@ -407,4 +451,4 @@ def test_matrix_size():
         f" cells, plus {admin_cells} admin cells"
     )
     assert cells == len(EXPECTED) * len(ROLES) * len(METHODS)
-    assert (len(ROUTES), cells, admin_cells) == (72, 720, 150)
+    assert (len(ROUTES), cells, admin_cells) == (76, 912, 180)

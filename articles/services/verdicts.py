@@ -103,12 +103,6 @@ def verdict_send_back(*, annotation_id: int, user, comment: str) -> Annotation:
     """Return a submitted verdict to its author with `comment` (required): it stays unpublished
     until they change it and submit it again."""
     comment = comment.strip()
-    if not comment:
-        raise ValidationError({"comment": COMMENT_NEEDED})
-    if len(comment) > COMMENT_MAX_LENGTH:
-        raise ValidationError(
-            {"comment": f"At most {COMMENT_MAX_LENGTH} characters (this is {len(comment)})."}
-        )
     with transaction.atomic():
         claim = _claim_locked(annotation_id)
         if claim.status != Status.SUBMITTED:
@@ -116,6 +110,12 @@ def verdict_send_back(*, annotation_id: int, user, comment: str) -> Annotation:
         refusal = reviewer_refusal(claim, user)
         if refusal:
             raise PermissionDenied(refusal)
+        if not comment:
+            raise ValidationError({"comment": COMMENT_NEEDED})
+        if len(comment) > COMMENT_MAX_LENGTH:
+            raise ValidationError(
+                {"comment": f"At most {COMMENT_MAX_LENGTH} characters (this is {len(comment)})."}
+            )
         before = annotation_snapshot(claim)
         claim.status = Status.RETURNED
         claim.reviewer = user
