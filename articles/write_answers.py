@@ -26,7 +26,13 @@ from django_htmx.middleware import HtmxDetails
 from articles.forms import AnnotationFilter
 from articles.http import HtmxHttpRequest
 from articles.models import Annotation, Article
-from articles.presentation import Outline, article_page_context, filter_links, matches
+from articles.presentation import (
+    LISTED_STATUSES,
+    Outline,
+    article_page_context,
+    filter_links,
+    matches,
+)
 from articles.rendering import render_annotation_items, render_blocks
 
 ADDED, EDITED, REMOVED = "added", "edited", "removed"
@@ -88,7 +94,7 @@ def what_changed(
     outlines = [Outline.from_row(row) for row in Annotation.objects.outlines(article.pk)]
     shown = [o for o in outlines if matches(o, filters)]
     published = [o for o in outlines if o.status == Annotation.Status.PUBLISHED]
-    listed = [o for o in shown if o.status == Annotation.Status.PUBLISHED]
+    listed = [o for o in shown if o.status in LISTED_STATUSES]
     marks = [o.mark() for o in shown]
     blocks = render_blocks(article.body, article.structure, marks, start, end, oob=True)
     context = {
@@ -107,9 +113,9 @@ def what_changed(
         context["whole_list"] = True
         context["annotation_items"] = render_annotation_items([written] if listed else [])
     elif change == REMOVED:
-        # Its entry is on the page if it was published and matched the page's filters.
-        published_before = written.status == Annotation.Status.PUBLISHED
-        if published_before and matches(Outline.of(written), filters):
+        # Its entry is on the page if it was listed and matched the page's filters.
+        listed_before = written.status in LISTED_STATUSES
+        if listed_before and matches(Outline.of(written), filters):
             context["removed_entry"] = annotation_id
     elif position is None:
         pass  # not in the list, before or after: a suggestion, or filtered out

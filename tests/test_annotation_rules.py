@@ -34,7 +34,11 @@ def errors(annotation) -> dict[str, list[str]]:
 
 def test_a_valid_annotation_passes(article):
     annotation(article).clean()
-    annotation(article, kind="claim", verdict="mostly-true").clean()
+    annotation(article, kind="claim", verdict="mostly-true", note="Why.").clean()
+    annotation(
+        article, kind="claim", verdict="false", note="Why.", sources=["https://a.example/"]
+    ).clean()
+    annotation(article, kind="claim", claimant=make_speaker()).clean()
     annotation(article, kind="quote", speaker=make_speaker()).clean()
 
 
@@ -51,7 +55,7 @@ def test_the_status_must_be_known(article):
 
 
 def test_the_verdict_must_be_known(article):
-    assert errors(annotation(article, kind="claim", verdict="maybe")) == {
+    assert errors(annotation(article, kind="claim", verdict="maybe", note="Why.")) == {
         "verdict": [models.UNKNOWN_VERDICT.format(verdict="maybe")]
     }
 
@@ -71,6 +75,28 @@ def test_only_quotes_have_a_speaker(article, kind):
     # A new speaker, not stored yet, counts the same.
     assert errors(annotation(article, kind=kind, speaker=Speaker(name="New"))) == {
         "speaker": [models.SPEAKER_ONLY_FOR_QUOTES]
+    }
+
+
+def test_a_verdict_needs_its_rationale(article):
+    assert errors(annotation(article, kind="claim", verdict="false", note="  ")) == {
+        "note": [models.VERDICT_NEEDS_RATIONALE]
+    }
+
+
+def test_sources_back_a_verdict(article):
+    assert errors(annotation(article, kind="claim", sources=["https://a.example/"])) == {
+        "sources": [models.SOURCES_ONLY_WITH_VERDICT]
+    }
+
+
+@pytest.mark.parametrize("kind", ["quote", "highlight"])
+def test_only_claims_have_a_claimant(article, kind):
+    assert errors(annotation(article, kind=kind, claimant=make_speaker())) == {
+        "claimant": [models.CLAIMANT_ONLY_FOR_CLAIMS]
+    }
+    assert errors(annotation(article, kind=kind, claimant=Speaker(name="New"))) == {
+        "claimant": [models.CLAIMANT_ONLY_FOR_CLAIMS]
     }
 
 
@@ -103,7 +129,7 @@ def test_every_broken_rule_is_reported_at_once(article):
 def test_the_services_check_costs_no_query(article, django_assert_num_queries):
     article = type(article).objects.get(pk=article.pk)  # as the services load it
     speaker = make_speaker()
-    broken = annotation(article, kind="claim", speaker=speaker, verdict="maybe")
+    broken = annotation(article, kind="claim", speaker=speaker, verdict="maybe", note="Why.")
     with django_assert_num_queries(0), pytest.raises(ValidationError) as error:
         annotation_check(broken)
     assert set(error.value.message_dict) == {"speaker", "verdict"}
@@ -113,6 +139,11 @@ def test_the_services_check_costs_no_query(article, django_assert_num_queries):
 
 def test_the_database_guards_the_same_rules(article):
     """The CheckConstraints refuse what clean() would have, for writes that skip it."""
-    for fields in ({"verdict": "true"}, {"speaker": make_speaker()}, {"start": 5, "end": 5}):
+    for fields in (
+        {"verdict": "true"},
+        {"speaker": make_speaker()},
+        {"claimant": make_speaker()},
+        {"start": 5, "end": 5},
+    ):
         with pytest.raises(IntegrityError), transaction.atomic():
             annotation(article, **fields).save()

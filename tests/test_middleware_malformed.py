@@ -37,6 +37,7 @@ def urls() -> list[str]:
     slugs |= {"outlets": article.outlet.slug, "anno": article.slug, "api": article.slug}
     pks = {"annotations": annotation.pk, "suggestions": suggestion.pk, "editor": speaker.pk}
     pks |= {"anno": annotation.pk, "api": annotation.pk, "account": 1, "reviews": annotation.pk}
+    pks |= {"verdicts": annotation.pk}
     admin_ids = {"user": user.pk, "article": article.pk, "speaker": speaker.pk, "tag": tag.pk}
     admin_ids |= {"outlet": article.outlet.pk, "annotation": annotation.pk}
 

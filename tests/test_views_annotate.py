@@ -111,7 +111,12 @@ def test_a_selection_across_paragraphs_may_send_one_newline_for_the_separator(
 def test_overlapping_annotations_are_allowed(editor_client, article):
     make_annotation(article, *[span(article, "we will win")[k] for k in ("start", "end")])
     response = create(
-        editor_client, article, kind="claim", verdict="false", **span(article, 'will win" today')
+        editor_client,
+        article,
+        kind="claim",
+        verdict="false",
+        note="Polls say otherwise.",
+        **span(article, 'will win" today'),
     )
     assert response.status_code == 200
     assert Annotation.objects.count() == 2
@@ -119,10 +124,13 @@ def test_overlapping_annotations_are_allowed(editor_client, article):
 
 def test_a_claim_gets_its_verdict_and_a_highlight_its_existing_tags(editor_client, article):
     tag = make_tag("Economy")
-    create(editor_client, article, kind="claim", verdict="mostly-false", **span(article, "today"))
+    fields = {"kind": "claim", "verdict": "mostly-false", "note": "Not quite."}
+    create(editor_client, article, **fields, **span(article, "today"))
     create(editor_client, article, kind="highlight", tags="economy", **span(article, "Second"))
     claim, highlight = Annotation.objects.order_by("start")
     assert claim.verdict == "mostly-false"
+    # A verdict waits for a second editor: a draft until submitted and approved.
+    assert claim.status == Annotation.Status.DRAFT
     assert list(highlight.tags.all()) == [tag]
     assert Tag.objects.count() == 1
 
