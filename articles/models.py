@@ -1498,8 +1498,6 @@ class Annotation(models.Model):
         )
         if has_claimant and self.kind != self.Kind.CLAIM:
             errors["claimant"] = CLAIMANT_ONLY_FOR_CLAIMS
-        if self.verdict and self.kind == self.Kind.CLAIM and not self.note.strip():
-            errors["note"] = VERDICT_NEEDS_RATIONALE
         if self.sources and not self.verdict:
             errors["sources"] = SOURCES_ONLY_WITH_VERDICT
         # Waiting for review, or a note kept on an earlier version: the span points into the

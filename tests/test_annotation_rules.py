@@ -78,12 +78,6 @@ def test_only_quotes_have_a_speaker(article, kind):
     }
 
 
-def test_a_verdict_needs_its_rationale(article):
-    assert errors(annotation(article, kind="claim", verdict="false", note="  ")) == {
-        "note": [models.VERDICT_NEEDS_RATIONALE]
-    }
-
-
 def test_sources_back_a_verdict(article):
     assert errors(annotation(article, kind="claim", sources=["https://a.example/"])) == {
         "sources": [models.SOURCES_ONLY_WITH_VERDICT]

@@ -139,7 +139,11 @@ def test_speaker_page_has_claims_with_a_verdict_breakdown(client):
     make_annotation(article, 62, 70, Annotation.Kind.CLAIM, verdict="true")  # outside
     html = client.get("/speakers/jo/").content.decode()
     assert "1 quote in 1 story · 3 claims" in html
-    assert re.search(r'verdict-false">False</strong></a> <span class="count">2</span>', html)
+    assert re.search(
+        r'verdict-false">[^<]*<[^>]+>●○○○○</span> False<[^>]+>[^<]*</span>'
+        r'</strong></a> <span class="count">2</span>',
+        html,
+    )
     assert 'No verdict yet <span class="count">1</span>' in html
     assert "verdict-true" not in html
     assert 'id="speaker-claims"' in html and 'id="speaker-verdicts"' in html

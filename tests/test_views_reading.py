@@ -13,6 +13,7 @@ from django.db import connection
 from django.utils.http import http_date
 
 from articles.models import Annotation, AnnotationsVersion, Article, Outlet, Speaker, Tag
+from articles.rendering import verdict_badge
 from tests.factories import make_annotation, make_article, make_speaker, make_tag, make_user
 
 pytestmark = pytest.mark.django_db
@@ -171,7 +172,10 @@ def test_a_change_to_the_annotations_is_shown_at_once(client):
     client.get(article.get_absolute_url())
     first.verdict = Annotation.Verdict.FALSE
     first.save()
-    assert "Verdict: False" in client.get(article.get_absolute_url()).content.decode()
+    assert (
+        "Verdict: " + verdict_badge("false")
+        in client.get(article.get_absolute_url()).content.decode()
+    )
     first.tags.add(make_tag("fresh tag"))
     assert "#fresh tag" in client.get(article.get_absolute_url()).content.decode()
     first.delete()
@@ -279,7 +283,7 @@ def test_annotation_details_name_speaker_verdict_tags_note_author(client):
     assert 'href="/tags/defence/">#Defence</a>' in html
     assert "Said &lt;on&gt; Monday" in html
     assert "Sam Editor" in html
-    assert "Verdict: Mostly false" in html
+    assert "Verdict: " + verdict_badge("mostly-false") in html
 
 
 def test_structured_data_has_the_article_and_a_claim_review_per_judged_claim(client):

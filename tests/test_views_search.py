@@ -5,6 +5,7 @@ import datetime
 import pytest
 
 from articles.models import Annotation
+from articles.rendering import verdict_badge
 from tests.factories import make_annotation, make_article, make_outlet, make_speaker, make_tag
 
 pytestmark = pytest.mark.django_db
@@ -235,9 +236,7 @@ def test_claims_in_results_show_their_verdict(client):
         Annotation.Kind.CLAIM,
     )
     html = client.get("/search/?q=unemployment").content.decode()
-    assert (
-        f'<strong class="verdict verdict-false">{Annotation.Verdict.FALSE.label}</strong>' in html
-    )
+    assert verdict_badge(Annotation.Verdict.FALSE) in html
     assert "No verdict yet" in html
     assert "<mark>Unemployment</mark> fell by half last year" in html
 

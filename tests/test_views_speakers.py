@@ -72,8 +72,9 @@ def test_merge_moves_quotes_and_answers_with_the_table(editor_client, django_ass
     url = reverse("articles:speaker_merge", args=[duplicate.pk])
     # The same for any number of quotes; three of them keep the duplicate's page address (its
     # redirects move to the kept speaker, its own slug becomes one, and the delete's
-    # cascade finds none left).
-    with django_assert_num_queries(18):
+    # cascade finds none left; it looks for quotes and for claims naming the duplicate, both
+    # protected, and finds none).
+    with django_assert_num_queries(19):
         response = editor_client.post(url, {"into": "recep tayyip erdoğan"}, headers=HX)
     assert response.status_code == 200 and response["HX-Retarget"] == "#speaker-table"
     assert "Merged into Recep Tayyip Erdoğan." in response.content.decode()

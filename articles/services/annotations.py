@@ -26,6 +26,7 @@ from django.db.models.functions import Lower
 
 from articles.models import (
     DUPLICATE_SPAN,
+    VERDICT_NEEDS_RATIONALE,
     VERDICT_REVIEW_STATUSES,
     Annotation,
     AnnotationReview,
@@ -384,6 +385,10 @@ def _verdict_review_status(annotation: Annotation, before: dict | None) -> None:
     if changed and was_reviewable:
         annotation.status = Annotation.Status.DRAFT
         _clear_review(annotation)
+    if changed and not annotation.note.strip():
+        # Checked here, not in Annotation.clean(): verdicts approved before reviews existed
+        # (and carried, restored or merged as they are) may have none.
+        raise ValidationError({"note": VERDICT_NEEDS_RATIONALE})
 
 
 def _clear_review(annotation: Annotation) -> None:
