@@ -1,6 +1,6 @@
 """The permission matrix, generated from the URL configuration (issue 16's attack suite):
-every route × anonymous, reader, editor, reviewer, staff, superuser × GET and POST, against the status
-EXPECTED says. A route added to the URL configuration without a row here fails
+every route × anonymous, reader, editor, reviewer, staff, superuser × GET and POST, against
+the status EXPECTED says. A route added to the URL configuration without a row here fails
 `test_every_route_has_an_expected_row`, so nobody has to remember to cover it.
 
 Path parameters come from real objects (PARAMS, by route name). Each cell runs in a savepoint
