@@ -1,10 +1,12 @@
 """What the editors' desk shows, as data: its filters as conditions, its sections (each its
-own query method and its own partial), a page of each.
+own query method and its own partial), a page of each: pending suggestions, annotations
+needing review after a correction, verdicts awaiting a reviewer, sent back to their author or
+still in draft, and what was imported lately.
 
 A section is a row of `SECTIONS`: a key (its page parameter, and its element's id
 `desk-<key>`), a title, what its count counts, the partial that renders it, and the query of
-its rows given the filters. Adding a section (claims awaiting review, claims sent back) is
-adding a row and a partial; the view, the filters and the paging stay as they are.
+its rows given the filters. Adding a section is adding a row and a partial; the view, the
+filters and the paging stay as they are.
 """
 
 from __future__ import annotations
@@ -109,6 +111,19 @@ def _suggestions_count(filters: DeskFilters) -> int:
     return Annotation.objects.suggested().filter(where).count()
 
 
+def _verdict_url_parts() -> tuple[str, str]:
+    head, tail = reverse("articles:verdict", args=[0]).rsplit("0", 1)
+    return head, tail
+
+
+def _verdicts(status: str) -> Callable[[DeskFilters], QuerySet]:
+    def rows(filters: DeskFilters) -> QuerySet:
+        where = filters.articles("article__")
+        return Annotation.objects.verdicts_in(status, where, url_parts=_verdict_url_parts())
+
+    return rows
+
+
 def _recently_imported(filters: DeskFilters) -> QuerySet:
     since = timezone.now() - datetime.timedelta(days=RECENT_DAYS)
     return Article.objects.recently_imported(since, url_parts=_article_url_parts()).filter(
@@ -133,6 +148,30 @@ SECTIONS: tuple[Section, ...] = (
         template="articles/desk.html#desk-reviews",
         rows=_reviews,
         empty="Nothing needs review.",
+    ),
+    Section(
+        key="submitted",
+        title="Verdicts awaiting review",
+        counts="claims",
+        template="articles/desk.html#desk-verdicts",
+        rows=_verdicts(Annotation.Status.SUBMITTED),
+        empty="No verdict awaits review.",
+    ),
+    Section(
+        key="returned",
+        title="Verdicts sent back",
+        counts="claims",
+        template="articles/desk.html#desk-verdicts",
+        rows=_verdicts(Annotation.Status.RETURNED),
+        empty="No verdict was sent back.",
+    ),
+    Section(
+        key="drafts",
+        title="Verdicts in draft",
+        counts="claims",
+        template="articles/desk.html#desk-verdicts",
+        rows=_verdicts(Annotation.Status.DRAFT),
+        empty="No verdict is in draft.",
     ),
     Section(
         key="imported",

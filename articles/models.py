@@ -932,6 +932,49 @@ class AnnotationQuerySet(models.QuerySet["Annotation"]):
             .order_by("-article_id", "start", "id")
         )
 
+    def verdicts_in(
+        self,
+        status: str,
+        where: Q | None = None,
+        *,
+        url_parts: tuple[str, str] = ("/verdicts/", "/"),
+    ) -> AnnotationQuerySet:
+        """The editors' desk: claims whose verdict is `status` (draft, submitted or sent back),
+        longest waiting first, each with its article's title, its author, who submitted and
+        who reviewed it, and `review_url` (`url_parts` around its id): one query per page
+        through `annotation_verdict_review_idx`. `where` narrows them (the desk's filters)."""
+        head, tail = url_parts
+        return (
+            self.filter(where or Q(), status=status, kind=Annotation.Kind.CLAIM)
+            .select_related("author", "submitted_by", "reviewer", "claimant")
+            .only(
+                "id",
+                "article_id",
+                "exact",
+                "verdict",
+                "status",
+                "updated_at",
+                "review_comment",
+                "author_id",
+                "submitted_by_id",
+                "reviewer_id",
+                "claimant_id",
+                *(
+                    f"{user}__{field}"
+                    for user in ("author", "submitted_by", "reviewer")
+                    for field in ("username", "first_name", "last_name")
+                ),
+                "claimant__name",
+            )
+            .annotate(
+                article_title=F("article__title"),
+                review_url=Concat(
+                    Value(head), Cast("id", TextField()), Value(tail), output_field=TextField()
+                ),
+            )
+            .order_by("updated_at", "id")
+        )
+
     def for_listing(self) -> AnnotationQuerySet:
         """Annotation lists (speaker, tag, claims pages) in one query.
 

@@ -138,12 +138,18 @@ def test_the_desk_answers_in_a_fixed_number_of_queries(client_of, django_assert_
             user=None,
         )
         claim.refresh_from_db()
+        judged = {"verdict": "false", "note": "No.", "author": make_user()}
+        for at, status in enumerate(("draft", "submitted", "returned")):
+            make_annotation(article, at, at + 3, Annotation.Kind.CLAIM, status=status, **judged)
     client_of.get(DESK)
-    # session, user with editor status, the outlets for the filter, per section (three) its
+    # session, user with editor status, the outlets for the filter, per section (six) its
     # count and its page.
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(15):
         page = client_of.get(DESK).content.decode()
     assert "Needs review: <strong>3</strong> articles" in page
+    assert "Verdicts awaiting review: <strong>3</strong> claims" in page
+    assert "Verdicts sent back: <strong>3</strong> claims" in page
+    assert "Verdicts in draft: <strong>3</strong> claims" in page
 
 
 def test_the_desk_is_for_editors():
