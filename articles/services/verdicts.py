@@ -65,11 +65,12 @@ def verdict_submit(*, annotation_id: int, user) -> Annotation:
         claim = _claim_locked(annotation_id)
         if claim.status not in (Status.DRAFT, Status.RETURNED):
             raise ValidationError(NOT_SUBMITTABLE.format(state=_state(claim)))
-        before = annotation_snapshot(claim)
+        tags = list(claim.tags.all())
+        before = annotation_snapshot(claim, tags)
         claim.status = Status.SUBMITTED
         claim.submitted_by = user
         claim.save(update_fields=["status", "submitted_by", "updated_at"])
-        revision_record(claim, Action.SUBMITTED, user, before, annotation_snapshot(claim))
+        revision_record(claim, Action.SUBMITTED, user, before, annotation_snapshot(claim, tags))
     return claim
 
 
@@ -85,7 +86,8 @@ def verdict_approve(*, annotation_id: int, user) -> Annotation:
         refusal = reviewer_refusal(claim, user)
         if refusal:
             raise PermissionDenied(refusal)
-        before = annotation_snapshot(claim)
+        tags = list(claim.tags.all())
+        before = annotation_snapshot(claim, tags)
         claim.status = Status.PUBLISHED
         claim.reviewer = user
         claim.reviewed_at = timezone.now()
@@ -95,7 +97,7 @@ def verdict_approve(*, annotation_id: int, user) -> Annotation:
             claim,
             update_fields=["status", "reviewer", "reviewed_at", "review_comment", "updated_at"],
         )
-        revision_record(claim, Action.APPROVED, user, before, annotation_snapshot(claim))
+        revision_record(claim, Action.APPROVED, user, before, annotation_snapshot(claim, tags))
     return claim
 
 
@@ -116,7 +118,8 @@ def verdict_send_back(*, annotation_id: int, user, comment: str) -> Annotation:
             raise ValidationError(
                 {"comment": f"At most {COMMENT_MAX_LENGTH} characters (this is {len(comment)})."}
             )
-        before = annotation_snapshot(claim)
+        tags = list(claim.tags.all())
+        before = annotation_snapshot(claim, tags)
         claim.status = Status.RETURNED
         claim.reviewer = user
         claim.reviewed_at = timezone.now()
@@ -124,5 +127,5 @@ def verdict_send_back(*, annotation_id: int, user, comment: str) -> Annotation:
         claim.save(
             update_fields=["status", "reviewer", "reviewed_at", "review_comment", "updated_at"]
         )
-        revision_record(claim, Action.SENT_BACK, user, before, annotation_snapshot(claim))
+        revision_record(claim, Action.SENT_BACK, user, before, annotation_snapshot(claim, tags))
     return claim

@@ -99,5 +99,23 @@ def make_corpus() -> Corpus:
             Annotation.Kind.QUOTE,
             status=Annotation.Status.REJECTED,
         ),
+        # Verdicts not approved by a second editor yet: in draft, submitted, sent back.
+        *(
+            make_annotation(
+                english,
+                at,
+                at + 6,
+                Annotation.Kind.CLAIM,
+                status=status,
+                verdict=Annotation.Verdict.FALSE,
+                note="Not yet reviewed.",
+                sources=["https://example.org/check"],
+            )
+            for at, status in zip(
+                (0, 1, 2),
+                (Annotation.Status.DRAFT, Annotation.Status.SUBMITTED, Annotation.Status.RETURNED),
+                strict=True,
+            )
+        ),
     ]
     return Corpus(turkish, english, published, hidden)
