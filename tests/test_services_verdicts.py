@@ -74,9 +74,9 @@ def test_a_verdict_needs_its_rationale(author):
 
 
 def test_sources_are_http_urls_kept_in_order_without_repeats():
-    text = "https://ons.gov.uk/a\n  http://example.org/b https://ons.gov.uk/a"
+    text = "https://ons.gov.uk/a\n\n  http://example.org/b \nhttps://ons.gov.uk/a"
     assert parse_source_urls(text) == ["https://ons.gov.uk/a", "http://example.org/b"]
-    for bad in ("ons.gov.uk", "javascript:alert(1)", "ftp://x.example/"):
+    for bad in ("ons.gov.uk", "javascript:alert(1)", "ftp://x.example/", "two https://a.example/"):
         with pytest.raises(ValidationError) as error:
             parse_source_urls(bad)
         assert error.value.messages == [SOURCE_NOT_A_URL.format(url=bad)]

@@ -171,11 +171,11 @@ def _claimant_named(fields: AnnotationFields) -> Speaker | None:
 
 
 def parse_source_urls(text: str) -> list[str]:
-    """A verdict's sources, one URL per line (or separated by spaces), in order, without
-    repeats; each must be an http or https URL, else the message names it."""
+    """A verdict's sources, one URL per line (blank lines ignored), in order, without
+    repeats; each must be an http or https URL, else the message names the line."""
     urls: list[str] = []
     check = URLValidator(schemes=["http", "https"])
-    for url in text.split():
+    for url in filter(None, (line.strip() for line in text.splitlines())):
         try:
             check(url)
         except ValidationError:

@@ -52,7 +52,7 @@ def annotation_create(request: HtmxHttpRequest, slug: str) -> HttpResponse:
         else:
             if not request.htmx:
                 return redirect(f"{article.get_absolute_url()}#annotation-{annotation.pk}")
-            message = f"{annotation.get_kind_display()} saved."
+            message = f"{annotation.get_kind_display()} saved.{_in_review(annotation)}"
             response = annotation_written(request, article, annotation, message, change=ADDED)
             # The form stays (annotate.js clears it); only the out-of-band parts change.
             response["HX-Reswap"] = "none"
@@ -143,7 +143,7 @@ def _annotation_update(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         else:
             if not request.htmx:
                 return redirect(updated.get_absolute_url())
-            message = f"{updated.get_kind_display()} updated."
+            message = f"{updated.get_kind_display()} updated.{_in_review(updated)}"
             return annotation_written(request, updated.article, updated, message, change=EDITED)
     annotation = Annotation.objects.select_related("article").filter(pk=pk).first()
     if annotation is None:
@@ -152,6 +152,15 @@ def _annotation_update(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     if request.htmx:
         template += "#annotate-form"
     return _refused_form(request, template, {"form": form, "annotation": annotation})
+
+
+def _in_review(annotation: Annotation) -> str:
+    """What the status line adds when the verdict is not public yet."""
+    if annotation.status == Annotation.Status.DRAFT:
+        return " Its verdict is a draft: readers see it once submitted and approved."
+    if annotation.status == Annotation.Status.RETURNED:
+        return " Its verdict was sent back: submit it again when ready."
+    return ""
 
 
 def _refused_form(request: HtmxHttpRequest, template: str, context: dict) -> HttpResponse:

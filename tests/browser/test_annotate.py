@@ -119,10 +119,14 @@ def test_keyboard_selection_creates_a_claim_with_a_verdict(editor_page, article)
     verdict = form(page).locator("select[name=verdict]")
     expect(verdict).to_be_focused()
     verdict.select_option("mostly-false")
+    form(page).locator("textarea[name=note]").fill("It grew by 14 percent.")
     page.keyboard.press("Control+Enter")
     expect(page.locator("#article-body mark.ann-claim")).to_have_text("budget grew by")
+    # A verdict is a draft until a second editor approves it (tests/browser/test_verdicts.py).
+    expect(page.locator("#annotate-status")).to_contain_text("Its verdict is a draft")
+    expect(page.locator("#article-body mark.ann-claim.is-draft")).to_have_count(1)
     claim = Annotation.objects.get()
-    assert (claim.kind, claim.verdict) == ("claim", "mostly-false")
+    assert (claim.kind, claim.verdict, claim.status) == ("claim", "mostly-false", "draft")
     assert BODY[claim.start : claim.end] == "budget grew by"
 
 
