@@ -59,6 +59,7 @@ def test_demo_verdicts_are_approved_by_the_reviewer_unless_left_in_review():
     states = dict(claims.values_list("status").annotate(n=Count("id")))
     assert states == {"published": 8, "submitted": 1, "draft": 1}
     for claim in claims.filter(status="published"):
+        assert claim.reviewer is not None and claim.author is not None
         assert claim.reviewer.username == "reviewer" and claim.author.username == "editor"
         assert claim.reviewed_at is not None and claim.note
 

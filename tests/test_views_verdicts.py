@@ -180,7 +180,9 @@ def test_readers_see_a_verdict_only_once_approved_with_its_badge_reviewer_and_so
     assert "reviewer</" not in html  # the login name stays private
     assert 'href="https://ons.gov.uk/x" rel="nofollow noopener noreferrer">ons.gov.uk</a>' in html
     assert 'by <a href="/speakers/jo-minister/">Jo Minister</a>' in html
-    ld = json.loads(re.search(r'type="application/ld\+json">(.*?)</script>', html, re.S)[1])
+    found = re.search(r'type="application/ld\+json">(.*?)</script>', html, re.S)
+    assert found is not None
+    ld = json.loads(found[1])
     review = next(node for node in ld["@graph"] if node["@type"] == "ClaimReview")
     assert review["itemReviewed"]["author"] == {"@type": "Person", "name": "Jo Minister"}
     assert review["citation"] == [{"@type": "CreativeWork", "url": "https://ons.gov.uk/x"}]

@@ -92,6 +92,7 @@ def test_a_verdict_goes_from_draft_to_published_through_a_second_editor(
     form.locator("button[type=submit]").click()
     expect(author.locator("#annotate-status")).to_contain_text("Its verdict is a draft")
     claim = Annotation.objects.get()
+    assert claim.claimant is not None
     assert (claim.status, claim.claimant.name) == ("draft", "Jo Minister")
     entry = author.locator(f"#item-{claim.pk}")
     expect(entry).to_contain_text("(verdict in draft)")
