@@ -15,6 +15,7 @@ from django.urls import path, reverse
 from articles.exports import export_response, url_parts
 from articles.forms import ArticleCorrectForm
 from articles.models import (
+    VERDICT_REVIEW_STATUSES,
     Annotation,
     AnnotationRevision,
     ApiToken,
@@ -26,7 +27,7 @@ from articles.models import (
 )
 from articles.rendering import render_change_list, render_links
 from articles.revisions import annotation_snapshot, revision_record, revision_summary
-from articles.services.annotations import annotation_delete
+from articles.services.annotations import annotation_delete, verdict_review_status
 from articles.services.tokens import api_token_create, api_token_revoke
 from articles.services.versions import article_correct
 from articles.views.imports import import_source_files
@@ -286,6 +287,11 @@ class SourceFileAdmin(admin.ModelAdmin):
         return False
 
 
+PUBLISH_ON_THE_VERDICT_PAGE = (
+    "A verdict in review is published by a second editor approving it on its verdict page."
+)
+
+
 class AnnotationAdminForm(forms.ModelForm):
     class Meta:
         model = Annotation
@@ -312,6 +318,28 @@ class AnnotationAdminForm(forms.ModelForm):
                 self.instance.validate_constraints(exclude=set(self.errors))
             except ValidationError as error:
                 self._update_errors(error)  # type: ignore[attr-defined]  # not in django-stubs
+        self._verdict_rules()
+
+    def _verdict_rules(self) -> None:
+        """The editors' rules for a verdict apply here too: a new or changed one is a draft
+        that needs its rationale, and only a second editor publishes it (the verdict page)."""
+        if self.errors:
+            return
+        before = None
+        if self.instance.pk is not None:
+            before = annotation_snapshot(Annotation.objects.get(pk=self.instance.pk))
+        was_in_review = before is not None and before["status"] in VERDICT_REVIEW_STATUSES
+        if (
+            was_in_review
+            and self.instance.status == Annotation.Status.PUBLISHED
+            and self.instance.verdict
+        ):
+            self.add_error("status", PUBLISH_ON_THE_VERDICT_PAGE)
+            return
+        try:
+            verdict_review_status(self.instance, before)
+        except ValidationError as error:
+            self._update_errors(error)  # type: ignore[attr-defined]
 
 
 @admin.register(Annotation)
@@ -333,13 +361,18 @@ class AnnotationAdmin(admin.ModelAdmin):
     search_fields = ["exact", "note", "speaker__name", "article__title"]
     actions = [export_annotations_csv, export_annotations_jsonl]
     list_select_related = ["article", "speaker", "author"]
-    raw_id_fields = ["article", "speaker"]
+    raw_id_fields = ["article", "speaker", "claimant"]
     filter_horizontal = ["tags"]
     readonly_fields = [
         "exact",
         "prefix",
         "suffix",
         "author",
+        # A verdict's review happens on its page, by a second editor (views/verdicts.py).
+        "submitted_by",
+        "reviewer",
+        "reviewed_at",
+        "review_comment",
         "created_at",
         "updated_at",
         "history",

@@ -252,6 +252,12 @@ class SuggestionEditForm(forms.Form):
         max_length=200,
         help_text="An existing speaker's name or alias, or a new name. Empty for none.",
     )
+    tags = forms.CharField(
+        label="Tags",
+        required=False,
+        max_length=1000,
+        help_text="Comma-separated; new ones are created.",
+    )
     note = forms.CharField(label="Note", required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, suggestion: Annotation, **kwargs) -> None:
@@ -279,6 +285,18 @@ class SuggestionEditForm(forms.Form):
             "hx-swap": "innerHTML",
             "hx-sync": "this:replace",
         }
+        self.fields["tags"].widget.attrs |= {
+            "list": f"tag-options-{suggestion.pk}",
+            "autocomplete": "off",
+            "hx-get": reverse("articles:tag_autocomplete"),
+            "hx-trigger": "input changed delay:200ms",
+            "hx-target": f"#tag-options-{suggestion.pk}",
+            "hx-swap": "innerHTML",
+            "hx-sync": "this:replace",
+        }
+
+    def clean_tags(self) -> list[str]:
+        return parse_tag_names(self.cleaned_data["tags"])
 
     def clean_text(self) -> str:
         text = self.cleaned_data["text"].replace("\r\n", "\n")

@@ -139,3 +139,23 @@ def test_publishing_a_duplicate_span_in_the_admin_gets_a_message_not_an_error(st
     assert suggestion.status == "suggested"
     # Another kind on the same span is fine.
     assert staff_client.post(url, {**form, "kind": "highlight"}).status_code == 302
+
+
+def test_a_verdict_set_in_the_admin_is_a_draft_and_only_a_reviewer_publishes_it(staff_client):
+    article = make_article(body="Short text here.")
+    form = {"article": article.pk, "kind": "claim", "status": "published", "verdict": "false"}
+    form |= {"start": 0, "end": 5, "note": "", "sources": "[]"}
+    response = staff_client.post("/admin/articles/annotation/add/", form)
+    assert response.status_code == 200
+    assert "A verdict needs its rationale" in response.content.decode()
+    response = staff_client.post("/admin/articles/annotation/add/", {**form, "note": "Why."})
+    assert response.status_code == 302
+    claim = Annotation.objects.get()
+    assert claim.status == "draft"
+    url = f"/admin/articles/annotation/{claim.pk}/change/"
+    change = {**form, "note": "Why.", "status": "published"}
+    response = staff_client.post(url, change)
+    assert response.status_code == 200
+    assert "published by a second editor approving it" in response.content.decode()
+    claim.refresh_from_db()
+    assert claim.status == "draft"

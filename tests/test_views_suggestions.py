@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from articles.models import Annotation, AnnotationRevision, Speaker
 from articles.services.suggestions import suggestion_reject, suggestions_propose
-from tests.factories import make_annotation, make_article, make_speaker, make_user
+from tests.factories import make_annotation, make_article, make_speaker, make_tag, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -205,6 +205,23 @@ def test_edit_then_accept_publishes_the_corrected_quote(
     assert walsh.status == Annotation.Status.PUBLISHED
     assert walsh.exact == "a disaster for the port" == BODY[walsh.start : walsh.end]
     assert walsh.speaker.name == "Janet Yellen" and walsh.note == "Checked"
+
+
+def test_edit_then_accept_sets_tags_existing_and_new(editor_client, article, walsh):
+    from articles.models import AnnotationRevision
+
+    existing = make_tag("Strikes")
+    data = {"text": WALSH_WORDS, "speaker": "", "note": "", "tags": "strikes, Ports , ports"}
+    response = editor_client.post(
+        reverse("articles:suggestion_edit", args=[walsh.pk]), data, headers=HX
+    )
+    assert response.status_code == 200
+    walsh.refresh_from_db()
+    assert walsh.status == Annotation.Status.PUBLISHED
+    assert sorted(t.name for t in walsh.tags.all()) == ["Ports", "Strikes"]
+    assert existing in walsh.tags.all()
+    accepted = AnnotationRevision.objects.get(annotation_id=walsh.pk, action="accepted")
+    assert (accepted.after or {})["tags"] == ["Ports", "Strikes"]
 
 
 def test_edit_then_accept_without_htmx_redirects(editor_client, article, walsh):

@@ -335,7 +335,7 @@ def annotation_create(
         author=user if user is not None and user.is_authenticated else None,
     )
     _checked(annotation, fields)
-    _verdict_review_status(annotation, None)
+    verdict_review_status(annotation, None)
     for field, value in Annotation.anchor(article.body, start, end).items():
         setattr(annotation, field, value)
     with transaction.atomic():
@@ -357,7 +357,7 @@ def annotation_create(
 _REVIEWED_FIELDS = ("kind", "verdict", "note", "sources")
 
 
-def _verdict_review_status(annotation: Annotation, before: dict | None) -> None:
+def verdict_review_status(annotation: Annotation, before: dict | None) -> None:
     """A claim's verdict is public only once a second editor approved it: a new verdict
     (or a changed verdict, rationale or sources on a published or submitted claim) is a
     draft again, with the last review's marks cleared; a claim without a verdict needs no
@@ -442,7 +442,7 @@ def annotation_update(
         if status is not None:
             annotation.status = status
         _checked(annotation, fields)
-        _verdict_review_status(annotation, before)
+        verdict_review_status(annotation, before)
         _store_new_speaker(annotation)
         tags = _tags_of(fields.tag_names)  # before the write: see _NAMES_FIRST
         # A kind or status change onto a span published with that kind is refused here.

@@ -22,7 +22,7 @@ from articles.db import copy_rows
 from articles.models import Annotation, AnnotationRevision, Article, Speaker
 from articles.quotefinder import find_quotes, speaker_key
 from articles.revisions import annotation_snapshot, revision_new, revision_record
-from articles.services.annotations import annotation_check, save_unless_duplicate
+from articles.services.annotations import annotation_check, save_unless_duplicate, tags_ensure
 from articles.services.speakers import speaker_get_or_create
 
 
@@ -218,14 +218,18 @@ def suggestion_accept(
     start: int | None = None,
     end: int | None = None,
     note: str | None = None,
+    tag_names: Sequence[str] = (),
 ) -> Annotation:
-    """Publish a suggestion as an ordinary quote authored by `user`.
+    """Publish a suggestion as an ordinary quote authored by `user`, with `tag_names` (found
+    or created, as the annotating form's).
 
     The speaker is, in order: `speaker`, the speaker named `speaker_name` (found by name or
     alias, or created), the suggestion's matched speaker, or the speaker it proposed (found
     or created). `start`/`end`/`note` let an editor correct the suggestion while accepting.
     Raises ValidationError if someone else accepted or rejected it meanwhile.
     """
+    # Names before the write, as annotation_create does (see its _NAMES_FIRST note).
+    tags = tags_ensure(names=tag_names) if tag_names else []
     with transaction.atomic():
         current = _lock_pending(annotation)
         before = _snapshot(current)
@@ -257,7 +261,11 @@ def suggestion_accept(
                 *("note", "status", "author", "updated_at"),
             ],
         )
-        _record(current, AnnotationRevision.Action.ACCEPTED, before, user)
+        if tags:
+            current.tags.add(*tags)
+        after = annotation_snapshot(current, tags)
+        after["proposed_speaker"] = current.proposed_speaker
+        revision_record(current, AnnotationRevision.Action.ACCEPTED, user, before, after)
     return current
 
 

@@ -103,6 +103,7 @@ def suggestion_edit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
                 end=end,
                 speaker_name=form.cleaned_data["speaker"],
                 note=form.cleaned_data["note"],
+                tag_names=form.cleaned_data["tags"],
             )
         except ValidationError as exc:
             return _respond(request, suggestion.article, message=exc.messages[0], error=True)

@@ -39,7 +39,7 @@ def test_article_page_marks_details_and_accessibility(page, live_server, story, 
     # Nested marks: the card names every annotation under the pointer.
     page.click(f"#annotation-{story['inner'].id}", position={"x": 4, "y": 4})
     expect(card).to_contain_text("Mark Esper")
-    expect(card).to_contain_text("Verdict: True")
+    expect(card).to_contain_text("Verdict: ●●●●● True")
     page.keyboard.press("Escape")
     expect(card).to_be_hidden()
 
