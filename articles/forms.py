@@ -17,7 +17,12 @@ from django.urls import reverse
 
 from articles.importing.parsers.archives import ImportLimits, SourceEntry, upload_size_error
 from articles.models import Annotation, Outlet, Tag
-from articles.services.annotations import AnnotationFields, parse_source_urls, parse_tag_names
+from articles.services.annotations import (
+    AnnotationFields,
+    Span,
+    parse_source_urls,
+    parse_tag_names,
+)
 from articles.services.speakers import parse_aliases
 
 
@@ -86,6 +91,31 @@ class AnnotationCreateForm(AnnotationFieldsForm):
     exact = forms.CharField(strip=False, max_length=100_000, widget=forms.HiddenInput)
 
     field_order = ["start", "end", "exact", "kind"]
+
+
+class AnnotationEditForm(AnnotationFieldsForm):
+    """An annotation edited: its fields, and its span when the editor resized it (the
+    handles fill start, end and exact; all three or none)."""
+
+    start = forms.IntegerField(min_value=0, required=False, widget=forms.HiddenInput)
+    end = forms.IntegerField(min_value=1, required=False, widget=forms.HiddenInput)
+    exact = forms.CharField(
+        strip=False, required=False, max_length=100_000, widget=forms.HiddenInput
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        given = [data.get(f) not in (None, "") for f in ("start", "end", "exact")]
+        if any(given) and not all(given):
+            self.add_error(None, "The new span came incomplete: select it again.")
+        return data
+
+    def span(self) -> Span | None:
+        """The resized span, or None: the span stays."""
+        data = self.cleaned_data
+        if data.get("start") is None or not data.get("exact"):
+            return None
+        return Span(start=data["start"], end=data["end"], exact=data["exact"])
 
 
 class SpeakerForm(forms.Form):

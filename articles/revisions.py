@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from articles.models import Annotation, AnnotationRevision, Tag
 
 REVISION_FIELDS = [
+    "exact",
     "kind",
     "status",
     "speaker",

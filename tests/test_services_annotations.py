@@ -263,3 +263,44 @@ def test_restore_is_refused_when_the_span_was_annotated_again_meanwhile(article,
     with pytest.raises(ValidationError, match="already annotated as a claim"):
         service.annotation_restore(annotation_id=first.pk, user=editor)
     assert Annotation.objects.count() == 1
+
+
+def test_an_update_may_resize_the_span_taking_the_text_and_context_from_the_body():
+    from articles.services.annotations import Span
+
+    body = "The minister said the budget was balanced. Critics disagreed."
+    article = make_article(body=body)
+    at = body.index("budget")
+    annotation = make_annotation(article, at, at + 6, "highlight")
+    editor = make_user(editor=True)
+    fields = AnnotationFields(kind="highlight")
+    wider = body.index("the budget was balanced")
+    span = Span(start=wider, end=wider + 23, exact="the budget was balanced")
+    moved = service.annotation_update(
+        annotation_id=annotation.pk, user=editor, fields=fields, span=span
+    )
+    assert (moved.start, moved.end, moved.exact) == (wider, wider + 23, "the budget was balanced")
+    assert moved.prefix == body[:wider][-32:] and moved.suffix == body[wider + 23 :][:32]
+    revision = AnnotationRevision.objects.filter(annotation_id=annotation.pk).first()
+    assert revision is not None and revision.before is not None and revision.after is not None
+    assert (revision.before["exact"], revision.after["exact"]) == ("budget", span.exact)
+    # Words the body does not have there are refused, and nothing changes.
+    with pytest.raises(ValidationError) as error:
+        service.annotation_update(
+            annotation_id=annotation.pk,
+            user=editor,
+            fields=fields,
+            span=Span(start=0, end=3, exact="Tha"),
+        )
+    assert "exact" in error.value.message_dict
+    annotation.refresh_from_db()
+    assert annotation.exact == "the budget was balanced"
+    # A claim's approved verdict covers its words: resizing it makes the verdict a draft.
+    claim = make_annotation(
+        article, 0, 3, "claim", verdict="false", note="Why.", status="published"
+    )
+    judged = AnnotationFields(kind="claim", verdict="false", note="Why.")
+    resized = service.annotation_update(
+        annotation_id=claim.pk, user=editor, fields=judged, span=Span(0, 12, "The minister")
+    )
+    assert resized.status == Annotation.Status.DRAFT

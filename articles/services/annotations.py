@@ -354,7 +354,7 @@ def annotation_create(
 
 # What a verdict's review covers: changing any of them on an approved claim withdraws the
 # verdict until a second editor approves it again.
-_REVIEWED_FIELDS = ("kind", "verdict", "note", "sources")
+_REVIEWED_FIELDS = ("kind", "exact", "verdict", "note", "sources")
 
 
 def verdict_review_status(annotation: Annotation, before: dict | None) -> None:
@@ -418,6 +418,22 @@ def _locked(annotation_id: int) -> Annotation:
     return annotation
 
 
+@dataclass(frozen=True)
+class Span:
+    """A span of the article's current text an editor chose: body[start:end] is `exact`
+    (whitespace compared collapsed, see Annotation.clean)."""
+
+    start: int
+    end: int
+    exact: str
+
+
+SPAN_NOT_ON_CURRENT_TEXT = (
+    "This annotation points into an earlier version of the text: settle it on the review "
+    "page before moving it."
+)
+
+
 def annotation_update(
     *,
     annotation_id: int,
@@ -425,9 +441,10 @@ def annotation_update(
     fields: AnnotationFields,
     status: str | None = None,
     action: str = AnnotationRevision.Action.UPDATED,
+    span: Span | None = None,
 ) -> Annotation:
-    """Set an annotation's fields to `fields`, and its status unless None; the span never
-    changes.
+    """Set an annotation's fields to `fields`, its status unless None, and its span to `span`
+    unless None (resized: extended or shrunk; its context is taken from the text again).
 
     `action` names the revision: accepting or rejecting a suggestion is a status change
     recorded as such.
@@ -435,6 +452,10 @@ def annotation_update(
     with transaction.atomic():
         annotation = _locked(annotation_id)
         before = annotation_snapshot(annotation)
+        if span is not None and (span.start, span.end) != (annotation.start, annotation.end):
+            if annotation.status in (Annotation.Status.NEEDS_REVIEW, Annotation.Status.ON_VERSION):
+                raise ValidationError({"exact": SPAN_NOT_ON_CURRENT_TEXT})
+            annotation.start, annotation.end, annotation.exact = span.start, span.end, span.exact
         annotation.kind = fields.kind
         annotation.verdict = fields.verdict
         annotation.sources = list(fields.sources)
@@ -445,6 +466,12 @@ def annotation_update(
         verdict_review_status(annotation, before)
         _store_new_speaker(annotation)
         tags = _tags_of(fields.tag_names)  # before the write: see _NAMES_FIRST
+        if (annotation.start, annotation.end) != (before["start"], before["end"]):
+            # The body's own words and context, as a new annotation takes them.
+            for field, value in Annotation.anchor(
+                annotation.article.body, annotation.start, annotation.end
+            ).items():
+                setattr(annotation, field, value)
         # A kind or status change onto a span published with that kind is refused here.
         save_unless_duplicate(annotation)
         annotation.tags.set(tags)

@@ -15,7 +15,7 @@ from django.template.loader import render_to_string
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
 
-from articles.forms import AnnotationCreateForm, AnnotationFieldsForm
+from articles.forms import AnnotationCreateForm, AnnotationEditForm
 from articles.http import HtmxHttpRequest
 from articles.models import Annotation, AnnotationRevision, Article
 from articles.permissions import editor_required
@@ -27,7 +27,9 @@ from articles.write_answers import (
     REMOVED,
     annotation_written,
     refused,
+    saved_event,
     what_changed,
+    whole_article,
 )
 
 
@@ -122,7 +124,7 @@ def annotation_edit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     annotation = Annotation.objects.select_related("article", "speaker").filter(pk=pk).first()
     if annotation is None:
         return _gone(request, service.AnnotationGone(pk))
-    form = AnnotationFieldsForm(initial=_initial(annotation), auto_id=f"edit-{pk}-%s")
+    form = AnnotationEditForm(initial=_initial(annotation), auto_id=f"edit-{pk}-%s")
     template = "articles/annotation_form.html"
     if request.htmx:
         template += "#annotate-form"
@@ -130,11 +132,14 @@ def annotation_edit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 
 
 def _annotation_update(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    form = AnnotationFieldsForm(request.POST, auto_id=f"edit-{pk}-%s")
+    form = AnnotationEditForm(request.POST, auto_id=f"edit-{pk}-%s")
     if form.is_valid():
         try:
             updated = service.annotation_update(
-                annotation_id=pk, user=request.user, fields=form.annotation_fields()
+                annotation_id=pk,
+                user=request.user,
+                fields=form.annotation_fields(),
+                span=form.span(),
             )
         except service.AnnotationGone as gone:
             return _gone(request, gone)
@@ -144,6 +149,11 @@ def _annotation_update(request: HtmxHttpRequest, pk: int) -> HttpResponse:
             if not request.htmx:
                 return redirect(updated.get_absolute_url())
             message = f"{updated.get_kind_display()} updated.{_in_review(updated)}"
+            if form.span() is not None:
+                # Resized: the blocks it left need redrawing too; the whole body and list.
+                response = whole_article(request, updated.article_id, message)
+                response["HX-Trigger-After-Settle"] = saved_event(updated.pk)
+                return response
             return annotation_written(request, updated.article, updated, message, change=EDITED)
     annotation = Annotation.objects.select_related("article").filter(pk=pk).first()
     if annotation is None:

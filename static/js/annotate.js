@@ -7,6 +7,7 @@
 // - Show the form beside the selection, the details panel beside a mark, and keyboard shortcuts.
 // Saving, editing and deleting are plain HTMX requests; the server answers with fragments.
 
+import { clearResize, setupResize } from "./resize.js";
 import { blocks, selectedSpan as selectedSpanIn } from "./spans.js";
 
 const UNDO_SECONDS = 10;
@@ -77,6 +78,16 @@ function place(element, rect) {
     const above = rect.top - height - 8;
     top = above >= 8 ? above : Math.max(8, floor - height);
   }
+  // Neither below nor above has room: beside the article text where the screen is wide
+  // enough (the words being annotated, or resized, stay in view), else over it.
+  const covers = top < rect.bottom && top + height > rect.top;
+  const text = articleBody()?.getBoundingClientRect();
+  if (covers && text && text.right + 16 + width <= window.innerWidth - 16) {
+    element.style.setProperty("--panel-left", `${text.right + 16 + window.scrollX}px`);
+    const beside = Math.max(8, Math.min(rect.top - 8, floor - height));
+    element.style.setProperty("--panel-top", `${beside + window.scrollY}px`);
+    return;
+  }
   element.style.setProperty("--panel-left", `${left + window.scrollX}px`);
   element.style.setProperty("--panel-top", `${top + window.scrollY}px`);
 }
@@ -129,6 +140,7 @@ function closePanels() {
   createPanel.hidden = true;
   panel.hidden = true;
   pending = null;
+  clearResize();
   showPending(null);
   if (hadFocus && !(detailsOpen && focusOpener())) $("main")?.focus({ preventScroll: true });
 }
@@ -412,6 +424,10 @@ document.body.addEventListener("htmx:afterSwap", (event) => {
     createPanel.hidden = true;
     panel.hidden = false;
     place(panel, panelAnchor);
+    // An edit form gets its span's handles; anything else in the panel, none.
+    const editing = panel.querySelector("form[id^=edit-form-]");
+    if (editing) setupResize(editing);
+    else clearResize();
     const field = panel.querySelector("[aria-invalid=true], input[name=kind]:checked, h2");
     if (field) {
       if (field.tagName === "H2") field.tabIndex = -1;

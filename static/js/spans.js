@@ -47,7 +47,7 @@ export function pointOffset(node, offset, root, list) {
   return list.length ? list[list.length - 1].end : 0;
 }
 
-function isWordAt(chars, i) {
+export function isWordAt(chars, i) {
   const c = chars[i];
   if (c === undefined) return false;
   if (WORD.test(c)) return true;

@@ -526,3 +526,79 @@ def test_the_create_form_near_the_bottom_opens_above_with_save_in_view(editor_pa
     assert box["y"] >= 0 and box["y"] + box["height"] <= bar["y"], (box, bar)
     save.click()
     expect(page.locator("#annotate-status")).to_contain_text("saved")
+
+
+def open_edit(page, annotation, word):
+    box = text_box(page, word)
+    page.mouse.click((box[0] + box[2]) / 2, (box[1] + box[3]) / 2)
+    expect(page.locator("#annotation-panel .annotation-details")).to_be_visible()
+    page.keyboard.press("e")
+    edit = page.locator(f"#edit-form-{annotation.pk}")
+    expect(edit).to_be_visible()
+    htmx_idle(page)
+    return edit
+
+
+def test_a_span_is_resized_from_the_keyboard_by_word_and_by_letter(editor_page, article):
+    page = editor_page
+    at = BODY.index("budget grew")
+    annotation = make_annotation(article, at, at + len("budget grew"), "highlight")
+    page.reload()
+    edit = open_edit(page, annotation, "budget")
+    preview = edit.locator("[data-exact-preview]")
+    expect(preview).to_have_text("budget grew")
+    end = edit.get_by_role("slider", name="End of the span")
+    end.focus()
+    page.keyboard.press("ArrowRight")  # a word: "by"
+    page.keyboard.press("ArrowRight")  # and "40"
+    expect(preview).to_have_text("budget grew by 40")
+    expect(end).to_have_attribute("aria-valuetext", "ends at “grew by 40”")
+    start = edit.get_by_role("slider", name="Start of the span")
+    start.focus()
+    page.keyboard.press("ArrowLeft")  # a word back: "The"
+    expect(preview).to_have_text("The budget grew by 40")
+    page.keyboard.press("Shift+ArrowRight")  # a letter on: "he"
+    expect(preview).to_have_text("he budget grew by 40")
+    # The letter keys are no shortcuts here (d would delete): the slider takes only arrows.
+    page.keyboard.press("d")
+    expect(edit).to_be_visible()
+    edit.get_by_role("button", name="Save").click()
+    expect(page.locator("#annotate-status")).to_contain_text("Highlight updated.")
+    expect(page.locator(f"#annotation-{annotation.pk}")).to_have_text("he budget grew by 40")
+    annotation.refresh_from_db()
+    assert annotation.exact == "he budget grew by 40" == BODY[annotation.start : annotation.end]
+    assert annotation.prefix.endswith("last year.\n\nT") is False  # context from the body
+    assert BODY[: annotation.start].endswith(annotation.prefix)
+
+
+def test_a_span_is_resized_by_dragging_its_handle_snapping_to_words(editor_page, article):
+    page = editor_page
+    at = BODY.index("budget")
+    annotation = make_annotation(article, at, at + len("budget"), "highlight")
+    page.reload()
+    edit = open_edit(page, annotation, "budget")
+    handle = page.locator(".span-handle-end")
+    expect(handle).to_be_attached()
+    box = handle.bounding_box()
+    assert box is not None
+    target = text_box(page, "percent")
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.mouse.down()
+    # Released mid-word: the end snaps out to the word's end.
+    page.mouse.move(target[0] + (target[2] - target[0]) * 0.4, (target[1] + target[3]) / 2, steps=8)
+    page.mouse.up()
+    preview = edit.locator("[data-exact-preview]")
+    expect(preview).to_have_text("budget grew by 40 percent")
+    # A drag makes no new selection, so no new annotation's form opens.
+    expect(page.locator("#annotate-create")).to_be_hidden()
+    edit.get_by_role("button", name="Save").click()
+    expect(page.locator(f"#annotation-{annotation.pk}")).to_have_text("budget grew by 40 percent")
+    expect(page.locator(".span-handle")).to_have_count(0)
+    # Cancelling an edit leaves the span as it was and takes the handles away.
+    edit = open_edit(page, annotation, "budget")
+    page.get_by_role("slider", name="End of the span").focus()
+    page.keyboard.press("ArrowLeft")
+    edit.get_by_role("button", name="Cancel").click()
+    expect(page.locator(".span-handle")).to_have_count(0)
+    annotation.refresh_from_db()
+    assert annotation.exact == "budget grew by 40 percent"
