@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -332,6 +333,35 @@ def test_edit_changes_fields_and_records_a_revision(
     assert revision.before is not None and revision.after is not None
     assert revision.before["verdict"] == "true" and revision.after["verdict"] == "false"
     assert revision.after["tags"] == ["a", "b"]
+
+
+def test_an_edit_may_resize_the_span_and_answers_with_the_whole_body_and_list(
+    editor_client, article, django_assert_num_queries
+):
+    at = article.body.index("win")
+    annotation = make_annotation(article, at, at + 3, "highlight")
+    url = reverse("articles:annotation_edit", args=[annotation.pk])
+    page = editor_client.get(url, headers=HX).content.decode()
+    assert f'data-span-edit data-start="{annotation.start}"' in page
+    assert 'role="slider" data-edge="end"' in page
+    data = {"kind": "highlight", **span(article, "we will win")}
+    response = editor_client.post(url, data, headers=HX)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Highlight updated." in html and 'id="article-body"' in html
+    saved = json.loads(response["HX-Trigger-After-Settle"])
+    assert saved == {"annotation-saved": {"id": annotation.pk, "target": "body"}}
+    annotation.refresh_from_db()
+    assert annotation.exact == "we will win"
+    # A span sent in part is refused with its message; the span stays.
+    response = editor_client.post(url, {"kind": "highlight", "start": 0}, headers=HX)
+    assert response.status_code == 422
+    assert "The new span came incomplete" in response.content.decode()
+    # Words that are not the text there are refused too.
+    bad = {"kind": "highlight", "start": 0, "end": 3, "exact": "XYZ"}
+    assert editor_client.post(url, bad, headers=HX).status_code == 422
+    annotation.refresh_from_db()
+    assert annotation.exact == "we will win"
 
 
 def test_edit_errors_keep_the_annotation_unchanged(editor_client, article):
