@@ -289,6 +289,9 @@ class SuggestionEditForm(forms.Form):
         help_text="Comma-separated; new ones are created.",
     )
     note = forms.CharField(label="Note", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    # Where the handles put the span (static/js/resize.js); without them, the words decide.
+    start = forms.IntegerField(min_value=0, required=False, widget=forms.HiddenInput)
+    end = forms.IntegerField(min_value=1, required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, suggestion: Annotation, **kwargs) -> None:
         self.suggestion = suggestion
@@ -329,12 +332,27 @@ class SuggestionEditForm(forms.Form):
         return parse_tag_names(self.cleaned_data["tags"])
 
     def clean_text(self) -> str:
-        text = self.cleaned_data["text"].replace("\r\n", "\n")
-        if self.span_of(text) is None:
-            raise ValidationError(
-                "These words are not in the article. Edit within the article's own text."
+        return self.cleaned_data["text"].replace("\r\n", "\n")
+
+    def span(self) -> tuple[int, int] | None:
+        """The span to accept: the handles' start and end where they hold the words typed
+        (whitespace compared collapsed: the page shows no paragraph breaks), else where the
+        words occur nearest the suggestion."""
+        data = self.cleaned_data
+        text, start, end = data["text"], data.get("start"), data.get("end")
+        body = self.suggestion.article.body
+        if start is not None and end is not None and start < end <= len(body):
+            if " ".join(body[start:end].split()) == " ".join(text.split()):
+                return start, end
+        return self.span_of(text)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if "text" in data and self.span() is None:
+            self.add_error(
+                "text", "These words are not in the article. Edit within the article's own text."
             )
-        return text
+        return data
 
     def span_of(self, text: str) -> tuple[int, int] | None:
         """Where `text` occurs in the body, the occurrence nearest the suggestion winning."""

@@ -92,8 +92,8 @@ def suggestion_edit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         )
     form = SuggestionEditForm(request.POST or None, suggestion=suggestion)
     if request.method == "POST" and form.is_valid():
-        span = form.span_of(form.cleaned_data["text"])
-        assert span is not None  # clean_text() refused words the article does not have
+        span = form.span()
+        assert span is not None  # clean() refused words the article does not have
         start, end = span
         try:
             suggestion_accept(

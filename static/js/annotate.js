@@ -441,6 +441,13 @@ document.body.addEventListener("htmx:afterSwap", (event) => {
   }
 });
 
+// A suggestion's edit-then-accept form (swapped in over its entry, outerHTML: htmx:load is
+// what reaches the body from the new element) gets its span's handles too.
+document.body.addEventListener("htmx:load", (event) => {
+  const form = event.target.closest && event.target.closest(".suggestion.is-editing")?.querySelector("form.suggestion-form");
+  if (form && form.querySelector("[data-span-edit]")) setupResize(form);
+});
+
 // An Undo lasts ten seconds from when it appears, whatever swap brought it (a delete's empty
 // panel included) and whatever swaps come after it (which must not give it ten more).
 document.body.addEventListener("htmx:afterSettle", () => {

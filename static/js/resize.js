@@ -83,7 +83,10 @@ function show() {
   const exact = chars.slice(start, end).join("");
   form.elements.start.value = start;
   form.elements.end.value = end;
-  form.elements.exact.value = exact;
+  // An annotation's edit form carries the words as `exact`; a suggestion's shows them in its
+  // Quote field, which the editor may still type into.
+  if (form.elements.exact) form.elements.exact.value = exact;
+  if (form.elements.text) form.elements.text.value = exact;
   const preview = form.querySelector("[data-exact-preview]");
   if (preview) preview.textContent = exact.length > 300 ? `${exact.slice(0, 299)}…` : exact;
   for (const slider of form.querySelectorAll("[data-edge]")) {
@@ -149,8 +152,12 @@ export function setupResize(form) {
   for (const slider of form.querySelectorAll("[data-edge]")) slider.setAttribute("aria-valuemax", chars.length);
   // Untouched, the form sends no span: the span stays as stored.
   const untouched = !form.elements.start.value;
+  const typed = form.elements.text ? form.elements.text.value : null;
   show();
-  if (untouched) for (const name of ["start", "end", "exact"]) form.elements[name].value = "";
+  if (untouched && typed !== null) form.elements.text.value = typed;
+  if (untouched) {
+    for (const name of ["start", "end", "exact"]) if (form.elements[name]) form.elements[name].value = "";
+  }
 }
 
 function move(edge, at) {
@@ -192,3 +199,7 @@ document.addEventListener("pointerup", (event) => {
   event.stopPropagation();
 }, true);
 window.addEventListener("resize", () => active && show());
+// The form is gone (saved, or swapped away): its handles and highlight go too.
+document.body.addEventListener("htmx:afterSettle", () => {
+  if (active && !active.form.isConnected) clearResize();
+});

@@ -200,3 +200,28 @@ def test_deleting_a_suggestion_from_its_details_updates_the_panel(editor_page, a
     page.wait_for_selector("#suggestions h2:text('Suggested quotes (1)')")
     expect(page.locator(f"#suggestion-{walsh.pk}")).to_have_count(0)
     assert not Annotation.objects.filter(pk=walsh.pk).exists()
+
+
+def test_edit_then_accept_resizes_the_quote_from_the_keyboard_and_sets_tags(editor_page, article):
+    page = editor_page
+    walsh = suggestion(article, WALSH_WORDS)
+    page.locator(f"#suggestion-{walsh.pk} [data-suggestion-action=edit]").click()
+    form = page.locator(f"#suggestion-{walsh.pk} form.suggestion-form")
+    expect(form).to_be_visible()
+    text = form.locator("textarea[name=text]")
+    expect(text).to_have_value(WALSH_WORDS)
+    # One letter out at each end: the quotation marks come in.
+    form.get_by_role("slider", name="Start of the quote").focus()
+    page.keyboard.press("Shift+ArrowLeft")
+    form.get_by_role("slider", name="End of the quote").focus()
+    page.keyboard.press("Shift+ArrowRight")
+    expect(text).to_have_value(f'"{WALSH_WORDS}"')
+    expect(page.locator(".span-handle")).to_have_count(2)
+    form.locator("input[name=tags]").fill("Ports, strikes")
+    form.get_by_role("button", name="Accept with changes").click()
+    expect(page.locator(f"#suggestion-{walsh.pk}")).to_have_count(0)
+    expect(page.locator(".span-handle")).to_have_count(0)
+    walsh.refresh_from_db()
+    assert walsh.status == "published" and walsh.exact == f'"{WALSH_WORDS}"'
+    assert walsh.exact == BODY[walsh.start : walsh.end]
+    assert sorted(t.name for t in walsh.tags.all()) == ["Ports", "strikes"]
