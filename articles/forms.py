@@ -342,12 +342,13 @@ class SuggestionEditForm(forms.Form):
         text, start, end = data["text"], data.get("start"), data.get("end")
         body = self.suggestion.article.body
         if start is not None and end is not None and start < end <= len(body):
-            if " ".join(body[start:end].split()) == " ".join(text.split()):
-                return start, end
+            same = " ".join(body[start:end].split()) == " ".join(text.split())
+            return (start, end) if same else self.span_of(text)
         return self.span_of(text)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if "text" in data and self.span() is None:
             self.add_error(
                 "text", "These words are not in the article. Edit within the article's own text."
