@@ -250,9 +250,37 @@ function addListActions() {
   }
 }
 
+// The editor bar never covers the article text on a wide screen: it goes over the notes'
+// column beside it; everywhere the page keeps room below for it (annotate.css).
+function placeBar() {
+  const bar = document.querySelector(".editor-bar");
+  const text = articleBody();
+  if (!bar || !text) return;
+  const right = text.getBoundingClientRect().right;
+  const room = window.innerWidth - right - 40;
+  const wide = window.matchMedia("(min-width: 64rem)").matches && room >= 256;
+  bar.classList.toggle("is-beside", wide);
+  if (wide) {
+    bar.style.setProperty("--bar-left", `${right + 24}px`);
+    bar.style.setProperty("--bar-width", `${room}px`);
+  }
+  document.documentElement.style.setProperty("--editor-bar-room", `${bar.offsetHeight + 16}px`);
+}
+window.addEventListener("resize", placeBar);
+document.addEventListener("click", (event) => {
+  const toggle = event.target.closest("[data-editor-menu]");
+  if (!toggle) return;
+  const bar = toggle.closest(".editor-bar");
+  const open = !bar.classList.contains("is-open");
+  bar.classList.toggle("is-open", open);
+  toggle.setAttribute("aria-expanded", String(open));
+  placeBar();
+});
+
 function refresh() {
   caretIntoText();
   addListActions();
+  placeBar();
 }
 refresh();
 document.body.addEventListener("htmx:afterSettle", refresh);

@@ -602,3 +602,46 @@ def test_a_span_is_resized_by_dragging_its_handle_snapping_to_words(editor_page,
     expect(page.locator(".span-handle")).to_have_count(0)
     annotation.refresh_from_db()
     assert annotation.exact == "budget grew by 40 percent"
+
+
+def test_the_editor_bar_never_covers_the_text_and_is_one_short_line_on_a_phone(
+    browser, live_server, article, artifacts
+):
+    """#13 bug 8, the bar's half: over the notes' column on a wide screen, a line of less
+    than a tenth of a phone's screen, and room kept below the text for it everywhere."""
+    Group.objects.get_or_create(name=EDITORS_GROUP)
+    make_user("bar-editor", editor=True)
+    for width, height in ((1366, 900), (390, 844)):
+        context = browser.new_context(viewport={"width": width, "height": height})
+        page = context.new_page()
+        login_in_browser(page, live_server, "bar-editor")
+        page.goto(f"{live_server.url}{article.get_absolute_url()}")
+        htmx_idle(page)
+        bar = page.locator(".editor-bar")
+        expect(bar).to_be_visible()
+        box, text = bar.bounding_box(), page.locator("#article-body").bounding_box()
+        assert box is not None and text is not None
+        if width == 1366:
+            assert box["x"] >= text["x"] + text["width"], (box, text)
+        else:
+            assert box["height"] <= height / 10, box
+            # The links open on demand, and close again.
+            toggle = page.get_by_role("button", name="Tools")
+            expect(page.get_by_role("link", name="History")).to_be_hidden()
+            toggle.click()
+            expect(toggle).to_have_attribute("aria-expanded", "true")
+            expect(page.get_by_role("link", name="History")).to_be_visible()
+            page.screenshot(path=str(artifacts / "editor-bar-390-open.png"))
+            toggle.click()
+            expect(page.get_by_role("link", name="History")).to_be_hidden()
+        # Scrolled to the end, the last words are above the bar, not under it.
+        page.evaluate("window.scrollTo(0, document.documentElement.scrollHeight)")
+        last = text_box(page, "Tuesday.")
+        box = bar.bounding_box()
+        assert box is not None
+        if width == 1366:
+            assert last[2] <= box["x"], (last, box)  # beside it
+        else:
+            assert last[3] <= box["y"], (last, box)  # above it
+        page.screenshot(path=str(artifacts / f"editor-bar-{width}.png"))
+        context.close()
