@@ -211,7 +211,9 @@ def fields(rng: random.Random, i: int) -> dict:
     if kind == "quote":
         return {"kind": kind, "speaker": rng.choice(SPEAKERS + ["osei", "KAYA"])}
     if kind == "claim":
-        return {"kind": kind, "verdict": rng.choice(["true", "mostly-false", "unverifiable"])}
+        # A verdict needs its rationale (it is saved as a draft for a second editor).
+        verdict = rng.choice(["true", "mostly-false", "unverifiable"])
+        return {"kind": kind, "verdict": verdict, "note": "bench rationale"}
     tags = rng.sample(TAGS, 2) + ([f"new {rng.randrange(10**6)}"] if rng.random() < 0.2 else [])
     return {"kind": kind, "tags": ", ".join(tags), "note": "bench"}
 
