@@ -371,7 +371,12 @@ document.addEventListener("keydown", (event) => {
     event.preventDefault();
     return;
   }
-  const details = panel.hidden ? null : panel.querySelector(".annotation-details");
+  // e and d act on the annotation whose details are open, and only while focus is on it:
+  // in its panel, or on its mark or list entry (not on another mark Tab moved to).
+  const open = panel.hidden ? null : panel.querySelector(".annotation-details");
+  const onIt = document.activeElement?.closest?.("[data-annotation]")?.dataset.annotation;
+  const details =
+    open && (panel.contains(document.activeElement) || onIt === open.dataset.annotationId) ? open : null;
   // htmx wires new content up only when it settles (20 ms after the panel shows): a quick
   // e or d would otherwise leave the page for the plain edit form or delete.
   if (details && (event.key === "e" || event.key === "d")) htmx.process(details);

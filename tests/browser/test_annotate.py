@@ -645,3 +645,29 @@ def test_the_editor_bar_never_covers_the_text_and_is_one_short_line_on_a_phone(
             assert last[3] <= box["y"], (last, box)  # above it
         page.screenshot(path=str(artifacts / f"editor-bar-{width}.png"))
         context.close()
+
+
+def test_d_and_e_act_only_on_the_annotation_focus_is_on(editor_page, article):
+    """With one annotation's details open, Tab to another mark and press d: nothing is
+    deleted (the key acts on what has focus, and the open details are not it)."""
+    page = editor_page
+    first_at, second_at = BODY.index("minister"), BODY.index("budget")
+    first = make_annotation(article, first_at, first_at + len("minister"), "highlight")
+    second = make_annotation(article, second_at, second_at + len("budget"), "highlight")
+    page.reload()
+    page.locator(f"#annotation-{first.pk}").focus()
+    page.keyboard.press("Enter")
+    expect(page.locator("#annotation-panel .annotation-details")).to_be_visible()
+    htmx_idle(page)
+    watch_page(page)
+    page.locator(f"#annotation-{second.pk}").focus()
+    page.keyboard.press("d")
+    assert handled(page, "d") == []
+    page.keyboard.press("e")
+    assert handled(page, "e") == []
+    assert Annotation.objects.count() == 2
+    # Focus back in the panel: d deletes the one it shows.
+    page.locator("#annotation-panel .annotation-details h2").focus()
+    page.keyboard.press("d")
+    expect(page.locator("#annotate-status")).to_contain_text("Highlight deleted.")
+    assert list(Annotation.objects.values_list("pk", flat=True)) == [second.pk]
