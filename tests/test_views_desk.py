@@ -142,9 +142,9 @@ def test_the_desk_answers_in_a_fixed_number_of_queries(client_of, django_assert_
         for at, status in enumerate(("draft", "submitted", "returned")):
             make_annotation(article, at, at + 3, Annotation.Kind.CLAIM, status=status, **judged)
     client_of.get(DESK)
-    # session, user with editor status, the outlets for the filter, per section (six) its
-    # count and its page.
-    with django_assert_num_queries(15):
+    # session, user with editor status, the outlets for the filter, the sections' counts by
+    # status (one grouped query), the imported articles' count, a page of each section (six).
+    with django_assert_num_queries(11):
         page = client_of.get(DESK).content.decode()
     assert "Needs review: <strong>3</strong> articles" in page
     assert "Verdicts awaiting review: <strong>3</strong> claims" in page
