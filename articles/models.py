@@ -1054,11 +1054,13 @@ class AnnotationQuerySet(models.QuerySet["Annotation"]):
 
     def for_api(self) -> AnnotationQuerySet:
         """Annotation lists of the API in one query: article (slug, title), speaker,
-        author's display name and `tag_list` ([{"name", "slug"}]), no article bodies."""
+        claimant, author's and reviewer's display names and `tag_list` ([{"name", "slug"}]),
+        no article bodies."""
+        private = ("password", "email", "last_login")
         return (
             self.for_listing()
-            .select_related("author")
-            .defer(*(f"author__{f}" for f in ("password", "email", "last_login")))
+            .select_related("author", "claimant", "reviewer")
+            .defer(*(f"{user}__{f}" for user in ("author", "reviewer") for f in private))
         )
 
     def export_rows(self, *, url_parts: tuple[str, str]) -> models.QuerySet:

@@ -142,6 +142,68 @@ def test_patch_changes_only_what_it_names(client, editor, bearer, article):
     assert refused.status_code == 422 and "speaker" in refused.json()["errors"]
 
 
+def test_a_claim_with_a_verdict_is_created_as_a_draft_with_its_claimant_and_sources(
+    client, editor, bearer, article
+):
+    make_speaker("Jo Minister")
+    data = {"article": article.slug, "start": 2, "end": 7, "exact": "first", "kind": "claim"}
+    data |= {"verdict": "false", "claimant": "Jo Minister", "sources": ["https://a.example/"]}
+    refused = post(client, {**data, "sources": ["not a url"]}, bearer(editor))
+    assert refused.status_code == 422 and "sources" in refused.json()["errors"]
+    refused = post(client, data, bearer(editor))
+    assert refused.status_code == 422 and "note" in refused.json()["errors"]
+    created = post(client, {**data, "note": "Why."}, bearer(editor))
+    assert created.status_code == 201, created.content
+    body = created.json()
+    assert (body["status"], body["claimant"]["name"], body["sources"]) == (
+        "draft",
+        "Jo Minister",
+        ["https://a.example/"],
+    )
+    assert body["reviewed_by"] == "" and body["reviewed_at"] is None
+    # Not published yet: the API's reads do not have it.
+    assert client.get(f"/api/annotations/{body['id']}/").status_code == 404
+
+
+def test_patching_an_approved_claims_tags_keeps_its_verdict_claimant_and_sources(
+    client, editor, bearer, article
+):
+    reviewer = make_user("rev", first_name="Rex", last_name="Reviewer")
+    claim = make_annotation(
+        article,
+        2,
+        7,
+        "claim",
+        verdict="false",
+        note="Why.",
+        claimant=make_speaker("Jo Minister"),
+        sources=["https://a.example/"],
+        reviewer=reviewer,
+        reviewed_at=article.created_at,
+    )
+    response = client.patch(
+        f"/api/annotations/{claim.pk}/",
+        {"tags": ["economy"]},
+        content_type="application/json",
+        headers=bearer(editor),
+    )
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert body["status"] == "published" and body["reviewed_by"] == "Rex Reviewer"
+    assert body["claimant"] == {"name": "Jo Minister", "slug": "jo-minister"}
+    claim.refresh_from_db()
+    assert claim.sources == ["https://a.example/"] and claim.status == "published"
+    # Its verdict changed: a draft again, withdrawn from readers.
+    response = client.patch(
+        f"/api/annotations/{claim.pk}/",
+        {"verdict": "true"},
+        content_type="application/json",
+        headers=bearer(editor),
+    )
+    assert response.json()["status"] == "draft"
+    assert client.get(f"/api/annotations/{claim.pk}/").status_code == 404
+
+
 def test_delete_keeps_a_restorable_revision(client, editor, bearer, article):
     annotation = make_annotation(article, 2, 7)
     response = client.delete(f"/api/annotations/{annotation.pk}/", headers=bearer(editor))

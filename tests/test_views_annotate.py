@@ -314,6 +314,33 @@ def test_edit_form_is_prefilled(editor_client, article):
     assert re.search(r'value="quote"[^>]* checked', html)
 
 
+def test_editing_a_claim_keeps_its_claimant_and_sources_and_its_approved_verdict(
+    editor_client, article
+):
+    """The form comes filled with the claimant and sources: saving only new tags changes
+    nothing a reviewer approved, so the verdict stays published."""
+    claim = make_annotation(
+        article,
+        0,
+        2,
+        "claim",
+        verdict="false",
+        note="Why.",
+        claimant=make_speaker("Jo Minister"),
+        sources=["https://a.example/1", "https://b.example/2"],
+    )
+    url = reverse("articles:annotation_edit", args=[claim.pk])
+    html = editor_client.get(url, headers=HX).content.decode()
+    assert 'value="Jo Minister"' in html
+    assert ">https://a.example/1\nhttps://b.example/2</textarea>" in html
+    form = {"kind": "claim", "verdict": "false", "note": "Why.", "claimant": "Jo Minister"}
+    form |= {"sources": "https://a.example/1\nhttps://b.example/2", "tags": "economy"}
+    assert editor_client.post(url, form, headers=HX).status_code == 200
+    claim.refresh_from_db()
+    assert claim.status == "published" and claim.claimant is not None
+    assert claim.sources == ["https://a.example/1", "https://b.example/2"]
+
+
 def test_edit_changes_fields_and_records_a_revision(
     editor_client, article, django_assert_num_queries
 ):

@@ -7,6 +7,8 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema, Status
@@ -21,6 +23,7 @@ from articles.services.annotations import (
     annotation_create,
     annotation_delete,
     annotation_update,
+    parse_source_urls,
     parse_tag_names,
 )
 
@@ -57,11 +60,29 @@ def _author_name(annotation: Annotation) -> str:
     return author.get_full_name() if author is not None else ""
 
 
+def _reviewer_name(annotation: Annotation) -> str:
+    """Who approved a published verdict, by display name ("" for none, or not approved)."""
+    if annotation.status != Annotation.Status.PUBLISHED or annotation.reviewer_id is None:
+        return ""
+    reviewer = annotation.reviewer
+    name = reviewer.get_full_name().strip() if reviewer is not None else ""
+    return name or settings.NEWSROOM_NAME
+
+
+def _sources(urls: list[str]) -> list[str]:
+    """As the editor's form reads its sources field (one URL a line), its message on
+    `sources`."""
+    try:
+        return parse_source_urls("\n".join(urls))
+    except ValidationError as error:
+        raise ValidationError({"sources": error.messages}) from error
+
+
 def annotation_json(request: HttpRequest, annotation: Any, tags: list[dict]) -> dict:
     """`annotation` from `for_api()` (or a service), its tags given."""
     article = annotation.article
     page = absolute(request, article_path(article.slug))
-    speaker = annotation.speaker
+    speaker, claimant = annotation.speaker, annotation.claimant
     return {
         "id": annotation.pk,
         "url": f"{page}#annotation-{annotation.pk}",
@@ -73,8 +94,13 @@ def annotation_json(request: HttpRequest, annotation: Any, tags: list[dict]) -> 
         "prefix": annotation.prefix,
         "suffix": annotation.suffix,
         "speaker": {"name": speaker.name, "slug": speaker.slug} if speaker else None,
+        "status": annotation.status,
         "verdict": annotation.verdict,
         "rating": annotation.rating,
+        "claimant": {"name": claimant.name, "slug": claimant.slug} if claimant else None,
+        "sources": list(annotation.sources),
+        "reviewed_by": _reviewer_name(annotation),
+        "reviewed_at": annotation.reviewed_at if annotation.reviewer_id else None,
         "tags": tags,
         "note": annotation.note,
         "author": _author_name(annotation),
@@ -141,6 +167,9 @@ def annotation_create_endpoint(request: HttpRequest, payload: AnnotationIn):
             speaker_name=payload.speaker,
             new_speaker=payload.new_speaker,
             verdict=payload.verdict,
+            claimant_name=payload.claimant,
+            new_claimant=payload.new_claimant,
+            sources=_sources(payload.sources),
             tag_names=_tag_names(payload.tags),
             note=payload.note,
         ),
@@ -170,6 +199,13 @@ def annotation_update_endpoint(request: HttpRequest, pk: int, payload: Annotatio
             ),
             new_speaker=payload.new_speaker,
             verdict=payload.verdict if payload.verdict is not None else current.verdict,
+            claimant_name=(
+                payload.claimant
+                if payload.claimant is not None
+                else (current.claimant.name if current.claimant else "")
+            ),
+            new_claimant=payload.new_claimant,
+            sources=_sources(payload.sources if payload.sources is not None else current.sources),
             tag_names=(
                 payload.tags if payload.tags is not None else [t["name"] for t in current.tag_list]
             ),

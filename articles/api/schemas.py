@@ -79,10 +79,18 @@ class AnnotationOut(Schema):
     prefix: str
     suffix: str
     speaker: SpeakerRef | None
+    status: str = Field(
+        description="`published`; a claim's new verdict is `draft` until submitted and approved "
+        "by a second editor on its verdict page (`submitted`, `returned` when sent back)."
+    )
     verdict: str = Field(description="Claims only; empty: no verdict yet.")
     rating: int | None = Field(description="schema.org rating of the verdict: 5 true … 1 false.")
+    claimant: SpeakerRef | None = Field(description="Claims only: who made the claim.")
+    sources: list[str] = Field(description="The URLs a verdict rests on.")
+    reviewed_by: str = Field(description="Who approved the verdict (display name), or empty.")
+    reviewed_at: datetime.datetime | None
     tags: list[TagRef]
-    note: str
+    note: str = Field(description="A claim with a verdict: the verdict's rationale.")
     author: str = Field(description="The editor's display name (never the login name).")
     created_at: datetime.datetime
     updated_at: datetime.datetime
@@ -99,9 +107,12 @@ class AnnotationIn(Schema):
     kind: str
     speaker: str = Field("", description="A speaker's name or alias; empty for none.")
     new_speaker: bool = Field(False, description="Create the speaker `speaker` names.")
-    verdict: str = ""
+    verdict: str = Field("", description="Saved as a draft: a second editor publishes it.")
+    claimant: str = Field("", description="Claims: who made it (a speaker's name or alias).")
+    new_claimant: bool = Field(False, description="Create the speaker `claimant` names.")
+    sources: list[str] = Field(default_factory=list, description="http(s) URLs.")
     tags: list[str] = Field(default_factory=list, description="Tag names; new ones are created.")
-    note: str = ""
+    note: str = Field("", description="Required with a verdict: its rationale.")
 
 
 class AnnotationPatch(Schema):
@@ -111,6 +122,9 @@ class AnnotationPatch(Schema):
     speaker: str | None = None
     new_speaker: bool = False
     verdict: str | None = None
+    claimant: str | None = None
+    new_claimant: bool = False
+    sources: list[str] | None = None
     tags: list[str] | None = None
     note: str | None = None
 

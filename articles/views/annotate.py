@@ -110,6 +110,8 @@ def _initial(annotation: Annotation) -> dict:
         "kind": annotation.kind,
         "speaker": annotation.speaker.name if annotation.speaker else "",
         "verdict": annotation.verdict,
+        "claimant": annotation.claimant.name if annotation.claimant else "",
+        "sources": "\n".join(annotation.sources),
         "tags": ", ".join(tag.name for tag in annotation.tags.all()),
         "note": annotation.note,
     }
@@ -121,7 +123,9 @@ def _initial(annotation: Annotation) -> dict:
 def annotation_edit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         return _annotation_update(request, pk)
-    annotation = Annotation.objects.select_related("article", "speaker").filter(pk=pk).first()
+    annotation = (
+        Annotation.objects.select_related("article", "speaker", "claimant").filter(pk=pk).first()
+    )
     if annotation is None:
         return _gone(request, service.AnnotationGone(pk))
     form = AnnotationEditForm(initial=_initial(annotation), auto_id=f"edit-{pk}-%s")
