@@ -254,3 +254,40 @@ def test_a_correction_fingerprints_the_new_text_and_links_the_copies_it_now_has(
     assert after.signature != before.signature
     assert StoryCopy.objects.filter(article=source, copy=third).exists()
     assert StoryCopy.objects.filter(article=third, copy=source).exists()
+
+
+def test_an_approved_verdict_is_carried_with_its_claimant_sources_and_review():
+    source, target = linked_pair()
+    reviewer = make_user("rev", reviewer=True)
+    words = "The port handles about 36% of Britain’s container traffic."
+    claim = annotate(
+        source,
+        words,
+        kind="claim",
+        verdict="true",
+        note="Port figures.",
+        claimant=make_speaker("Port of Felixstowe"),
+        sources=["https://example.org/port"],
+        reviewer=reviewer,
+        reviewed_at=source.created_at,
+    )
+    annotations_carry(source_id=source.pk, target_id=target.pk, user=make_user(editor=True))
+    carried = Annotation.objects.get(article=target, exact=claim.exact)
+    assert carried.status == Status.PUBLISHED
+    assert (carried.claimant, carried.sources, carried.reviewer) == (
+        claim.claimant,
+        ["https://example.org/port"],
+        reviewer,
+    )
+
+
+def test_a_draft_on_the_target_s_span_is_skipped_not_an_error():
+    source, target = linked_pair()
+    words = "The port handles about 36% of Britain’s container traffic."
+    annotate(source, words, kind="claim", verdict="true", note="Port figures.")
+    annotate(target, words, kind="claim", verdict="false", note="Ours.", status="draft")
+    carried = annotations_carry(
+        source_id=source.pk, target_id=target.pk, user=make_user(editor=True)
+    )
+    assert carried.skipped == 1
+    assert Annotation.objects.filter(article=target, kind="claim").count() == 1

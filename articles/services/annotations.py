@@ -408,7 +408,7 @@ def _locked(annotation_id: int) -> Annotation:
         Annotation.objects.select_for_update(of=("self",))
         # The article comes along (its text, not its search vector) for the checks and for
         # the caller to redraw.
-        .select_related("speaker", "author", "article")
+        .select_related("speaker", "claimant", "author", "article")
         .defer("article__search_vector")
         .filter(pk=annotation_id)
         .first()

@@ -22,6 +22,7 @@ from django.db import connection, transaction
 
 from articles.copy_detection import BANDS, BINS, COPY_THRESHOLD, fingerprint
 from articles.models import (
+    VERDICT_REVIEW_STATUSES,
     Annotation,
     AnnotationCarry,
     AnnotationReview,
@@ -199,11 +200,11 @@ def annotations_carry(*, source_id: int, target_id: int, user) -> Carried:
             return Carried(0, 0, 0)
         anchors = [Anchor(a.pk, a.start, a.end, a.exact, a.prefix, a.suffix) for a in annotations]
         _, decisions = reanchor(source.body, target.body, anchors)
-        taken = set(
-            Annotation.objects.filter(article=target, status=Status.PUBLISHED).values_list(
-                "start", "end", "kind"
-            )
+        # Spans the target's unique constraint holds already: published, or a verdict in review.
+        on_target = Annotation.objects.filter(
+            article=target, status__in=[Status.PUBLISHED, *VERDICT_REVIEW_STATUSES]
         )
+        taken = set(on_target.values_list("start", "end", "kind"))
         version = ArticleVersion.objects.only("id").get(
             article=target, number=target.version_number
         )
@@ -218,6 +219,12 @@ def annotations_carry(*, source_id: int, target_id: int, user) -> Carried:
                 verdict=original.verdict,
                 note=original.note,
                 author_id=original.author_id,
+                # A claim's verdict, approved on the source, comes with its review.
+                claimant_id=original.claimant_id,
+                sources=list(original.sources),
+                submitted_by_id=original.submitted_by_id,
+                reviewer_id=original.reviewer_id,
+                reviewed_at=original.reviewed_at,
             )
             review = None
             if decision.outcome in (KEPT, MOVED):
