@@ -45,6 +45,17 @@ def _claim_locked(annotation_id: int) -> Annotation:
     return annotation
 
 
+def _submitted_locked(annotation_id: int, user) -> Annotation:
+    """The claim, locked, once it is submitted and `user` may review it; else the refusal."""
+    claim = _claim_locked(annotation_id)
+    if claim.status != Status.SUBMITTED:
+        raise ValidationError(NOT_SUBMITTED.format(state=_state(claim)))
+    refusal = reviewer_refusal(claim, user)
+    if refusal:
+        raise PermissionDenied(refusal)
+    return claim
+
+
 def _state(annotation: Annotation) -> str:
     return annotation.get_status_display().lower()
 
@@ -80,12 +91,7 @@ def verdict_approve(*, annotation_id: int, user) -> Annotation:
     Refused (PermissionDenied) to anyone but a reviewer other than its author and submitter.
     """
     with transaction.atomic():
-        claim = _claim_locked(annotation_id)
-        if claim.status != Status.SUBMITTED:
-            raise ValidationError(NOT_SUBMITTED.format(state=_state(claim)))
-        refusal = reviewer_refusal(claim, user)
-        if refusal:
-            raise PermissionDenied(refusal)
+        claim = _submitted_locked(annotation_id, user)
         tags = list(claim.tags.all())
         before = annotation_snapshot(claim, tags)
         claim.status = Status.PUBLISHED
@@ -106,12 +112,7 @@ def verdict_send_back(*, annotation_id: int, user, comment: str) -> Annotation:
     until they change it and submit it again."""
     comment = comment.strip()
     with transaction.atomic():
-        claim = _claim_locked(annotation_id)
-        if claim.status != Status.SUBMITTED:
-            raise ValidationError(NOT_SUBMITTED.format(state=_state(claim)))
-        refusal = reviewer_refusal(claim, user)
-        if refusal:
-            raise PermissionDenied(refusal)
+        claim = _submitted_locked(annotation_id, user)
         if not comment:
             raise ValidationError({"comment": COMMENT_NEEDED})
         if len(comment) > COMMENT_MAX_LENGTH:

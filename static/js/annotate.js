@@ -8,7 +8,7 @@
 // Saving, editing and deleting are plain HTMX requests; the server answers with fragments.
 
 import { clearResize, setupResize } from "./resize.js";
-import { blocks, selectedSpan as selectedSpanIn } from "./spans.js";
+import { domPoint, selectedSpan as selectedSpanIn } from "./spans.js";
 
 const UNDO_SECONDS = 10;
 
@@ -29,23 +29,6 @@ function articleBody() {
 // The current selection as a snapped span of the article body, or null (spans.js).
 function selectedSpan() {
   return selectedSpanIn(articleBody());
-}
-
-// The DOM point at a code-point offset (for showing the snapped span).
-function domPoint(offset, root) {
-  const list = blocks(root);
-  const block = list.find((b) => offset <= b.end) || list[list.length - 1];
-  if (!block) return [root, 0];
-  let remaining = Math.max(0, offset - block.start);
-  const walker = document.createTreeWalker(block.el, NodeFilter.SHOW_TEXT);
-  let last = null;
-  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-    const points = [...node.data];
-    if (remaining <= points.length) return [node, points.slice(0, remaining).join("").length];
-    remaining -= points.length;
-    last = node;
-  }
-  return last ? [last, last.data.length] : [block.el, 0];
 }
 
 function spanRange(span) {

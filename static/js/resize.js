@@ -4,7 +4,7 @@
 // fills the form's start, end and exact, previews the words, and shows the new span in the
 // text; nothing is stored until Save.
 
-import { blocks, bodyChars, isWordAt, pointOffset } from "./spans.js";
+import { blocks, bodyChars, domPoint, isWordAt, pointOffset } from "./spans.js";
 
 const HIGHLIGHT = "annotate-pending";
 const SPACE = /\s/u;
@@ -12,22 +12,6 @@ let active = null; // {form, root, chars, start, end, handles}
 
 function root() {
   return document.getElementById("article-body");
-}
-
-function domPoint(offset, within) {
-  const list = blocks(within);
-  const block = list.find((b) => offset <= b.end) || list[list.length - 1];
-  if (!block) return [within, 0];
-  let remaining = Math.max(0, offset - block.start);
-  const walker = document.createTreeWalker(block.el, NodeFilter.SHOW_TEXT);
-  let last = null;
-  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-    const points = [...node.data];
-    if (remaining <= points.length) return [node, points.slice(0, remaining).join("").length];
-    remaining -= points.length;
-    last = node;
-  }
-  return last ? [last, last.data.length] : [block.el, 0];
 }
 
 function rangeOf(start, end) {

@@ -86,3 +86,21 @@ export function selectedSpan(root) {
   if (span) span.rect = range.getBoundingClientRect();
   return span;
 }
+
+// The DOM point (node, offset) at a code-point offset into the body inside `root`: for
+// drawing a span (the pending selection, a span being resized).
+export function domPoint(offset, root) {
+  const list = blocks(root);
+  const block = list.find((b) => offset <= b.end) || list[list.length - 1];
+  if (!block) return [root, 0];
+  let remaining = Math.max(0, offset - block.start);
+  const walker = document.createTreeWalker(block.el, NodeFilter.SHOW_TEXT);
+  let last = null;
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const points = [...node.data];
+    if (remaining <= points.length) return [node, points.slice(0, remaining).join("").length];
+    remaining -= points.length;
+    last = node;
+  }
+  return last ? [last, last.data.length] : [block.el, 0];
+}
