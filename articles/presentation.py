@@ -275,8 +275,12 @@ def _annotated_fragments(
     # whose verdict is in review are listed (editors only: readers' queries never load them).
     listed = [a for a in shown if a.status in LISTED_STATUSES]
 
+    # What the list's count and filter counts count: what it can list (for editors, verdicts
+    # in review too; readers' pages load only published ones).
+    counted = [a for a in everything if a.status in LISTED_STATUSES]
+
     def links() -> SafeString:
-        return filter_links([outlines[a.id] for a in published], filters, article)
+        return filter_links([outlines[a.id] for a in counted], filters, article)
 
     def structured_data() -> SafeString:
         page_url = request.build_absolute_uri(article.get_absolute_url())
@@ -286,7 +290,7 @@ def _annotated_fragments(
         "body_html": render_body(article.body, article.structure, marks),
         "annotation_items": render_annotation_items(listed),
         "annotation_shown": len(listed),
-        "annotation_total": len(published),
+        "annotation_total": len(counted),
         # Templates call callables: these are built on first use, once.
         "filter_links": functools.cache(links) if lazy else links(),
         "structured_data": functools.cache(structured_data) if lazy else structured_data(),

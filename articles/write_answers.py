@@ -93,7 +93,7 @@ def what_changed(
     filters = page_filters(request.htmx)
     outlines = [Outline.from_row(row) for row in Annotation.objects.outlines(article.pk)]
     shown = [o for o in outlines if matches(o, filters)]
-    published = [o for o in outlines if o.status == Annotation.Status.PUBLISHED]
+    counted = [o for o in outlines if o.status in LISTED_STATUSES]
     listed = [o for o in shown if o.status in LISTED_STATUSES]
     marks = [o.mark() for o in shown]
     blocks = render_blocks(article.body, article.structure, marks, start, end, oob=True)
@@ -102,8 +102,8 @@ def what_changed(
         "filters": filters,
         "blocks": [html for _, html in blocks],
         "annotation_shown": len(listed),
-        "annotation_total": len(published),
-        "filter_links": filter_links(published, filters, article),
+        "annotation_total": len(counted),
+        "filter_links": filter_links(counted, filters, article),
         "message": message,
         "undo_id": undo_id,
     }

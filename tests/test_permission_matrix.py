@@ -156,9 +156,10 @@ EXPECTED: dict[str, Row] = {
     # refused to them (403, the page with the reason) and allowed to the reviewer and staff;
     # an empty send-back is refused its missing comment (422) once the role may send back.
     "articles:verdict": EDITOR_PAGE,
+    # Submitting is the author's (the matrix's editor wrote the draft) or staff's.
     "articles:verdict_submit": {
         "GET": (NOT_ALLOWED,) * 6,
-        "POST": (LOGIN, DENIED, 303, 303, 303, 303),
+        "POST": (LOGIN, DENIED, 303, DENIED, 303, 303),
     },
     "articles:verdict_approve": {
         "GET": (NOT_ALLOWED,) * 6,

@@ -94,10 +94,29 @@ def test_submit_then_approve_publishes_with_the_reviewer_and_the_date(author, re
     assert Annotation.objects.published().filter(pk=claim.pk).exists()
 
 
+def test_only_the_author_or_staff_submit(author, reviewer):
+    claim = claim_by(author)
+    with pytest.raises(PermissionDenied) as error:
+        verdicts.verdict_submit(annotation_id=claim.pk, user=reviewer)
+    assert str(error.value) == verdicts.NOT_THE_AUTHOR
+    staff = make_user("desk-chief", is_staff=True)
+    verdicts.verdict_submit(annotation_id=claim.pk, user=staff)
+    claim.refresh_from_db()
+    assert claim.status == Status.SUBMITTED and claim.submitted_by == staff
+
+
+def test_a_non_reviewer_is_refused_before_the_state_is_looked_at(author):
+    claim = claim_by(author)  # a draft: not submitted either
+    with pytest.raises(PermissionDenied) as error:
+        verdicts.verdict_approve(annotation_id=claim.pk, user=make_user(editor=True))
+    assert str(error.value) == verdicts.NOT_A_REVIEWER
+
+
 def test_the_author_or_the_submitter_may_not_approve(author, reviewer):
     claim = claim_by(author)
-    verdicts.verdict_submit(annotation_id=claim.pk, user=reviewer)  # a reviewer submits it
-    for who in (author, reviewer):
+    staff = make_user("desk-chief", is_staff=True)
+    verdicts.verdict_submit(annotation_id=claim.pk, user=staff)  # staff submit it
+    for who in (author, staff):
         with pytest.raises(PermissionDenied) as error:
             verdicts.verdict_approve(annotation_id=claim.pk, user=who)
         expected = verdicts.NOT_A_REVIEWER if who is author else verdicts.OWN_VERDICT
@@ -165,7 +184,7 @@ def test_only_a_submitted_verdict_is_reviewed(author, reviewer, step):
     with pytest.raises(ValidationError, match="only a submitted verdict"):
         step(claim.pk, reviewer)
     verdicts.verdict_submit(annotation_id=claim.pk, user=author)
-    with pytest.raises(ValidationError, match="only a draft or a verdict sent back"):
+    with pytest.raises(ValidationError, match="is awaiting review: only a draft or a verdict"):
         verdicts.verdict_submit(annotation_id=claim.pk, user=author)
 
 

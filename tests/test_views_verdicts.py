@@ -207,3 +207,13 @@ def test_a_speaker_page_lists_the_claims_they_made(client, author, reviewer):
     verdicts.verdict_approve(annotation_id=made.pk, user=reviewer)
     html = client.get(jo.get_absolute_url()).content.decode()
     assert WORDS in html and verdict_badge("false") in html
+
+
+def test_an_editors_counts_and_filters_count_the_verdicts_in_review_they_list(author):
+    draft = claim(author)
+    make_annotation(draft.article, 0, 3, Annotation.Kind.QUOTE)
+    html = client_for(author).get(draft.article.get_absolute_url()).content.decode()
+    assert "2 annotations, in text order" in html
+    assert re.search(r'id="filter-kind-claim"[^>]*>Claims <span class="count">1</span>', html)
+    reader = Client().get(draft.article.get_absolute_url()).content.decode()
+    assert "1 annotation, in text order" in reader and 'id="filter-kind-claim"' not in reader

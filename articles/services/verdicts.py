@@ -24,6 +24,14 @@ Action = AnnotationRevision.Action
 NOT_A_VERDICT = "Only a claim's verdict is reviewed: this annotation has none in review."
 NOT_SUBMITTABLE = "This verdict is {state}: only a draft or a verdict sent back can be submitted."
 NOT_SUBMITTED = "This verdict is {state}: only a submitted verdict can be approved or sent back."
+NOT_THE_AUTHOR = "Only the editor who wrote this verdict submits it (or staff)."
+# How a verdict's state reads in the messages above.
+STATES: dict[str, str] = {
+    Status.DRAFT: "in draft",
+    Status.SUBMITTED: "awaiting review",
+    Status.RETURNED: "sent back",
+    Status.PUBLISHED: "published",
+}
 NOT_A_REVIEWER = "Only reviewers may approve or send back a verdict."
 OWN_VERDICT = (
     "You wrote or submitted this verdict: a second editor must review it (another reviewer)."
@@ -48,6 +56,8 @@ def _claim_locked(annotation_id: int) -> Annotation:
 def _submitted_locked(annotation_id: int, user) -> Annotation:
     """The claim, locked, once it is submitted and `user` may review it; else the refusal."""
     claim = _claim_locked(annotation_id)
+    if not is_reviewer(user):
+        raise PermissionDenied(NOT_A_REVIEWER)  # before the state: it is not theirs to know
     if claim.status != Status.SUBMITTED:
         raise ValidationError(NOT_SUBMITTED.format(state=_state(claim)))
     refusal = reviewer_refusal(claim, user)
@@ -57,7 +67,7 @@ def _submitted_locked(annotation_id: int, user) -> Annotation:
 
 
 def _state(annotation: Annotation) -> str:
-    return annotation.get_status_display().lower()
+    return STATES.get(annotation.status, annotation.get_status_display().lower())
 
 
 def reviewer_refusal(annotation: Annotation, user) -> str | None:
@@ -70,10 +80,19 @@ def reviewer_refusal(annotation: Annotation, user) -> str | None:
     return None
 
 
+def may_submit(annotation: Annotation, user) -> bool:
+    """The verdict's author submits it; staff too (an author who left, a verdict whose
+    author was removed)."""
+    return user.pk == annotation.author_id or user.is_staff or annotation.author_id is None
+
+
 def verdict_submit(*, annotation_id: int, user) -> Annotation:
-    """Submit a draft verdict (or one sent back, after changing it) for review."""
+    """Submit a draft verdict (or one sent back, after changing it) for review: its author
+    does (`may_submit`)."""
     with transaction.atomic():
         claim = _claim_locked(annotation_id)
+        if not may_submit(claim, user):
+            raise PermissionDenied(NOT_THE_AUTHOR)
         if claim.status not in (Status.DRAFT, Status.RETURNED):
             raise ValidationError(NOT_SUBMITTABLE.format(state=_state(claim)))
         tags = list(claim.tags.all())

@@ -58,6 +58,7 @@ def _page(
     context = {
         "claim": claim,
         "refusal": service.reviewer_refusal(claim, request.user),
+        "may_submit": service.may_submit(claim, request.user),
         "revisions": revision_entries(revisions.order_by("-created_at", "-id")),
         "error": error,
         "comment": comment,

@@ -47,7 +47,7 @@ function showPending(span) {
 
 // Below the selection when the whole panel fits there above the editor bar; else above it;
 // else as low as it fits, so Save is never below the fold or under the bar.
-function place(element, rect) {
+function place(element, rect, preferBeside = false) {
   if (!rect) return;
   const width = Math.min(element.offsetWidth || 416, window.innerWidth - 32);
   const left = Math.max(16, Math.min(rect.left, window.innerWidth - width - 16));
@@ -65,7 +65,8 @@ function place(element, rect) {
   // enough (the words being annotated, or resized, stay in view), else over it.
   const covers = top < rect.bottom && top + height > rect.top;
   const text = articleBody()?.getBoundingClientRect();
-  if (covers && text && text.right + 16 + width <= window.innerWidth - 16) {
+  // Resizing a span wants the text around it free for the handles: beside it when it fits.
+  if ((covers || preferBeside) && text && text.right + 16 + width <= window.innerWidth - 16) {
     element.style.setProperty("--panel-left", `${text.right + 16 + window.scrollX}px`);
     const beside = Math.max(8, Math.min(rect.top - 8, floor - height));
     element.style.setProperty("--panel-top", `${beside + window.scrollY}px`);
@@ -439,9 +440,10 @@ document.body.addEventListener("htmx:afterSwap", (event) => {
     }
     createPanel.hidden = true;
     panel.hidden = false;
-    place(panel, panelAnchor);
-    // An edit form gets its span's handles; anything else in the panel, none.
+    // An edit form gets its span's handles (and the text around it kept free where the
+    // screen allows); anything else in the panel, none.
     const editing = panel.querySelector("form[id^=edit-form-]");
+    place(panel, panelAnchor, Boolean(editing?.querySelector("[data-span-edit]")));
     if (editing) setupResize(editing);
     else clearResize();
     const field = panel.querySelector("[aria-invalid=true], input[name=kind]:checked, h2");

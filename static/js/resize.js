@@ -133,6 +133,8 @@ export function setupResize(form) {
   const start = Number(form.elements.start.value || editor.dataset.start);
   const end = Number(form.elements.end.value || editor.dataset.end);
   active = { form, root: text, chars, start, end, handles: [makeHandle("start"), makeHandle("end")] };
+  // A selection left in the text would be extended by Shift+arrows meant for the sliders.
+  window.getSelection()?.removeAllRanges();
   for (const slider of form.querySelectorAll("[data-edge]")) slider.setAttribute("aria-valuemax", chars.length);
   // Untouched, the form sends no span: the span stays as stored.
   const untouched = !form.elements.start.value;
@@ -150,15 +152,30 @@ function move(edge, at) {
   show();
 }
 
-document.addEventListener("keydown", (event) => {
-  const slider = event.target.closest && event.target.closest("[data-edge]");
-  if (!slider || !active || !active.form.contains(slider)) return;
-  const direction = { ArrowLeft: -1, ArrowDown: -1, ArrowRight: 1, ArrowUp: 1 }[event.key];
-  if (!direction || event.ctrlKey || event.metaKey || event.altKey) return;
-  event.preventDefault();
-  event.stopPropagation();
-  const edge = slider.dataset.edge;
-  move(edge, stepEdge(active.chars, active.start, active.end, edge, direction, event.shiftKey));
+// Capture phase: the arrows move the slider only, never the article's keyboard selection
+// (annotate.js listens after this on the same document).
+document.addEventListener(
+  "keydown",
+  (event) => {
+    const slider = event.target.closest && event.target.closest("[data-edge]");
+    if (!slider || !active || !active.form.contains(slider)) return;
+    const direction = { ArrowLeft: -1, ArrowDown: -1, ArrowRight: 1, ArrowUp: 1 }[event.key];
+    if (!direction || event.ctrlKey || event.metaKey || event.altKey) return;
+    event.preventDefault();
+    event.stopPropagation();
+    const edge = slider.dataset.edge;
+    move(edge, stepEdge(active.chars, active.start, active.end, edge, direction, event.shiftKey));
+  },
+  true,
+);
+// Words typed into a suggestion's Quote field decide its span: the handles' one is dropped.
+document.addEventListener("input", (event) => {
+  if (!active || event.target !== active.form.elements.text) return;
+  const form = active.form;
+  form.elements.start.value = "";
+  form.elements.end.value = "";
+  clearResize();
+  form.querySelector("[data-span-edit]")?.setAttribute("data-typed", "");
 });
 
 let dragging = null;
