@@ -559,9 +559,12 @@ def test_a_span_is_resized_from_the_keyboard_by_word_and_by_letter(editor_page, 
     expect(preview).to_have_text("The budget grew by 40")
     page.keyboard.press("Shift+ArrowRight")  # a letter on: "he"
     expect(preview).to_have_text("he budget grew by 40")
-    # The letter keys are no shortcuts here (d would delete): the slider takes only arrows.
+    # Shift+arrows moved the slider only: no text was selected, so no new annotation's form
+    # takes the next letters; and letters are no shortcuts here (d would delete).
+    assert page.evaluate("() => getSelection().isCollapsed")
     page.keyboard.press("d")
     expect(edit).to_be_visible()
+    expect(page.locator("#annotate-create")).to_be_hidden()
     edit.get_by_role("button", name="Save").click()
     expect(page.locator("#annotate-status")).to_contain_text("Highlight updated.")
     expect(page.locator(f"#annotation-{annotation.pk}")).to_have_text("he budget grew by 40")
