@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -142,14 +143,30 @@ def test_the_desk_answers_in_a_fixed_number_of_queries(client_of, django_assert_
         for at, status in enumerate(("draft", "submitted", "returned")):
             make_annotation(article, at, at + 3, Annotation.Kind.CLAIM, status=status, **judged)
     client_of.get(DESK)
-    # session, user with editor status, the outlets for the filter, the sections' counts by
-    # status (one grouped query), the imported articles' count, a page of each section (six).
-    with django_assert_num_queries(11):
+    cache.clear()
+    # session, user with editor status, the hubs' version (the cache key), the sections'
+    # counts by status (one grouped query), the imported articles' count, a page of each
+    # section (six), the outlets for the filter.
+    with django_assert_num_queries(12):
         page = client_of.get(DESK).content.decode()
+    # Nothing changed: the sections come from the cache; session, user, version, outlets.
+    with django_assert_num_queries(4):
+        again = client_of.get(DESK).content.decode()
+    sections = lambda html: html.split('id="desk-sections"')[1].split("</main>")[0]  # noqa: E731
+    assert sections(again) == sections(page)
     assert "Needs review: <strong>3</strong> articles" in page
     assert "Verdicts awaiting review: <strong>3</strong> claims" in page
     assert "Verdicts sent back: <strong>3</strong> claims" in page
     assert "Verdicts in draft: <strong>3</strong> claims" in page
+
+
+def test_a_change_shows_on_the_desk_at_once_though_its_sections_are_cached(client_of):
+    suggestions_on(make_article(body=BODY))
+    before = client_of.get(DESK, headers={"HX-Request": "true"}).content.decode()
+    assert "Pending suggestions: <strong>3</strong> suggestions" in before
+    Annotation.objects.suggested().first().delete()
+    after = client_of.get(DESK, headers={"HX-Request": "true"}).content.decode()
+    assert "Pending suggestions: <strong>2</strong> suggestions" in after
 
 
 def test_the_desk_is_for_editors():
