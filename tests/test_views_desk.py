@@ -164,7 +164,9 @@ def test_a_change_shows_on_the_desk_at_once_though_its_sections_are_cached(clien
     suggestions_on(make_article(body=BODY))
     before = client_of.get(DESK, headers={"HX-Request": "true"}).content.decode()
     assert "Pending suggestions: <strong>3</strong> suggestions" in before
-    Annotation.objects.suggested().first().delete()
+    first = Annotation.objects.suggested().first()
+    assert first is not None
+    first.delete()
     after = client_of.get(DESK, headers={"HX-Request": "true"}).content.decode()
     assert "Pending suggestions: <strong>2</strong> suggestions" in after
 
