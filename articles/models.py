@@ -1599,6 +1599,9 @@ VERDICT_REVIEW_STATUSES = (
     Annotation.Status.SUBMITTED,
     Annotation.Status.RETURNED,
 )
+# Annotations on the current text that hold their span: one per span and kind (the unique
+# constraint `annotation_published_span_unique` covers these), listed on editors' pages.
+SPAN_HOLDING_STATUSES = (Annotation.Status.PUBLISHED, *VERDICT_REVIEW_STATUSES)
 
 
 class AnnotationRevision(models.Model):

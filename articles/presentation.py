@@ -22,7 +22,7 @@ from django.utils.safestring import SafeString
 
 from articles.forms import AnnotationFilter
 from articles.http import HtmxHttpRequest
-from articles.models import VERDICT_REVIEW_STATUSES, Annotation, Article
+from articles.models import SPAN_HOLDING_STATUSES, VERDICT_REVIEW_STATUSES, Annotation, Article
 from articles.page_cache import fragment_key
 from articles.rendering import (
     Mark,
@@ -38,7 +38,6 @@ PAGE_SIZE = 20
 # models.AnnotationsVersion); the expiry bounds memory, and how long a renamed author
 # account keeps its old name on the page.
 FRAGMENT_CACHE_SECONDS = 3600
-LISTED_STATUSES = (Annotation.Status.PUBLISHED, *VERDICT_REVIEW_STATUSES)
 
 
 def wants_fragment(request: HtmxHttpRequest) -> bool:
@@ -273,11 +272,11 @@ def _annotated_fragments(
     published = [a for a in everything if a.status == Annotation.Status.PUBLISHED]
     # Suggestions are marked in the text but listed apart, in the editors' panel; claims
     # whose verdict is in review are listed (editors only: readers' queries never load them).
-    listed = [a for a in shown if a.status in LISTED_STATUSES]
+    listed = [a for a in shown if a.status in SPAN_HOLDING_STATUSES]
 
     # What the list's count and filter counts count: what it can list (for editors, verdicts
     # in review too; readers' pages load only published ones).
-    counted = [a for a in everything if a.status in LISTED_STATUSES]
+    counted = [a for a in everything if a.status in SPAN_HOLDING_STATUSES]
 
     def links() -> SafeString:
         return filter_links([outlines[a.id] for a in counted], filters, article)

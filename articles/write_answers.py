@@ -25,9 +25,8 @@ from django_htmx.middleware import HtmxDetails
 
 from articles.forms import AnnotationFilter
 from articles.http import HtmxHttpRequest
-from articles.models import Annotation, Article
+from articles.models import SPAN_HOLDING_STATUSES, Annotation, Article
 from articles.presentation import (
-    LISTED_STATUSES,
     Outline,
     article_page_context,
     filter_links,
@@ -93,8 +92,8 @@ def what_changed(
     filters = page_filters(request.htmx)
     outlines = [Outline.from_row(row) for row in Annotation.objects.outlines(article.pk)]
     shown = [o for o in outlines if matches(o, filters)]
-    counted = [o for o in outlines if o.status in LISTED_STATUSES]
-    listed = [o for o in shown if o.status in LISTED_STATUSES]
+    counted = [o for o in outlines if o.status in SPAN_HOLDING_STATUSES]
+    listed = [o for o in shown if o.status in SPAN_HOLDING_STATUSES]
     marks = [o.mark() for o in shown]
     blocks = render_blocks(article.body, article.structure, marks, start, end, oob=True)
     context = {
@@ -114,7 +113,7 @@ def what_changed(
         context["annotation_items"] = render_annotation_items([written] if listed else [])
     elif change == REMOVED:
         # Its entry is on the page if it was listed and matched the page's filters.
-        listed_before = written.status in LISTED_STATUSES
+        listed_before = written.status in SPAN_HOLDING_STATUSES
         if listed_before and matches(Outline.of(written), filters):
             context["removed_entry"] = annotation_id
     elif position is None:

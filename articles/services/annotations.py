@@ -26,6 +26,7 @@ from django.db.models.functions import Lower
 
 from articles.models import (
     DUPLICATE_SPAN,
+    SPAN_HOLDING_STATUSES,
     VERDICT_NEEDS_RATIONALE,
     VERDICT_REVIEW_STATUSES,
     Annotation,
@@ -362,27 +363,26 @@ def verdict_review_status(annotation: Annotation, before: dict | None) -> None:
     (or a changed verdict, rationale or sources on a published or submitted claim) is a
     draft again, with the last review's marks cleared; a claim without a verdict needs no
     review. `before` is the annotation's snapshot before this change (None: new)."""
-    if annotation.status not in (Annotation.Status.PUBLISHED, *VERDICT_REVIEW_STATUSES):
+    if annotation.status not in SPAN_HOLDING_STATUSES:
         return  # suggestions, annotations waiting after a correction: theirs to decide
     if annotation.kind != Kind.CLAIM or not annotation.verdict:
         if annotation.status in VERDICT_REVIEW_STATUSES:
             annotation.status = Annotation.Status.PUBLISHED
         _clear_review(annotation)
         return
-    changed = before is None or any(
-        before.get(field, [] if field == "sources" else "") != getattr(annotation, field)
-        for field in _REVIEWED_FIELDS
+    previous = before["status"] if before is not None else None
+    # New here (created, or a suggestion accepted as a judged claim), or what a review
+    # covers changed.
+    changed = (
+        before is None
+        or previous not in SPAN_HOLDING_STATUSES
+        or any(
+            before.get(field, [] if field == "sources" else "") != getattr(annotation, field)
+            for field in _REVIEWED_FIELDS
+        )
     )
-    was_reviewable = before is None or before.get("status") in (
-        Annotation.Status.PUBLISHED,
-        Annotation.Status.SUBMITTED,
-    )
-    if before is not None and before.get("status") not in (
-        Annotation.Status.PUBLISHED,
-        *VERDICT_REVIEW_STATUSES,
-    ):
-        changed = was_reviewable = True  # a suggestion accepted as a judged claim
-    if changed and was_reviewable:
+    # A draft, or a verdict sent back, stays as it is until its author submits it.
+    if changed and previous not in (Annotation.Status.DRAFT, Annotation.Status.RETURNED):
         annotation.status = Annotation.Status.DRAFT
         _clear_review(annotation)
     if changed and not annotation.note.strip():

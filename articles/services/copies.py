@@ -22,7 +22,7 @@ from django.db import connection, transaction
 
 from articles.copy_detection import BANDS, BINS, COPY_THRESHOLD, fingerprint
 from articles.models import (
-    VERDICT_REVIEW_STATUSES,
+    SPAN_HOLDING_STATUSES,
     Annotation,
     AnnotationCarry,
     AnnotationReview,
@@ -201,9 +201,7 @@ def annotations_carry(*, source_id: int, target_id: int, user) -> Carried:
         anchors = [Anchor(a.pk, a.start, a.end, a.exact, a.prefix, a.suffix) for a in annotations]
         _, decisions = reanchor(source.body, target.body, anchors)
         # Spans the target's unique constraint holds already: published, or a verdict in review.
-        on_target = Annotation.objects.filter(
-            article=target, status__in=[Status.PUBLISHED, *VERDICT_REVIEW_STATUSES]
-        )
+        on_target = Annotation.objects.filter(article=target, status__in=SPAN_HOLDING_STATUSES)
         taken = set(on_target.values_list("start", "end", "kind"))
         version = ArticleVersion.objects.only("id").get(
             article=target, number=target.version_number

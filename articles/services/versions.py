@@ -26,7 +26,7 @@ from django.db.models import F
 
 from articles.content_hashing import content_hash
 from articles.models import (
-    VERDICT_REVIEW_STATUSES,
+    SPAN_HOLDING_STATUSES,
     Annotation,
     AnnotationReview,
     AnnotationRevision,
@@ -112,10 +112,6 @@ def correction_preview(*, article: Article, body: str) -> CorrectionPreview:
     return CorrectionPreview(text_map, decisions, annotations, in_review)
 
 
-# The statuses the unique index on (article, span, kind) covers (see Annotation.Meta).
-_ONE_PER_SPAN = (Status.PUBLISHED, *VERDICT_REVIEW_STATUSES)
-
-
 def _without_collisions(
     annotations: Sequence[Annotation], decisions: Sequence[Decision]
 ) -> list[Decision]:
@@ -123,12 +119,12 @@ def _without_collisions(
     moved one goes to review instead (the unique index allows only one)."""
     taken: set[tuple[int, int, str]] = set()
     for annotation, decision in zip(annotations, decisions, strict=True):
-        if annotation.status in _ONE_PER_SPAN and decision.outcome == KEPT:
+        if annotation.status in SPAN_HOLDING_STATUSES and decision.outcome == KEPT:
             taken.add((decision.start or 0, decision.end or 0, annotation.kind))
     result = []
     for annotation, decision in zip(annotations, decisions, strict=True):
         key = (decision.start or 0, decision.end or 0, annotation.kind)
-        if annotation.status in _ONE_PER_SPAN and decision.outcome == MOVED:
+        if annotation.status in SPAN_HOLDING_STATUSES and decision.outcome == MOVED:
             if key in taken:
                 decision = Decision(
                     decision.key,
