@@ -1224,7 +1224,7 @@ class AnnotationQuerySet(models.QuerySet["Annotation"]):
 
     def reviewed_claims(self) -> AnnotationQuerySet:
         """Published claims with a verdict, newest first, for the ClaimReview feed: the
-        article's URL fields, `reviewer_name` and `claimant_name`: the claimant's, else the
+        article's URL fields and `claimant_name`: the claimant's, else the
         name of the speaker of the quote that contains the claim (the rule
         `structured_data.claim_speakers` applies on the article page: the longest such
         quote), in one query."""
@@ -1255,12 +1255,6 @@ class AnnotationQuerySet(models.QuerySet["Annotation"]):
             )
             .annotate(
                 claimant_name=Coalesce(F("claimant__name"), Subquery(quote)),
-                reviewer_name=Concat(
-                    F("reviewer__first_name"),
-                    Value(" "),
-                    F("reviewer__last_name"),
-                    output_field=TextField(),
-                ),
             )
             .order_by("-id")
         )

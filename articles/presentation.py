@@ -25,6 +25,7 @@ from articles.http import HtmxHttpRequest
 from articles.models import SPAN_HOLDING_STATUSES, VERDICT_REVIEW_STATUSES, Annotation, Article
 from articles.page_cache import fragment_key
 from articles.rendering import (
+    VERDICT_LABELS,
     Mark,
     render_annotation_items,
     render_body,
@@ -91,7 +92,6 @@ class Named:
 
 
 _KIND_LABELS = {value: str(label) for value, label in Annotation.Kind.choices}
-_VERDICT_LABELS = {value: str(label) for value, label in Annotation.Verdict.choices}
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,7 +147,7 @@ class ReadingAnnotation:
         return _KIND_LABELS.get(self.kind, self.kind)
 
     def get_verdict_display(self) -> str:
-        return _VERDICT_LABELS.get(self.verdict, self.verdict)
+        return VERDICT_LABELS.get(self.verdict, self.verdict)
 
 
 def matches(outline: Outline, filters: dict[str, str]) -> bool:

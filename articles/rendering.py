@@ -34,7 +34,7 @@ from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
 from articles.excerpts import clipped
-from articles.models import Annotation
+from articles.models import VERDICT_REVIEW_STATUSES, Annotation
 from articles.reanchoring import Opcode, text_diff
 
 
@@ -238,11 +238,17 @@ def _author_name(a) -> str | None:
         return None
     if name is None:
         return None
-    return name.strip() or settings.NEWSROOM_NAME
+    return public_name(name)
+
+
+def public_name(full_name: str | None) -> str:
+    """How readers see an editor (an author, a reviewer): their full name when they gave
+    one, else the newsroom's (NEWSROOM_NAME), never their login name."""
+    return (full_name or "").strip() or settings.NEWSROOM_NAME
 
 
 VERDICT_SCALE = 5
-_VERDICT_LABELS = {value: str(label) for value, label in Annotation.Verdict.choices}
+VERDICT_LABELS = {value: str(label) for value, label in Annotation.Verdict.choices}
 
 
 def verdict_badge(verdict: str) -> SafeString:
@@ -251,7 +257,7 @@ def verdict_badge(verdict: str) -> SafeString:
     the rating in words. Empty for no verdict."""
     if not verdict:
         return mark_safe("")
-    label = html.escape(_VERDICT_LABELS.get(verdict, verdict))
+    label = html.escape(VERDICT_LABELS.get(verdict, verdict))
     rating = Annotation.VERDICT_RATINGS.get(verdict)
     if rating is None:
         scale, spoken = "?", ", not rated on the scale"
@@ -271,12 +277,10 @@ def _reviewed(a) -> tuple[str, str, str] | None:
     if hasattr(a, "reviewed_iso"):
         if a.reviewed_iso is None:
             return None
-        name = (a.reviewer_name or "").strip() or settings.NEWSROOM_NAME
-        return name, a.reviewed_iso, a.reviewed_label
+        return public_name(a.reviewer_name), a.reviewed_iso, a.reviewed_label
     if a.reviewed_at is None or a.status != "published":
         return None
-    reviewer = a.reviewer
-    name = (reviewer.get_full_name() if reviewer else "").strip() or settings.NEWSROOM_NAME
+    name = public_name(a.reviewer.get_full_name() if a.reviewer else "")
     when = timezone.localtime(a.reviewed_at)
     utc = a.reviewed_at.astimezone(datetime.UTC).isoformat(timespec="microseconds")
     return name, utc, f"{when.day} {when:%b %Y}"
@@ -295,11 +299,8 @@ def _source_links(sources: Iterable[str]) -> str:
     return f'<p class="verdict-sources-label">Sources:</p> <ul class="verdict-sources">{items}</ul>'
 
 
-_REVIEW_LABELS = {
-    "draft": "verdict in draft",
-    "submitted": "verdict awaiting review",
-    "returned": "verdict sent back",
-}
+# "verdict in draft" and so on: the statuses' own labels, as list entries show them.
+_REVIEW_LABELS = {s.value: str(s.label).lower() for s in VERDICT_REVIEW_STATUSES}
 
 
 def render_annotation_items(annotations: Iterable, *, oob: bool = False) -> SafeString:

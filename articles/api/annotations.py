@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
@@ -18,6 +17,7 @@ from articles.api.common import absolute, article_path, page_answer
 from articles.api.pagination import CHANGES, DEFAULT_LIMIT, MAX_LIMIT, NEWEST, keyset_page
 from articles.api.schemas import AnnotationIn, AnnotationOut, AnnotationPage, AnnotationPatch, Error
 from articles.models import Annotation, Article
+from articles.rendering import public_name
 from articles.services.annotations import (
     AnnotationFields,
     annotation_create,
@@ -65,8 +65,7 @@ def _reviewer_name(annotation: Annotation) -> str:
     if annotation.status != Annotation.Status.PUBLISHED or annotation.reviewer_id is None:
         return ""
     reviewer = annotation.reviewer
-    name = reviewer.get_full_name().strip() if reviewer is not None else ""
-    return name or settings.NEWSROOM_NAME
+    return public_name(reviewer.get_full_name() if reviewer is not None else "")
 
 
 def _sources(urls: list[str]) -> list[str]:

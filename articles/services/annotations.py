@@ -50,6 +50,10 @@ NEW_SPEAKER_NEEDS_NAME = "Type the new speaker's name."
 UNKNOWN_SPEAKER = (
     "Unknown speaker “{name}”. Pick one from the suggestions, or tick “new speaker” to add them."
 )
+# The claimant's checkbox reads "Add them as a speaker" (annotation_form.html).
+UNKNOWN_CLAIMANT = (
+    "Unknown speaker “{name}”. Pick one from the suggestions, or tick “Add them as a speaker”."
+)
 SOURCE_NOT_A_URL = "“{url}” is not a web address: give each source as a full http(s) URL."
 MAX_SOURCES = 20
 TOO_MANY_SOURCES = "At most {limit} sources."
@@ -129,46 +133,52 @@ def save_unless_duplicate(annotation: Annotation, **save_options) -> None:
         raise ValidationError({"kind": message}, code="duplicate") from error
 
 
-def _speaker_named(fields: AnnotationFields) -> Speaker | None:
-    """The speaker `fields` name: an existing one (name or alias), or a new one if asked.
+def _person_named(
+    typed: str, new: bool, *, kind: str, of_kind: str, field: str, unknown: str
+) -> Speaker | None:
+    """The speaker `typed` names: an existing one (name or alias), or a new one if `new`.
 
     Checks only; a new speaker is returned unsaved so nothing is stored before every other
-    check has passed. On a kind without speakers the name is not looked up: the unsaved
-    speaker makes `Annotation.clean()` refuse it.
+    check has passed. On a kind other than `of_kind` the name is not looked up: the unsaved
+    speaker makes `Annotation.clean()` refuse it. Errors go on `field`.
     """
-    name = " ".join(fields.speaker_name.split())
-    if fields.kind != Kind.QUOTE:
-        return Speaker(name=name) if name or fields.new_speaker else None
+    name = " ".join(typed.split())
+    if kind != of_kind:
+        return Speaker(name=name) if name or new else None
     if not name:
-        if fields.new_speaker:
-            raise ValidationError({"speaker": NEW_SPEAKER_NEEDS_NAME})
+        if new:
+            raise ValidationError({field: NEW_SPEAKER_NEEDS_NAME})
         return None
     existing = speaker_find(name)
     if existing is not None:
         return existing
-    if not fields.new_speaker:
-        raise ValidationError({"speaker": UNKNOWN_SPEAKER.format(name=name)})
+    if not new:
+        raise ValidationError({field: unknown.format(name=name)})
     return Speaker(name=name)
+
+
+def _speaker_named(fields: AnnotationFields) -> Speaker | None:
+    """A quote's speaker (`_person_named`)."""
+    return _person_named(
+        fields.speaker_name,
+        fields.new_speaker,
+        kind=fields.kind,
+        of_kind=Kind.QUOTE,
+        field="speaker",
+        unknown=UNKNOWN_SPEAKER,
+    )
 
 
 def _claimant_named(fields: AnnotationFields) -> Speaker | None:
-    """Who made the claim, found as a quote's speaker is (`_speaker_named`): an existing
-    speaker by name or alias, or a new one (unsaved) when `new_claimant` says so."""
-    name = " ".join(fields.claimant_name.split())
-    if not name:
-        if fields.new_claimant:
-            raise ValidationError({"claimant": NEW_SPEAKER_NEEDS_NAME})
-        return None
-    if fields.kind != Kind.CLAIM:
-        return Speaker(name=name)  # refused by Annotation.clean(), not looked up
-    existing = speaker_find(name)
-    if existing is not None:
-        return existing
-    if not fields.new_claimant:
-        raise ValidationError(
-            {"claimant": UNKNOWN_SPEAKER.format(name=name).replace("“new speaker”", "“new”")}
-        )
-    return Speaker(name=name)
+    """Who made a claim, found as a quote's speaker is (`_person_named`)."""
+    return _person_named(
+        fields.claimant_name,
+        fields.new_claimant,
+        kind=fields.kind,
+        of_kind=Kind.CLAIM,
+        field="claimant",
+        unknown=UNKNOWN_CLAIMANT,
+    )
 
 
 def parse_source_urls(text: str) -> list[str]:
