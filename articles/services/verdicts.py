@@ -21,7 +21,6 @@ from articles.services.annotations import AnnotationGone, save_unless_duplicate
 Status = Annotation.Status
 Action = AnnotationRevision.Action
 
-NOT_A_VERDICT = "Only a claim's verdict is reviewed: this annotation has none in review."
 NOT_SUBMITTABLE = "This verdict is {state}: only a draft or a verdict sent back can be submitted."
 NOT_SUBMITTED = "This verdict is {state}: only a submitted verdict can be approved or sent back."
 NOT_THE_AUTHOR = "Only the editor who wrote this verdict submits it (or staff)."
