@@ -372,7 +372,10 @@ def test_an_edit_may_resize_the_span_and_answers_with_the_whole_body_and_list(
     assert f'data-span-edit data-start="{annotation.start}"' in page
     assert 'role="slider" data-edge="end"' in page
     data = {"kind": "highlight", **span(article, "we will win")}
-    response = editor_client.post(url, data, headers=HX)
+    # session, user, savepoint, the annotation locked, its tags, update, tags set, revision,
+    # release; then the article and its annotations for the whole body and list.
+    with django_assert_num_queries(11):
+        response = editor_client.post(url, data, headers=HX)
     assert response.status_code == 200
     html = response.content.decode()
     assert "Highlight updated." in html and 'id="article-body"' in html
