@@ -11,7 +11,10 @@ The rules, in order, for every span:
    order moved: the diff shows it deleted and inserted and never pairs it with the text
    that took its place (a copy of one of its sentences), and its spans follow it
    (`MOVED`). A line that also stands edited elsewhere in the new text is not taken as
-   moved: it was edited where it stood and the verbatim one is a copy.
+   moved: it was edited where it stood and the verbatim one is a copy. A line that moved
+   *and* was edited (a typo fixed in a paragraph moved up) is paired with its edited self
+   when that is the only new line its words agree with: what the word diff of the two
+   keeps moved with it.
 2. **Touched or moved.** Otherwise its exact text is looked for in the new text. A
    candidate counts only if it lies (at least partly) in text the diff *inserted*: text
    that sits in an unchanged run existed in the old text already, somewhere else, so it is
@@ -108,22 +111,12 @@ def _diff(old: str, new: str) -> tuple[list[Opcode], list[Opcode]]:
     old_at = _offsets(old_lines)
     new_at = _offsets(new_lines)
     moved = _moved_lines(old_lines, new_lines)
-    # Blank lines (the separators between paragraphs) never anchor a match by themselves:
-    # pairing any blank line with any other is how a line diff misaligns paragraphs.
-    # A moved line is compared as a token of its own: paired with nothing, it is never
-    # word-diffed against the line that took its place (a copy of one of its sentences,
-    # whose words the annotations would then wrongly follow).
-    old_keys: list[object] = [
-        ("moved", a) if a in moved else line for a, line in enumerate(old_lines)
-    ]
+    line_runs = _line_runs(old_lines, new_lines, moved)
+    edited = _edited_moves(line_runs, old_lines, new_lines, moved)
+    if edited:
+        moved = {**moved, **edited}
+        line_runs = _line_runs(old_lines, new_lines, moved)
     new_targets = {b: a for a, b in moved.items()}
-    new_keys: list[object] = [
-        ("moved-to", b) if b in new_targets else line for b, line in enumerate(new_lines)
-    ]
-    lines = SequenceMatcher(
-        lambda line: isinstance(line, str) and not line.strip(), old_keys, new_keys, autojunk=False
-    )
-    line_runs = [Opcode(*op) for op in lines.get_opcodes()]
     raw: list[Opcode] = []
     for run in _bridged(line_runs, lambda op: not "".join(old_lines[op.i1 : op.i2]).strip()):
         if run.tag == "replace" and (
@@ -142,11 +135,104 @@ def _diff(old: str, new: str) -> tuple[list[Opcode], list[Opcode]]:
                 raw.extend(_word_diff(old[op.i1 : op.i2], new[op.j1 : op.j2], op.i1, op.j1))
             else:
                 raw.append(op)
-    moves = []
+    moves: list[Opcode] = []
     for a, b in sorted(moved.items()):
+        if a in edited:
+            # Moved and edited: what the word diff of the two lines keeps moved.
+            old_line, new_line = old_lines[a].rstrip("\r\n"), new_lines[b].rstrip("\r\n")
+            moves.extend(
+                Opcode("move", op.i1, op.i2, op.j1, op.j2)
+                for op in _merged(_word_diff(old_line, new_line, old_at[a], new_at[b]))
+                if op.tag == "equal"
+            )
+            continue
         length = len(old_lines[a].rstrip("\r\n"))
         moves.append(Opcode("move", old_at[a], old_at[a] + length, new_at[b], new_at[b] + length))
     return _merged(raw), moves
+
+
+# Share of a line's pairs of neighbouring words another line must hold to be compared at all.
+_SHARED_PAIRS = 0.3
+
+
+def _word_pairs(tokens: list[str]) -> set[tuple[str, str]]:
+    words = [token for token in tokens if not token.isspace()]
+    return set(zip(words, words[1:], strict=False))
+
+
+def _line_runs(old_lines: list[str], new_lines: list[str], moved: dict[int, int]) -> list[Opcode]:
+    """The line diff (opcodes in line indices), moved lines kept out of it."""
+    # Blank lines (the separators between paragraphs) never anchor a match by themselves:
+    # pairing any blank line with any other is how a line diff misaligns paragraphs.
+    # A moved line is compared as a token of its own: paired with nothing, it is never
+    # word-diffed against the line that took its place (a copy of one of its sentences,
+    # whose words the annotations would then wrongly follow).
+    new_targets = {b: a for a, b in moved.items()}
+    old_keys: list[object] = [
+        ("moved", a) if a in moved else line for a, line in enumerate(old_lines)
+    ]
+    new_keys: list[object] = [
+        ("moved-to", b) if b in new_targets else line for b, line in enumerate(new_lines)
+    ]
+    lines = SequenceMatcher(
+        lambda line: isinstance(line, str) and not line.strip(), old_keys, new_keys, autojunk=False
+    )
+    return [Opcode(*op) for op in lines.get_opcodes()]
+
+
+def _edited_moves(
+    line_runs: list[Opcode], old_lines: list[str], new_lines: list[str], moved: dict[int, int]
+) -> dict[int, int]:
+    """Old line index -> new line index for each paragraph that moved *and* was edited (a
+    typo fixed, a quotation mark repaired): a line the line diff left out of every
+    unchanged run, whose words agree (difflib's ratio at least `_EDITED_LINE`) with exactly
+    one new line the diff also left out, in another changed stretch, and that new line with
+    no other old one. Without this the line would be word-diffed against whatever took its
+    place, and its unchanged words would go to review.
+
+    A line whose edited self lies in the same changed stretch is an edit in place: the word
+    diff of the stretch pairs them already."""
+    old_run: dict[int, int] = {}
+    new_run: dict[int, int] = {}
+    for index, run in enumerate(line_runs):
+        if run.tag == "equal":
+            continue
+        for a in range(run.i1, run.i2):
+            if a not in moved and len(old_lines[a].strip()) >= _MOVED_LINE_MINIMUM:
+                old_run[a] = index
+        for b in range(run.j1, run.j2):
+            if len(new_lines[b].strip()) >= _MOVED_LINE_MINIMUM:
+                new_run[b] = index
+    for b in moved.values():
+        new_run.pop(b, None)
+    if not old_run or not new_run:
+        return {}
+    new_tokens = {b: _TOKEN.findall(new_lines[b]) for b in new_run}
+    new_pairs = {b: _word_pairs(tokens) for b, tokens in new_tokens.items()}
+    matches: dict[int, list[int]] = {}
+    matched_by: dict[int, list[int]] = {}
+    for a in old_run:
+        line = old_lines[a]
+        tokens_a = _TOKEN.findall(line)
+        pairs_a = _word_pairs(tokens_a)
+        matcher = SequenceMatcher(None, b=tokens_a, autojunk=False)
+        for b, tokens in new_tokens.items():
+            other = new_lines[b]
+            if 2 * min(len(other), len(line)) < _EDITED_LINE * (len(other) + len(line)):
+                continue
+            # Two lines one edit apart share most pairs of neighbouring words; two others
+            # hardly any. A set intersection is far cheaper than difflib's counts.
+            if len(pairs_a & new_pairs[b]) < _SHARED_PAIRS * min(len(pairs_a), len(new_pairs[b])):
+                continue
+            matcher.set_seq1(tokens)
+            if matcher.quick_ratio() >= _EDITED_LINE and matcher.ratio() >= _EDITED_LINE:
+                matches.setdefault(a, []).append(b)
+                matched_by.setdefault(b, []).append(a)
+    return {
+        a: bs[0]
+        for a, bs in matches.items()
+        if len(bs) == 1 and len(matched_by[bs[0]]) == 1 and new_run[bs[0]] != old_run[a]
+    }
 
 
 # A line shorter than this (a word, a dateline) is not taken as moved: it says too little.

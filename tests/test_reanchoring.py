@@ -99,6 +99,37 @@ def test_trap_a_paragraph_moved() -> None:
     assert decision.start == new.index(anchor.exact)
 
 
+def test_a_paragraph_moved_and_edited_takes_its_unchanged_words_along() -> None:
+    paragraphs = [
+        "The council met on Monday to discuss the budget for the coming year.",
+        "“We cannot afford another year like this,” the mayor said after the meeting.",
+        "The vote is expected next week, officials said.",
+        "Residents have until Friday to send their comments to the council.",
+    ]
+    old = "\n\n".join(paragraphs)
+    edited = paragraphs[1].replace("after the meeting", "after the meetng")
+    # Moved to the end and a typo made in it: a line diff sees it deleted and inserted.
+    # A new paragraph with the same words as the annotated ones: searched for, the
+    # annotated words would have two places to go.
+    added = "Asked again, the mayor said it twice: “We cannot afford another year like this.”"
+    new = "\n\n".join([paragraphs[0], added, paragraphs[2], paragraphs[3], edited])
+    anchor = anchor_on(old, "We cannot afford another year like this")
+    decision = decide(old, new, anchor)
+    assert decision.outcome == MOVED
+    at = new.index(edited) + 1
+    assert (decision.start, decision.end) == (at, at + len(anchor.exact))
+    # The words the typo touched changed: a person looks.
+    assert decide(old, new, anchor_on(old, "after the meeting")).outcome == REVIEW
+
+
+def test_a_rewritten_paragraph_is_not_taken_for_a_moved_one() -> None:
+    first = "The council met on Monday to discuss the budget for the coming year."
+    second = "Residents have until Friday to send their comments to the council."
+    old = f"{first}\n\n{second}"
+    new = f"The mayor spoke first and said nothing about money at all.\n\n{second}"
+    assert decide(old, new, anchor_on(old, "discuss the budget")).outcome == REVIEW
+
+
 def test_trap_a_paragraph_deleted() -> None:
     old = "First paragraph here.\n\nThe quote was in this one.\n\nLast paragraph."
     new = "First paragraph here.\n\nLast paragraph."
