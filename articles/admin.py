@@ -59,7 +59,8 @@ def _export_action(kind: str, fmt: str, label: str):
     def export(modeladmin, request, queryset):
         return export_response(
             kind=kind,
-            rows=queryset.export_rows(url_parts=url_parts(request.build_absolute_uri("/"))),
+            queryset=queryset,
+            url_parts=url_parts(request.build_absolute_uri("/")),
             fmt=fmt,
             filename=kind,
         )

@@ -75,8 +75,14 @@ def url_parts(base_url: str) -> tuple[str, str]:
     return head, tail
 
 
+def _value(column: str) -> str:
+    if column == "tags":
+        return """coalesce(g."names", '{}')"""
+    return f'q."export_{column}"'
+
+
 def _csv_value(column: str) -> str:
-    value = f'q."export_{column}"'
+    value = _value(column)
     if column == "tags":
         return f"array_to_string({value}, '; ')"
     if column in _TIMESTAMPS:
@@ -84,19 +90,28 @@ def _csv_value(column: str) -> str:
     return value
 
 
-def copy_statement(kind: str, rows: QuerySet, fmt: str) -> tuple[str, tuple]:
+def copy_statement(
+    kind: str, rows: QuerySet, fmt: str, tag_names: QuerySet | None = None
+) -> tuple[str, tuple]:
     """The COPY statement streaming `rows` (an `export_rows()` queryset of `kind`) as
-    `fmt`, and its parameters."""
+    `fmt`, and its parameters; annotations' tags come from `tag_names` (their
+    `export_tag_names()`), joined by id."""
     inner, params = rows.query.sql_with_params()
+    source = f"({inner}) q"
+    if kind == "annotations":
+        assert tag_names is not None
+        groups, group_params = tag_names.query.sql_with_params()
+        source += f' LEFT JOIN ({groups}) g ON g."annotation_id" = q."export_id"'
+        params = (*params, *group_params)
     columns = COLUMNS[kind]
     if fmt == "csv":
         select = ", ".join(f'{_csv_value(c)} AS "{c}"' for c in columns)
-        rows_sql = f'SELECT {select} FROM ({inner}) q ORDER BY q."export_id"'
+        rows_sql = f'SELECT {select} FROM {source} ORDER BY q."export_id"'
         return f"COPY ({rows_sql}) TO STDOUT (FORMAT csv, HEADER)", params
     # row_to_json writes compact JSON (json_build_object puts spaces around each colon:
     # 10% more bytes), keys in column order.
-    renamed = ", ".join(f'q."export_{c}" AS "{c}"' for c in columns)
-    rows_sql = f'SELECT {renamed} FROM ({inner}) q ORDER BY q."export_id"'
+    renamed = ", ".join(f'{_value(c)} AS "{c}"' for c in columns)
+    rows_sql = f'SELECT {renamed} FROM {source} ORDER BY q."export_id"'
     return f"COPY (SELECT row_to_json(r)::text FROM ({rows_sql}) r) TO STDOUT {_JSON_LINES}", params
 
 
@@ -117,10 +132,15 @@ def _streamed(sql: str, params: tuple, using: str) -> Iterator[bytes]:
             yield b"".join(block)
 
 
-def export_response(*, kind: str, rows: QuerySet, fmt: str, filename: str) -> StreamingHttpResponse:
-    """Stream `rows` (an `export_rows()` queryset of annotations or articles, per `kind`)
-    as CSV or JSON Lines (`fmt`), as a download named `filename`.<fmt>."""
-    sql, params = copy_statement(kind, rows, fmt)
+def export_response(
+    *, kind: str, queryset: QuerySet, url_parts: tuple[str, str], fmt: str, filename: str
+) -> StreamingHttpResponse:
+    """Stream `queryset` (annotations or articles, per `kind`) as their `export_rows()`
+    in CSV or JSON Lines (`fmt`), as a download named `filename`.<fmt>; `url_parts` are
+    what goes around a slug in a reading page's absolute URL (`url_parts()`)."""
+    rows = queryset.export_rows(url_parts=url_parts)  # type: ignore[attr-defined]
+    tag_names = queryset.export_tag_names() if kind == "annotations" else None  # type: ignore[attr-defined]
+    sql, params = copy_statement(kind, rows, fmt, tag_names)
     response = StreamingHttpResponse(_streamed(sql, params, rows.db), content_type=FORMATS[fmt])
     response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
     return response

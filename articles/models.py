@@ -10,6 +10,7 @@ import datetime
 
 from django.conf import settings
 from django.contrib.auth.models import Group
+from django.contrib.postgres.aggregates import ArrayAgg
 from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
@@ -865,13 +866,6 @@ SELECT EXISTS (SELECT 1 FROM articles_annotation WHERE status = 'published' AND 
 CONTAINER_VERSION_SQL = "SELECT last_value, is_called FROM articles_annotations_version_seq"
 
 
-EXPORT_TAG_NAMES_SQL = """
-ARRAY(SELECT (SELECT t.name FROM articles_tag t WHERE t.id = l.tag_id)
-      FROM articles_annotation_tags l WHERE l.annotation_id = articles_annotation.id
-      ORDER BY 1)
-"""
-
-
 class AnnotationQuerySet(models.QuerySet["Annotation"]):
     def published(self) -> AnnotationQuerySet:
         """What readers see: never suggestions or rejected proposals."""
@@ -1065,15 +1059,11 @@ class AnnotationQuerySet(models.QuerySet["Annotation"]):
 
     def export_rows(self, *, url_parts: tuple[str, str]) -> models.QuerySet:
         """The annotations as the exports' rows, in id order: one `export_<column>` value
-        per column of `articles.exports.ANNOTATION_COLUMNS`, computed by PostgreSQL (article,
-        speaker and author joined, the tag names as an array, URLs made of `url_parts`
-        around the article's slug), for the exports to stream with COPY. The author is
-        their display name, never their login."""
+        per column of `articles.exports.ANNOTATION_COLUMNS` but the tags (see
+        `export_tag_names`), computed by PostgreSQL (article, speaker and author joined,
+        URLs made of `url_parts` around the article's slug), for the exports to stream with
+        COPY. The author is their display name, never their login."""
         head, tail = url_parts
-        # The annotation's links, then each link's tag by primary key, as a scalar
-        # subquery so the planner cannot join instead: joined (in either order), PostgreSQL
-        # hashed the whole tag table once per annotation, 15-20 µs each.
-        tag_names = RawSQL(EXPORT_TAG_NAMES_SQL, [], output_field=ArrayField(TextField()))
         page = Concat(Value(head), F("article__slug"), Value(tail), output_field=TextField())
         author = Concat(
             Coalesce(F("author__first_name"), Value("")),
@@ -1094,13 +1084,25 @@ class AnnotationQuerySet(models.QuerySet["Annotation"]):
             export_text=F("exact"),
             export_speaker=Coalesce(F("speaker__name"), Value("")),
             export_verdict=F("verdict"),
-            export_tags=tag_names,
             export_note=F("note"),
             export_start=F("start"),
             export_end=F("end"),
             export_author=Trim(author),
             export_created_at=F("created_at"),
             export_updated_at=F("updated_at"),
+        )
+
+    def export_tag_names(self) -> models.QuerySet:
+        """The exports' tags: `annotation_id` and its tags' `names` (sorted) for each of these
+        annotations that has any, grouped in one pass over the links for the export's COPY
+        to join to `export_rows`. A subquery per row, the alternative, took 6 µs an
+        annotation: 1,000,000 rows exported in 9.0 s, against 4.3 s so (bench/export.py's
+        archive, the COPY read to the end)."""
+        links = Annotation.tags.through.objects.filter(annotation__in=self.order_by().values("pk"))
+        return (
+            links.values("annotation_id")
+            .annotate(names=ArrayAgg("tag__name", order_by="tag__name"))
+            .order_by()
         )
 
     def quotes_by(self, speaker: Speaker) -> AnnotationQuerySet:

@@ -122,6 +122,22 @@ def test_more_rows_than_a_block_come_whole_in_several_blocks(client, monkeypatch
     jsonl = content(client.get("/api/exports/annotations/"))
     assert len(jsonl.splitlines()) == 10 and jsonl.endswith("\n")
     assert all(json.loads(line)["text"] == "word" for line in jsonl.splitlines())
+    # Tags joined by id: each row its own, none an empty list (not null) in JSON, "" in CSV.
+    tags = [json.loads(line)["tags"] for line in jsonl.splitlines()]
+    assert [len(t) for t in tags] == [n % 2 for n in range(10)]
+    assert len({t[0] for t in tags if t}) == 5
+    assert [r["tags"] == "" for r in rows] == [n % 2 == 0 for n in range(10)]
+
+
+def test_tags_follow_the_filter_of_the_export(client):
+    article, other = make_article(body="word " * 40), make_article(body="word " * 40)
+    mine = make_annotation(article, 0, 4, tags=[make_tag("Mine"), make_tag("Also")])
+    make_annotation(other, 0, 4, tags=[make_tag("Theirs")])
+    (line,) = content(
+        client.get("/api/exports/annotations/", {"article": article.slug})
+    ).splitlines()
+    row = json.loads(line)
+    assert row["id"] == mine.pk and row["tags"] == ["Also", "Mine"]
 
 
 def test_json_lines_keep_every_character_as_json_escapes_it(client):

@@ -30,7 +30,8 @@ def export_annotations(
     verdict, tags, note, offsets, author's name, dates. Constant memory at any size."""
     return export_response(
         kind="annotations",
-        rows=filters.annotations().export_rows(url_parts=_url_parts(request)),
+        queryset=filters.annotations(),
+        url_parts=_url_parts(request),
         fmt=format,
         filename="annotations",
     )
@@ -42,7 +43,8 @@ def export_articles(request: HttpRequest, filters: Query[ArticleFilters], format
     has it). Constant memory at any size."""
     return export_response(
         kind="articles",
-        rows=filters.articles().export_rows(url_parts=_url_parts(request)),
+        queryset=filters.articles(),
+        url_parts=_url_parts(request),
         fmt=format,
         filename="articles",
     )
