@@ -307,10 +307,9 @@ class TagQuerySet(models.QuerySet["Tag"]):
         counted in the link table's tag index alone. Only published annotations carry
         tags (suggestions never do: services.suggestions), so no annotation is read:
         joining each link to its annotation to check took 700 ms a page of 50 tags at
-        1,000,000 annotations (bench/export.py)."""
-        return self.annotate(
-            annotation_count=_counted(Annotation.tags.through.objects.all(), "tag")
-        )
+        1,000,000 annotations (bench/export.py), and counting the links' ids (not rows)
+        read each link from the table, 95 ms, against 9 ms from the index alone."""
+        return self.annotate(annotation_count=RawSQL(TAG_ANNOTATION_COUNT_SQL, []))
 
     def index(self, *, by_name: bool = False) -> TagQuerySet:
         """The topics index: every tag with `annotation_count` (the annotations carrying it,

@@ -65,7 +65,10 @@ ANALYZE articles_outlet, articles_article, articles_speaker, articles_annotation
 def archive(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock(), transaction.atomic():
         with connection.cursor() as cursor:
-            cursor.execute(ARCHIVE_SQL, {"articles": ARTICLES, "every": ANNOTATED_EVERY})
+            # One statement at a time: the server-side binding the settings choose
+            # prepares statements, and a prepared statement holds one command.
+            for statement in ARCHIVE_SQL.split(";\n")[:-1]:
+                cursor.execute(statement, {"articles": ARTICLES, "every": ANNOTATED_EVERY})
         yield
         transaction.set_rollback(True)
 

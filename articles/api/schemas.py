@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import datetime
 
-from ninja import Field, Schema
+from ninja import Schema
+from pydantic import BaseModel, Field
 
 from articles.models import Annotation
 
 
-class Error(Schema):
+class Error(BaseModel):
     """Every error: a sentence, and per field what is wrong with it (empty when no field
     is to blame)."""
 
@@ -18,28 +19,28 @@ class Error(Schema):
     errors: dict[str, list[str]] = Field(default_factory=dict)
 
 
-class OutletRef(Schema):
+class OutletRef(BaseModel):
     name: str
     slug: str
 
 
-class TagRef(Schema):
+class TagRef(BaseModel):
     name: str
     slug: str
 
 
-class SpeakerRef(Schema):
+class SpeakerRef(BaseModel):
     name: str
     slug: str
 
 
-class ArticleRef(Schema):
+class ArticleRef(BaseModel):
     slug: str
     title: str
     url: str
 
 
-class ArticleOut(Schema):
+class ArticleOut(BaseModel):
     id: int
     slug: str
     url: str = Field(description="The reading page.")
@@ -68,7 +69,7 @@ class ArticleDetailOut(ArticleOut):
     annotations_url: str
 
 
-class AnnotationOut(Schema):
+class AnnotationOut(BaseModel):
     id: int
     url: str = Field(description="The annotation on the reading page.")
     article: ArticleRef
@@ -129,7 +130,7 @@ class AnnotationPatch(Schema):
     note: str | None = None
 
 
-class SpeakerOut(Schema):
+class SpeakerOut(BaseModel):
     id: int
     name: str
     slug: str
@@ -139,7 +140,7 @@ class SpeakerOut(Schema):
     quote_count: int = Field(description="Published quotes.")
 
 
-class TagOut(Schema):
+class TagOut(BaseModel):
     id: int
     name: str
     slug: str
@@ -149,7 +150,7 @@ class TagOut(Schema):
     )
 
 
-class OutletOut(Schema):
+class OutletOut(BaseModel):
     id: int
     name: str
     slug: str
@@ -157,37 +158,37 @@ class OutletOut(Schema):
     article_count: int
 
 
-class ArticlePage(Schema):
+class ArticlePage(BaseModel):
     items: list[ArticleOut]
     next_cursor: str | None
     next: str | None = Field(description="The next page's URL; null on the last page.")
 
 
-class AnnotationPage(Schema):
+class AnnotationPage(BaseModel):
     items: list[AnnotationOut]
     next_cursor: str | None
     next: str | None
 
 
-class SpeakerPage(Schema):
+class SpeakerPage(BaseModel):
     items: list[SpeakerOut]
     next_cursor: str | None
     next: str | None
 
 
-class TagPage(Schema):
+class TagPage(BaseModel):
     items: list[TagOut]
     next_cursor: str | None
     next: str | None
 
 
-class OutletPage(Schema):
+class OutletPage(BaseModel):
     items: list[OutletOut]
     next_cursor: str | None
     next: str | None
 
 
-class SearchHit(Schema):
+class SearchHit(BaseModel):
     id: int
     slug: str
     url: str
@@ -201,13 +202,13 @@ class SearchHit(Schema):
     snippet: str = Field(description="Plain text around the first match.")
 
 
-class FacetOut(Schema):
+class FacetOut(BaseModel):
     value: str
     label: str
     count: int
 
 
-class SearchOut(Schema):
+class SearchOut(BaseModel):
     query: str
     count: int = Field(description="Matching articles (at most the search window).")
     capped: bool = Field(description="True when more match than search ranks.")
@@ -217,7 +218,7 @@ class SearchOut(Schema):
     facets: dict[str, list[FacetOut]]
 
 
-class ImportFileResult(Schema):
+class ImportFileResult(BaseModel):
     """One file's fate: the record `manage.py import_articles --json` prints."""
 
     file: str
@@ -237,6 +238,6 @@ class ImportFileResult(Schema):
     quotes: list[dict] | None
 
 
-class ImportOut(Schema):
+class ImportOut(BaseModel):
     counts: dict[str, int]
     files: list[ImportFileResult]
