@@ -6,9 +6,11 @@ import datetime
 
 import pytest
 from django.core.cache import cache
+from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Annotation, Article, Outlet, Speaker, Tag
+from articles.names import name_slug
 from tests.factories import (
     make_annotation,
     make_article,
@@ -322,3 +324,31 @@ def test_a_method_an_endpoint_lacks_is_a_json_405(client):
     response = client.put("/api/articles/")
     assert response.status_code == 405 and response["Allow"] == "GET"
     assert response.json()["detail"].startswith("PUT is not allowed here")
+
+
+def test_links_in_any_script_are_the_pages_reverse_names(client):
+    """Lists reverse each page once and fill in slugs: a Greek tag's, a Ukrainian outlet's
+    and a Japanese speaker's links are the ones `reverse` gives, and they open."""
+    outlet = Outlet.objects.create(name="Київ Post", slug=name_slug("Київ Post"))
+    article = make_article(title="Κυριάκος", outlet=outlet)
+    speaker = Speaker.objects.create(name="東京 太郎", slug=name_slug("東京 太郎"))
+    tag = Tag.objects.create(name="Κυριάκος", slug=name_slug("Κυριάκος"))
+    make_annotation(article, 2, 7, Annotation.Kind.QUOTE, speaker=speaker, tags=[tag])
+    listed = {
+        "articles": client.get("/api/articles/").json()["items"][0]["url"],
+        "annotations": client.get("/api/annotations/").json()["items"][0]["article"]["url"],
+        "tag": client.get("/api/tags/").json()["items"][0]["url"],
+        "speaker": client.get("/api/speakers/").json()["items"][0]["url"],
+        "outlet": client.get("/api/outlets/").json()["items"][0]["url"],
+    }
+    expected = {
+        "articles": reverse("articles:article", args=[article.slug]),
+        "annotations": reverse("articles:article", args=[article.slug]),
+        "tag": reverse("articles:tag", args=[tag.slug]),
+        "speaker": reverse("articles:speaker", args=[speaker.slug]),
+        "outlet": reverse("articles:outlet", args=[outlet.slug]),
+    }
+    assert not tag.slug.isascii() and not speaker.slug.isascii()
+    for name, url in listed.items():
+        assert url == "http://testserver" + expected[name], name
+        assert client.get(url).status_code == 200, name

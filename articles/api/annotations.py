@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema, Status
 
 from articles.api.auth import editors, readers
-from articles.api.common import absolute, article_path, page_answer
+from articles.api.common import absolute, article_path, page_answer, page_urls
 from articles.api.pagination import CHANGES, DEFAULT_LIMIT, MAX_LIMIT, NEWEST, keyset_page
 from articles.api.schemas import AnnotationIn, AnnotationOut, AnnotationPage, AnnotationPatch, Error
 from articles.models import Annotation, Article
@@ -77,10 +77,10 @@ def _sources(urls: list[str]) -> list[str]:
         raise ValidationError({"sources": error.messages}) from error
 
 
-def annotation_json(request: HttpRequest, annotation: Any, tags: list[dict]) -> dict:
-    """`annotation` from `for_api()` (or a service), its tags given."""
+def annotation_json(annotation: Any, tags: list[dict], *, page: str) -> dict:
+    """`annotation` from `for_api()` (or a service), its tags and its article's reading
+    page given."""
     article = annotation.article
-    page = absolute(request, article_path(article.slug))
     speaker, claimant = annotation.speaker, annotation.claimant
     return {
         "id": annotation.pk,
@@ -108,6 +108,10 @@ def annotation_json(request: HttpRequest, annotation: Any, tags: list[dict]) -> 
     }
 
 
+def _page(request: HttpRequest, annotation: Any) -> str:
+    return absolute(request, article_path(annotation.article.slug))
+
+
 def _tag_names(names: list[str]) -> list[str]:
     """As the editor's form reads its tags field: trimmed, commas separating, without
     case-insensitive repeats."""
@@ -132,7 +136,8 @@ def annotation_list(
     annotations = filters.annotations().for_api()
     keyset = CHANGES if filters.updated_since else NEWEST
     page = keyset_page(annotations, keyset, cursor=params.cursor, limit=params.limit)
-    items = [annotation_json(request, a, _listed(a)) for a in page.items]
+    url = page_urls(request, "articles:article")
+    items = [annotation_json(a, _listed(a), page=url(a.article.slug)) for a in page.items]
     return page_answer(request, page, items)
 
 
@@ -144,7 +149,7 @@ def _published(pk: int) -> Any:
 def annotation_detail(request: HttpRequest, pk: int):
     """One published annotation. One query."""
     annotation = _published(pk)
-    return annotation_json(request, annotation, _listed(annotation))
+    return annotation_json(annotation, _listed(annotation), page=_page(request, annotation))
 
 
 @router.post(
@@ -174,7 +179,9 @@ def annotation_create_endpoint(request: HttpRequest, payload: AnnotationIn):
         ),
         user=request.user,
     )
-    return Status(201, annotation_json(request, annotation, _written(annotation)))
+    return Status(
+        201, annotation_json(annotation, _written(annotation), page=_page(request, annotation))
+    )
 
 
 @router.patch(
@@ -211,7 +218,7 @@ def annotation_update_endpoint(request: HttpRequest, pk: int, payload: Annotatio
             note=payload.note if payload.note is not None else current.note,
         ),
     )
-    return annotation_json(request, annotation, _written(annotation))
+    return annotation_json(annotation, _written(annotation), page=_page(request, annotation))
 
 
 @router.delete(

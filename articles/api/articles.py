@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema
 
 from articles.api.auth import readers
-from articles.api.common import absolute, article_path, page_answer
+from articles.api.common import absolute, article_path, page_answer, page_urls
 from articles.api.pagination import CHANGES, DEFAULT_LIMIT, MAX_LIMIT, NEWEST_ARTICLES, keyset_page
 from articles.api.schemas import ArticleDetailOut, ArticlePage, Error
 from articles.models import Article
@@ -41,12 +41,13 @@ class ArticleListParams(Schema):
     body: bool = Field(False, description="Include each article's body and structure.")
 
 
-def article_json(request: HttpRequest, article: Any, *, body: bool) -> dict:
-    """`article` comes with `with_listing_data()`'s annotations (counts, tags)."""
+def article_json(article: Any, *, url: str, body: bool) -> dict:
+    """`article` comes with `with_listing_data()`'s annotations (counts, tags); `url` is
+    its reading page's."""
     return {
         "id": article.pk,
         "slug": article.slug,
-        "url": absolute(request, article_path(article.slug)),
+        "url": url,
         "title": article.title,
         "summary": article.summary,
         "published_on": article.published_on,
@@ -75,7 +76,8 @@ def article_list(
         articles = articles.defer(None).defer("search_vector")
     keyset = CHANGES if filters.updated_since else NEWEST_ARTICLES
     page = keyset_page(articles, keyset, cursor=params.cursor, limit=params.limit)
-    items = [article_json(request, a, body=params.body) for a in page.items]
+    url = page_urls(request, "articles:article")
+    items = [article_json(a, url=url(a.slug), body=params.body) for a in page.items]
     return page_answer(request, page, items)
 
 
@@ -88,7 +90,7 @@ def article_detail(request: HttpRequest, slug: str):
         Article.objects.for_reading_page().with_listing_data().defer(None).defer("search_vector"),
         slug=slug,
     )
-    answer = article_json(request, article, body=True)
+    answer = article_json(article, url=absolute(request, article_path(article.slug)), body=True)
     answer["annotations_version"] = article.annotation_version
     answer["annotations_url"] = absolute(request, f"/api/annotations/?article={article.slug}")
     return answer

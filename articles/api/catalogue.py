@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from django.http import HttpRequest
-from django.urls import reverse
 from ninja import Field, Query, Router, Schema
 
 from articles.api.auth import readers
-from articles.api.common import absolute, page_answer
+from articles.api.common import page_answer, page_urls
 from articles.api.pagination import BY_ID, DEFAULT_LIMIT, MAX_LIMIT, keyset_page
 from articles.api.schemas import Error, OutletPage, SpeakerPage, TagPage
 from articles.models import Outlet, Speaker, Tag
@@ -26,12 +25,13 @@ def speaker_list(request: HttpRequest, params: Query[ListParams]):
     page = keyset_page(
         Speaker.objects.with_quote_counts(), BY_ID, cursor=params.cursor, limit=params.limit
     )
+    url = page_urls(request, "articles:speaker")
     items = [
         {
             "id": s.pk,
             "name": s.name,
             "slug": s.slug,
-            "url": absolute(request, reverse("articles:speaker", args=[s.slug])),
+            "url": url(s.slug),
             "description": s.description,
             "aliases": s.aliases,
             "quote_count": s.quote_count,
@@ -55,12 +55,13 @@ def tag_list(request: HttpRequest, params: Query[TagListParams]):
     page."""
     tags = Tag.objects.with_annotation_counts() if params.counts else Tag.objects.all()
     page = keyset_page(tags, BY_ID, cursor=params.cursor, limit=params.limit)
+    url = page_urls(request, "articles:tag")
     items = [
         {
             "id": t.pk,
             "name": t.name,
             "slug": t.slug,
-            "url": absolute(request, reverse("articles:tag", args=[t.slug])),
+            "url": url(t.slug),
             "annotation_count": t.annotation_count if params.counts else None,
         }
         for t in page.items
@@ -74,12 +75,13 @@ def outlet_list(request: HttpRequest, params: Query[ListParams]):
     page = keyset_page(
         Outlet.objects.with_article_counts(), BY_ID, cursor=params.cursor, limit=params.limit
     )
+    url = page_urls(request, "articles:outlet")
     items = [
         {
             "id": o.pk,
             "name": o.name,
             "slug": o.slug,
-            "url": absolute(request, reverse("articles:outlet", args=[o.slug])),
+            "url": url(o.slug),
             "article_count": o.article_count,
         }
         for o in page.items

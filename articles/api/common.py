@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from urllib.parse import quote
+
 from django.http import HttpRequest
 from django.urls import reverse
 
@@ -25,3 +28,15 @@ def page_answer(request: HttpRequest, page: Page, items: list) -> dict:
 
 def article_path(slug: str) -> str:
     return reverse("articles:article", args=[slug])
+
+
+_SLUG = "slug_marker"
+
+
+def page_urls(request: HttpRequest, name: str) -> Callable[[str], str]:
+    """The absolute URL of the page `name` for a slug, reversed once for a whole list: a
+    `reverse()` and `build_absolute_uri()` for each of 100 items was a third of an API
+    page's Python time. Slugs are letters, digits, "-" and "_" (`uslug`), which `reverse`
+    quotes as `quote` does."""
+    before, after = request.build_absolute_uri(reverse(name, args=[_SLUG])).rsplit(_SLUG, 1)
+    return lambda slug: before + quote(slug) + after

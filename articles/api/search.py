@@ -8,7 +8,7 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
 from articles.api.auth import readers
-from articles.api.common import absolute, article_path
+from articles.api.common import page_urls
 from articles.api.schemas import Error, SearchOut
 from articles.models import Annotation
 from articles.search import search as run_search
@@ -43,6 +43,7 @@ def search(request: HttpRequest, params: Query[SearchParams]):
         with_people=False,
     )
     facets = results.facets
+    url = page_urls(request, "articles:article")
     return {
         "query": params.q,
         "count": results.page.paginator.count,
@@ -53,7 +54,7 @@ def search(request: HttpRequest, params: Query[SearchParams]):
             {
                 "id": hit.id,
                 "slug": hit.slug,
-                "url": absolute(request, article_path(hit.slug)),
+                "url": url(hit.slug),
                 "title": hit.title,
                 "summary": hit.summary,
                 "published_on": hit.published_on,
