@@ -111,3 +111,20 @@ def test_the_compose_healthcheck_fails_while_the_database_is_unreachable(collect
         result = run_healthcheck(port)
     assert result.returncode != 0
     assert "503" in result.stderr
+
+
+def test_gunicorn_started_from_the_project_gives_streams_five_minutes():
+    """./gunicorn.conf.py is what gunicorn reads when the Dockerfile starts it: sync workers
+    are killed after `timeout` even while streaming (the ClaimReview feed, the exports)."""
+    printed = subprocess.run(
+        [str(VENV_BIN / "gunicorn"), "--print-config", "newsreader.wsgi"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    settings = {
+        name.strip(): value.strip()
+        for name, _, value in (line.partition("=") for line in printed.splitlines())
+    }
+    assert settings["timeout"] == "300"
