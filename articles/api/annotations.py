@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema, Status
 
 from articles.api.auth import editors, readers
-from articles.api.common import absolute, article_path, page_answer, page_urls
+from articles.api.common import article_url, page_answer, page_urls
 from articles.api.pagination import CHANGES, DEFAULT_LIMIT, MAX_LIMIT, NEWEST, keyset_page
 from articles.api.schemas import AnnotationIn, AnnotationOut, AnnotationPage, AnnotationPatch, Error
 from articles.models import Annotation, Article
@@ -108,10 +108,6 @@ def annotation_json(annotation: Any, tags: list[dict], *, page: str) -> dict:
     }
 
 
-def _page(request: HttpRequest, annotation: Any) -> str:
-    return absolute(request, article_path(annotation.article.slug))
-
-
 def _tag_names(names: list[str]) -> list[str]:
     """As the editor's form reads its tags field: trimmed, commas separating, without
     case-insensitive repeats."""
@@ -149,7 +145,9 @@ def _published(pk: int) -> Any:
 def annotation_detail(request: HttpRequest, pk: int):
     """One published annotation. One query."""
     annotation = _published(pk)
-    return annotation_json(annotation, _listed(annotation), page=_page(request, annotation))
+    return annotation_json(
+        annotation, _listed(annotation), page=article_url(request, annotation.article.slug)
+    )
 
 
 @router.post(
@@ -180,7 +178,10 @@ def annotation_create_endpoint(request: HttpRequest, payload: AnnotationIn):
         user=request.user,
     )
     return Status(
-        201, annotation_json(annotation, _written(annotation), page=_page(request, annotation))
+        201,
+        annotation_json(
+            annotation, _written(annotation), page=article_url(request, annotation.article.slug)
+        ),
     )
 
 
@@ -218,7 +219,9 @@ def annotation_update_endpoint(request: HttpRequest, pk: int, payload: Annotatio
             note=payload.note if payload.note is not None else current.note,
         ),
     )
-    return annotation_json(annotation, _written(annotation), page=_page(request, annotation))
+    return annotation_json(
+        annotation, _written(annotation), page=article_url(request, annotation.article.slug)
+    )
 
 
 @router.delete(

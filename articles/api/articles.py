@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema
 
 from articles.api.auth import readers
-from articles.api.common import absolute, article_path, page_answer, page_urls
+from articles.api.common import absolute, article_url, page_answer, page_urls
 from articles.api.pagination import CHANGES, DEFAULT_LIMIT, MAX_LIMIT, NEWEST_ARTICLES, keyset_page
 from articles.api.schemas import ArticleDetailOut, ArticlePage, Error
 from articles.models import Article
@@ -90,7 +90,7 @@ def article_detail(request: HttpRequest, slug: str):
         Article.objects.for_reading_page().with_listing_data().defer(None).defer("search_vector"),
         slug=slug,
     )
-    answer = article_json(article, url=absolute(request, article_path(article.slug)), body=True)
+    answer = article_json(article, url=article_url(request, article.slug), body=True)
     answer["annotations_version"] = article.annotation_version
     answer["annotations_url"] = absolute(request, f"/api/annotations/?article={article.slug}")
     return answer

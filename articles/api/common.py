@@ -26,8 +26,9 @@ def page_answer(request: HttpRequest, page: Page, items: list) -> dict:
     return {"items": items, "next_cursor": page.next_cursor, "next": next_url}
 
 
-def article_path(slug: str) -> str:
-    return reverse("articles:article", args=[slug])
+def article_url(request: HttpRequest, slug: str) -> str:
+    """One article's reading page, absolute (a list uses `page_urls`)."""
+    return absolute(request, reverse("articles:article", args=[slug]))
 
 
 _SLUG = "slug_marker"
