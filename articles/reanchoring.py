@@ -14,7 +14,9 @@ The rules, in order, for every span:
    moved: it was edited where it stood and the verbatim one is a copy. A line that moved
    *and* was edited (a typo fixed in a paragraph moved up) is paired with its edited self
    when that is the only new line its words agree with: what the word diff of the two
-   keeps moved with it.
+   keeps moved with it. A line the diff pairs on its own with an identical line while the
+   new text also holds it edited (copied, then corrected where it stood) goes to review:
+   the diff may have paired the copy (`_twinned_lines`).
 2. **Touched or moved.** Otherwise its exact text is looked for in the new text. A
    candidate counts only if it lies (at least partly) in text the diff *inserted*: text
    that sits in an unchanged run existed in the old text already, somewhere else, so it is
@@ -22,7 +24,9 @@ The rules, in order, for every span:
    annotated words. The one such candidate whose stored context (prefix or suffix) mostly
    agrees (within its paragraph) is taken (`MOVED`) — only when it is the only candidate,
    and only if it agrees with the diff wherever the diff has a say: a candidate made of
-   some of the span's own words, kept in place, and some inserted ones is not the span.
+   some of the span's own words, kept in place, and some inserted ones is not the span;
+   nor is one whose paragraph ends (or starts) closer to it than the annotated one did
+   (a sentence copied out, its paragraph then deleted).
 3. Anything else is `REVIEW`: the text changed even slightly, two or more candidates, a
    candidate with foreign context, or nothing found. A proposal (the span's boundaries mapped
    through the diff) comes with it for the editor, never applied without them.
@@ -104,8 +108,10 @@ def text_diff(old: str, new: str) -> list[Opcode]:
     return _diff(old, new)[0]
 
 
-def _diff(old: str, new: str) -> tuple[list[Opcode], list[Opcode]]:
-    """The opcodes, and the lines that moved: `Opcode("move", ...)`, old content to new."""
+def _diff(old: str, new: str) -> tuple[list[Opcode], list[Opcode], list[tuple[int, int]]]:
+    """The opcodes; the lines that moved: `Opcode("move", ...)`, old content to new; and the
+    old lines the diff keeps that also stand edited elsewhere (see `_twinned_lines`), as
+    character ranges of the old text."""
     old_lines = old.splitlines(keepends=True)
     new_lines = new.splitlines(keepends=True)
     old_at = _offsets(old_lines)
@@ -124,7 +130,13 @@ def _diff(old: str, new: str) -> tuple[list[Opcode], list[Opcode]]:
             or any(b in new_targets for b in range(run.j1, run.j2))
         ):
             # Only the lines that did not move are diffed against each other.
-            parts = _around_moves(run, moved, new_targets)
+            parts = _around_moves(
+                run,
+                moved,
+                new_targets,
+                lambda a: not old_lines[a].strip(),
+                lambda b: not new_lines[b].strip(),
+            )
         else:
             parts = [run]
         for part in parts:
@@ -148,7 +160,71 @@ def _diff(old: str, new: str) -> tuple[list[Opcode], list[Opcode]]:
             continue
         length = len(old_lines[a].rstrip("\r\n"))
         moves.append(Opcode("move", old_at[a], old_at[a] + length, new_at[b], new_at[b] + length))
-    return _merged(raw), moves
+    twinned = [
+        (old_at[a], old_at[a + 1]) for a in _twinned_lines(line_runs, old, old_lines, new_lines)
+    ]
+    return _merged(raw), moves, twinned
+
+
+# Characters taken from the start, the middle and the end of a changed line to find the old
+# lines it may be an edited copy of (an edit leaves at least one of the three alone).
+_PROBE = 24
+
+
+def _twinned_lines(
+    line_runs: list[Opcode], old: str, old_lines: list[str], new_lines: list[str]
+) -> list[int]:
+    """Old line indices the line diff pairs with an identical new line while the new text
+    also holds the line edited (words agreeing at least `_EDITED_LINE`) in a changed
+    stretch. A paragraph copied and its original then corrected reads exactly like a
+    paragraph moved with an edited copy left in its place: which of the two holds the
+    annotated words no text can tell, and the diff pairs whichever comes first, often the
+    copy. Its annotations go to review. Only a line the diff pairs alone counts: a line
+    paired together with a blank line beside it kept a neighbour paragraph (the blank
+    lines are keyed by their neighbours), so it is in its place, and a shorter copy of it
+    (a sentence of it copied out) is new text.
+
+    Each changed new line is looked up by three probes of `_PROBE` characters, so only
+    lines sharing a probe are compared (a search in C, not a matcher per pair of lines)."""
+    kept_old: set[int] = set()
+    changed_new: list[int] = []
+    for run in line_runs:
+        if run.tag == "equal":
+            # A line paired with the blank lines beside it kept its neighbours too: it is
+            # in its place. Paired alone, it may be a copy the diff took for it.
+            if run.i2 - run.i1 == 1:
+                kept_old.add(run.i1)
+        else:
+            changed_new.extend(
+                b for b in range(run.j1, run.j2) if len(new_lines[b].strip()) >= _MOVED_LINE_MINIMUM
+            )
+    if not changed_new or not kept_old:
+        return []
+    old_at = _offsets(old_lines)
+    twinned: set[int] = set()
+    for b in changed_new:
+        line = new_lines[b].rstrip("\r\n")
+        middle = (len(line) - _PROBE) // 2
+        looked_at: set[int] = set()
+        for probe in {line[:_PROBE], line[middle : middle + _PROBE], line[-_PROBE:]}:
+            at = old.find(probe)
+            while at != -1:
+                a = bisect.bisect_right(old_at, at) - 1
+                at = old.find(probe, at + 1)
+                if a in looked_at or a in twinned or a not in kept_old:
+                    continue
+                looked_at.add(a)
+                other = old_lines[a].rstrip("\r\n")
+                if other == line or 2 * min(len(other), len(line)) < _EDITED_LINE * (
+                    len(other) + len(line)
+                ):
+                    continue
+                matcher = SequenceMatcher(
+                    None, _TOKEN.findall(other), _TOKEN.findall(line), autojunk=False
+                )
+                if matcher.quick_ratio() >= _EDITED_LINE and matcher.ratio() >= _EDITED_LINE:
+                    twinned.add(a)
+    return sorted(twinned)
 
 
 # Share of a line's pairs of neighbouring words another line must hold to be compared at all.
@@ -162,22 +238,43 @@ def _word_pairs(tokens: list[str]) -> set[tuple[str, str]]:
 
 def _line_runs(old_lines: list[str], new_lines: list[str], moved: dict[int, int]) -> list[Opcode]:
     """The line diff (opcodes in line indices), moved lines kept out of it."""
-    # Blank lines (the separators between paragraphs) never anchor a match by themselves:
-    # pairing any blank line with any other is how a line diff misaligns paragraphs.
     # A moved line is compared as a token of its own: paired with nothing, it is never
     # word-diffed against the line that took its place (a copy of one of its sentences,
     # whose words the annotations would then wrongly follow).
     new_targets = {b: a for a, b in moved.items()}
-    old_keys: list[object] = [
-        ("moved", a) if a in moved else line for a, line in enumerate(old_lines)
-    ]
-    new_keys: list[object] = [
-        ("moved-to", b) if b in new_targets else line for b, line in enumerate(new_lines)
-    ]
-    lines = SequenceMatcher(
-        lambda line: isinstance(line, str) and not line.strip(), old_keys, new_keys, autojunk=False
+    old_keys = _line_keys(
+        [("moved", a) if a in moved else line for a, line in enumerate(old_lines)]
     )
+    new_keys = _line_keys(
+        [("moved-to", b) if b in new_targets else line for b, line in enumerate(new_lines)]
+    )
+    lines = SequenceMatcher(None, old_keys, new_keys, autojunk=False)
     return [Opcode(*op) for op in lines.get_opcodes()]
+
+
+def _line_keys(lines: list[object]) -> list[object]:
+    """The lines as the line diff compares them: a blank line (the separator between
+    paragraphs) with the paragraphs on either side of it. Any blank line equal to any other
+    lets the diff pair paragraphs far apart; blank lines as junk cut every run of unchanged
+    paragraphs into one-paragraph blocks, and the first block the matcher takes may then
+    be a copy of a paragraph elsewhere (its edited original left unpaired, its annotations
+    following the copy). Keyed by their neighbours, unchanged paragraphs and the blank
+    lines between them make one long run, which the matcher takes first."""
+    blank = [isinstance(line, str) and not line.strip() for line in lines]
+    before: list[object] = []
+    last: object = None
+    for line, is_blank in zip(lines, blank, strict=True):
+        before.append(last)
+        if not is_blank:
+            last = line
+    keys: list[object] = list(lines)
+    following: object = None
+    for index in range(len(lines) - 1, -1, -1):
+        if blank[index]:
+            keys[index] = ("blank", lines[index], before[index], following)
+        else:
+            following = lines[index]
+    return keys
 
 
 def _edited_moves(
@@ -311,14 +408,30 @@ def _increasing(pairs: list[tuple[int, int]]) -> set[tuple[int, int]]:
     return kept
 
 
-def _around_moves(run: Opcode, moved: dict[int, int], new_targets: dict[int, int]) -> list[Opcode]:
+def _around_moves(
+    run: Opcode,
+    moved: dict[int, int],
+    new_targets: dict[int, int],
+    old_blank: Callable[[int], bool],
+    new_blank: Callable[[int], bool],
+) -> list[Opcode]:
     """A replaced stretch of lines (in line indices) holding moved lines: the moved ones
     deleted (old side) or inserted (new side) as wholes, the stretches between them paired
-    in order, the rest deleted or inserted."""
+    in order, the rest deleted or inserted. A stretch of blank lines alone (the separator
+    beside a moved paragraph) is never paired: paired with the paragraph an edit left
+    beside it, it would leave that paragraph's words nothing to follow."""
     old_parts = _stretches(run.i1, run.i2, moved)
     new_parts = _stretches(run.j1, run.j2, new_targets)
-    old_rest = [k for k, part in enumerate(old_parts) if not part[0]]
-    new_rest = [k for k, part in enumerate(new_parts) if not part[0]]
+    old_rest = [
+        k
+        for k, (is_moved, x1, x2) in enumerate(old_parts)
+        if not is_moved and not all(old_blank(x) for x in range(x1, x2))
+    ]
+    new_rest = [
+        k
+        for k, (is_moved, y1, y2) in enumerate(new_parts)
+        if not is_moved and not all(new_blank(y) for y in range(y1, y2))
+    ]
     ops: list[Opcode] = []
     o = n = 0  # the next old and new part to place
     i, j = run.i1, run.j1  # where they start
@@ -442,9 +555,9 @@ class TextMap:
         self.old = old
         self.new = new
         if opcodes is None:
-            self.opcodes, self.moves = _diff(old, new)
+            self.opcodes, self.moves, self._twinned = _diff(old, new)
         else:
-            self.opcodes, self.moves = list(opcodes), []
+            self.opcodes, self.moves, self._twinned = list(opcodes), [], []
         self._equal = [op for op in self.opcodes if op.tag == "equal"]
         self._equal_i1 = [op.i1 for op in self._equal]
         self._equal_j1 = [op.j1 for op in self._equal]
@@ -469,6 +582,14 @@ class TextMap:
         if op.i1 <= start and end <= op.i2:
             return start - op.i1 + op.j1, end - op.i1 + op.j1
         return None
+
+    def twinned(self, start: int, end: int) -> bool:
+        """Whether old[start:end] touches a line the diff keeps that also stands edited
+        elsewhere in the new text (see `_twinned_lines`)."""
+        # The ranges are sorted and apart: only the last one starting before `end` can
+        # reach past `start`.
+        index = bisect.bisect_left(self._twinned, (end,)) - 1
+        return index >= 0 and self._twinned[index][1] > start
 
     def moved(self, start: int, end: int) -> bool:
         """Whether old[start:end] lies in a line that moved."""
@@ -568,6 +689,17 @@ def _context_agreement(anchor: Anchor, text: str, start: int, end: int) -> float
     return max(leading, at_place) / total
 
 
+def _fits_line(anchor: Anchor, text: str, start: int, end: int) -> bool:
+    """Whether text[start:end] has as much of its paragraph around it as the annotated words
+    had: a sentence copied out as a paragraph of its own (its original then deleted) agrees
+    with the context up to its edges, and ends where the annotated paragraph went on."""
+    before = len(anchor.prefix.rsplit("\n", 1)[-1])
+    after = len(anchor.suffix.split("\n", 1)[0])
+    line_end = text.find("\n", end)
+    room_after = (len(text) if line_end == -1 else line_end) - end
+    return start - (text.rfind("\n", 0, start) + 1) >= before and room_after >= after
+
+
 def _inserted_occurrences(text_map: TextMap, exact: str) -> list[int]:
     """Starts of `exact` in the new text that overlap a stretch the diff inserted or
     replaced: searched within those stretches only (a short word occurs hundreds of times
@@ -609,6 +741,15 @@ def reanchor_one(text_map: TextMap, anchor: Anchor) -> Decision:
     if kept is not None and in_place and text_map.moved(anchor.start, anchor.end):
         # Its line stands once in each text, unchanged: the words went with it.
         return Decision(anchor.key, MOVED, kept[0], kept[1], "moved with its paragraph", 1)
+    if kept is not None and in_place and text_map.twinned(anchor.start, anchor.end):
+        return Decision(
+            anchor.key,
+            REVIEW,
+            kept[0],
+            kept[1],
+            "the paragraph stands twice, once edited",
+            2,
+        )
     if kept is not None and in_place:
         # Where the same words stand twice (a sentence copied elsewhere) the diff may pair
         # the annotated copy with the other one: its context then tells them apart.
@@ -643,7 +784,9 @@ def reanchor_one(text_map: TextMap, anchor: Anchor) -> Decision:
         )
     at = candidates[0]
     end = at + len(anchor.exact)
-    if _context_agreement(anchor, text_map.new, at, end) < CONTEXT_AGREEMENT:
+    if _context_agreement(anchor, text_map.new, at, end) < CONTEXT_AGREEMENT or not _fits_line(
+        anchor, text_map.new, at, end
+    ):
         return Decision(anchor.key, REVIEW, at, end, "the same words in another context", 1)
     return Decision(anchor.key, MOVED, at, end, "moved with the text", 1)
 

@@ -294,3 +294,54 @@ def test_a_sentence_copied_where_its_paragraph_was_does_not_take_the_paragraph_s
     decision = decide(old, new, anchor)
     assert decision.outcome in (KEPT, MOVED), decision
     assert decision.start == new.index("the plan was agreed")
+
+
+def test_a_paragraph_copied_then_corrected_in_place_is_never_published_on_the_copy() -> None:
+    # The first paragraph gets a typo fixed where it stands; an identical copy of it went
+    # further down. The line diff may pair the old paragraph with the verbatim copy; which
+    # of the two is the annotated one no text can tell, so its marks wait for an editor.
+    first = "Istanbul will strengthen or rebuild 120,000 homes over the next three years."
+    second = "Speaking at a ceremony in the district, the minister said the state would pay."
+    third = "Not everyone is convinced that the programme will reach the older blocks."
+    old = f"{first}\n\n{second}\n\n{third}"
+    new = f"{first.replace('Istanbul', 'Istanbol')}\n\n{second}\n\n{first}\n\n{third}"
+    decision = decide(old, new, anchor_on(old, "will strengthen"))
+    assert decision.outcome == REVIEW
+    assert decision.reason == "the paragraph stands twice, once edited"
+
+
+def test_a_sentence_copied_out_of_an_untouched_paragraph_leaves_its_marks_in_place() -> None:
+    first = "Aydın said the losses in the network were above thirty per cent and unacceptable."
+    paragraph = f"{first} She then listed what the city should do before building dams."
+    old = f"The drought went on.\n\n{paragraph}\n\nThe end of the story."
+    new = f"The drought went on.\n\n{first}\n\n{paragraph}\n\nThe end of the story."
+    anchor = anchor_on(old, "above thirty per cent")
+    decision = decide(old, new, anchor)
+    assert decision.outcome == KEPT
+    assert decision.start == new.index(paragraph) + paragraph.index("above thirty per cent")
+
+
+def test_a_sentence_copied_out_then_its_paragraph_deleted_goes_to_review() -> None:
+    # Its words stand only in the copy, whose paragraph ends where the annotated one went on:
+    # the copy is not the annotated words (it reads like the paragraph moved and cut, which
+    # an editor must confirm).
+    sentence = "Dr Sean O'Connell, the chief inspector, said staff were doing their best."
+    paragraph = f"{sentence} Nobody goes into nursing to look after a frail patient in a corridor."
+    old = f"The report came out.\n\n{paragraph}\n\nPatient groups were not convinced.\n\nEnd."
+    new = f"The report came out.\n\nPatient groups were not convinced.\n\n{sentence}\n\nEnd."
+    decision = decide(old, new, anchor_on(old, "doing their best."))
+    assert decision.outcome == REVIEW
+
+
+def test_blank_lines_pair_only_between_the_same_paragraphs() -> None:
+    # One paragraph copied far up: the unchanged paragraphs after the original stay one run,
+    # so an annotation in the copied paragraph, untouched, follows its original.
+    paragraphs = [f"Paragraph number {n} tells its part of the story at length." for n in range(8)]
+    old = "\n\n".join(paragraphs)
+    edited = [*paragraphs]
+    edited[5] = edited[5].replace("tells", "tels")
+    new = "\n\n".join([paragraphs[3], *edited])
+    anchor = anchor_on(old, "Paragraph number 3 tells")
+    decision = decide(old, new, anchor)
+    assert decision.outcome == KEPT
+    assert decision.start == new.index(paragraphs[3], 1)
