@@ -15,8 +15,8 @@ The rules, in order, for every span:
    *and* was edited (a typo fixed in a paragraph moved up) is paired with its edited self
    when that is the only new line its words agree with: what the word diff of the two
    keeps moved with it. A line the diff pairs on its own with an identical line while the
-   new text also holds it edited (copied, then corrected where it stood) goes to review:
-   the diff may have paired the copy (`_twinned_lines`).
+   new text also holds it elsewhere, verbatim or edited (copied, then corrected or moved)
+   goes to review: the diff may have paired the copy (`_twinned_lines`).
 2. **Touched or moved.** Otherwise its exact text is looked for in the new text. A
    candidate counts only if it lies (at least partly) in text the diff *inserted*: text
    that sits in an unchanged run existed in the old text already, somewhere else, so it is
@@ -175,14 +175,17 @@ def _twinned_lines(
     line_runs: list[Opcode], old: str, old_lines: list[str], new_lines: list[str]
 ) -> list[int]:
     """Old line indices the line diff pairs with an identical new line while the new text
-    also holds the line edited (words agreeing at least `_EDITED_LINE`) in a changed
-    stretch. A paragraph copied and its original then corrected reads exactly like a
-    paragraph moved with an edited copy left in its place: which of the two holds the
-    annotated words no text can tell, and the diff pairs whichever comes first, often the
-    copy. Its annotations go to review. Only a line the diff pairs alone counts: a line
-    paired together with a blank line beside it kept a neighbour paragraph (the blank
-    lines are keyed by their neighbours), so it is in its place, and a shorter copy of it
-    (a sentence of it copied out) is new text.
+    also holds the line, verbatim or edited (words agreeing at least `_EDITED_LINE`), in a
+    changed stretch. A paragraph copied and its original then corrected reads exactly like
+    a paragraph moved with an edited copy left in its place, and a paragraph moved with a
+    copy left behind like one copied elsewhere: which holds the annotated words no text
+    can tell, and the diff pairs whichever comes first, often the copy. Its annotations
+    go to review.
+
+    Only a line the diff pairs alone counts: a line paired together with a blank line
+    beside it kept a neighbour paragraph (the blank lines are keyed by their neighbours),
+    so it is in its place, and a shorter copy of it (a sentence of it copied out) is new
+    text.
 
     Each changed new line is looked up by three probes of `_PROBE` characters, so only
     lines sharing a probe are compared (a search in C, not a matcher per pair of lines)."""
@@ -215,9 +218,7 @@ def _twinned_lines(
                     continue
                 looked_at.add(a)
                 other = old_lines[a].rstrip("\r\n")
-                if other == line or 2 * min(len(other), len(line)) < _EDITED_LINE * (
-                    len(other) + len(line)
-                ):
+                if 2 * min(len(other), len(line)) < _EDITED_LINE * (len(other) + len(line)):
                     continue
                 matcher = SequenceMatcher(
                     None, _TOKEN.findall(other), _TOKEN.findall(line), autojunk=False

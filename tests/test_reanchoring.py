@@ -345,3 +345,18 @@ def test_blank_lines_pair_only_between_the_same_paragraphs() -> None:
     decision = decide(old, new, anchor)
     assert decision.outcome == KEPT
     assert decision.start == new.index(paragraphs[3], 1)
+
+
+def test_a_paragraph_moved_with_a_copy_left_behind_is_never_published_on_the_copy() -> None:
+    # The annotated paragraph went to the top; a verbatim copy of it stands where it was,
+    # between neighbours that changed. Moved, or copied up? Nothing in the text says.
+    paragraphs = [
+        f"Paragraph {n} of the story says something of its own, at length." for n in range(5)
+    ]
+    old = "\n\n".join(paragraphs)
+    below = [*paragraphs]
+    below[1] = below[1].replace("something", "somethin")
+    below[3] = below[3].replace("something", "somthing")
+    new = "\n\n".join([paragraphs[2], *below])
+    decision = decide(old, new, anchor_on(old, "Paragraph 2 of the story"))
+    assert decision.outcome == REVIEW
